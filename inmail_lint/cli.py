@@ -1,0 +1,240 @@
+"""The command line: ``inmail-lint check``, ``inmail-lint rule``.
+
+Only click is imported at start-up, so ``--help`` and ``--version`` stay fast; spaCy is imported by the first
+rule that needs language analysis.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import click
+
+from inmail_lint import __version__
+
+if TYPE_CHECKING:
+    from inmail_lint.config import Config
+    from inmail_lint.linter import FileResult, Linter
+    from inmail_lint.sources import Target
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
+OUTPUT_FORMATS = ("full", "concise", "json", "json-lines")
+
+
+def _codes(value: tuple[str, ...]) -> tuple[str, ...]:
+    """Codes given as repeated options and/or comma-separated lists."""
+    return tuple(code.strip().upper() for item in value for code in item.split(",") if code.strip())
+
+
+def _error(message: str) -> None:
+    click.echo(f"inmail-lint: error: {message}", err=True)
+
+
+def _use_color(stream: IO[str]) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="inmail-lint", message="%(prog)s %(version)s")
+def cli() -> None:
+    """Lint LinkedIn InMail drafts: platform limits, reply best practice, the chance of a credit refund."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), default="full", show_default=True,
+              help="How to print diagnostics.")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write the report to this file instead of standard output.")
+@click.option("--select", multiple=True, metavar="CODES", help="Only these rule codes or prefixes (replaces config).")
+@click.option("--extend-select", multiple=True, metavar="CODES", help="Also these rule codes or prefixes.")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Not these rule codes or prefixes.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="warning", show_default=True,
+              help="Exit 1 when a diagnostic is at least this severe.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are diagnostics.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Use this config file for every draft instead of looking for one.")
+@click.option("--isolated", is_flag=True, help="Ignore all config files.")
+@click.option("--kind", help="Message kind for drafts that do not name one (inmail, open-profile, ...).")
+@click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary.")
+@click.option("--statistics", is_flag=True, help="Print how often each rule fired instead of each diagnostic.")
+@click.option("--stdin-filename", help="The name of the draft read from '-', for config lookup and messages.")
+def check(
+    paths: tuple[str, ...],
+    output_format: str,
+    output_file: Path | None,
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str,
+    exit_zero: bool,
+    config_file: Path | None,
+    isolated: bool,
+    kind: str | None,
+    quiet: bool,
+    statistics: bool,
+    stdin_filename: str | None,
+) -> int:
+    """Lint drafts. PATHS are draft files, directories (walked for *.inmail, *.inmail.md, *.inmail.txt), or '-'
+    for standard input. With no PATHS, the current directory."""
+    from inmail_lint.config import ConfigError, ConfigResolver
+    from inmail_lint.diagnostic import Severity
+    from inmail_lint.formatters import FORMATTERS, Summary
+    from inmail_lint.linter import Linter
+    from inmail_lint.ruletypes import RuleDefinitionError
+    from inmail_lint.sources import PathError, Target, discover
+
+    if isolated and config_file:
+        _error("--config and --isolated cannot be used together")
+        return EXIT_ERROR
+    try:
+        resolver = ConfigResolver(
+            config_file=config_file, isolated=isolated, select=_codes(select) or None,
+            extend_select=_codes(extend_select), ignore=_codes(ignore), kind=kind,
+        )
+        # Resolve every draft's configuration before printing anything: a bad config stops the run.
+        targets: list[Target] = []
+        linters: dict[int, Linter] = {}
+        plan: list[tuple[Target, Config, Linter]] = []
+        path_errors = 0
+        stdin_dir = Path(stdin_filename).parent if stdin_filename else Path.cwd()
+        for item in discover(list(paths) or ["."], resolver, stdin_filename):
+            if isinstance(item, PathError):
+                _error(f"{item.display}: {item.message}")
+                path_errors += 1
+                continue
+            targets.append(item)
+            config = resolver.for_path(item.path) if item.path else resolver.for_directory(stdin_dir)
+            if id(config) not in linters:
+                linters[id(config)] = Linter(config)
+            plan.append((item, config, linters[id(config)]))
+    except (ConfigError, RuleDefinitionError) as exc:
+        _error(str(exc))
+        return EXIT_ERROR
+
+    stream: IO[str]
+    if output_file is not None:
+        stream = output_file.open("w", encoding="utf-8", newline="\n")
+    else:
+        stream = click.get_text_stream("stdout")
+    include = resolver.for_directory(Path.cwd()).include if not plan else plan[0][1].include
+    summary = Summary(path_errors=path_errors, include=include)
+    formatter = FORMATTERS[output_format](
+        stream, color=output_file is None and _use_color(stream), summary=not quiet, statistics=statistics
+    )
+    threshold = Severity.parse(fail_on)
+    failed = internal_errors = 0
+    try:
+        formatter.start()
+        for target, config, linter in plan:
+            try:
+                result = lint_target(target, config, linter)
+            except Exception as exc:  # one broken file must not stop the others
+                internal_errors += 1
+                _error(f"{target.display}: internal error while linting ({type(exc).__name__}: {exc}); "
+                       "please report this with the draft")
+                continue
+            summary.add(result)
+            if any(d.severity >= threshold for d in result.diagnostics):
+                failed += 1
+            formatter.file(result)
+        formatter.finish(summary)
+    finally:
+        if output_file is not None:
+            stream.close()
+        else:
+            stream.flush()
+    if path_errors or internal_errors:
+        return EXIT_ERROR
+    if failed and not exit_zero:
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def lint_target(target: Target, config: Config, linter: Linter) -> FileResult:
+    from inmail_lint.linter import unreadable_result
+    from inmail_lint.sources import load_draft, read_bytes, relpath_for
+
+    if target.path is None:
+        data: bytes | None = sys.stdin.buffer.read()
+        error = None
+        directory = Path(target.display).parent if target.display != "-" else Path.cwd()
+    else:
+        data, error = read_bytes(target.path)
+        directory = target.path.parent
+    if data is None:
+        return unreadable_result(target.display, str(error), linter)
+    draft, problem = load_draft(data, target.display, directory, config.root)
+    if draft is None:
+        return unreadable_result(target.display, str(problem), linter)
+    return linter.lint(draft, relpath_for(target, config))
+
+
+@cli.command()
+@click.argument("code", required=False)
+@click.option("--all", "show_all", is_flag=True, help="List every rule.")
+@click.option("--output-format", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@click.option("--isolated", is_flag=True, help="Ignore config files (list only the built-in rules).")
+def rule(code: str | None, show_all: bool, output_format: str, isolated: bool) -> int:
+    """Explain a rule (by code or name), or list them all with --all."""
+    import json
+
+    from inmail_lint.config import ConfigResolver
+    from inmail_lint.registry import build_registry
+    from inmail_lint.rulesdoc import rule_to_json, rule_to_text, rules_table
+
+    if bool(code) == show_all:
+        _error("give a rule code (such as IM201) or --all")
+        return EXIT_ERROR
+    try:
+        config = ConfigResolver(isolated=isolated).for_directory(Path.cwd())
+        registry = build_registry(config.rule_dirs)
+    except Exception as exc:
+        _error(str(exc))
+        return EXIT_ERROR
+    rules = list(registry)
+    if code:
+        found = registry.get(code.upper()) or registry.get(code)
+        if found is None:
+            _error(f"unknown rule {code!r}; 'inmail-lint rule --all' lists them")
+            return EXIT_ERROR
+        rules = [found]
+    if output_format == "json":
+        data: Any = [rule_to_json(r) for r in rules]
+        click.echo(json.dumps(data if show_all else data[0], indent=2, ensure_ascii=False))
+    elif output_format == "markdown" or show_all:
+        click.echo(rules_table(rules) if output_format == "markdown" else "\n".join(
+            f"{r.code}  {r.name:<24} {str(r.default_severity):<8} {r.summary}" for r in rules))
+    else:
+        click.echo(rule_to_text(rules[0]))
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None, prog_name: str = "inmail-lint") -> int:
+    """Run the command line and return its exit status (0 clean, 1 problems, 2 usage, config or internal error)."""
+    try:
+        result = cli.main(args=argv, prog_name=prog_name, standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_ERROR
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_ERROR
+    return int(result) if isinstance(result, int) else EXIT_OK
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,288 @@
+"""Finding, loading and validating configuration.
+
+Configuration lives in ``[tool.inmail-lint]`` of a ``pyproject.toml``, or at the top level of
+``.inmail-lint.toml`` or ``inmail-lint.toml``. For each linted file the nearest such file in its directory or
+above wins; in one directory ``.inmail-lint.toml`` beats ``inmail-lint.toml`` beats ``pyproject.toml``
+(a ``pyproject.toml`` without the table is passed over). Unknown keys and bad values raise
+:class:`ConfigError`, which names the file and the key.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import difflib
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from inmail_lint.diagnostic import SEVERITY_NAMES
+from inmail_lint.resources import load_data
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CONFIG_NAMES = (".inmail-lint.toml", "inmail-lint.toml", "pyproject.toml")
+DEFAULT_KIND = "inmail"
+DEFAULT_INCLUDE = ("*.inmail", "*.inmail.md", "*.inmail.txt")
+DEFAULT_EXCLUDE = (
+    ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
+    ".mypy_cache", ".ruff_cache", ".pytest_cache", "build", "dist", "site-packages",
+)
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the file, the key and what is expected."""
+
+
+_STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
+_KIND_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "title": {"type": "string"},
+        "description": {"type": "string"},
+        "credit": {"type": "boolean"},
+        "subject-required": {"type": "boolean"},
+        "subject-sent": {"type": "boolean"},
+        "subject-max": {"type": "integer", "minimum": 1},
+        "body-max": {"type": "integer", "minimum": 1},
+        "body-max-free-account": {"type": "integer", "minimum": 1},
+        "cta-max": {"type": "integer", "minimum": 1},
+        "links-max": {"type": "integer", "minimum": 0},
+        "emojis-max": {"type": "integer", "minimum": 0},
+        "sources": {"type": "object", "additionalProperties": {"type": "string"}},
+    },
+}
+CONFIG_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "select": _STRINGS,
+        "extend-select": _STRINGS,
+        "ignore": _STRINGS,
+        "per-file-ignores": {"type": "object", "additionalProperties": _STRINGS},
+        "rules": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "properties": {"severity": {"enum": list(SEVERITY_NAMES)}},
+            },
+        },
+        "rule-dirs": _STRINGS,
+        "include": _STRINGS,
+        "exclude": _STRINGS,
+        "extend-exclude": _STRINGS,
+        "kind": {"type": "string", "minLength": 1},
+        "kinds": {"type": "object", "additionalProperties": _KIND_SCHEMA},
+        "free-account": {"type": "boolean"},
+    },
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """One configuration file's settings (or the defaults), with paths made absolute."""
+
+    path: Path | None = None
+    root: Path = field(default_factory=Path.cwd)
+    select: tuple[str, ...] = ("ALL",)
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    rule_dirs: tuple[Path, ...] = ()
+    include: tuple[str, ...] = DEFAULT_INCLUDE
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    kind: str = DEFAULT_KIND
+    kinds: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    free_account: bool = False
+
+    @property
+    def label(self) -> str:
+        return str(self.path) if self.path else "the command line"
+
+    def with_overrides(
+        self,
+        *,
+        select: tuple[str, ...] | None = None,
+        extend_select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        kind: str | None = None,
+    ) -> Config:
+        """Settings from the command line on top of this file's."""
+        changes: dict[str, Any] = {
+            "extend_select": self.extend_select + extend_select,
+            "ignore": self.ignore + ignore,
+        }
+        if select is not None:
+            changes["select"] = select
+        if kind is not None:
+            changes["kind"] = kind
+        new = dataclasses.replace(self, **changes)
+        if kind is not None and kind not in new.kinds:
+            raise ConfigError(f"--kind: unknown kind {kind!r}; expected one of {', '.join(new.kinds)}")
+        return new
+
+    def kind_limits(self, name: str) -> dict[str, Any]:
+        """The kind's limits, adjusted for a free account."""
+        limits = dict(self.kinds[name])
+        if self.free_account and "body-max-free-account" in limits:
+            limits["body-max"] = limits["body-max-free-account"]
+        return limits
+
+
+def builtin_kinds() -> dict[str, dict[str, Any]]:
+    return copy.deepcopy(load_data("kinds.yaml"))
+
+
+def default_config(root: Path | None = None) -> Config:
+    return Config(root=root or Path.cwd(), kinds=builtin_kinds())
+
+
+def _validate(data: Any, label: str) -> None:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(CONFIG_SCHEMA)
+    errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    if not errors:
+        return
+    error = errors[0]
+    where = ".".join(str(p) for p in error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = list(error.schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(allowed))
+        if extra:
+            key = f"{where}.{extra[0]}" if where else extra[0]
+            close = difflib.get_close_matches(extra[0], allowed, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else (f"; expected one of {', '.join(allowed)}" if allowed else "")
+            raise ConfigError(f"{label}: unknown key {key!r}{hint}")
+    raise ConfigError(f"{label}: key {where or '(top level)'!r}: {_describe(error)}")
+
+
+def _describe(error: Any) -> str:
+    if error.validator == "type":
+        return f"expected {error.validator_value}, got {error.instance!r}"
+    if error.validator == "enum":
+        return f"expected one of {', '.join(map(str, error.validator_value))}, got {error.instance!r}"
+    if error.validator in ("minLength", "minimum"):
+        return f"{error.instance!r} is too small"
+    return str(error.message)
+
+
+def parse_config(data: Mapping[str, Any], path: Path | None, root: Path) -> Config:
+    """Validate a configuration table and turn it into a Config."""
+    label = str(path) if path else "configuration"
+    _validate(data, label)
+    kinds = builtin_kinds()
+    for name, overrides in (data.get("kinds") or {}).items():
+        kinds[name] = {**kinds.get(name, {"title": name, "credit": True}), **overrides}
+    kind = data.get("kind", DEFAULT_KIND)
+    if kind not in kinds:
+        raise ConfigError(f"{label}: key 'kind': unknown kind {kind!r}; expected one of {', '.join(kinds)}")
+    rule_dirs = tuple((root / d).resolve() for d in data.get("rule-dirs", ()))
+    for folder in rule_dirs:
+        if not folder.is_dir():
+            raise ConfigError(f"{label}: key 'rule-dirs': {folder} is not a directory")
+    return Config(
+        path=path,
+        root=root,
+        select=tuple(data.get("select", ("ALL",))),
+        extend_select=tuple(data.get("extend-select", ())),
+        ignore=tuple(data.get("ignore", ())),
+        per_file_ignores=tuple((k, tuple(v)) for k, v in (data.get("per-file-ignores") or {}).items()),
+        rules=data.get("rules") or {},
+        rule_dirs=rule_dirs,
+        include=tuple(data.get("include", DEFAULT_INCLUDE)),
+        exclude=tuple(data.get("exclude", DEFAULT_EXCLUDE)) + tuple(data.get("extend-exclude", ())),
+        kind=kind,
+        kinds=kinds,
+        free_account=bool(data.get("free-account", False)),
+    )
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _table(path: Path) -> dict[str, Any] | None:
+    """The inmail-lint settings in a config file, or None for a pyproject.toml without them."""
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        tool = data.get("tool")
+        table = tool.get("inmail-lint") if isinstance(tool, dict) else None
+        if table is None:
+            return None
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: 'tool.inmail-lint' must be a table")
+        return table
+    return data
+
+
+def load_config_file(path: Path) -> Config:
+    path = path.resolve()
+    table = _table(path)
+    if table is None:
+        raise ConfigError(f"{path}: has no [tool.inmail-lint] table")
+    label_path = path
+    try:
+        return parse_config(table, label_path, path.parent)
+    except ConfigError as exc:
+        message = str(exc)
+        if path.name == "pyproject.toml" and "key '" in message:
+            message = message.replace("key '", "key 'tool.inmail-lint.", 1)
+        raise ConfigError(message) from None
+
+
+@lru_cache(maxsize=1024)
+def find_config_file(directory: Path) -> Path | None:
+    """The nearest config file in ``directory`` or above it."""
+    for folder in (directory, *directory.parents):
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file():
+                if name == "pyproject.toml":
+                    try:
+                        if _table(candidate) is None:
+                            continue
+                    except ConfigError:
+                        return candidate  # report the broken file when it is loaded
+                return candidate
+    return None
+
+
+class ConfigResolver:
+    """Gives the Config for each linted path: one file for all (``--config``), none (``--isolated``), or the
+    nearest one, each loaded once."""
+
+    def __init__(self, *, config_file: Path | None = None, isolated: bool = False, **overrides: Any) -> None:
+        self._overrides = overrides
+        self._by_file: dict[Path | None, Config] = {}
+        self._fixed: Config | None = None
+        if config_file is not None:
+            self._fixed = load_config_file(config_file).with_overrides(**overrides)
+        elif isolated:
+            self._fixed = default_config().with_overrides(**overrides)
+
+    def for_directory(self, directory: Path) -> Config:
+        if self._fixed is not None:
+            return self._fixed
+        path = find_config_file(directory.resolve())
+        if path not in self._by_file:
+            base = load_config_file(path) if path else default_config()
+            self._by_file[path] = base.with_overrides(**self._overrides)
+        return self._by_file[path]
+
+    def for_path(self, path: Path) -> Config:
+        return self.for_directory(path.parent if not path.is_dir() else path)

@@ -1,0 +1,223 @@
+"""Output formats. A formatter only reads results: it is given each file's result as it is linted, then a
+summary, and writes text to a stream."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TextIO
+
+from inmail_lint.diagnostic import Diagnostic, Severity
+from inmail_lint.linter import FileResult
+
+JSON_VERSION = 1
+_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+_CONTEXT_WIDTH = 100
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    files_with_problems: int = 0
+    by_severity: Counter[Severity] = field(default_factory=Counter)
+    by_code: Counter[tuple[str, str, Severity]] = field(default_factory=Counter)
+    path_errors: int = 0
+    include: tuple[str, ...] = ()
+
+    def add(self, result: FileResult) -> None:
+        self.files += 1
+        if result.diagnostics:
+            self.files_with_problems += 1
+        for d in result.diagnostics:
+            self.by_severity[d.severity] += 1
+            self.by_code[(d.code, d.name, d.severity)] += 1
+
+    @property
+    def problems(self) -> int:
+        return sum(self.by_severity.values())
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+class Formatter:
+    name: ClassVar[str] = ""
+
+    def __init__(self, out: TextIO, *, color: bool = False, summary: bool = True, statistics: bool = False) -> None:
+        self.out = out
+        self.color = color
+        self.show_summary = summary
+        self.statistics = statistics
+
+    def start(self) -> None:
+        pass
+
+    def file(self, result: FileResult) -> None:
+        pass
+
+    def finish(self, summary: Summary) -> None:
+        pass
+
+    def style(self, text: str, **styles: Any) -> str:
+        if not self.color:
+            return text
+        import click
+
+        return click.style(text, **styles)
+
+
+class ConciseFormatter(Formatter):
+    """``path:line:col: CODE [severity] message``, one line a diagnostic, then a summary."""
+
+    name = "concise"
+
+    def file(self, result: FileResult) -> None:
+        if self.statistics:
+            return
+        for d in result.diagnostics:
+            self.out.write(self.headline(result, d) + "\n")
+            self.details(result, d)
+
+    def headline(self, result: FileResult, d: Diagnostic) -> str:
+        loc = d.location
+        row, col = (loc.row, loc.column) if loc else (1, 1)
+        where = self.style(f"{result.path}:{row}:{col}:", bold=True)
+        code = self.style(d.code, fg=_COLORS[d.severity], bold=True)
+        return f"{where} {code} [{d.severity}] {d.message}"
+
+    def details(self, result: FileResult, d: Diagnostic) -> None:
+        pass
+
+    def finish(self, summary: Summary) -> None:
+        if self.statistics:
+            for (code, name, severity), n in sorted(summary.by_code.items(), key=lambda kv: (-kv[1], kv[0][0])):
+                self.out.write(f"{n:>5}  {code}  [{severity}] {name}\n")
+        if not self.show_summary:
+            return
+        if summary.files == 0 and not summary.path_errors:
+            patterns = ", ".join(summary.include)
+            self.out.write(f"No drafts found (draft files are named {patterns}).\n")
+        elif summary.problems == 0:
+            self.out.write(self.style("All checks passed", fg="green") + f": {_plural(summary.files, 'draft')}.\n")
+        else:
+            parts = [_plural(summary.by_severity[s], str(s)) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+                     if summary.by_severity[s]]
+            self.out.write(
+                f"Found {_plural(summary.problems, 'problem')} ({', '.join(parts)}) in "
+                f"{summary.files_with_problems} of {_plural(summary.files, 'draft')}.\n"
+            )
+
+
+class FullFormatter(ConciseFormatter):
+    """The concise line, then the line of the draft it points at, underlined."""
+
+    name = "full"
+
+    def file(self, result: FileResult) -> None:
+        self._source: str | None = None
+        super().file(result)
+
+    def details(self, result: FileResult, d: Diagnostic) -> None:
+        if d.location is None or d.field == "file" and d.start == d.end == 0 and d.code == "IM001":
+            return
+        line = result.line(d.location.row)
+        if line is None:
+            return
+        start_char = _char_index(line, d.location.column - 1)
+        end_char = len(line)
+        if d.end_location and d.end_location.row == d.location.row:
+            end_char = _char_index(line, d.end_location.column - 1)
+        window_start = max(0, min(start_char - 20, len(line) - _CONTEXT_WIDTH))
+        shown = line[window_start : window_start + _CONTEXT_WIDTH].expandtabs(1)
+        prefix = "…" if window_start > 0 else ""
+        suffix = "…" if window_start + _CONTEXT_WIDTH < len(line) else ""
+        caret_from = start_char - window_start + len(prefix)
+        caret_len = max(1, min(end_char, window_start + _CONTEXT_WIDTH) - start_char)
+        gutter = str(d.location.row)
+        pad = " " * len(gutter)
+        marker = self.style("^" * caret_len, fg=_COLORS[d.severity], bold=True)
+        self.out.write(f"{pad} |\n{gutter} | {prefix}{shown}{suffix}\n{pad} | {' ' * caret_from}{marker}\n")
+
+    def finish(self, summary: Summary) -> None:
+        if summary.problems and not self.statistics:
+            self.out.write("\n")
+        super().finish(summary)
+
+
+def _char_index(line: str, utf16_column: int) -> int:
+    """The character index in ``line`` of a UTF-16 column."""
+    units = 0
+    for i, ch in enumerate(line):
+        if units >= utf16_column:
+            return i
+        units += 2 if ord(ch) > 0xFFFF else 1
+    return len(line)
+
+
+def diagnostic_to_json(d: Diagnostic) -> dict[str, Any]:
+    loc, end = d.location, d.end_location
+    return {
+        "code": d.code,
+        "name": d.name,
+        "severity": str(d.severity),
+        "message": d.message,
+        "field": d.field,
+        "location": {"row": loc.row, "column": loc.column} if loc else {"row": 1, "column": 1},
+        "end_location": {"row": end.row, "column": end.column} if end else {"row": 1, "column": 1},
+        "offset": d.offset,
+        "length": d.length,
+        "url": d.url,
+        "doc": d.doc,
+        "fix": None,
+    }
+
+
+def result_to_json(result: FileResult) -> dict[str, Any]:
+    def field_json(name: str) -> dict[str, Any] | None:
+        summary = result.fields.get(name)
+        if summary is None:
+            return None
+        counts = summary.counts
+        return {"text": summary.text, "chars": counts.chars, "chars_utf16": counts.chars_utf16, "words": counts.words}
+
+    return {
+        "path": result.path,
+        "kind": result.kind,
+        "subject": field_json("subject"),
+        "body": field_json("body"),
+        "diagnostics": [diagnostic_to_json(d) for d in result.diagnostics],
+    }
+
+
+class JsonFormatter(Formatter):
+    """One versioned JSON document (see ``inmail_lint/schemas/report.schema.json``), written as files are linted."""
+
+    name = "json"
+
+    def start(self) -> None:
+        self.out.write('{"version": %d, "files": [' % JSON_VERSION)
+        self._first = True
+
+    def file(self, result: FileResult) -> None:
+        self.out.write(("\n  " if self._first else ",\n  ") + json.dumps(result_to_json(result), ensure_ascii=False))
+        self._first = False
+
+    def finish(self, summary: Summary) -> None:
+        self.out.write("\n]}\n" if not self._first else "]}\n")
+
+
+class JsonLinesFormatter(Formatter):
+    """One JSON object a diagnostic, with the file's path."""
+
+    name = "json-lines"
+
+    def file(self, result: FileResult) -> None:
+        for d in result.diagnostics:
+            self.out.write(json.dumps({"path": result.path, **diagnostic_to_json(d)}, ensure_ascii=False) + "\n")
+
+
+FORMATTERS: dict[str, type[Formatter]] = {
+    cls.name: cls for cls in (FullFormatter, ConciseFormatter, JsonFormatter, JsonLinesFormatter)
+}

@@ -1,0 +1,212 @@
+"""The engine: runs the enabled rules over one draft's analysis and applies the configuration.
+
+The linter, not the rule, decides whether a rule runs (``select``, ``ignore``, ``per-file-ignores``, a
+draft's own ``inmail-lint: {ignore: [...]}``) and at what severity. Findings in field offsets become
+diagnostics in file offsets, and are placed (row, UTF-16 column) once, here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from inmail_lint.analysis import Analysis, Counts
+from inmail_lint.config import Config, ConfigError
+from inmail_lint.diagnostic import Diagnostic, Finding, Locator, Severity
+from inmail_lint.draft import INVALID_FRONT_MATTER, UNREADABLE, Draft, Problem
+from inmail_lint.registry import Registry, build_registry
+from inmail_lint.ruletypes import Rule
+
+
+@dataclass(frozen=True)
+class FieldSummary:
+    text: str
+    counts: Counts
+
+
+@dataclass
+class FileResult:
+    """Everything the linter found in one draft; formatters read only this."""
+
+    path: str
+    kind: str | None
+    fields: dict[str, FieldSummary] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    locator: Locator | None = None  # the file's table of lines, when it has diagnostics
+
+    def line(self, row: int) -> str | None:
+        """The text of line ``row`` (1-based) of the file, for showing context."""
+        return self.locator.line_text(row) if self.locator else None
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == severity)
+
+
+@dataclass(frozen=True)
+class ActiveRule:
+    rule: Rule
+    severity: Severity
+    options: Mapping[str, Any]
+
+
+def _longest(code: str, prefixes: Iterable[str]) -> int:
+    """Length of the longest prefix of ``code`` among ``prefixes`` (ALL counts 0), or -1."""
+    best = -1
+    for prefix in prefixes:
+        if prefix == "ALL":
+            best = max(best, 0)
+        elif code.startswith(prefix):
+            best = max(best, len(prefix))
+    return best
+
+
+def is_selected(code: str, select: Iterable[str], ignore: Iterable[str]) -> bool:
+    """The most specific matching prefix decides; on a tie, ignore wins."""
+    chosen = _longest(code, select)
+    if chosen < 0:
+        return False
+    return _longest(code, ignore) < chosen
+
+
+def matches_any(code: str, prefixes: Iterable[str]) -> bool:
+    return any(p == "ALL" or code.startswith(p) for p in prefixes)
+
+
+class Linter:
+    """Lints drafts under one configuration. Build one per configuration and reuse it."""
+
+    def __init__(self, config: Config, registry: Registry | None = None) -> None:
+        self.config = config
+        self.registry = registry or build_registry(config.rule_dirs)
+        self._check_codes()
+        select = config.select + config.extend_select
+        self.active: list[ActiveRule] = []
+        for rule in self.registry:
+            if not is_selected(rule.code, select, config.ignore):
+                continue
+            settings = dict(config.rules.get(rule.code) or config.rules.get(rule.name) or {})
+            severity = Severity.parse(settings.pop("severity")) if "severity" in settings else rule.default_severity
+            self.active.append(ActiveRule(rule, severity, {**rule.default_options(), **settings}))
+        self._active_codes = {a.rule.code: a for a in self.active}
+
+    def _check_codes(self) -> None:
+        label = self.config.label
+        known = self.registry.codes
+
+        def check(key: str, prefix: str) -> None:
+            if prefix == "ALL" or any(code.startswith(prefix) for code in known):
+                return
+            raise ConfigError(f"{label}: {key}: unknown rule code or prefix {prefix!r} (see 'inmail-lint rule --all')")
+
+        for key, values in (("select", self.config.select), ("extend-select", self.config.extend_select),
+                            ("ignore", self.config.ignore)):
+            for prefix in values:
+                check(key, prefix)
+        for pattern, codes in self.config.per_file_ignores:
+            for prefix in codes:
+                check(f"per-file-ignores.{pattern!r}", prefix)
+        for code, settings in self.config.rules.items():
+            rule = self.registry.get(code)
+            if rule is None:
+                raise ConfigError(f"{label}: rules: unknown rule {code!r} (see 'inmail-lint rule --all')")
+            for option, value in settings.items():
+                if option == "severity":
+                    continue
+                spec = rule.options.get(option)
+                if spec is None:
+                    expected = ", ".join(["severity", *rule.options]) or "severity"
+                    raise ConfigError(f"{label}: rules.{code}: unknown option {option!r}; {rule.code} takes {expected}")
+                problem = spec.check(value)
+                if problem:
+                    raise ConfigError(f"{label}: rules.{code}.{option}: expected {problem}, got {value!r}")
+
+    def file_ignores(self, relpath: str | None) -> tuple[str, ...]:
+        if relpath is None:
+            return ()
+        name = relpath.rsplit("/", 1)[-1]
+        ignored: list[str] = []
+        for pattern, codes in self.config.per_file_ignores:
+            if fnmatch.fnmatchcase(relpath, pattern) or ("/" not in pattern and fnmatch.fnmatchcase(name, pattern)):
+                ignored.extend(codes)
+        return tuple(ignored)
+
+    def lint(self, draft: Draft, relpath: str | None = None) -> FileResult:
+        """Lint one parsed draft. ``relpath`` (relative to the config's folder) is used for per-file-ignores."""
+        suppressed = self.file_ignores(relpath) + draft.ignore
+        problems = list(draft.problems)
+        kind_name = draft.kind or self.config.kind
+        if kind_name not in self.config.kinds:
+            span = draft.spans.get("kind", (0, 0))
+            problems.append(Problem(
+                INVALID_FRONT_MATTER,
+                f"'kind' is {kind_name!r}; expected one of {', '.join(self.config.kinds)}",
+                *span,
+            ))
+            kind_name = self.config.kind
+        diagnostics: list[Diagnostic] = []
+        for problem in problems:
+            active = self._active_codes.get(problem.code)
+            if active is None or matches_any(problem.code, suppressed):
+                continue
+            diagnostics.append(self._diagnostic(active, problem.message, "file", problem.start, problem.end))
+
+        result = FileResult(path=draft.path, kind=kind_name if draft.readable else None)
+        if draft.readable:
+            analysis = Analysis(draft, kind_name, self.config.kind_limits(kind_name))
+            for active in self.active:
+                if matches_any(active.rule.code, suppressed):
+                    continue
+                for finding in active.rule.check(analysis, active.options):
+                    diagnostics.append(self._place(active, draft, finding))
+            for name in ("subject", "body", "cta"):
+                fa = analysis.field(name)
+                if fa is not None:
+                    result.fields[name] = FieldSummary(fa.text, fa.counts)
+        diagnostics.sort(key=Diagnostic.sort_key)
+        result.diagnostics, result.locator = place(draft.source, diagnostics)
+        return result
+
+    def _diagnostic(self, active: ActiveRule, message: str, field_name: str, start: int, end: int,
+                    finding: Finding | None = None) -> Diagnostic:
+        rule = active.rule
+        return Diagnostic(
+            code=rule.code, name=rule.name, severity=active.severity, message=message, field=field_name,
+            start=start, end=end, doc=rule.summary, url=rule.url, fix=finding.fix if finding else None,
+        )
+
+    def _place(self, active: ActiveRule, draft: Draft, finding: Finding) -> Diagnostic:
+        name = finding.field or "body"
+        if name == "file":
+            return self._diagnostic(active, finding.message, "file", finding.start, finding.end, finding)
+        field_ = draft.fields.get(name)
+        if field_ is None:  # the field is missing: point at the start of the file
+            return self._diagnostic(active, finding.message, name, 0, 0, finding)
+        start, end = field_.span_to_file(finding.start, finding.end)
+        return self._diagnostic(active, finding.message, name, start, end, finding)
+
+
+def place(source: str, diagnostics: list[Diagnostic]) -> tuple[list[Diagnostic], Locator | None]:
+    """Give each diagnostic its row, UTF-16 column, UTF-16 offset and length; one table of lines per file."""
+    if not diagnostics:
+        return [], None
+    locator = Locator(source)
+    placed = []
+    for d in diagnostics:
+        offset = locator.utf16_offset(d.start)
+        placed.append(dataclasses.replace(
+            d, location=locator.position(d.start), end_location=locator.position(d.end),
+            offset=offset, length=locator.utf16_offset(d.end) - offset,
+        ))
+    return placed, locator
+
+
+def unreadable_result(path: str, message: str, linter: Linter) -> FileResult:
+    """The result for a file that could not be decoded (IM001)."""
+    draft = Draft(path=path, source="", readable=False, problems=[Problem(UNREADABLE, message)])
+    return linter.lint(draft)
+
+
+__all__ = ["FileResult", "Linter", "is_selected", "place"]

@@ -1,0 +1,392 @@
+"""What a rule is: metadata, typed options, examples; and the generic types that declarative YAML rules use.
+
+A rule reports :class:`Finding` values (a message and a span in one field). It never decides its own severity
+or whether it runs: the linter applies the configuration.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from inmail_lint.analysis import METRICS, OCCURRENCES, Analysis, FieldAnalysis
+from inmail_lint.diagnostic import Finding, Severity
+
+FIELDS = ("subject", "body", "cta")
+FIELD_TITLES = {"subject": "subject", "body": "body", "cta": "call-to-action label", "file": "file"}
+
+
+class RuleDefinitionError(Exception):
+    """A rule (built-in or a team's) is not well formed; the message names the file and key."""
+
+
+@dataclass(frozen=True)
+class KindRef:
+    """An option default taken from the message kind's limits, e.g. ``{kind: subject-max}``."""
+
+    key: str
+
+    def __str__(self) -> str:
+        return f"the kind's {self.key}"
+
+
+_OPTION_TYPES: dict[str, tuple[type, ...]] = {
+    "integer": (int,),
+    "number": (int, float),
+    "string": (str,),
+    "boolean": (bool,),
+    "list": (list, tuple),
+}
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    type: str
+    default: Any
+    description: str = ""
+
+    def check(self, value: Any) -> str | None:
+        """None if ``value`` suits this option, else what is expected."""
+        allowed = _OPTION_TYPES[self.type]
+        if isinstance(value, bool) and self.type != "boolean":
+            return f"a {self.type}"
+        if not isinstance(value, allowed):
+            return f"a {self.type}"
+        if self.type == "list" and not all(isinstance(item, str) for item in value):
+            return "a list of strings"
+        return None
+
+
+@dataclass(frozen=True)
+class Example:
+    """A draft that the rule must flag (``fails``) or leave alone."""
+
+    draft: str | bytes
+    fails: bool
+    kind: str | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+    settings: Mapping[str, Any] = field(default_factory=dict)  # config keys such as free-account
+
+
+class Rule:
+    """Base of every rule. Python rules subclass it and set the class attributes; YAML rules are instances."""
+
+    code: str = ""
+    name: str = ""
+    default_severity: Severity = Severity.WARNING
+    summary: str = ""
+    explanation: str = ""
+    examples: tuple[Example, ...] = ()
+    options: Mapping[str, OptionSpec] = {}
+    url: str | None = None
+    origin: str = "built-in"
+    type_name: ClassVar[str] = "python"
+
+    def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterable[Finding]:
+        raise NotImplementedError
+
+    def default_options(self) -> dict[str, Any]:
+        return {name: spec.default for name, spec in self.options.items()}
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.code} {self.name}>"
+
+
+def resolve(value: Any, analysis: Analysis) -> Any:
+    """An option's value for this draft: a :class:`KindRef` is looked up in the kind's limits."""
+    if isinstance(value, KindRef):
+        return analysis.kind.get(value.key)
+    return value
+
+
+# -----------------------------------------------------------------------------------------------------
+# Declarative rule types
+
+
+class DeclarativeRule(Rule):
+    """A rule loaded from a YAML file; ``spec`` holds the type-specific keys."""
+
+    #: keys of the type, with (option type, required?); options can be overridden in config
+    type_keys: ClassVar[dict[str, tuple[str, bool]]] = {}
+    #: placeholders its message may use
+    placeholders: ClassVar[frozenset[str]] = frozenset()
+    configurable: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, meta: Mapping[str, Any], spec: Mapping[str, Any], origin: str) -> None:
+        self.code = meta["code"]
+        self.name = meta["name"]
+        self.default_severity = Severity.parse(meta.get("severity", "warning"))
+        self.summary = meta["summary"]
+        self.explanation = meta.get("explanation", "").strip()
+        self.url = meta.get("url")
+        self.origin = origin
+        self.message = meta["message"]
+        self.fields = tuple(spec.get("fields") or [spec.get("field", "body")])
+        self.spec = dict(spec)
+        self.options = {
+            name: OptionSpec(_option_type(spec[name], self.type_keys[name][0]), _option_default(spec[name]))
+            for name in self.configurable
+            if name in spec
+        }
+        self.examples = ()
+        self.validate()
+
+    def validate(self) -> None:
+        names = {f for _, f, _, _ in string.Formatter().parse(self.message) if f}
+        unknown = sorted(n for n in names if n.split(".")[0] not in self.placeholders)
+        if unknown:
+            raise RuleDefinitionError(
+                f"{self.origin}: key 'message': unknown placeholder {{{unknown[0]}}}; "
+                f"a {self.type_name} rule can use {', '.join('{' + p + '}' for p in sorted(self.placeholders))}"
+            )
+
+    def fields_present(self, analysis: Analysis) -> Iterator[tuple[str, FieldAnalysis]]:
+        for name in self.fields:
+            fa = analysis.field(name)
+            if fa is not None:
+                yield name, fa
+
+    def format(self, **values: Any) -> str:
+        return self.message.format(**values)
+
+
+def _option_type(value: Any, declared: str) -> str:
+    if isinstance(value, Mapping):  # {kind: key}
+        return "integer"
+    return declared
+
+
+def _option_default(value: Any) -> Any:
+    if isinstance(value, Mapping) and set(value) == {"kind"}:
+        return KindRef(str(value["kind"]))
+    return value
+
+
+def _values(analysis: Analysis, fa: FieldAnalysis, name: str) -> dict[str, Any]:
+    return {
+        "field": FIELD_TITLES.get(name, name),
+        "kind": analysis.kind.get("title", analysis.kind_name),
+        "kind_name": analysis.kind_name,
+    }
+
+
+class LimitRule(DeclarativeRule):
+    """A bound on a field's length in characters (UTF-16 units) or words."""
+
+    type_name = "limit"
+    type_keys: ClassVar[dict[str, tuple[str, bool]]] = {
+        "field": ("string", False),
+        "fields": ("list", False),
+        "measure": ("string", True),
+        "max": ("integer", True),
+        "compare": ("string", False),
+    }
+    configurable = ("max",)
+    placeholders = frozenset({"field", "kind", "kind_name", "value", "max", "over", "unit"})
+
+    def validate(self) -> None:
+        super().validate()
+        if self.spec["measure"] not in ("chars", "words"):
+            raise RuleDefinitionError(f"{self.origin}: key 'measure': expected 'chars' or 'words'")
+        if self.spec.get("compare", "above") not in ("above", "at-least"):
+            raise RuleDefinitionError(f"{self.origin}: key 'compare': expected 'above' or 'at-least'")
+
+    def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
+        limit = resolve(options["max"], analysis)
+        if limit is None:
+            return
+        at_least = self.spec.get("compare", "above") == "at-least"
+        measure = self.spec["measure"]
+        for name, fa in self.fields_present(analysis):
+            value = fa.counts.chars_utf16 if measure == "chars" else fa.counts.words
+            if not (value >= limit if at_least else value > limit):
+                continue
+            start, end = (0, len(fa.text)) if at_least else _overflow(fa, measure, limit)
+            message = self.format(
+                value=value, max=limit, over=value - limit, unit="characters" if measure == "chars" else "words",
+                **_values(analysis, fa, name),
+            )
+            yield Finding(message, start, end, field=name)
+
+
+def _overflow(fa: FieldAnalysis, measure: str, limit: int) -> tuple[int, int]:
+    """The span of the text past the limit: what must go."""
+    if measure == "words":
+        spans = fa.word_spans
+        return (spans[limit][0], len(fa.text)) if limit < len(spans) else (0, len(fa.text))
+    units = 0
+    for i, ch in enumerate(fa.text):
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > limit:
+            return i, len(fa.text)
+    return 0, len(fa.text)
+
+
+class OccurrenceRule(DeclarativeRule):
+    """A bound on how often a thing (emoji, link, question, word, sentence or a pattern) occurs in a field."""
+
+    type_name = "occurrence"
+    type_keys: ClassVar[dict[str, tuple[str, bool]]] = {
+        "field": ("string", False),
+        "fields": ("list", False),
+        "count": ("string", False),
+        "pattern": ("string", False),
+        "max": ("integer", False),
+        "min": ("integer", False),
+        "ignore-case": ("boolean", False),
+    }
+    configurable = ("max", "min")
+    placeholders = frozenset({"field", "kind", "kind_name", "value", "max", "min", "thing"})
+
+    def validate(self) -> None:
+        super().validate()
+        count, pattern = self.spec.get("count"), self.spec.get("pattern")
+        if (count is None) == (pattern is None):
+            raise RuleDefinitionError(f"{self.origin}: give exactly one of the keys 'count' and 'pattern'")
+        if count is not None and count not in OCCURRENCES:
+            raise RuleDefinitionError(
+                f"{self.origin}: key 'count': unknown thing {count!r}; expected one of {', '.join(OCCURRENCES)}"
+            )
+        if "max" not in self.spec and "min" not in self.spec:
+            raise RuleDefinitionError(f"{self.origin}: an occurrence rule needs 'max' or 'min'")
+        self._regex = _compile(self.origin, "pattern", pattern, self.spec.get("ignore-case", True)) if pattern else None
+
+    def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
+        high = resolve(options.get("max"), analysis)
+        low = resolve(options.get("min"), analysis)
+        if high is None and low is None:
+            return
+        thing = self.spec.get("count") or "match"
+        for name, fa in self.fields_present(analysis):
+            if self._regex is not None:
+                spans = [m.span() for m in self._regex.finditer(fa.text) if m.end() > m.start()]
+            else:
+                spans = OCCURRENCES[thing](fa)
+            values = _values(analysis, fa, name) | {"value": len(spans), "max": high, "min": low, "thing": thing}
+            if high is not None and len(spans) > high:
+                start, end = spans[high][0], spans[-1][1]
+                yield Finding(self.format(**values), start, end, field=name)
+            elif low is not None and len(spans) < low:
+                yield Finding(self.format(**values), 0, len(fa.text), field=name)
+
+
+class MetricRule(DeclarativeRule):
+    """A threshold on a measure of a field (see ``inmail_lint.analysis.METRICS``)."""
+
+    type_name = "metric"
+    type_keys: ClassVar[dict[str, tuple[str, bool]]] = {
+        "field": ("string", False),
+        "fields": ("list", False),
+        "metric": ("string", True),
+        "max": ("number", False),
+        "min": ("number", False),
+    }
+    configurable = ("max", "min")
+    placeholders = frozenset({"field", "kind", "kind_name", "value", "max", "min", "metric"})
+
+    def validate(self) -> None:
+        super().validate()
+        if self.spec["metric"] not in METRICS:
+            raise RuleDefinitionError(
+                f"{self.origin}: key 'metric': unknown metric {self.spec['metric']!r}; "
+                f"expected one of {', '.join(METRICS)}"
+            )
+        if "max" not in self.spec and "min" not in self.spec:
+            raise RuleDefinitionError(f"{self.origin}: a metric rule needs 'max' or 'min'")
+
+    def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
+        high = resolve(options.get("max"), analysis)
+        low = resolve(options.get("min"), analysis)
+        for name, fa in self.fields_present(analysis):
+            if not fa.text.strip():
+                continue
+            value = fa.metric(self.spec["metric"])
+            shown = int(value) if float(value).is_integer() else round(value, 1)
+            values = _values(analysis, fa, name) | {
+                "value": shown, "max": high, "min": low, "metric": self.spec["metric"],
+            }
+            if (high is not None and value > high) or (low is not None and value < low):
+                yield Finding(self.format(**values), 0, len(fa.text), field=name)
+
+
+class ExistenceRule(DeclarativeRule):
+    """Flags each phrase (matched on tokens, case-insensitively) or regular-expression match in a field."""
+
+    type_name = "existence"
+    type_keys: ClassVar[dict[str, tuple[str, bool]]] = {
+        "field": ("string", False),
+        "fields": ("list", False),
+        "phrases": ("list", False),
+        "patterns": ("list", False),
+        "ignore-case": ("boolean", False),
+    }
+    placeholders = frozenset({"field", "kind", "kind_name", "match"})
+
+    def __init__(self, meta: Mapping[str, Any], spec: Mapping[str, Any], origin: str) -> None:
+        super().__init__(meta, spec, origin)
+        self.options = {
+            "extend-phrases": OptionSpec("list", [], "more phrases to flag, added to the rule's own"),
+        }
+
+    def validate(self) -> None:
+        super().validate()
+        phrases = self.spec.get("phrases") or []
+        patterns = self.spec.get("patterns") or []
+        if not phrases and not patterns:
+            raise RuleDefinitionError(f"{self.origin}: an existence rule needs 'phrases' or 'patterns'")
+        ignore_case = self.spec.get("ignore-case", True)
+        self._regexes = [_compile(self.origin, f"patterns[{i}]", p, ignore_case) for i, p in enumerate(patterns)]
+        self._phrases = tuple(str(p) for p in phrases)
+
+    def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
+        from inmail_lint.nlp import phrase_matcher
+
+        phrases = self._phrases + tuple(options.get("extend-phrases") or ())
+        attr = "LOWER" if self.spec.get("ignore-case", True) else "ORTH"
+        for name, fa in self.fields_present(analysis):
+            spans: set[tuple[int, int]] = set()
+            if phrases and fa.text.strip():
+                doc = fa.doc
+                for _, s, e in phrase_matcher(phrases, attr)(doc):
+                    spans.add((doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)))
+            for regex in self._regexes:
+                spans.update(m.span() for m in regex.finditer(fa.text) if m.end() > m.start())
+            for start, end in sorted(_outermost(spans)):
+                values = _values(analysis, fa, name) | {"match": fa.text[start:end]}
+                yield Finding(self.format(**values), start, end, field=name)
+
+
+def _outermost(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Drop spans that lie inside another, so one stretch of text is reported once."""
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if kept and start >= kept[-1][0] and end <= kept[-1][1]:
+            continue
+        kept.append((start, end))
+    return kept
+
+
+def _compile(origin: str, key: str, pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+    except re.error as exc:
+        raise RuleDefinitionError(f"{origin}: key {key!r}: invalid regular expression: {exc}") from None
+
+
+RULE_TYPES: dict[str, type[DeclarativeRule]] = {
+    cls.type_name: cls for cls in (LimitRule, OccurrenceRule, MetricRule, ExistenceRule)
+}
+
+# -----------------------------------------------------------------------------------------------------
+# Python rules
+
+PYTHON_RULES: list[type[Rule]] = []
+
+
+def register(cls: type[Rule]) -> type[Rule]:
+    """Class decorator: add a Python rule to the built-in registry."""
+    PYTHON_RULES.append(cls)
+    return cls
