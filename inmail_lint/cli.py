@@ -17,7 +17,7 @@ from inmail_lint import __version__
 
 if TYPE_CHECKING:
     from inmail_lint.config import Config
-    from inmail_lint.linter import FileResult, Linter
+    from inmail_lint.linter import Linter
     from inmail_lint.sources import Target
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
@@ -85,6 +85,7 @@ def check(
 ) -> int:
     """Lint drafts. PATHS are draft files, directories (walked for *.inmail, *.inmail.md, *.inmail.txt), or '-'
     for standard input. With no PATHS, the current directory."""
+    from inmail_lint.api import lint_target
     from inmail_lint.config import ConfigError, ConfigResolver
     from inmail_lint.diagnostic import Severity
     from inmail_lint.formatters import FORMATTERS, Summary
@@ -157,25 +158,6 @@ def check(
     if failed and not exit_zero:
         return EXIT_PROBLEMS
     return EXIT_OK
-
-
-def lint_target(target: Target, config: Config, linter: Linter) -> FileResult:
-    from inmail_lint.linter import unreadable_result
-    from inmail_lint.sources import load_draft, read_bytes, relpath_for
-
-    if target.path is None:
-        data: bytes | None = sys.stdin.buffer.read()
-        error = None
-        directory = Path(target.display).parent if target.display != "-" else Path.cwd()
-    else:
-        data, error = read_bytes(target.path)
-        directory = target.path.parent
-    if data is None:
-        return unreadable_result(target.display, str(error), linter)
-    draft, problem = load_draft(data, target.display, directory, config.root)
-    if draft is None:
-        return unreadable_result(target.display, str(problem), linter)
-    return linter.lint(draft, relpath_for(target, config))
 
 
 @cli.command()

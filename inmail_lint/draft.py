@@ -299,25 +299,22 @@ def _load_front_matter(draft: Draft, fm_start: int, fm_end: int) -> None:
     text = source[fm_start:fm_end]
     loader = yaml.SafeLoader(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return
-        structural = _check_structure(node)
+        structural = _check_events(text)
+        node = None if structural else loader.get_single_node()
+        if node is not None:
+            structural = _check_duplicates(node)
         if structural is not None:
             message, mark_index = structural
             draft.readable = False
             at = fm_start + mark_index
             draft.problems.append(Problem(INVALID_FRONT_MATTER, message, at, at))
             return
+        if node is None:
+            return
         data = loader.construct_document(node)
     except yaml.YAMLError as exc:
         draft.readable = False
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        at = fm_start + (mark.index if mark is not None else 0)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in str(problem):
-            problem = f"YAML tags that build objects are not allowed ({problem.strip()})"
-        draft.problems.append(Problem(INVALID_FRONT_MATTER, f"front matter is not valid YAML: {problem}", at, at))
+        draft.problems.append(_yaml_problem(exc, text, fm_start))
         return
     except (RecursionError, ValueError, TypeError) as exc:
         draft.readable = False
@@ -362,6 +359,25 @@ def _load_front_matter(draft: Draft, fm_start: int, fm_end: int) -> None:
             draft.fields[key] = _scalar_field(key, source, value, value_node, fm_start)
 
 
+def _yaml_problem(exc: yaml.YAMLError, text: str, fm_start: int) -> Problem:
+    """IM002 for a YAML error, placed where the problem is (or where the unfinished construct began)."""
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    problem = str(getattr(exc, "problem", None) or str(exc).splitlines()[0]).strip()
+    context = getattr(exc, "context", None)
+    mark = problem_mark or context_mark
+    if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
+        message = f"front matter uses a YAML tag that is not allowed (tags that build objects are refused): {problem}"
+    else:
+        message = f"front matter is not valid YAML: {problem}"
+        if context and context_mark is not None:
+            message += f" ({context}, which starts on line {context_mark.line + 2})"
+            if problem_mark is not None and problem_mark.index >= len(text.rstrip()):
+                mark = context_mark  # the parser ran off the end: point where the construct began
+    at = fm_start + (mark.index if mark is not None else 0)
+    return Problem(INVALID_FRONT_MATTER, message, at, at)
+
+
 def _describe(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
@@ -370,17 +386,26 @@ def _describe(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def _check_structure(root: yaml.Node) -> tuple[str, int] | None:
-    """Refuse aliases, deep nesting and duplicate keys before anything is built from the YAML."""
-    seen: set[int] = set()
-    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+def _check_events(text: str) -> tuple[str, int] | None:
+    """Refuse aliases and deep nesting before anything is composed from the YAML (no alias bombs)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            return "front matter may not use YAML anchors and aliases ('&', '*')", event.start_mark.index
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                return f"front matter is nested more than {MAX_YAML_DEPTH} levels deep", event.start_mark.index
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return None
+
+
+def _check_duplicates(root: yaml.Node) -> tuple[str, int] | None:
+    """Refuse a key given twice in one mapping (YAML would silently keep the last)."""
+    stack: list[yaml.Node] = [root]
     while stack:
-        node, depth = stack.pop()
-        if id(node) in seen:
-            return "front matter may not use YAML anchors and aliases ('&', '*')", node.start_mark.index
-        seen.add(id(node))
-        if depth > MAX_YAML_DEPTH:
-            return f"front matter is nested more than {MAX_YAML_DEPTH} levels deep", node.start_mark.index
+        node = stack.pop()
         if isinstance(node, yaml.MappingNode):
             keys: set[Any] = set()
             for key_node, value_node in node.value:
@@ -388,10 +413,9 @@ def _check_structure(root: yaml.Node) -> tuple[str, int] | None:
                     if key_node.value in keys:
                         return f"key {key_node.value!r} appears twice in the front matter", key_node.start_mark.index
                     keys.add(key_node.value)
-                stack.append((key_node, depth + 1))
-                stack.append((value_node, depth + 1))
+                stack.append(value_node)
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend((child, depth + 1) for child in node.value)
+            stack.extend(node.value)
     return None
 
 

@@ -33,9 +33,13 @@ InMails, Open Profile messages and Message Ads cannot be sent without a subject.
         subject = analysis.draft.subject
         title = analysis.kind.get("title", analysis.kind_name)
         if subject is None:
-            yield Finding(f"{title} has no subject; add a first line 'Subject: ...' (under 40 characters)", field="file")
+            yield Finding(
+                f"draft has no subject ({title}s need one); add a first line 'Subject: ...' "
+                "and keep it under 40 characters",
+                field="subject",
+            )
         elif not subject.text.strip():
-            yield Finding(f"subject is blank; {title}s need one (keep it under 40 characters)", field="subject")
+            yield Finding(f"subject is blank ({title}s need one); keep it under 40 characters", field="subject")
 
 
 @register
@@ -79,7 +83,7 @@ important from it into the note, or remove it.
             return
         title = analysis.kind.get("title", analysis.kind_name)
         yield Finding(
-            f"a {title} has no subject, so this subject is never sent; move what matters into the message",
+            f"{title}s have no subject, so this one is never sent; move what matters into the message",
             0,
             len(subject.text),
             field="subject",

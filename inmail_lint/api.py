@@ -1,0 +1,69 @@
+"""The Python API: lint a string, bytes or a file and get a :class:`~inmail_lint.linter.FileResult`."""
+
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+from inmail_lint.config import Config, ConfigResolver, default_config
+from inmail_lint.draft import parse
+from inmail_lint.linter import FileResult, Linter, unreadable_result
+from inmail_lint.sources import STDIN, Target, load_draft, read_bytes, relpath_for
+
+_LINTERS: dict[int, tuple[Config, Linter]] = {}
+
+
+def linter_for(config: Config | None = None) -> Linter:
+    """The linter for a configuration, built once (building validates the config against the registry)."""
+    config = config if config is not None else _default()
+    cached = _LINTERS.get(id(config))
+    if cached is None or cached[0] is not config:
+        cached = (config, Linter(config))
+        _LINTERS[id(config)] = cached
+    return cached[1]
+
+
+@lru_cache(maxsize=1)
+def _default() -> Config:
+    return default_config()
+
+
+def lint_text(text: str, path: str = "<string>", *, config: Config | None = None) -> FileResult:
+    """Lint a draft given as text (no files are read; a ``recipient:`` path is not loaded)."""
+    return linter_for(config).lint(parse(text.removeprefix("\ufeff"), path))
+
+
+def lint_bytes(data: bytes, path: str = "<bytes>", *, config: Config | None = None,
+               directory: Path | None = None) -> FileResult:
+    """Lint a draft file's bytes: decoding problems are IM001; a ``recipient:`` path is read from ``directory``."""
+    linter = linter_for(config)
+    draft, problem = load_draft(data, path, directory, linter.config.root if directory else None)
+    if draft is None:
+        return unreadable_result(path, str(problem), linter)
+    return linter.lint(draft)
+
+
+def lint_target(target: Target, config: Config, linter: Linter | None = None) -> FileResult:
+    """Read and lint one draft (a file, or standard input when ``target.path`` is None)."""
+    linter = linter or linter_for(config)
+    if target.path is None:
+        data: bytes | None = sys.stdin.buffer.read()
+        error = None
+        directory = Path(target.display).parent if target.display != STDIN else Path.cwd()
+    else:
+        data, error = read_bytes(target.path)
+        directory = target.path.parent
+    if data is None:
+        return unreadable_result(target.display, str(error), linter)
+    draft, problem = load_draft(data, target.display, directory, config.root)
+    if draft is None:
+        return unreadable_result(target.display, str(problem), linter)
+    return linter.lint(draft, relpath_for(target, config))
+
+
+def lint_file(path: str | Path, *, config: Config | None = None) -> FileResult:
+    """Lint one draft file with the nearest configuration (or ``config``)."""
+    file_path = Path(path)
+    chosen = config or ConfigResolver().for_path(file_path)
+    return lint_target(Target(file_path, str(path)), chosen)

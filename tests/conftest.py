@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from inmail_lint.cli import main
+from inmail_lint.config import parse_config
+from inmail_lint.draft import parse
+from inmail_lint.formatters import result_to_json
+from inmail_lint.linter import FileResult, Linter
+from inmail_lint.resources import schema_path
+
+
+def lint_text(
+    text: str,
+    *,
+    kind: str | None = None,
+    select: tuple[str, ...] = ("ALL",),
+    rules: Mapping[str, Mapping[str, Any]] | None = None,
+    **settings: Any,
+) -> FileResult:
+    """Lint a draft's text with a configuration built from keyword arguments (no files involved)."""
+    data: dict[str, Any] = {"select": list(select), **settings}
+    if rules:
+        data["rules"] = {k: dict(v) for k, v in rules.items()}
+    if kind:
+        data["kind"] = kind
+    config = parse_config(data, None, Path.cwd())
+    return Linter(config).lint(parse(text, "draft.inmail"))
+
+
+def codes(text: str, **kwargs: Any) -> list[str]:
+    return [d.code for d in lint_text(text, **kwargs).diagnostics]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[int, str, str]]:
+    """Run the command line in-process: (exit status, stdout, stderr)."""
+
+    def run(*args: str, cwd: Path | None = None, stdin: bytes | None = None) -> tuple[int, str, str]:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        if stdin is not None:
+            import io
+            import sys
+
+            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+        monkeypatch.setenv("NO_COLOR", "1")
+        status = main(list(args))
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def report_schema() -> dict[str, Any]:
+    return json.loads(schema_path("report.schema.json").read_text(encoding="utf-8"))
+
+
+def validate_report(document: Any, schema: Mapping[str, Any]) -> None:
+    import jsonschema
+
+    jsonschema.Draft202012Validator(schema).validate(document)
+
+
+__all__ = ["codes", "lint_text", "result_to_json", "validate_report"]

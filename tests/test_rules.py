@@ -1,0 +1,281 @@
+"""Every rule's own examples, the registry's contract, and the limits at their boundaries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from inmail_lint.api import lint_bytes
+from inmail_lint.config import parse_config
+from inmail_lint.draft import parse
+from inmail_lint.linter import Linter
+from inmail_lint.registry import Registry, build_registry, builtin_rules, load_rule_dir
+from inmail_lint.resources import rules_dir
+from inmail_lint.ruletypes import Example, Rule, RuleDefinitionError
+
+from .conftest import codes, lint_text
+
+REGISTRY = build_registry()
+EXAMPLES = [
+    pytest.param(rule, example, id=f"{rule.code}-{'fail' if example.fails else 'pass'}-{i}")
+    for rule in REGISTRY
+    for i, example in enumerate(rule.examples)
+]
+
+
+def run_example(rule: Rule, example: Example) -> list[str]:
+    data: dict[str, object] = {"select": [rule.code], **example.settings}
+    if example.kind:
+        data["kind"] = example.kind
+    if example.options:
+        data["rules"] = {rule.code: dict(example.options)}
+    config = parse_config(data, None, Path.cwd())
+    if isinstance(example.draft, bytes):
+        result = lint_bytes(example.draft, config=config)
+    else:
+        result = Linter(config).lint(parse(example.draft))
+    return [d.code for d in result.diagnostics]
+
+
+@pytest.mark.parametrize(("rule", "example"), EXAMPLES)
+def test_rule_examples(rule: Rule, example: Example) -> None:
+    found = run_example(rule, example)
+    if example.fails:
+        assert rule.code in found, f"{rule.code} should flag:\n{example.draft!r}"
+    else:
+        assert rule.code not in found, f"{rule.code} should not flag:\n{example.draft!r}"
+
+
+@pytest.mark.parametrize("rule", list(REGISTRY), ids=lambda r: r.code)
+def test_every_rule_is_documented_with_passing_and_failing_examples(rule: Rule) -> None:
+    assert rule.summary and rule.explanation, rule.code
+    assert any(e.fails for e in rule.examples), f"{rule.code} has no failing example"
+    assert any(not e.fails for e in rule.examples), f"{rule.code} has no passing example"
+
+
+def test_codes_and_names_are_unique_and_well_formed() -> None:
+    rules = list(builtin_rules())
+    assert len({r.code for r in rules}) == len(rules)
+    assert len({r.name for r in rules}) == len(rules)
+    for rule in rules:
+        assert rule.code.startswith("IM") and len(rule.code) == 5
+        assert rule.name == rule.name.lower() and " " not in rule.name
+
+
+def test_duplicate_codes_are_refused() -> None:
+    rules = list(builtin_rules())
+    with pytest.raises(RuleDefinitionError, match="already defined"):
+        Registry([*rules, rules[0]])
+
+
+def test_builtin_rule_files_validate_against_the_schema() -> None:
+    assert load_rule_dir(rules_dir() / "pack", validate=True)
+
+
+def test_public_codes_are_stable() -> None:
+    expected = {
+        "IM001": "unreadable-draft", "IM002": "invalid-front-matter", "IM101": "subject-missing",
+        "IM102": "subject-too-long", "IM103": "body-missing", "IM104": "body-too-long",
+        "IM105": "subject-not-sent", "IM201": "subject-over-40", "IM202": "body-over-100-words",
+    }
+    for code, name in expected.items():
+        rule = REGISTRY.get(code)
+        assert rule is not None and rule.name == name
+
+
+# ---------------------------------------------------------------------------------------------- boundaries
+
+
+def draft(subject: str | None, body: str = "Hi Ana, could I ask one question?", newline: str = "\n") -> str:
+    if subject is None:
+        return body + newline
+    return f"Subject: {subject}{newline}{newline}{body}{newline}"
+
+
+@pytest.mark.parametrize(
+    ("subject", "fires"),
+    [
+        pytest.param("a" * 200, False, id="200"),
+        pytest.param("a" * 201, True, id="201"),
+        pytest.param("a" * 199 + "🚀", True, id="199 letters and an emoji is 201 units"),
+        pytest.param("a" * 198 + "🚀", False, id="198 letters and an emoji is 200 units"),
+        pytest.param("é" * 200, False, id="200 accented letters"),
+    ],
+)
+def test_im102_subject_limit(subject: str, fires: bool) -> None:
+    assert ("IM102" in codes(draft(subject))) is fires
+
+
+def test_im102_message_and_span() -> None:
+    result = lint_text(draft("a" * 195 + "b" * 10), select=("IM102",))
+    [d] = result.diagnostics
+    assert d.message == "subject is 205 characters; InMail subjects can have at most 200: cut at least 5"
+    assert d.field == "subject"
+    # the span covers exactly what must go
+    assert d.location is not None and d.location.column == len("Subject: ") + 201
+    assert d.length == 5
+
+
+@pytest.mark.parametrize(
+    ("body", "fires"),
+    [
+        pytest.param("a" * 2000, False, id="2000"),
+        pytest.param("a" * 2001, True, id="2001"),
+        pytest.param("a" * 1998 + "🚀", False, id="1998 and an emoji is 2000 units"),
+        pytest.param("a" * 1999 + "🚀", True, id="1999 and an emoji is 2001 units"),
+        pytest.param("a\n" * 1000, False, id="1000 lines: 1999 once the trailing break is trimmed"),
+        pytest.param("a\n" * 1000 + "b", True, id="2001 with breaks counted one each"),
+        pytest.param("\n\n\n" + "a" * 2000 + "\n\n\n", False, id="blank lines around are not counted"),
+    ],
+)
+def test_im104_body_limit(body: str, fires: bool) -> None:
+    assert ("IM104" in codes(draft("Hi", body))) is fires
+
+
+def test_crlf_body_is_not_counted_twice() -> None:
+    lines = ["a" * 99] * 20  # 20 * 99 + 19 breaks = 1999
+    body_lf = "\n".join(lines)
+    body_crlf = "\r\n".join(lines)
+    assert "IM104" not in codes(draft("Hi", body_crlf, newline="\r\n"))
+    result = lint_text(draft("Hi", body_crlf, newline="\r\n"))
+    assert result.fields["body"].counts.chars_utf16 == len(body_lf) == 1999
+    assert "IM104" in codes(draft("Hi", body_crlf + "\r\naa", newline="\r\n"))
+
+
+def test_bom_is_not_counted() -> None:
+    result = lint_bytes(("\ufeff" + draft("a" * 39)).encode())
+    assert result.fields["subject"].counts.chars_utf16 == 39
+    assert "IM201" not in [d.code for d in result.diagnostics]
+
+
+@pytest.mark.parametrize(
+    ("length", "fires"),
+    [pytest.param(39, False, id="39"), pytest.param(40, True, id="40"), pytest.param(38, False, id="38")],
+)
+def test_im201_best_practice_subject(length: int, fires: bool) -> None:
+    found = codes(draft("s" * length))
+    assert ("IM201" in found) is fires
+    if fires:
+        [d] = [d for d in lint_text(draft("s" * length)).diagnostics if d.code == "IM201"]
+        assert d.message == f"subject is {length} characters; keep it under 40 (short subjects get opened)"
+
+
+def test_im201_counts_emoji_as_two() -> None:
+    assert "IM201" in codes(draft("a" * 38 + "🚀"))
+    assert "IM201" not in codes(draft("a" * 37 + "🚀"))
+
+
+@pytest.mark.parametrize(
+    ("words", "fires"),
+    [pytest.param(99, False, id="99"), pytest.param(100, True, id="100"), pytest.param(101, True, id="101")],
+)
+def test_im202_words(words: int, fires: bool) -> None:
+    body = " ".join(["word"] * words)
+    assert ("IM202" in codes(draft("Hi", body))) is fires
+
+
+def test_im202_does_not_count_dashes_and_emoji_as_words() -> None:
+    body = " ".join(["word"] * 99) + " — 🚀 -"
+    assert "IM202" not in codes(draft("Hi", body))
+
+
+def test_im202_option_changes_the_threshold() -> None:
+    body = " ".join(["word"] * 60)
+    assert "IM202" in codes(draft("Hi", body), rules={"IM202": {"max": 50}})
+    assert "IM202" not in codes(draft("Hi", body), rules={"IM202": {"max": 61}})
+
+
+def test_im101_subject_missing_and_blank() -> None:
+    assert "IM101" in codes("Hi Ana, a question?\n")
+    assert "IM101" in codes("Subject:\n\nHi Ana\n")
+    assert "IM101" in codes("---\nsubject: '   '\n---\nHi Ana\n")
+    assert "IM101" not in codes("Hi Ana\n", kind="connection-note")
+
+
+def test_im103_body_missing() -> None:
+    assert "IM103" in codes("Subject: Hi\n")
+    assert "IM103" in codes("---\nsubject: Hi\n---\n\n\n")
+    assert "IM103" not in codes("Subject: Hi\n\n.\n")
+
+
+def test_im105_subject_not_sent() -> None:
+    assert "IM105" in codes("Subject: Hi\n\nHi Ana, connect?\n", kind="connection-note")
+    assert "IM105" not in codes("Subject: Hi\n\nHi Ana, connect?\n")
+    assert "IM101" not in codes("Subject: Hi\n\nHi Ana, connect?\n", kind="connection-note")
+
+
+@pytest.mark.parametrize(
+    ("length", "free", "fires"),
+    [
+        pytest.param(300, False, False, id="300 premium"),
+        pytest.param(301, False, True, id="301 premium"),
+        pytest.param(200, True, False, id="200 free"),
+        pytest.param(201, True, True, id="201 free"),
+    ],
+)
+def test_connection_note_limits(length: int, free: bool, fires: bool) -> None:
+    text = "---\nkind: connection-note\n---\n" + "a" * length + "\n"
+    assert ("IM104" in codes(text, **{"free-account": free})) is fires
+
+
+@pytest.mark.parametrize(
+    ("subject", "fires"), [pytest.param("s" * 60, False, id="60"), pytest.param("s" * 61, True, id="61")]
+)
+def test_message_ad_subject_limit(subject: str, fires: bool) -> None:
+    assert ("IM102" in codes(draft(subject), kind="message-ad")) is fires
+
+
+@pytest.mark.parametrize(
+    ("cta", "fires"), [pytest.param("c" * 20, False, id="20"), pytest.param("c" * 21, True, id="21")]
+)
+def test_message_ad_cta_limit(cta: str, fires: bool) -> None:
+    text = f"---\nsubject: Hi\nkind: message-ad\ncta: {cta}\n---\nHi Ana\n"
+    assert ("IM106" in codes(text)) is fires
+    assert "IM106" not in codes(text.replace("kind: message-ad\n", ""))
+
+
+@pytest.mark.parametrize(
+    ("emojis", "fires"),
+    [
+        pytest.param("🚀" * 10, False, id="10"),
+        pytest.param("🚀" * 11, True, id="11"),
+        pytest.param("👩‍💻" * 10, False, id="10 zwj sequences"),
+        pytest.param("🇵🇱" * 11, True, id="11 flags"),
+    ],
+)
+def test_message_ad_emoji_limit(emojis: str, fires: bool) -> None:
+    assert ("IM107" in codes(draft("Hi", f"Hi Ana {emojis}"), kind="message-ad")) is fires
+    assert "IM107" not in codes(draft("Hi", f"Hi Ana {emojis}"))
+
+
+def test_kind_in_front_matter_wins_over_config() -> None:
+    text = "---\nkind: connection-note\n---\nHi Ana\n"
+    assert "IM101" not in codes(text, kind="inmail")
+
+
+def test_unknown_kind_in_front_matter_is_im002_and_linting_goes_on() -> None:
+    text = "---\nkind: inmial\nsubject: Hi\n---\n" + "word " * 120
+    result = lint_text(text)
+    found = [d.code for d in result.diagnostics]
+    assert "IM002" in found and "IM202" in found
+    [im002] = [d for d in result.diagnostics if d.code == "IM002"]
+    assert "inmial" in im002.message and "connection-note" in im002.message
+    assert im002.location is not None and im002.location.row == 2
+
+
+def test_team_rule_from_rule_dirs(tmp_path: Path) -> None:
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "no-synergy.yaml").write_text(
+        "code: TM001\nname: no-synergy\ntype: existence\nseverity: error\nsummary: Do not say synergy.\n"
+        "fields: [subject, body]\nphrases: [synergy, circle back]\nmessage: \"'{match}' is jargon; say what you mean\"\n"
+        "examples:\n  pass: ['Subject: Hi\\n\\nHi Ana']\n  fail: ['Subject: Hi\\n\\nLet us circle back on synergy']\n",
+        encoding="utf-8",
+    )
+    config = parse_config({"rule-dirs": ["team"]}, None, tmp_path)
+    result = Linter(config).lint(parse("Subject: Synergy\n\nLet us CIRCLE BACK. Synergies?\n"))
+    found = [(d.code, d.message) for d in result.diagnostics if d.code == "TM001"]
+    assert found == [
+        ("TM001", "'Synergy' is jargon; say what you mean"),
+        ("TM001", "'CIRCLE BACK' is jargon; say what you mean"),
+    ]
