@@ -12,6 +12,7 @@ from inmail_lint.draft import Draft, Field
 from inmail_lint.nlp import get_nlp
 
 _LINK = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>()\"']+")
+_QUESTION_MARKS = "?\uff1f"  # ASCII and full-width
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 _EMOJI = re.compile(
     "(?:"
@@ -70,7 +71,7 @@ class FieldAnalysis:
 
     @cached_property
     def questions(self) -> list[tuple[int, int]]:
-        return [(i, i + 1) for i, ch in enumerate(self.text) if ch in "?？"]
+        return [(i, i + 1) for i, ch in enumerate(self.text) if ch in _QUESTION_MARKS]
 
     @cached_property
     def paragraphs(self) -> int:

@@ -34,8 +34,9 @@ def lint_text(text: str, path: str = "<string>", *, config: Config | None = None
     return linter_for(config).lint(parse(text.removeprefix("\ufeff"), path))
 
 
-def lint_bytes(data: bytes, path: str = "<bytes>", *, config: Config | None = None,
-               directory: Path | None = None) -> FileResult:
+def lint_bytes(
+    data: bytes, path: str = "<bytes>", *, config: Config | None = None, directory: Path | None = None
+) -> FileResult:
     """Lint a draft file's bytes: decoding problems are IM001; a ``recipient:`` path is read from ``directory``."""
     linter = linter_for(config)
     draft, problem = load_draft(data, path, directory, linter.config.root if directory else None)

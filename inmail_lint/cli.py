@@ -50,18 +50,36 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), default="full", show_default=True,
-              help="How to print diagnostics.")
-@click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-              help="Write the report to this file instead of standard output.")
+@click.option(
+    "--output-format",
+    type=click.Choice(OUTPUT_FORMATS),
+    default="full",
+    show_default=True,
+    help="How to print diagnostics.",
+)
+@click.option(
+    "-o",
+    "--output-file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the report to this file instead of standard output.",
+)
 @click.option("--select", multiple=True, metavar="CODES", help="Only these rule codes or prefixes (replaces config).")
 @click.option("--extend-select", multiple=True, metavar="CODES", help="Also these rule codes or prefixes.")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Not these rule codes or prefixes.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="warning", show_default=True,
-              help="Exit 1 when a diagnostic is at least this severe.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    default="warning",
+    show_default=True,
+    help="Exit 1 when a diagnostic is at least this severe.",
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are diagnostics.")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Use this config file for every draft instead of looking for one.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Use this config file for every draft instead of looking for one.",
+)
 @click.option("--isolated", is_flag=True, help="Ignore all config files.")
 @click.option("--kind", help="Message kind for drafts that do not name one (inmail, open-profile, ...).")
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary.")
@@ -91,15 +109,19 @@ def check(
     from inmail_lint.formatters import FORMATTERS, Summary
     from inmail_lint.linter import Linter
     from inmail_lint.ruletypes import RuleDefinitionError
-    from inmail_lint.sources import PathError, Target, discover
+    from inmail_lint.sources import PathError, discover
 
     if isolated and config_file:
         _error("--config and --isolated cannot be used together")
         return EXIT_ERROR
     try:
         resolver = ConfigResolver(
-            config_file=config_file, isolated=isolated, select=_codes(select) or None,
-            extend_select=_codes(extend_select), ignore=_codes(ignore), kind=kind,
+            config_file=config_file,
+            isolated=isolated,
+            select=_codes(select) or None,
+            extend_select=_codes(extend_select),
+            ignore=_codes(ignore),
+            kind=kind,
         )
         # Resolve every draft's configuration before printing anything: a bad config stops the run.
         targets: list[Target] = []
@@ -140,8 +162,10 @@ def check(
                 result = lint_target(target, config, linter)
             except Exception as exc:  # one broken file must not stop the others
                 internal_errors += 1
-                _error(f"{target.display}: internal error while linting ({type(exc).__name__}: {exc}); "
-                       "please report this with the draft")
+                _error(
+                    f"{target.display}: internal error while linting ({type(exc).__name__}: {exc}); "
+                    "please report this with the draft"
+                )
                 continue
             summary.add(result)
             if any(d.severity >= threshold for d in result.diagnostics):
@@ -193,8 +217,11 @@ def rule(code: str | None, show_all: bool, output_format: str, isolated: bool) -
         data: Any = [rule_to_json(r) for r in rules]
         click.echo(json.dumps(data if show_all else data[0], indent=2, ensure_ascii=False))
     elif output_format == "markdown" or show_all:
-        click.echo(rules_table(rules) if output_format == "markdown" else "\n".join(
-            f"{r.code}  {r.name:<24} {str(r.default_severity):<8} {r.summary}" for r in rules))
+        click.echo(
+            rules_table(rules)
+            if output_format == "markdown"
+            else "\n".join(f"{r.code}  {r.name:<24} {r.default_severity!s:<8} {r.summary}" for r in rules)
+        )
     else:
         click.echo(rule_to_text(rules[0]))
     return EXIT_OK

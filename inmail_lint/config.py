@@ -25,14 +25,27 @@ from inmail_lint.resources import load_data
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 CONFIG_NAMES = (".inmail-lint.toml", "inmail-lint.toml", "pyproject.toml")
 DEFAULT_KIND = "inmail"
 DEFAULT_INCLUDE = ("*.inmail", "*.inmail.md", "*.inmail.txt")
 DEFAULT_EXCLUDE = (
-    ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
-    ".mypy_cache", ".ruff_cache", ".pytest_cache", "build", "dist", "site-packages",
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    "node_modules",
+    "__pycache__",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    "build",
+    "dist",
+    "site-packages",
 )
 
 
@@ -160,7 +173,11 @@ def _validate(data: Any, label: str) -> None:
         if extra:
             key = f"{where}.{extra[0]}" if where else extra[0]
             close = difflib.get_close_matches(extra[0], allowed, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else (f"; expected one of {', '.join(allowed)}" if allowed else "")
+            hint = (
+                f"; did you mean {close[0]!r}?"
+                if close
+                else (f"; expected one of {', '.join(allowed)}" if allowed else "")
+            )
             raise ConfigError(f"{label}: unknown key {key!r}{hint}")
     raise ConfigError(f"{label}: key {where or '(top level)'!r}: {_describe(error)}")
 

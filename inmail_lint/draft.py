@@ -355,7 +355,7 @@ def _load_front_matter(draft: Draft, fm_start: int, fm_end: int) -> None:
             continue
         draft.meta[key] = value
         draft.spans[key] = value_span
-        if key in FIELD_KEYS:
+        if key in FIELD_KEYS and isinstance(value, str):
             draft.fields[key] = _scalar_field(key, source, value, value_node, fm_start)
 
 
@@ -390,12 +390,13 @@ def _check_events(text: str) -> tuple[str, int] | None:
     """Refuse aliases and deep nesting before anything is composed from the YAML (no alias bombs)."""
     depth = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        at = event.start_mark.index if event.start_mark is not None else 0
         if isinstance(event, yaml.AliasEvent):
-            return "front matter may not use YAML anchors and aliases ('&', '*')", event.start_mark.index
+            return "front matter may not use YAML anchors and aliases ('&', '*')", at
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_YAML_DEPTH:
-                return f"front matter is nested more than {MAX_YAML_DEPTH} levels deep", event.start_mark.index
+                return f"front matter is nested more than {MAX_YAML_DEPTH} levels deep", at
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
     return None

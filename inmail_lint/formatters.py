@@ -102,8 +102,11 @@ class ConciseFormatter(Formatter):
         elif summary.problems == 0:
             self.out.write(self.style("All checks passed", fg="green") + f": {_plural(summary.files, 'draft')}.\n")
         else:
-            parts = [_plural(summary.by_severity[s], str(s)) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
-                     if summary.by_severity[s]]
+            parts = [
+                _plural(summary.by_severity[s], str(s))
+                for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+                if summary.by_severity[s]
+            ]
             self.out.write(
                 f"Found {_plural(summary.problems, 'problem')} ({', '.join(parts)}) in "
                 f"{summary.files_with_problems} of {_plural(summary.files, 'draft')}.\n"
@@ -120,7 +123,7 @@ class FullFormatter(ConciseFormatter):
         super().file(result)
 
     def details(self, result: FileResult, d: Diagnostic) -> None:
-        if d.location is None or d.field == "file" and d.start == d.end == 0 and d.code == "IM001":
+        if d.location is None or (d.field == "file" and d.start == d.end == 0 and d.code == "IM001"):
             return
         line = result.line(d.location.row)
         if line is None:
@@ -197,7 +200,7 @@ class JsonFormatter(Formatter):
     name = "json"
 
     def start(self) -> None:
-        self.out.write('{"version": %d, "files": [' % JSON_VERSION)
+        self.out.write(f'{{"version": {JSON_VERSION}, "files": [')
         self._first = True
 
     def file(self, result: FileResult) -> None:

@@ -101,8 +101,11 @@ class Linter:
                 return
             raise ConfigError(f"{label}: {key}: unknown rule code or prefix {prefix!r} (see 'inmail-lint rule --all')")
 
-        for key, values in (("select", self.config.select), ("extend-select", self.config.extend_select),
-                            ("ignore", self.config.ignore)):
+        for key, values in (
+            ("select", self.config.select),
+            ("extend-select", self.config.extend_select),
+            ("ignore", self.config.ignore),
+        ):
             for prefix in values:
                 check(key, prefix)
         for pattern, codes in self.config.per_file_ignores:
@@ -140,11 +143,13 @@ class Linter:
         kind_name = draft.kind or self.config.kind
         if kind_name not in self.config.kinds:
             span = draft.spans.get("kind", (0, 0))
-            problems.append(Problem(
-                INVALID_FRONT_MATTER,
-                f"'kind' is {kind_name!r}; expected one of {', '.join(self.config.kinds)}",
-                *span,
-            ))
+            problems.append(
+                Problem(
+                    INVALID_FRONT_MATTER,
+                    f"'kind' is {kind_name!r}; expected one of {', '.join(self.config.kinds)}",
+                    *span,
+                )
+            )
             kind_name = self.config.kind
         diagnostics: list[Diagnostic] = []
         for problem in problems:
@@ -169,12 +174,21 @@ class Linter:
         result.diagnostics, result.locator = place(draft.source, diagnostics)
         return result
 
-    def _diagnostic(self, active: ActiveRule, message: str, field_name: str, start: int, end: int,
-                    finding: Finding | None = None) -> Diagnostic:
+    def _diagnostic(
+        self, active: ActiveRule, message: str, field_name: str, start: int, end: int, finding: Finding | None = None
+    ) -> Diagnostic:
         rule = active.rule
         return Diagnostic(
-            code=rule.code, name=rule.name, severity=active.severity, message=message, field=field_name,
-            start=start, end=end, doc=rule.summary, url=rule.url, fix=finding.fix if finding else None,
+            code=rule.code,
+            name=rule.name,
+            severity=active.severity,
+            message=message,
+            field=field_name,
+            start=start,
+            end=end,
+            doc=rule.summary,
+            url=rule.url,
+            fix=finding.fix if finding else None,
         )
 
     def _place(self, active: ActiveRule, draft: Draft, finding: Finding) -> Diagnostic:
@@ -196,10 +210,15 @@ def place(source: str, diagnostics: list[Diagnostic]) -> tuple[list[Diagnostic],
     placed = []
     for d in diagnostics:
         offset = locator.utf16_offset(d.start)
-        placed.append(dataclasses.replace(
-            d, location=locator.position(d.start), end_location=locator.position(d.end),
-            offset=offset, length=locator.utf16_offset(d.end) - offset,
-        ))
+        placed.append(
+            dataclasses.replace(
+                d,
+                location=locator.position(d.start),
+                end_location=locator.position(d.end),
+                offset=offset,
+                length=locator.utf16_offset(d.end) - offset,
+            )
+        )
     return placed, locator
 
 

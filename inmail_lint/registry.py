@@ -168,7 +168,7 @@ def builtin_rules() -> tuple[Rule, ...]:
     checks.load_all()
     python_rules: list[Rule] = [cls() for cls in PYTHON_RULES]
     yaml_rules = load_rule_dir(rules_dir() / "pack", validate=False)
-    return (*python_rules, *yaml_rules)
+    return tuple(sorted((*python_rules, *yaml_rules), key=lambda rule: rule.code))
 
 
 @lru_cache(maxsize=16)

@@ -20,9 +20,7 @@ def rules_dir() -> Path:
     for candidate in (_PACKAGE / "rules", _PACKAGE.parent / "rules"):
         if (candidate / "kinds.yaml").is_file():
             return candidate
-    raise FileNotFoundError(
-        f"the built-in rule pack was not found beside {_PACKAGE}; reinstall inmail-lint"
-    )
+    raise FileNotFoundError(f"the built-in rule pack was not found beside {_PACKAGE}; reinstall inmail-lint")
 
 
 def schema_path(name: str) -> Path:

@@ -88,3 +88,10 @@ def rules_table(rules: list[Rule]) -> str:
         summary = rule.summary.replace("|", "\\|")
         rows.append(f"| {rule.code} | `{rule.name}` | {rule.default_severity} | {summary} |")
     return "\n".join(rows)
+
+
+def readme_with_rules(readme: str, rules: list[Rule]) -> str:
+    """The README text with its generated rule table brought up to date."""
+    start = readme.index(README_START) + len(README_START)
+    end = readme.index(README_END)
+    return readme[:start] + "\n" + rules_table(rules) + "\n" + readme[end:]

@@ -55,7 +55,7 @@ class OptionSpec:
             return f"a {self.type}"
         if not isinstance(value, allowed):
             return f"a {self.type}"
-        if self.type == "list" and not all(isinstance(item, str) for item in value):
+        if isinstance(value, (list, tuple)) and not all(isinstance(item, str) for item in value):
             return "a list of strings"
         return None
 
@@ -206,7 +206,10 @@ class LimitRule(DeclarativeRule):
                 continue
             start, end = (0, len(fa.text)) if at_least else _overflow(fa, measure, limit)
             message = self.format(
-                value=value, max=limit, over=value - limit, unit="characters" if measure == "chars" else "words",
+                value=value,
+                max=limit,
+                over=value - limit,
+                unit="characters" if measure == "chars" else "words",
                 **_values(analysis, fa, name),
             )
             yield Finding(message, start, end, field=name)
@@ -306,7 +309,10 @@ class MetricRule(DeclarativeRule):
             value = fa.metric(self.spec["metric"])
             shown = int(value) if float(value).is_integer() else round(value, 1)
             values = _values(analysis, fa, name) | {
-                "value": shown, "max": high, "min": low, "metric": self.spec["metric"],
+                "value": shown,
+                "max": high,
+                "min": low,
+                "metric": self.spec["metric"],
             }
             if (high is not None and value > high) or (low is not None and value < low):
                 yield Finding(self.format(**values), 0, len(fa.text), field=name)

@@ -39,7 +39,9 @@ def _excluded(name: str, relpath: str, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(relpath, p) for p in patterns)
 
 
-def discover(paths: list[str], resolver: ConfigResolver, stdin_filename: str | None = None) -> Iterator[Target | PathError]:
+def discover(
+    paths: list[str], resolver: ConfigResolver, stdin_filename: str | None = None
+) -> Iterator[Target | PathError]:
     """The drafts named by ``paths``: files as given, directories walked for draft file names."""
     for raw in paths:
         if raw == STDIN:
@@ -67,7 +69,7 @@ def _walk(top: Path, shown: str, resolver: ConfigResolver) -> Iterator[Target]:
             if _excluded(name, f"{rel_folder}{name}", config.exclude):
                 continue
             file_path = folder_path / name
-            found.append(Target(file_path, os.path.join(shown, os.path.relpath(file_path, top))))
+            found.append(Target(file_path, os.path.normpath(os.path.join(shown, os.path.relpath(file_path, top)))))
     yield from sorted(found, key=lambda t: t.display)
 
 

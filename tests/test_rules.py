@@ -75,9 +75,15 @@ def test_builtin_rule_files_validate_against_the_schema() -> None:
 
 def test_public_codes_are_stable() -> None:
     expected = {
-        "IM001": "unreadable-draft", "IM002": "invalid-front-matter", "IM101": "subject-missing",
-        "IM102": "subject-too-long", "IM103": "body-missing", "IM104": "body-too-long",
-        "IM105": "subject-not-sent", "IM201": "subject-over-40", "IM202": "body-over-100-words",
+        "IM001": "unreadable-draft",
+        "IM002": "invalid-front-matter",
+        "IM101": "subject-missing",
+        "IM102": "subject-too-long",
+        "IM103": "body-missing",
+        "IM104": "body-too-long",
+        "IM105": "subject-not-sent",
+        "IM201": "subject-over-40",
+        "IM202": "body-over-100-words",
     }
     for code, name in expected.items():
         rule = REGISTRY.get(code)
@@ -268,7 +274,8 @@ def test_team_rule_from_rule_dirs(tmp_path: Path) -> None:
     (tmp_path / "team").mkdir()
     (tmp_path / "team" / "no-synergy.yaml").write_text(
         "code: TM001\nname: no-synergy\ntype: existence\nseverity: error\nsummary: Do not say synergy.\n"
-        "fields: [subject, body]\nphrases: [synergy, circle back]\nmessage: \"'{match}' is jargon; say what you mean\"\n"
+        "fields: [subject, body]\nphrases: [synergy, circle back]\n"
+        "message: \"'{match}' is jargon; say what you mean\"\n"
         "examples:\n  pass: ['Subject: Hi\\n\\nHi Ana']\n  fail: ['Subject: Hi\\n\\nLet us circle back on synergy']\n",
         encoding="utf-8",
     )

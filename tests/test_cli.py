@@ -1,0 +1,300 @@
+"""The command line, end to end, on real files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import validate_report
+
+Run = Callable[..., tuple[int, str, str]]
+
+GOOD = "Subject: Your PyData talk\n\nHi Ana, could I ask one question about it?\n"
+WARN = "Subject: A question about your PyData talk on data contracts\n\nHi Ana, could I ask one question?\n"
+ERROR = "Hi Ana, could I ask one question?\n"  # no subject: IM101
+INFO = "---\nkind: connection-note\nsubject: Hi\n---\nHi Ana, connect?\n"  # IM105 only
+
+
+def write(folder: Path, name: str, content: str | bytes) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8", newline="")
+    return path
+
+
+def test_clean_draft_exits_0(cli: Run, tmp_path: Path) -> None:
+    write(tmp_path, "a.inmail", GOOD)
+    status, out, err = cli("check", "a.inmail", cwd=tmp_path)
+    assert status == 0, out + err
+    assert out == "All checks passed: 1 draft.\n"
+    assert err == ""
+
+
+def test_warning_exits_1_with_path_line_column(cli: Run, tmp_path: Path) -> None:
+    write(tmp_path, "a.inmail", WARN)
+    status, out, _ = cli("check", "a.inmail", "--output-format", "concise", cwd=tmp_path)
+    assert status == 1
+    assert out.splitlines()[0] == (
+        "a.inmail:1:10: IM201 [warning] subject is 51 characters; keep it under 40 (short subjects get opened)"
+    )
+    assert out.splitlines()[-1] == "Found 1 problem (1 warning) in 1 of 1 draft."
+
+
+def test_full_format_shows_the_line_and_underlines_the_span(cli: Run, tmp_path: Path) -> None:
+    write(tmp_path, "a.inmail", WARN)
+    _, out, _ = cli("check", "a.inmail", cwd=tmp_path)
+    lines = out.splitlines()
+    assert lines[2] == "1 | Subject: A question about your PyData talk on data contracts"
+    assert lines[3] == "  |          " + "^" * 51
+
+
+@pytest.mark.parametrize(
+    ("content", "fail_on", "status"),
+    [
+        pytest.param(INFO, "warning", 0, id="info never fails by default"),
+        pytest.param(INFO, "info", 1, id="fail on info"),
+        pytest.param(WARN, "warning", 1, id="warning fails by default"),
+        pytest.param(WARN, "error", 0, id="warning passes with fail-on error"),
+        pytest.param(ERROR, "error", 1, id="error fails with fail-on error"),
+    ],
+)
+def test_fail_on(cli: Run, tmp_path: Path, content: str, fail_on: str, status: int) -> None:
+    write(tmp_path, "a.inmail", content)
+    assert cli("check", "a.inmail", "--fail-on", fail_on, cwd=tmp_path)[0] == status
+
+
+def test_exit_zero(cli: Run, tmp_path: Path) -> None:
+    write(tmp_path, "a.inmail", ERROR)
+    status, out, _ = cli("check", "a.inmail", "--exit-zero", cwd=tmp_path)
+    assert status == 0 and "IM101" in out
+
+
+def test_quiet_prints_diagnostics_only(cli: Run, tmp_path: Path) -> None:
+    write(tmp_path, "a.inmail", GOOD)
+    write(tmp_path, "b.inmail", WARN)
+    status, out, _ = cli("check", ".", "--quiet", "--output-format", "concise", cwd=tmp_path)
+    assert status == 1
+    assert out.splitlines() == [
+        "b.inmail:1:10: IM201 [warning] subject is 51 characters; keep it under 40 (short subjects get opened)"
+    ]
+    assert cli("check", "a.inmail", "-q", cwd=tmp_path)[1] == ""
+
+
+def test_statistics(cli: Run, tmp_path: Path) -> None:
+    write(tmp_path, "a.inmail", WARN)
+    write(tmp_path, "b.inmail", WARN)
+    write(tmp_path, "c.inmail", ERROR)
+    _, out, _ = cli("check", ".", "--statistics", "-q", cwd=tmp_path)
+    assert out.splitlines() == ["    2  IM201  [warning] subject-over-40", "    1  IM101  [error] subject-missing"]
+
+
+def test_select_ignore_and_extend_select(cli: Run, tmp_path: Path) -> None:
+    write(tmp_path, "a.inmail", "Hi Ana, " + "word " * 120 + "\n")  # IM101 and IM202
+
+    def found(*args: str) -> set[str]:
+        _, out, _ = cli("check", "a.inmail", "--output-format", "json-lines", *args, cwd=tmp_path)
+        return {json.loads(line)["code"] for line in out.splitlines()}
+
+    assert found() == {"IM101", "IM202"}
+    assert found("--select", "IM2") == {"IM202"}
+    assert found("--ignore", "IM202") == {"IM101"}
+    assert found("--ignore", "IM1,IM2") == set()
+    assert found("--select", "IM101", "--extend-select", "IM202") == {"IM101", "IM202"}
+    assert found("--select", "IM2", "--ignore", "IM202") == set()
+
+
+def test_unknown_code_in_select_is_a_usage_error(cli: Run, tmp_path: Path) -> None:
+    write(tmp_path, "a.inmail", GOOD)
+    status, out, err = cli("check", "a.inmail", "--select", "IM999", cwd=tmp_path)
+    assert status == 2 and out == ""
+    assert "unknown rule code or prefix 'IM999'" in err
+
+
+def test_kind_option(cli: Run, tmp_path: Path) -> None:
+    write(tmp_path, "a.inmail", "Hi Ana, loved your talk. Connect?\n")
+    assert cli("check", "a.inmail", cwd=tmp_path)[0] == 1  # IM101
+    assert cli("check", "a.inmail", "--kind", "connection-note", cwd=tmp_path)[0] == 0
+    status, _, err = cli("check", "a.inmail", "--kind", "telegram", cwd=tmp_path)
+    assert status == 2 and "unknown kind 'telegram'" in err
+
+
+def test_stdin_with_stdin_filename(cli: Run, tmp_path: Path) -> None:
+    write(tmp_path, "sub/.inmail-lint.toml", 'ignore = ["IM201"]\n')
+    status, out, _ = cli("check", "-", "--output-format", "concise", stdin=WARN.encode(), cwd=tmp_path)
+    assert status == 1 and out.startswith("-:1:10: IM201")
+    status, out, _ = cli("check", "-", "--stdin-filename", "sub/draft.inmail", stdin=WARN.encode(), cwd=tmp_path)
+    assert status == 0, out  # the config beside the named file applies
+
+
+def test_output_file(cli: Run, tmp_path: Path, report_schema: dict[str, Any]) -> None:
+    write(tmp_path, "a.inmail", WARN)
+    status, out, _ = cli("check", "a.inmail", "--output-format", "json", "-o", "report.json", cwd=tmp_path)
+    assert status == 1 and out == ""
+    document = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    validate_report(document, report_schema)
+    assert document["files"][0]["diagnostics"][0]["code"] == "IM201"
+
+
+def test_missing_path_is_reported_and_the_rest_is_linted(cli: Run, tmp_path: Path) -> None:
+    write(tmp_path, "a.inmail", WARN)
+    status, out, err = cli("check", "nope.inmail", "a.inmail", "--output-format", "concise", cwd=tmp_path)
+    assert status == 2
+    assert "inmail-lint: error: nope.inmail: no such file or directory" in err
+    assert "a.inmail:1:10: IM201" in out
+    assert "Traceback" not in out + err
+
+
+def test_directory_of_mixed_files(cli: Run, tmp_path: Path, report_schema: dict[str, Any]) -> None:
+    write(tmp_path, "drafts/good.inmail", GOOD)
+    write(tmp_path, "drafts/binary.inmail", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    write(tmp_path, "drafts/latin1.inmail.txt", "Subject: Caf\u00e9\n\nHi\n".encode("latin-1"))
+    write(tmp_path, "drafts/empty.inmail.md", "")
+    write(tmp_path, "drafts/unclosed.inmail", "---\nsubject: Hi\n\nHi Ana\n")
+    write(tmp_path, "drafts/invalid.inmail", "---\nsubject: [Hi\n---\nHi Ana\n")
+    write(tmp_path, "drafts/notes.md", "# not a draft\n")  # not a draft file name: skipped
+    write(tmp_path, "drafts/.git/x.inmail", ERROR)  # excluded folder
+    write(tmp_path, "drafts/nested/warn.inmail", WARN)
+    status, out, err = cli("check", "drafts", "--output-format", "json", cwd=tmp_path)
+    assert status == 1
+    assert err == ""
+    document = json.loads(out)
+    validate_report(document, report_schema)
+    by_path = {f["path"]: [d["code"] for d in f["diagnostics"]] for f in document["files"]}
+    assert by_path == {
+        "drafts/binary.inmail": ["IM001"],
+        "drafts/empty.inmail.md": ["IM101", "IM103"],
+        "drafts/good.inmail": [],
+        "drafts/invalid.inmail": ["IM002"],
+        "drafts/latin1.inmail.txt": ["IM001"],
+        "drafts/nested/warn.inmail": ["IM201"],
+        "drafts/unclosed.inmail": ["IM002"],
+    }
+    messages = {f["path"]: f["diagnostics"][0]["message"] for f in document["files"] if f["diagnostics"]}
+    assert "NUL byte" in messages["drafts/binary.inmail"]
+    assert "not UTF-8" in messages["drafts/latin1.inmail.txt"] and "Latin-1" in messages["drafts/latin1.inmail.txt"]
+
+
+def test_explicit_files_are_always_linted(cli: Run, tmp_path: Path) -> None:
+    write(tmp_path, "notes.md", WARN)
+    status, out, _ = cli("check", "notes.md", "--output-format", "concise", cwd=tmp_path)
+    assert status == 1 and "IM201" in out
+
+
+def test_no_drafts_found(cli: Run, tmp_path: Path) -> None:
+    status, out, _ = cli("check", ".", cwd=tmp_path)
+    assert status == 0
+    assert out.startswith("No drafts found")
+
+
+def test_json_positions_in_a_crlf_file_with_front_matter(
+    cli: Run, tmp_path: Path, report_schema: dict[str, Any]
+) -> None:
+    text = "---\r\nsubject: 🚀 A question about your PyData talk on contracts\r\n---\r\nHi Ana\r\n"
+    write(tmp_path, "a.inmail", text)
+    _, out, _ = cli("check", "a.inmail", "--output-format", "json", cwd=tmp_path)
+    document = json.loads(out)
+    validate_report(document, report_schema)
+    [file] = document["files"]
+    assert file["subject"] == {
+        "text": "🚀 A question about your PyData talk on contracts",
+        "chars": 48,
+        "chars_utf16": 49,
+        "words": 8,
+    }
+    assert file["body"]["text"] == "Hi Ana"
+    [d] = file["diagnostics"]
+    assert d["code"] == "IM201" and d["field"] == "subject"
+    assert d["location"] == {"row": 2, "column": 10}
+    assert d["end_location"] == {"row": 2, "column": 10 + 49}
+    utf16 = text.encode("utf-16-le")
+    assert utf16[d["offset"] * 2 : (d["offset"] + d["length"]) * 2].decode("utf-16-le") == file["subject"]["text"]
+    assert d["fix"] is None and d["doc"]
+
+
+def test_json_lines(cli: Run, tmp_path: Path) -> None:
+    write(tmp_path, "a.inmail", "Hi Ana, " + "word " * 120 + "\n")
+    _, out, _ = cli("check", "a.inmail", "--output-format", "json-lines", cwd=tmp_path)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["code"] for r in rows] == ["IM101", "IM202"]
+    assert all(r["path"] == "a.inmail" for r in rows)
+
+
+def test_rule_command(cli: Run, tmp_path: Path) -> None:
+    status, out, _ = cli("rule", "IM201", cwd=tmp_path)
+    assert status == 0
+    assert out.startswith("IM201 subject-over-40 (warning)")
+    assert "Passes:" in out and "Fails:" in out and "max (integer, default 40)" in out
+    assert cli("rule", "subject-over-40", cwd=tmp_path)[1] == out
+    status, out, _ = cli("rule", "--all", "--output-format", "json", cwd=tmp_path)
+    rules = json.loads(out)
+    assert [r["code"] for r in rules][:3] == ["IM001", "IM002", "IM101"]
+    assert all(r["examples"]["pass"] and r["examples"]["fail"] for r in rules)
+    status, _, err = cli("rule", "IM999", cwd=tmp_path)
+    assert status == 2 and "unknown rule 'IM999'" in err
+
+
+def test_version_and_help_do_not_import_spacy(tmp_path: Path) -> None:
+    code = (
+        "import sys\nfrom inmail_lint.cli import main\n"
+        "for args in (['--version'], ['--help'], ['check', '--help'], ['rule', 'IM201']):\n"
+        "    try:\n        main(args)\n    except SystemExit:\n        pass\n"
+        "print('spacy' in sys.modules, 'textstat' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert out.stdout.splitlines()[-1] == "False False"
+    assert "inmail-lint 0." in out.stdout
+
+
+def test_python_dash_m_and_console_script(tmp_path: Path) -> None:
+    write(tmp_path, "a.inmail", WARN)
+    done = subprocess.run(
+        [sys.executable, "-m", "inmail_lint", "check", "a.inmail"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"NO_COLOR": "1", "PATH": ""},
+    )
+    assert done.returncode == 1 and "IM201" in done.stdout
+    assert "\x1b[" not in done.stdout
+
+
+def test_color_on_request(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "a.inmail", WARN)
+    done = subprocess.run(
+        [sys.executable, "-m", "inmail_lint", "check", "a.inmail"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"FORCE_COLOR": "1", "PATH": ""},
+    )
+    assert "\x1b[" in done.stdout
+
+
+def test_internal_error_in_one_file_does_not_stop_the_others(
+    cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from inmail_lint import linter as linter_module
+
+    write(tmp_path, "a.inmail", WARN)
+    write(tmp_path, "boom.inmail", GOOD)
+    original = linter_module.Linter.lint
+
+    def lint(self: Any, draft: Any, relpath: Any = None) -> Any:
+        if draft.path.endswith("boom.inmail"):
+            raise RuntimeError("kaboom")
+        return original(self, draft, relpath)
+
+    monkeypatch.setattr(linter_module.Linter, "lint", lint)
+    status, out, err = cli("check", ".", "--output-format", "concise", cwd=tmp_path)
+    assert status == 2
+    assert "boom.inmail: internal error while linting (RuntimeError: kaboom)" in err
+    assert "a.inmail:1:10: IM201" in out
