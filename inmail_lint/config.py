@@ -15,7 +15,6 @@ import difflib
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -262,7 +261,6 @@ def load_config_file(path: Path) -> Config:
         raise ConfigError(message) from None
 
 
-@lru_cache(maxsize=1024)
 def find_config_file(directory: Path) -> Path | None:
     """The nearest config file in ``directory`` or above it."""
     for folder in (directory, *directory.parents):
@@ -279,13 +277,23 @@ def find_config_file(directory: Path) -> Path | None:
     return None
 
 
+def project_root(directory: Path) -> Path:
+    """Where a project without a config file begins: the nearest folder holding ``.git`` or ``.hg``, else
+    ``directory`` itself. Paths in drafts (``recipient:``) must stay inside it."""
+    for folder in (directory, *directory.parents):
+        if (folder / ".git").exists() or (folder / ".hg").exists():
+            return folder
+    return directory
+
+
 class ConfigResolver:
     """Gives the Config for each linted path: one file for all (``--config``), none (``--isolated``), or the
     nearest one, each loaded once."""
 
     def __init__(self, *, config_file: Path | None = None, isolated: bool = False, **overrides: Any) -> None:
         self._overrides = overrides
-        self._by_file: dict[Path | None, Config] = {}
+        self._by_file: dict[Path, Config] = {}
+        self._by_directory: dict[Path, Config] = {}
         self._fixed: Config | None = None
         if config_file is not None:
             self._fixed = load_config_file(config_file).with_overrides(**overrides)
@@ -295,11 +303,17 @@ class ConfigResolver:
     def for_directory(self, directory: Path) -> Config:
         if self._fixed is not None:
             return self._fixed
-        path = find_config_file(directory.resolve())
-        if path not in self._by_file:
-            base = load_config_file(path) if path else default_config()
-            self._by_file[path] = base.with_overrides(**self._overrides)
-        return self._by_file[path]
+        cached = self._by_directory.get(directory)
+        if cached is not None:
+            return cached
+        resolved = directory.resolve()
+        path = find_config_file(resolved)
+        key: Path = path if path is not None else project_root(resolved)
+        if key not in self._by_file:
+            base = load_config_file(path) if path else default_config(key)
+            self._by_file[key] = base.with_overrides(**self._overrides)
+        self._by_directory[directory] = self._by_file[key]
+        return self._by_file[key]
 
     def for_path(self, path: Path) -> Config:
         return self.for_directory(path.parent if not path.is_dir() else path)

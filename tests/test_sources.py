@@ -1,0 +1,50 @@
+"""Reading drafts from disk: recipient profiles and directory walking."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from inmail_lint.sources import load_draft
+
+
+def load(tmp_path: Path, front: str, root: Path | None = None) -> tuple[dict, list[str]]:
+    folder = tmp_path / "project" / "drafts"
+    folder.mkdir(parents=True, exist_ok=True)
+    text = f"---\nsubject: Hi\n{front}\n---\nHi Ana\n"
+    draft, problem = load_draft(text.encode(), "d.inmail", folder, root or tmp_path / "project")
+    assert draft is not None and problem is None
+    return draft.meta, [p.message for p in draft.problems]
+
+
+def test_profile_yaml_and_json(tmp_path: Path) -> None:
+    (tmp_path / "project" / "profiles").mkdir(parents=True)
+    (tmp_path / "project" / "profiles" / "ana.yaml").write_text("name: Ana Kowalski\ncompany: Globex\n")
+    (tmp_path / "project" / "profiles" / "tom.json").write_text('{"name": "Tom Lee"}')
+    meta, problems = load(tmp_path, "recipient: ../profiles/ana.yaml")
+    assert meta["recipient"] == {"name": "Ana Kowalski", "company": "Globex"} and not problems
+    meta, problems = load(tmp_path, "recipient: ../profiles/tom.json")
+    assert meta["recipient"] == {"name": "Tom Lee"} and not problems
+
+
+@pytest.mark.parametrize(
+    ("setup", "reference", "fragment"),
+    [
+        pytest.param(None, "missing.yaml", "does not exist", id="missing"),
+        pytest.param("dir", "profiles", "is not a file", id="directory"),
+        pytest.param("outside", "../../outside.yaml", "is outside", id="outside the project"),
+        pytest.param("list", "profiles/list.yaml", "must hold a mapping", id="not a mapping"),
+        pytest.param("bad", "profiles/bad.json", "cannot be read", id="invalid json"),
+    ],
+)
+def test_profile_problems_are_im002(tmp_path: Path, setup: str | None, reference: str, fragment: str) -> None:
+    drafts = tmp_path / "project" / "drafts"
+    (drafts / "profiles").mkdir(parents=True)
+    (drafts / "profiles" / "list.yaml").write_text("- a\n- b\n")
+    (drafts / "profiles" / "bad.json").write_text("{nope")
+    (tmp_path / "outside.yaml").write_text("name: Eve\n")
+    meta, problems = load(tmp_path, f"recipient: {reference}")
+    assert "recipient" not in meta
+    [message] = problems
+    assert fragment in message and reference in message
