@@ -143,11 +143,7 @@ def check(
         _error(str(exc))
         return EXIT_ERROR
 
-    stream: IO[str]
-    if output_file is not None:
-        stream = output_file.open("w", encoding="utf-8", newline="\n")
-    else:
-        stream = click.get_text_stream("stdout")
+    stream: IO[str] = output_file.open("w", encoding="utf-8", newline="\n") if output_file else sys.stdout
     include = resolver.for_directory(Path.cwd()).include if not plan else plan[0][1].include
     summary = Summary(path_errors=path_errors, include=include)
     formatter = FORMATTERS[output_format](

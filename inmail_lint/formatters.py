@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TextIO
+from typing import IO, Any, ClassVar
 
 from inmail_lint.diagnostic import Diagnostic, Severity
 from inmail_lint.linter import FileResult
@@ -45,7 +45,7 @@ def _plural(n: int, word: str) -> str:
 class Formatter:
     name: ClassVar[str] = ""
 
-    def __init__(self, out: TextIO, *, color: bool = False, summary: bool = True, statistics: bool = False) -> None:
+    def __init__(self, out: IO[str], *, color: bool = False, summary: bool = True, statistics: bool = False) -> None:
         self.out = out
         self.color = color
         self.show_summary = summary
