@@ -81,15 +81,20 @@ def test_config_option_and_isolated(cli: Run, tmp_path: Path) -> None:
         pytest.param(
             "inmail-lint.toml", '[rules.IM201]\nseverity = "fatal"\n', "key 'rules.IM201.severity'", id="bad severity"
         ),
-        pytest.param("inmail-lint.toml", "[rules.IM201]\nmax = 'forty'\n", "rules.IM201.max: expected a integer",
-                     id="bad option type"),
+        pytest.param(
+            "inmail-lint.toml",
+            "[rules.IM201]\nmax = 'forty'\n",
+            "rules.IM201.max: expected a integer",
+            id="bad option type",
+        ),
         pytest.param("inmail-lint.toml", "[rules.IM201]\nlimit = 50\n", "unknown option 'limit'", id="unknown option"),
         pytest.param("inmail-lint.toml", "[rules.IM999]\nmax = 50\n", "unknown rule 'IM999'", id="unknown rule"),
         pytest.param("inmail-lint.toml", 'ignore = ["XX1"]\n', "unknown rule code or prefix 'XX1'", id="unknown code"),
         pytest.param("inmail-lint.toml", "select = [\n", "not valid TOML", id="bad toml"),
         pytest.param("inmail-lint.toml", 'rule-dirs = ["missing"]\n', "is not a directory", id="missing rule dir"),
-        pytest.param("inmail-lint.toml", "[kinds.inmail]\nbody-max = -1\n", "key 'kinds.inmail.body-max'",
-                     id="bad kind limit"),
+        pytest.param(
+            "inmail-lint.toml", "[kinds.inmail]\nbody-max = -1\n", "key 'kinds.inmail.body-max'", id="bad kind limit"
+        ),
     ],
 )
 def test_bad_config_stops_with_exit_2_naming_file_and_key(

@@ -71,6 +71,9 @@ def test_installed_wheel_finds_its_rules(artifacts: Path, tmp_path: Path) -> Non
     )
     done = subprocess.run(
         [sys.executable, "-c", code, str(target)],
-        cwd=tmp_path, env={"PYTHONPATH": str(target), "PATH": ""}, capture_output=True, text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(target), "PATH": ""},
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr

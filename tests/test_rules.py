@@ -286,3 +286,55 @@ def test_team_rule_from_rule_dirs(tmp_path: Path) -> None:
         ("TM001", "'Synergy' is jargon; say what you mean"),
         ("TM001", "'CIRCLE BACK' is jargon; say what you mean"),
     ]
+
+
+def write_rule(folder: Path, name: str, body: str) -> None:
+    folder.mkdir(exist_ok=True)
+    examples = "examples:\n  pass: ['Subject: Hi\\n\\nHi Ana']\n  fail: ['Subject: Hi\\n\\nHi']\n"
+    (folder / f"{name}.yaml").write_text(body + examples, encoding="utf-8")
+
+
+def test_metric_rule_type(tmp_path: Path) -> None:
+    write_rule(
+        tmp_path / "team",
+        "long-sentences",
+        "code: TM010\nname: long-sentences\ntype: metric\nseverity: info\nsummary: s\nfield: body\n"
+        "metric: words-per-sentence\nmax: 8\nmessage: 'sentences average {value} words; keep them under {max}'\n",
+    )
+    config = parse_config({"rule-dirs": ["team"], "select": ["TM"]}, None, tmp_path)
+    short = Linter(config).lint(parse("Subject: Hi\n\nHi Ana. Loved the talk. Coffee soon?\n"))
+    assert short.diagnostics == []
+    long = Linter(config).lint(parse("Subject: Hi\n\nHi Ana, I really loved the talk you gave at PyData last week.\n"))
+    [d] = long.diagnostics
+    assert d.message == "sentences average 13 words; keep them under 8"
+    tuned = parse_config({"rule-dirs": ["team"], "select": ["TM"], "rules": {"TM010": {"max": 20}}}, None, tmp_path)
+    assert (
+        Linter(tuned).lint(parse("Subject: Hi\n\nHi Ana, I really loved the talk you gave at PyData.\n")).diagnostics
+        == []
+    )
+
+
+def test_occurrence_rule_type_with_a_pattern(tmp_path: Path) -> None:
+    write_rule(
+        tmp_path / "team",
+        "exclaim",
+        "code: TM011\nname: exclaim\ntype: occurrence\nseverity: warning\nsummary: s\nfields: [subject, body]\n"
+        "pattern: '!'\nmax: 1\nmessage: '{field} has {value} exclamation marks; keep at most {max}'\n",
+    )
+    config = parse_config({"rule-dirs": ["team"], "select": ["TM"]}, None, tmp_path)
+    result = Linter(config).lint(parse("Subject: Hi!\n\nHi Ana! Great talk! Coffee!\n"))
+    [d] = result.diagnostics
+    assert d.field == "body" and d.message == "body has 3 exclamation marks; keep at most 1"
+    assert d.location is not None and d.location.row == 3 and d.location.column == len("Hi Ana! Great talk") + 1
+
+
+def test_occurrence_min(tmp_path: Path) -> None:
+    write_rule(
+        tmp_path / "team",
+        "ask",
+        "code: TM012\nname: ask\ntype: occurrence\nsummary: s\ncount: question\nmin: 1\n"
+        "message: 'no question in the {field}; ask one'\n",
+    )
+    config = parse_config({"rule-dirs": ["team"], "select": ["TM"]}, None, tmp_path)
+    assert [d.code for d in Linter(config).lint(parse("Subject: Hi\n\nHi Ana.\n")).diagnostics] == ["TM012"]
+    assert Linter(config).lint(parse("Subject: Hi\n\nHi Ana, coffee?\n")).diagnostics == []
