@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from inmail_lint.context import CommonGround, Profile, fold_aligned
 from inmail_lint.counting import utf16_length, word_count, word_spans
+from inmail_lint.cues import Cue, Greeting, find_greeting, language_cues, placeholder_cues, profile_cues
 from inmail_lint.draft import Draft, Field
 from inmail_lint.nlp import get_nlp
+from inmail_lint.templates import LengthRange, length_range, names_in, render, variable
 
 _LINK = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>()\"']+")
-_QUESTION_MARKS = "?\uff1f"  # ASCII and full-width
+_QUESTIONS = re.compile("[?\uff1f]+")  # ASCII and full-width question marks
+_QUOTED = re.compile(
+    '"[^"\\n]{1,300}"|\u201c[^\u201d\\n]{1,300}\u201d|\u00ab[^\u00bb\\n]{1,300}\u00bb|(?m:^[^\\S\\n]*>.*$)'
+)
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 _EMOJI = re.compile(
     "(?:"
@@ -33,16 +40,38 @@ class Counts:
 
 
 class FieldAnalysis:
-    """What is known about one field; every attribute is computed on first use."""
+    """What is known about one field; every attribute is computed on first use.
 
-    def __init__(self, field: Field, model: str | None = None) -> None:
+    For a template, ``field`` is the rendering with each variable's sample value, ``placeholders`` says where
+    the values stand in it, and ``lengths`` gives the shortest and longest renderings: limits are checked
+    against the longest.
+    """
+
+    def __init__(
+        self,
+        field: Field,
+        model: str | None = None,
+        placeholders: tuple[tuple[str, int, int], ...] = (),
+        lengths: LengthRange | None = None,
+    ) -> None:
         self.field = field
         self.text = field.text
-        self._model = model
+        self.model = model
+        self.placeholders = placeholders
+        self.lengths = lengths
 
     @cached_property
     def counts(self) -> Counts:
+        if self.lengths is not None:
+            literal = len(self.text) - sum(end - start for _, start, end in self.placeholders)
+            extra = self.lengths.longest_chars - utf16_length(self.text) + sum(e - s for _, s, e in self.placeholders)
+            return Counts(literal + extra, self.lengths.longest_chars, self.lengths.longest_words)
         return Counts(len(self.text), utf16_length(self.text), word_count(self.text))
+
+    @cached_property
+    def folded(self) -> str:
+        """The text lower-cased and without accents, character for character (same offsets)."""
+        return fold_aligned(self.text)
 
     @cached_property
     def word_spans(self) -> list[tuple[int, int]]:
@@ -50,15 +79,20 @@ class FieldAnalysis:
 
     @cached_property
     def doc(self) -> Any:
-        return get_nlp(self._model)(self.text)
+        return get_nlp(self.model)(self.text)
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
         """Character spans of the sentences that hold at least one word."""
         spans = []
         for sent in self.doc.sents:
-            if any(ch.isalnum() for ch in sent.text):
-                spans.append((sent.start_char, sent.end_char))
+            start = sent.start_char
+            # a blank line ends a sentence too (greetings, sign-offs and list items have no full stop)
+            for piece in _PARAGRAPH_BREAK.split(sent.text):
+                offset = self.text.index(piece, start) if piece else start
+                if any(ch.isalnum() for ch in piece):
+                    spans.append((offset, offset + len(piece.rstrip())))
+                start = offset + len(piece)
         return spans
 
     @cached_property
@@ -71,12 +105,40 @@ class FieldAnalysis:
 
     @cached_property
     def questions(self) -> list[tuple[int, int]]:
-        return [(i, i + 1) for i, ch in enumerate(self.text) if ch in _QUESTION_MARKS]
+        """Question marks (a run such as "??" counts once)."""
+        return [m.span() for m in _QUESTIONS.finditer(self.text)]
+
+    @cached_property
+    def quoted(self) -> list[tuple[int, int]]:
+        """Spans of quoted text: double quotes within a paragraph, and lines starting with '>'."""
+        return [m.span() for m in _QUOTED.finditer(self.text)]
+
+    def in_quote(self, start: int, end: int) -> bool:
+        return any(a <= start and end <= b for a, b in self.quoted)
+
+    def sentence_around(self, start: int, end: int) -> tuple[int, int] | None:
+        for a, b in self.sentences:
+            if a <= start and end <= b:
+                return a, b
+        return None
 
     @cached_property
     def paragraphs(self) -> int:
         stripped = self.text.strip()
         return len(_PARAGRAPH_BREAK.split(stripped)) if stripped else 0
+
+    @cached_property
+    def grade(self) -> float:
+        """Flesch-Kincaid grade level (textstat, pyphen syllables)."""
+        from inmail_lint.readability import flesch_kincaid_grade
+
+        return flesch_kincaid_grade(self.text)
+
+    @cached_property
+    def reading_ease(self) -> float:
+        from inmail_lint.readability import flesch_reading_ease
+
+        return flesch_reading_ease(self.text)
 
     def metric(self, name: str) -> float:
         """A named measure of this field (see :data:`METRICS`)."""
@@ -103,6 +165,8 @@ METRICS = {
     "links": lambda fa: len(fa.links),
     "emojis": lambda fa: len(fa.emojis),
     "questions": lambda fa: len(fa.questions),
+    "flesch-kincaid-grade": lambda fa: fa.grade,
+    "flesch-reading-ease": lambda fa: fa.reading_ease,
 }
 
 #: Things an occurrence rule can count, each a function giving their spans.
@@ -116,19 +180,73 @@ OCCURRENCES = {
 
 
 class Analysis:
-    """The shared analysis of one draft, handed to every rule."""
+    """The shared analysis of one draft, handed to every rule. Everything is computed on first use, once."""
 
-    def __init__(self, draft: Draft, kind_name: str, kind: dict[str, Any], model: str | None = None) -> None:
+    def __init__(
+        self,
+        draft: Draft,
+        kind_name: str,
+        kind: dict[str, Any],
+        *,
+        model: str | None = None,
+        sender: Profile | None = None,
+        template: bool = False,
+        variables: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
         self.draft = draft
         self.kind_name = kind_name
         self.kind = kind
-        self._model = model
+        self.model = model
+        self.sender = sender
+        self.template = template
+        self._variables = variables or {}
         self._fields: dict[str, FieldAnalysis] = {}
+
+    @cached_property
+    def recipient(self) -> Profile | None:
+        data = self.draft.meta.get("recipient")
+        return Profile.from_mapping(data) if isinstance(data, dict) else None
+
+    @cached_property
+    def common_ground(self) -> CommonGround:
+        return CommonGround.between(self.recipient, self.sender)
 
     def field(self, name: str) -> FieldAnalysis | None:
         if name not in self._fields:
             field = self.draft.fields.get(name)
             if field is None:
                 return None
-            self._fields[name] = FieldAnalysis(field, self._model)
+            self._fields[name] = self._analyse(field)
         return self._fields[name]
+
+    def _analyse(self, field: Field) -> FieldAnalysis:
+        if not self.template or "{{" not in field.text:
+            return FieldAnalysis(field, self.model)
+        declared = self.draft.meta.get("variables") or {}
+        variables = {n: variable(n, declared, self._variables) for n in names_in(field.text)}
+        rendering = render(field, {n: v.sample for n, v in variables.items()})
+        return FieldAnalysis(rendering.field, self.model, rendering.placeholders, length_range(field, variables))
+
+    @cached_property
+    def greeting(self) -> Greeting | None:
+        body = self.field("body")
+        return find_greeting(body.text) if body is not None else None
+
+    def cues(self, name: str) -> list[Cue]:
+        """Everything in the field that is specific to the recipient (see :mod:`inmail_lint.cues`)."""
+        if name not in self._cues:
+            fa = self.field(name)
+            found: list[Cue] = []
+            if fa is not None and fa.text.strip():
+                found = language_cues(fa) + placeholder_cues(fa)
+                if self.recipient is not None:
+                    found += profile_cues(fa, self.recipient, self.common_ground)
+                greeting = self.greeting if name == "body" else None
+                if greeting is not None:
+                    found = [c for c in found if not (greeting.start <= c.start and c.end <= greeting.end)]
+            self._cues[name] = sorted(found, key=lambda c: (c.start, c.end))
+        return self._cues[name]
+
+    @cached_property
+    def _cues(self) -> dict[str, list[Cue]]:
+        return {}

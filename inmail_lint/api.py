@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from inmail_lint.config import Config, ConfigResolver, default_config
-from inmail_lint.draft import parse
+from inmail_lint.draft import decode, parse
+from inmail_lint.fixer import fix_until_stable
 from inmail_lint.linter import FileResult, Linter, unreadable_result
-from inmail_lint.sources import STDIN, Target, load_draft, read_bytes, relpath_for
+from inmail_lint.sources import STDIN, Target, load_draft, prepare, read_bytes, relpath_for
 
 _LINTERS: dict[int, tuple[Config, Linter]] = {}
 
@@ -45,22 +47,61 @@ def lint_bytes(
     return linter.lint(draft)
 
 
+def read_target(target: Target) -> tuple[bytes | None, str | None, Path]:
+    """A draft's bytes (or why they cannot be read) and the folder its relative paths start from."""
+    if target.path is None:
+        directory = Path(target.display).parent if target.display != STDIN else Path.cwd()
+        return sys.stdin.buffer.read(), None, directory
+    data, error = read_bytes(target.path)
+    return data, error, target.path.parent
+
+
 def lint_target(target: Target, config: Config, linter: Linter | None = None) -> FileResult:
     """Read and lint one draft (a file, or standard input when ``target.path`` is None)."""
     linter = linter or linter_for(config)
-    if target.path is None:
-        data: bytes | None = sys.stdin.buffer.read()
-        error = None
-        directory = Path(target.display).parent if target.display != STDIN else Path.cwd()
-    else:
-        data, error = read_bytes(target.path)
-        directory = target.path.parent
+    data, error, directory = read_target(target)
     if data is None:
         return unreadable_result(target.display, str(error), linter)
     draft, problem = load_draft(data, target.display, directory, config.root)
     if draft is None:
         return unreadable_result(target.display, str(problem), linter)
     return linter.lint(draft, relpath_for(target, config))
+
+
+@dataclass
+class FixOutcome:
+    """What fixing one draft would do: the result after fixing, and the text before and after."""
+
+    result: FileResult
+    fixed: int = 0
+    before: str = ""
+    after: str = ""
+    bom: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.after != self.before
+
+    def encoded(self) -> bytes:
+        return (("\ufeff" if self.bom else "") + self.after).encode("utf-8")
+
+
+def fix_target(target: Target, config: Config, linter: Linter | None = None, *, unsafe: bool = False) -> FixOutcome:
+    """Lint one draft and apply its fixes in memory (nothing is written here)."""
+    linter = linter or linter_for(config)
+    data, error, directory = read_target(target)
+    if data is None:
+        return FixOutcome(unreadable_result(target.display, str(error), linter))
+    text, problem, bom = decode(data)
+    if text is None:
+        return FixOutcome(unreadable_result(target.display, str(problem), linter))
+    relpath = relpath_for(target, config)
+
+    def lint(source: str) -> FileResult:
+        return linter.lint(prepare(source, target.display, directory, config.root, bom=bom), relpath)
+
+    after, fixed, result = fix_until_stable(text, lint, unsafe=unsafe)
+    return FixOutcome(result, fixed, text, after, bom)
 
 
 def lint_file(path: str | Path, *, config: Config | None = None) -> FileResult:

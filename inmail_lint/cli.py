@@ -85,6 +85,9 @@ def cli() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary.")
 @click.option("--statistics", is_flag=True, help="Print how often each rule fired instead of each diagnostic.")
 @click.option("--stdin-filename", help="The name of the draft read from '-', for config lookup and messages.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes in place (atomic writes).")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply the fixes marked unsafe too.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -100,16 +103,19 @@ def check(
     quiet: bool,
     statistics: bool,
     stdin_filename: str | None,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
 ) -> int:
     """Lint drafts. PATHS are draft files, directories (walked for *.inmail, *.inmail.md, *.inmail.txt), or '-'
     for standard input. With no PATHS, the current directory."""
-    from inmail_lint.api import lint_target
+    from inmail_lint.api import fix_target, lint_target
     from inmail_lint.config import ConfigError, ConfigResolver
     from inmail_lint.diagnostic import Severity
     from inmail_lint.formatters import FORMATTERS, Summary
     from inmail_lint.linter import Linter
     from inmail_lint.ruletypes import RuleDefinitionError
-    from inmail_lint.sources import PathError, discover
+    from inmail_lint.sources import PathError, discover, write_atomic
 
     if isolated and config_file:
         _error("--config and --isolated cannot be used together")
@@ -146,16 +152,31 @@ def check(
     stream: IO[str] = output_file.open("w", encoding="utf-8", newline="\n") if output_file else sys.stdout
     include = resolver.for_directory(Path.cwd()).include if not plan else plan[0][1].include
     summary = Summary(path_errors=path_errors, include=include)
+    # With --diff, or --fix on standard input, the output is the diff or the fixed draft: no report.
+    report = not (diff or (fix and any(t.path is None for t in targets)))
     formatter = FORMATTERS[output_format](
         stream, color=output_file is None and _use_color(stream), summary=not quiet, statistics=statistics
     )
     threshold = Severity.parse(fail_on)
-    failed = internal_errors = 0
+    failed = internal_errors = changed = 0
     try:
-        formatter.start()
+        if report:
+            formatter.start()
         for target, config, linter in plan:
             try:
-                result = lint_target(target, config, linter)
+                if fix or diff:
+                    outcome = fix_target(target, config, linter, unsafe=unsafe_fixes)
+                    result = outcome.result
+                    summary.fixed += outcome.fixed
+                    changed += outcome.changed
+                    if diff:
+                        _print_diff(target.display, outcome.before, outcome.after)
+                    elif target.path is None:
+                        click.echo(outcome.after, nl=False)
+                    elif outcome.changed:
+                        write_atomic(target.path, outcome.encoded())
+                else:
+                    result = lint_target(target, config, linter)
             except Exception as exc:  # one broken file must not stop the others
                 internal_errors += 1
                 _error(
@@ -166,8 +187,10 @@ def check(
             summary.add(result)
             if any(d.severity >= threshold for d in result.diagnostics):
                 failed += 1
-            formatter.file(result)
-        formatter.finish(summary)
+            if report:
+                formatter.file(result)
+        if report:
+            formatter.finish(summary)
     finally:
         if output_file is not None:
             stream.close()
@@ -175,9 +198,21 @@ def check(
             stream.flush()
     if path_errors or internal_errors:
         return EXIT_ERROR
+    if diff:
+        return EXIT_PROBLEMS if changed and not exit_zero else EXIT_OK
     if failed and not exit_zero:
         return EXIT_PROBLEMS
     return EXIT_OK
+
+
+def _print_diff(display: str, before: str, after: str) -> None:
+    import difflib
+
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{display}", f"b/{display}"
+    )
+    for line in lines:
+        click.echo(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n", nl=False)
 
 
 @cli.command()

@@ -67,6 +67,7 @@ _KIND_SCHEMA = {
         "body-max-free-account": {"type": "integer", "minimum": 1},
         "cta-max": {"type": "integer", "minimum": 1},
         "links-max": {"type": "integer", "minimum": 0},
+        "links-advised": {"type": "integer", "minimum": 0},
         "emojis-max": {"type": "integer", "minimum": 0},
         "sources": {"type": "object", "additionalProperties": {"type": "string"}},
     },
@@ -93,6 +94,31 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "kind": {"type": "string", "minLength": 1},
         "kinds": {"type": "object", "additionalProperties": _KIND_SCHEMA},
         "free-account": {"type": "boolean"},
+        "spacy-model": {"type": "string", "minLength": 1},
+        "templates": _STRINGS,
+        "variables": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "max": {"type": "integer", "minimum": 0},
+                    "min": {"type": "integer", "minimum": 0},
+                    "sample": {"type": "string"},
+                },
+            },
+        },
+        "sender": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "name": {"type": "string"},
+                "company": {"type": "string"},
+                "past_companies": _STRINGS,
+                "schools": _STRINGS,
+                "groups": _STRINGS,
+            },
+        },
     },
 }
 
@@ -114,6 +140,10 @@ class Config:
     kind: str = DEFAULT_KIND
     kinds: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     free_account: bool = False
+    spacy_model: str | None = None
+    templates: tuple[str, ...] = ()
+    variables: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    sender: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -219,6 +249,10 @@ def parse_config(data: Mapping[str, Any], path: Path | None, root: Path) -> Conf
         kind=kind,
         kinds=kinds,
         free_account=bool(data.get("free-account", False)),
+        spacy_model=data.get("spacy-model"),
+        templates=tuple(data.get("templates", ())),
+        variables=data.get("variables") or {},
+        sender=data.get("sender") or {},
     )
 
 

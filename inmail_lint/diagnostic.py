@@ -39,11 +39,17 @@ class Position:
 
 @dataclass(frozen=True)
 class Edit:
-    """Replace the file text between two character offsets with new text."""
+    """Replace the text between two character offsets with new text.
+
+    In a :class:`Finding` the offsets are in the field's text; in a :class:`Diagnostic` they are in the file,
+    and ``offset``/``length`` give the same range in UTF-16 units (for editors).
+    """
 
     start: int
     end: int
     text: str
+    offset: int = 0
+    length: int = 0
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from inmail_lint.context import validate_profile
 from inmail_lint.counting import normalize_newlines
 
 MAX_BYTES = 1024 * 1024
@@ -205,9 +206,34 @@ def _is_bool(value: Any) -> str | None:
 
 
 def _is_recipient(value: Any) -> str | None:
-    if isinstance(value, (dict, str)):
+    if isinstance(value, str):
         return None
+    if isinstance(value, dict):
+        return validate_profile(value)
     return "must be a mapping of profile fields or the path of a YAML or JSON profile"
+
+
+def validate_variables(data: Any) -> str | None:
+    """None if ``data`` is a valid ``variables:`` mapping, else what is wrong."""
+    if not isinstance(data, dict):
+        return "must be a mapping such as {first_name: {max: 20}}"
+    for name, spec in data.items():
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][\w.-]*", name):
+            return f"has an invalid variable name {name!r}"
+        if not isinstance(spec, dict):
+            return f"entry {name!r} must be a mapping with 'max', 'min' or 'sample'"
+        for key, value in spec.items():
+            if key in ("max", "min"):
+                if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                    return f"entry {name!r}: {key!r} must be a whole number of characters"
+            elif key == "sample":
+                if not isinstance(value, str):
+                    return f"entry {name!r}: 'sample' must be text"
+            else:
+                return f"entry {name!r} has unknown key {key!r}; expected max, min or sample"
+        if spec.get("min", 0) > spec.get("max", spec.get("min", 0)):
+            return f"entry {name!r}: 'min' is larger than 'max'"
+    return None
 
 
 def _is_settings(value: Any) -> str | None:
@@ -230,6 +256,7 @@ FRONT_MATTER_KEYS: dict[str, Validator] = {
     "template": _is_bool,
     "inmail-lint": _is_settings,
     "cta": _is_str,
+    "variables": validate_variables,
 }
 
 #: Front matter keys whose value is part of the sent message, and so a field.

@@ -24,6 +24,7 @@ class Summary:
     by_code: Counter[tuple[str, str, Severity]] = field(default_factory=Counter)
     path_errors: int = 0
     include: tuple[str, ...] = ()
+    fixed: int = 0
 
     def add(self, result: FileResult) -> None:
         self.files += 1
@@ -96,6 +97,8 @@ class ConciseFormatter(Formatter):
                 self.out.write(f"{n:>5}  {code}  [{severity}] {name}\n")
         if not self.show_summary:
             return
+        if summary.fixed:
+            self.out.write(f"Fixed {_plural(summary.fixed, 'problem')}.\n")
         if summary.files == 0 and not summary.path_errors:
             patterns = ", ".join(summary.include)
             self.out.write(f"No drafts found (draft files are named {patterns}).\n")
@@ -173,7 +176,13 @@ def diagnostic_to_json(d: Diagnostic) -> dict[str, Any]:
         "length": d.length,
         "url": d.url,
         "doc": d.doc,
-        "fix": None,
+        "fix": None
+        if d.fix is None
+        else {
+            "message": d.fix.message,
+            "safe": d.fix.safe,
+            "edits": [{"offset": e.offset, "length": e.length, "text": e.text} for e in d.fix.edits],
+        },
     }
 
 

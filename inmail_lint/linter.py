@@ -15,8 +15,11 @@ from typing import Any
 
 from inmail_lint.analysis import Analysis, Counts
 from inmail_lint.config import Config, ConfigError
-from inmail_lint.diagnostic import Diagnostic, Finding, Locator, Severity
-from inmail_lint.draft import INVALID_FRONT_MATTER, UNREADABLE, Draft, Problem
+from inmail_lint.context import Profile
+from inmail_lint.counting import normalize_newlines
+from inmail_lint.diagnostic import Diagnostic, Edit, Finding, Fix, Locator, Severity
+from inmail_lint.draft import INVALID_FRONT_MATTER, UNREADABLE, Draft, Field, Problem
+from inmail_lint.nlp import ModelNotInstalled, get_nlp
 from inmail_lint.registry import Registry, build_registry
 from inmail_lint.ruletypes import Rule
 
@@ -91,6 +94,12 @@ class Linter:
             severity = Severity.parse(settings.pop("severity")) if "severity" in settings else rule.default_severity
             self.active.append(ActiveRule(rule, severity, {**rule.default_options(), **settings}))
         self._active_codes = {a.rule.code: a for a in self.active}
+        self.sender = Profile.from_mapping(config.sender)
+        if config.spacy_model is not None:
+            try:
+                get_nlp(config.spacy_model)  # fail now, once, if it is not installed
+            except ModelNotInstalled as exc:
+                raise ConfigError(f"{config.label}: key 'spacy-model': {exc}") from None
 
     def _check_codes(self) -> None:
         label = self.config.label
@@ -126,13 +135,18 @@ class Linter:
                 if problem:
                     raise ConfigError(f"{label}: rules.{code}.{option}: expected {problem}, got {value!r}")
 
+    def is_template(self, draft: Draft, relpath: str | None) -> bool:
+        """Front matter ``template:`` decides; otherwise the config's ``templates`` globs."""
+        if "template" in draft.meta:
+            return draft.template
+        return relpath is not None and _matches(relpath, self.config.templates)
+
     def file_ignores(self, relpath: str | None) -> tuple[str, ...]:
         if relpath is None:
             return ()
-        name = relpath.rsplit("/", 1)[-1]
         ignored: list[str] = []
         for pattern, codes in self.config.per_file_ignores:
-            if fnmatch.fnmatchcase(relpath, pattern) or ("/" not in pattern and fnmatch.fnmatchcase(name, pattern)):
+            if _matches(relpath, (pattern,)):
                 ignored.extend(codes)
         return tuple(ignored)
 
@@ -160,12 +174,20 @@ class Linter:
 
         result = FileResult(path=draft.path, kind=kind_name if draft.readable else None)
         if draft.readable:
-            analysis = Analysis(draft, kind_name, self.config.kind_limits(kind_name))
+            analysis = Analysis(
+                draft,
+                kind_name,
+                self.config.kind_limits(kind_name),
+                model=self.config.spacy_model,
+                sender=self.sender,
+                template=self.is_template(draft, relpath),
+                variables=self.config.variables,
+            )
             for active in self.active:
                 if matches_any(active.rule.code, suppressed):
                     continue
                 for finding in active.rule.check(analysis, active.options):
-                    diagnostics.append(self._place(active, draft, finding))
+                    diagnostics.append(self._place(active, draft, analysis, finding))
             for name in ("subject", "body", "cta"):
                 fa = analysis.field(name)
                 if fa is not None:
@@ -191,15 +213,41 @@ class Linter:
             fix=finding.fix if finding else None,
         )
 
-    def _place(self, active: ActiveRule, draft: Draft, finding: Finding) -> Diagnostic:
+    def _place(self, active: ActiveRule, draft: Draft, analysis: Analysis, finding: Finding) -> Diagnostic:
         name = finding.field or "body"
         if name == "file":
             return self._diagnostic(active, finding.message, "file", finding.start, finding.end, finding)
-        field_ = draft.fields.get(name)
-        if field_ is None:  # the field is missing: point at the start of the file
+        fa = analysis.field(name)
+        if fa is None:  # the field is missing: point at the start of the file
             return self._diagnostic(active, finding.message, name, 0, 0, finding)
-        start, end = field_.span_to_file(finding.start, finding.end)
-        return self._diagnostic(active, finding.message, name, start, end, finding)
+        start, end = fa.field.span_to_file(finding.start, finding.end)
+        diagnostic = self._diagnostic(active, finding.message, name, start, end, finding)
+        fix = _fix_to_file(finding.fix, fa.field, draft.source) if finding.fix else None
+        return dataclasses.replace(diagnostic, fix=fix)
+
+
+def _fix_to_file(fix: Fix, field_: Field, source: str) -> Fix | None:
+    """A fix's edits moved from field offsets to file offsets, in the file's newline style; None when the
+    field's text is not the file's text there (a template's variable, an escaped YAML string)."""
+    newline = "\r\n" if "\r\n" in source else ("\r" if "\r" in source else "\n")
+    edits = []
+    for edit in fix.edits:
+        start, end = field_.span_to_file(edit.start, edit.end)
+        if not field_.exact or normalize_newlines(source[start:end]) != field_.text[edit.start : edit.end]:
+            return None
+        edits.append(Edit(start, end, edit.text.replace("\n", newline)))
+    return Fix(fix.message, tuple(edits), fix.safe)
+
+
+def _matches(relpath: str, patterns: Iterable[str]) -> bool:
+    """Glob match on the path relative to the config file; a pattern without '/' also matches the name."""
+    name = relpath.rsplit("/", 1)[-1]
+    for pattern in patterns:
+        if fnmatch.fnmatchcase(relpath, pattern) or ("/" not in pattern and fnmatch.fnmatchcase(name, pattern)):
+            return True
+        if pattern.endswith("/**") and relpath.startswith(pattern[:-2]):
+            return True
+    return False
 
 
 def place(source: str, diagnostics: list[Diagnostic]) -> tuple[list[Diagnostic], Locator | None]:
@@ -210,9 +258,13 @@ def place(source: str, diagnostics: list[Diagnostic]) -> tuple[list[Diagnostic],
     placed = []
     for d in diagnostics:
         offset = locator.utf16_offset(d.start)
+        fix = d.fix
+        if fix is not None:
+            fix = dataclasses.replace(fix, edits=tuple(_utf16_edit(locator, e) for e in fix.edits))
         placed.append(
             dataclasses.replace(
                 d,
+                fix=fix,
                 location=locator.position(d.start),
                 end_location=locator.position(d.end),
                 offset=offset,
@@ -220,6 +272,11 @@ def place(source: str, diagnostics: list[Diagnostic]) -> tuple[list[Diagnostic],
             )
         )
     return placed, locator
+
+
+def _utf16_edit(locator: Locator, edit: Edit) -> Edit:
+    offset = locator.utf16_offset(edit.start)
+    return dataclasses.replace(edit, offset=offset, length=locator.utf16_offset(edit.end) - offset)
 
 
 def unreadable_result(path: str, message: str, linter: Linter) -> FileResult:

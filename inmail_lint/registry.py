@@ -99,8 +99,10 @@ def load_rule_file(path: Path, *, validate: bool = True, phrase_dirs: tuple[Path
         raise RuleDefinitionError(f"{path}: a rule file must be a mapping with 'code', 'name', 'type', ...")
     if "phrase-list" in data:
         data = dict(data)
-        listed = _phrase_list(path, str(data.pop("phrase-list")), phrase_dirs)
+        listed, patterns = _phrase_list(path, str(data.pop("phrase-list")), phrase_dirs)
         data["phrases"] = list(data.get("phrases") or []) + listed
+        if patterns:
+            data["patterns"] = list(data.get("patterns") or []) + patterns
     if validate:
         error = _schema_error(path, data)
         if error:
@@ -124,7 +126,14 @@ def load_rule_file(path: Path, *, validate: bool = True, phrase_dirs: tuple[Path
     return rule
 
 
-def _phrase_list(path: Path, name: str, phrase_dirs: tuple[Path, ...]) -> list[str]:
+def _strings(candidate: Path, key: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(p, str) and p.strip() for p in value):
+        raise RuleDefinitionError(f"{candidate}: key {key!r}: expected a list of non-empty strings")
+    return value
+
+
+def _phrase_list(path: Path, name: str, phrase_dirs: tuple[Path, ...]) -> tuple[list[str], list[str]]:
+    """The phrases and patterns of a phrase list: ``rules/phrases/NAME.yaml`` or one beside the rule."""
     for folder in (path.parent, *phrase_dirs, rules_dir() / "phrases"):
         candidate = folder / f"{name}.yaml"
         if candidate.is_file():
@@ -132,10 +141,14 @@ def _phrase_list(path: Path, name: str, phrase_dirs: tuple[Path, ...]) -> list[s
                 data = yaml.safe_load(candidate.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
                 raise RuleDefinitionError(f"{candidate}: cannot read phrase list: {exc}") from None
-            phrases = data.get("phrases") if isinstance(data, dict) else data
-            if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
-                raise RuleDefinitionError(f"{candidate}: a phrase list must be a list of non-empty strings")
-            return phrases
+            if isinstance(data, list):
+                return _strings(candidate, "phrases", data), []
+            if not isinstance(data, dict):
+                raise RuleDefinitionError(f"{candidate}: a phrase list is a list, or a mapping with 'phrases'")
+            return (
+                _strings(candidate, "phrases", data.get("phrases") or []),
+                _strings(candidate, "patterns", data.get("patterns") or []),
+            )
     raise RuleDefinitionError(f"{path}: key 'phrase-list': no phrase list named {name!r} ({name}.yaml)")
 
 

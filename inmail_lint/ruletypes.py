@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from inmail_lint.analysis import METRICS, OCCURRENCES, Analysis, FieldAnalysis
-from inmail_lint.diagnostic import Finding, Severity
+from inmail_lint.counting import utf16_length, word_count
+from inmail_lint.diagnostic import Edit, Finding, Fix, Severity
 
 FIELDS = ("subject", "body", "cta")
 FIELD_TITLES = {"subject": "subject", "body": "body", "cta": "call-to-action label", "file": "file"}
@@ -183,6 +184,7 @@ class LimitRule(DeclarativeRule):
         "measure": ("string", True),
         "max": ("integer", True),
         "compare": ("string", False),
+        "scope": ("string", False),
     }
     configurable = ("max",)
     placeholders = frozenset({"field", "kind", "kind_name", "value", "max", "over", "unit"})
@@ -193,6 +195,8 @@ class LimitRule(DeclarativeRule):
             raise RuleDefinitionError(f"{self.origin}: key 'measure': expected 'chars' or 'words'")
         if self.spec.get("compare", "above") not in ("above", "at-least"):
             raise RuleDefinitionError(f"{self.origin}: key 'compare': expected 'above' or 'at-least'")
+        if self.spec.get("scope", "field") not in ("field", "sentence"):
+            raise RuleDefinitionError(f"{self.origin}: key 'scope': expected 'field' or 'sentence'")
 
     def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
         limit = resolve(options["max"], analysis)
@@ -200,6 +204,9 @@ class LimitRule(DeclarativeRule):
             return
         at_least = self.spec.get("compare", "above") == "at-least"
         measure = self.spec["measure"]
+        if self.spec.get("scope") == "sentence":
+            yield from self._check_sentences(analysis, limit, at_least, measure)
+            return
         for name, fa in self.fields_present(analysis):
             value = fa.counts.chars_utf16 if measure == "chars" else fa.counts.words
             if not (value >= limit if at_least else value > limit):
@@ -213,6 +220,22 @@ class LimitRule(DeclarativeRule):
                 **_values(analysis, fa, name),
             )
             yield Finding(message, start, end, field=name)
+
+    def _check_sentences(self, analysis: Analysis, limit: int, at_least: bool, measure: str) -> Iterator[Finding]:
+        for name, fa in self.fields_present(analysis):
+            for start, end in fa.sentences:
+                sentence = fa.text[start:end]
+                value = utf16_length(sentence) if measure == "chars" else word_count(sentence)
+                if value >= limit if at_least else value > limit:
+                    message = self.format(
+                        value=value,
+                        max=limit,
+                        over=value - limit,
+                        unit="characters" if measure == "chars" else "words",
+                        **_values(analysis, fa, name),
+                    )
+                    trimmed = len(sentence.rstrip())
+                    yield Finding(message, start, start + trimmed, field=name)
 
 
 def _overflow(fa: FieldAnalysis, measure: str, limit: int) -> tuple[int, int]:
@@ -286,6 +309,7 @@ class MetricRule(DeclarativeRule):
         "metric": ("string", True),
         "max": ("number", False),
         "min": ("number", False),
+        "min-words": ("integer", False),
     }
     configurable = ("max", "min")
     placeholders = frozenset({"field", "kind", "kind_name", "value", "max", "min", "metric"})
@@ -303,9 +327,10 @@ class MetricRule(DeclarativeRule):
     def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
         high = resolve(options.get("max"), analysis)
         low = resolve(options.get("min"), analysis)
+        min_words = self.spec.get("min-words", 1)
         for name, fa in self.fields_present(analysis):
-            if not fa.text.strip():
-                continue
+            if fa.counts.words < min_words:
+                continue  # too little text for the measure to mean anything
             value = fa.metric(self.spec["metric"])
             shown = int(value) if float(value).is_integer() else round(value, 1)
             values = _values(analysis, fa, name) | {
@@ -328,8 +353,13 @@ class ExistenceRule(DeclarativeRule):
         "phrases": ("list", False),
         "patterns": ("list", False),
         "ignore-case": ("boolean", False),
+        "skip-quoted": ("boolean", False),
+        "fix": ("string", False),
+        "fix-safe": ("boolean", False),
+        "fix-message": ("string", False),
     }
     placeholders = frozenset({"field", "kind", "kind_name", "match"})
+    fixes = ("remove-match", "remove-sentence")
 
     def __init__(self, meta: Mapping[str, Any], spec: Mapping[str, Any], origin: str) -> None:
         super().__init__(meta, spec, origin)
@@ -343,6 +373,8 @@ class ExistenceRule(DeclarativeRule):
         patterns = self.spec.get("patterns") or []
         if not phrases and not patterns:
             raise RuleDefinitionError(f"{self.origin}: an existence rule needs 'phrases' or 'patterns'")
+        if self.spec.get("fix") not in (None, *self.fixes):
+            raise RuleDefinitionError(f"{self.origin}: key 'fix': expected one of {', '.join(self.fixes)}")
         ignore_case = self.spec.get("ignore-case", True)
         self._regexes = [_compile(self.origin, f"patterns[{i}]", p, ignore_case) for i, p in enumerate(patterns)]
         self._phrases = tuple(str(p) for p in phrases)
@@ -351,18 +383,43 @@ class ExistenceRule(DeclarativeRule):
         from inmail_lint.nlp import phrase_matcher
 
         phrases = self._phrases + tuple(options.get("extend-phrases") or ())
-        attr = "LOWER" if self.spec.get("ignore-case", True) else "ORTH"
+        attr = "NORM" if self.spec.get("ignore-case", True) else "ORTH"
+        skip_quoted = self.spec.get("skip-quoted", False)
         for name, fa in self.fields_present(analysis):
+            if not fa.text.strip():
+                continue
             spans: set[tuple[int, int]] = set()
-            if phrases and fa.text.strip():
+            if phrases:
                 doc = fa.doc
                 for _, s, e in phrase_matcher(phrases, attr)(doc):
                     spans.add((doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)))
             for regex in self._regexes:
                 spans.update(m.span() for m in regex.finditer(fa.text) if m.end() > m.start())
             for start, end in sorted(_outermost(spans)):
+                if skip_quoted and fa.in_quote(start, end):
+                    continue
                 values = _values(analysis, fa, name) | {"match": fa.text[start:end]}
-                yield Finding(self.format(**values), start, end, field=name)
+                yield Finding(self.format(**values), start, end, field=name, fix=self._fix(fa, start, end, values))
+
+    def _fix(self, fa: FieldAnalysis, start: int, end: int, values: Mapping[str, Any]) -> Fix | None:
+        action = self.spec.get("fix")
+        if action is None:
+            return None
+        if action == "remove-sentence":
+            span = fa.sentence_around(start, end)
+            if span is None:
+                return None
+            sentence = fa.text[span[0] : span[1]]
+            rest = sentence[: start - span[0]] + sentence[end - span[0] :]
+            if any(ch.isalnum() for ch in rest):
+                return None  # the sentence says more than the cliche: leave it to the writer
+            start, end = span
+        removal_end = end + (len(fa.text[end:]) - len(fa.text[end:].lstrip()))
+        if removal_end == len(fa.text):  # at the end of the field: take the whitespace before instead
+            removal_end = end
+            start = len(fa.text[:start].rstrip())
+        message = self.spec.get("fix-message", "remove '{match}'").format(**values)
+        return Fix(message, (Edit(start, removal_end, ""),), safe=self.spec.get("fix-safe", True))
 
 
 def _outermost(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:

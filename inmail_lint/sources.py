@@ -5,6 +5,7 @@ This is the I/O edge of the core: it reads files and hands text to the pure pars
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import json
 import os
@@ -16,6 +17,7 @@ from typing import Any
 import yaml
 
 from inmail_lint.config import Config, ConfigResolver
+from inmail_lint.context import validate_profile
 from inmail_lint.draft import INVALID_FRONT_MATTER, MAX_BYTES, Draft, Problem, decode, parse
 
 STDIN = "-"
@@ -110,11 +112,37 @@ def load_draft(data: bytes, display: str, directory: Path | None, root: Path | N
     text, problem, bom = decode(data)
     if text is None:
         return None, problem
+    return prepare(text, display, directory, root, bom=bom), None
+
+
+def prepare(text: str, display: str, directory: Path | None, root: Path | None, *, bom: bool = False) -> Draft:
+    """Parse a draft's text and load the ``recipient:`` profile it names, relative to ``directory``."""
     draft = parse(text, display, bom=bom)
     recipient = draft.meta.get("recipient")
     if isinstance(recipient, str):
         _load_recipient(draft, recipient, directory or Path.cwd(), root)
-    return draft, None
+    return draft
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace a file's content in one step (a temporary file beside it, then a rename), keeping its mode,
+    so a reader or a second writer never sees half a file."""
+    import tempfile
+
+    mode = path.stat().st_mode & 0o7777 if path.exists() else None
+    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)  # noqa: SIM115
+    try:
+        with handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(handle.name, mode)
+        os.replace(handle.name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(handle.name)
+        raise
 
 
 def _load_recipient(draft: Draft, reference: str, directory: Path, root: Path | None) -> None:
@@ -151,5 +179,9 @@ def _load_recipient(draft: Draft, reference: str, directory: Path, root: Path | 
         return
     if not isinstance(profile, dict):
         problem("must hold a mapping of profile fields such as 'name: Ana Kowalski'")
+        return
+    invalid = validate_profile(profile)
+    if invalid:
+        problem(invalid)
         return
     draft.meta["recipient"] = profile

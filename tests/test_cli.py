@@ -15,10 +15,12 @@ from .conftest import validate_report
 
 Run = Callable[..., tuple[int, str, str]]
 
-GOOD = "Subject: Your PyData talk\n\nHi Ana, could I ask one question about it?\n"
-WARN = "Subject: A question about your PyData talk on data contracts\n\nHi Ana, could I ask one question?\n"
-ERROR = "Hi Ana, could I ask one question?\n"  # no subject: IM101
-INFO = "---\nkind: connection-note\nsubject: Hi\n---\nHi Ana, connect?\n"  # IM105 only
+ASK = "Hi Ana, Jane Doe suggested I reach out. Could I ask one question about your talk?\n"
+GOOD = "Subject: Your PyData talk\n\n" + ASK
+WARN = "Subject: A question about your PyData talk on data contracts\n\n" + ASK  # IM201 only
+ERROR = ASK  # no subject: IM101 only
+INFO = "---\nkind: connection-note\nsubject: Hi\n---\n" + ASK  # IM105 only
+LONG = "Hi Ana, Jane Doe suggested I reach out. " + "It was fun. " * 34 + "Coffee?\n"  # IM101 and IM202
 
 
 def write(folder: Path, name: str, content: str | bytes) -> Path:
@@ -98,7 +100,7 @@ def test_statistics(cli: Run, tmp_path: Path) -> None:
 
 
 def test_select_ignore_and_extend_select(cli: Run, tmp_path: Path) -> None:
-    write(tmp_path, "a.inmail", "Hi Ana, " + "word " * 120 + "\n")  # IM101 and IM202
+    write(tmp_path, "a.inmail", LONG)
 
     def found(*args: str) -> set[str]:
         _, out, _ = cli("check", "a.inmail", "--output-format", "json-lines", *args, cwd=tmp_path)
@@ -157,7 +159,7 @@ def test_directory_of_mixed_files(cli: Run, tmp_path: Path, report_schema: dict[
     write(tmp_path, "drafts/good.inmail", GOOD)
     write(tmp_path, "drafts/binary.inmail", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     write(tmp_path, "drafts/latin1.inmail.txt", "Subject: Caf\u00e9\n\nHi\n".encode("latin-1"))
-    write(tmp_path, "drafts/empty.inmail.md", "")
+    write(tmp_path, "drafts/empty.inmail.md", "")  # IM101 and IM103 only
     write(tmp_path, "drafts/unclosed.inmail", "---\nsubject: Hi\n\nHi Ana\n")
     write(tmp_path, "drafts/invalid.inmail", "---\nsubject: [Hi\n---\nHi Ana\n")
     write(tmp_path, "drafts/notes.md", "# not a draft\n")  # not a draft file name: skipped
@@ -198,7 +200,7 @@ def test_no_drafts_found(cli: Run, tmp_path: Path) -> None:
 def test_json_positions_in_a_crlf_file_with_front_matter(
     cli: Run, tmp_path: Path, report_schema: dict[str, Any]
 ) -> None:
-    text = "---\r\nsubject: 🚀 A question about your PyData talk on contracts\r\n---\r\nHi Ana\r\n"
+    text = "---\r\nsubject: 🚀 A question about your PyData talk on contracts\r\n---\r\n" + ASK.replace("\n", "\r\n")
     write(tmp_path, "a.inmail", text)
     _, out, _ = cli("check", "a.inmail", "--output-format", "json", cwd=tmp_path)
     document = json.loads(out)
@@ -210,7 +212,7 @@ def test_json_positions_in_a_crlf_file_with_front_matter(
         "chars_utf16": 49,
         "words": 8,
     }
-    assert file["body"]["text"] == "Hi Ana"
+    assert file["body"]["text"] == ASK.strip()
     [d] = file["diagnostics"]
     assert d["code"] == "IM201" and d["field"] == "subject"
     assert d["location"] == {"row": 2, "column": 10}
@@ -221,7 +223,7 @@ def test_json_positions_in_a_crlf_file_with_front_matter(
 
 
 def test_json_lines(cli: Run, tmp_path: Path) -> None:
-    write(tmp_path, "a.inmail", "Hi Ana, " + "word " * 120 + "\n")
+    write(tmp_path, "a.inmail", LONG)
     _, out, _ = cli("check", "a.inmail", "--output-format", "json-lines", cwd=tmp_path)
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r["code"] for r in rows] == ["IM101", "IM202"]

@@ -14,7 +14,10 @@ from inmail_lint.linter import is_selected
 from .conftest import codes
 
 Run = Callable[..., tuple[int, str, str]]
-WARN = "Subject: A question about your PyData talk on data contracts\n\nHi Ana, could I ask one question?\n"
+WARN = (  # IM201 only
+    "Subject: A question about your PyData talk on data contracts\n\n"
+    "Hi Ana, Jane Doe suggested I reach out. Could I ask one question about your talk?\n"
+)
 
 
 def write(path: Path, text: str) -> Path:
@@ -131,7 +134,8 @@ def test_include_and_exclude(cli: Run, tmp_path: Path) -> None:
 
 def test_draft_ignore_in_front_matter(tmp_path: Path) -> None:
     text = "---\nsubject: A question about your PyData talk on data contracts\ninmail-lint: {ignore: [IM2]}\n---\nHi\n"
-    assert codes(text) == []
+    assert "IM201" in codes(text.replace("IM2", "IM9"))
+    assert "IM201" not in codes(text)
 
 
 def test_rule_options_and_severity(tmp_path: Path) -> None:

@@ -1,0 +1,140 @@
+"""IM302 and IM306: whom the greeting names, and whether that is the recipient."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from inmail_lint.analysis import Analysis
+from inmail_lint.context import fold, same_organisation
+from inmail_lint.diagnostic import Edit, Finding, Fix, Severity
+from inmail_lint.ruletypes import Example, Rule, register
+
+_ORG = r"(?P<org>[A-Z][\w&'’-]*(?:[^\S\n]+(?:of[^\S\n]+|&[^\S\n]+)?[A-Z][\w&'’-]*){0,3})"
+_SP = r"[^\S\n]+"
+_CLAIMS = tuple(
+    re.compile(pattern)
+    for pattern in (
+        rf"\byour{_SP}(?:team|company|work|role|colleagues|org|organi[sz]ation|position|time|group|department|"
+        rf"startup|product|platform|job|division|unit|office){_SP}(?:at|with|over{_SP}at){_SP}{_ORG}",
+        rf"\byou(?:'re|’re|{_SP}are|{_SP}were)?{_SP}(?:working|leading|running|managing|hiring|building)"
+        rf"{_SP}(?:[\w-]+{_SP}){{0,3}}?at{_SP}{_ORG}",
+        rf"\bat{_SP}your{_SP}company,?{_SP}{_ORG}",
+    )
+)
+
+
+@register
+class GenericGreeting(Rule):
+    code = "IM302"
+    name = "generic-greeting"
+    default_severity = Severity.WARNING
+    summary = 'The greeting names no one: "Dear Sir/Madam", "To whom it may concern", "Hi there", "Hello,".'
+    explanation = """
+A greeting that could go to anyone tells the reader the message did too. Greet them by name. The greetings
+live in `rules/phrases/generic-greetings.yaml`; a greeting word alone ("Hi," or "Hello!") is generic too.
+When the recipient's profile gives their name, the fix writes "Hi {first name},".
+"""
+    examples = (
+        Example("Subject: Your PyData talk\n\nHi Ana,\n\nCould I ask one question about it?\n", fails=False),
+        Example("Subject: Your PyData talk\n\nCould I ask one question about it?\n", fails=False),
+        Example("Subject: Your PyData talk\n\nDear Sir/Madam,\n\nCould I ask one question?\n", fails=True),
+        Example("Subject: Your PyData talk\n\nHi there! Could I ask one question?\n", fails=True),
+        Example("Subject: Your PyData talk\n\nHello,\n\nCould I ask one question?\n", fails=True),
+        Example("Subject: Your PyData talk\n\nTo whom it may concern: could I ask one question?\n", fails=True),
+    )
+
+    def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
+        greeting = analysis.greeting
+        if greeting is None or not greeting.generic:
+            return
+        body = analysis.field("body")
+        assert body is not None
+        said = body.text[greeting.start : greeting.end].rstrip(",:!. ")
+        recipient = analysis.recipient
+        first = recipient.first_name if recipient else ""
+        fix = None
+        if first:
+            fix = Fix(f"greet {first} by name", (Edit(greeting.start, greeting.end, f"Hi {first},"),))
+        hint = f"'Hi {first},'" if first else "their first name"
+        yield Finding(
+            f"'{said}' names no one; greet them by name ({hint})", greeting.start, greeting.end, field="body", fix=fix
+        )
+
+
+@register
+class RecipientMismatch(Rule):
+    code = "IM306"
+    name = "recipient-mismatch"
+    default_severity = Severity.ERROR
+    summary = (
+        'With a profile: the greeting names someone else ("Hi Mark" to Anna), or the draft calls another '
+        "company theirs."
+    )
+    explanation = """
+Copying a message from one recipient to the next and forgetting the name is the mistake recipients notice
+first. With a recipient profile (front matter `recipient:`), the greeting's name must be the recipient's
+(first name, any part of the full name, or a short form of it; titles such as "Ms." are skipped), and a
+company the draft calls theirs ("your team at Initech", "you are hiring at Initech") must be their current
+or a past company.
+"""
+    examples = (
+        Example(
+            "---\nsubject: Your talk\nrecipient: {name: Anna Kowalski, company: Globex}\n---\n"
+            "Hi Anna, how is your team at Globex handling contracts?\n",
+            fails=False,
+        ),
+        Example(
+            "---\nsubject: Your talk\nrecipient: {name: Anna Kowalski}\n---\nDear Ms. Kowalski, one question?\n",
+            fails=False,
+        ),
+        Example("Subject: Your talk\n\nHi Mark, how is your team at Initech?\n", fails=False),
+        Example("---\nsubject: Your talk\nrecipient: {name: Anna Kowalski}\n---\nHi Mark, one question?\n", fails=True),
+        Example(
+            "---\nsubject: Your talk\nrecipient: {name: Anna Kowalski, company: Globex}\n---\n"
+            "Hi Anna, how is your team at Initech handling contracts?\n",
+            fails=True,
+        ),
+    )
+
+    def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
+        recipient = analysis.recipient
+        body = analysis.field("body")
+        if recipient is None or body is None:
+            return
+        full = recipient.name or recipient.first_name
+        greeting = analysis.greeting
+        named = greeting is not None and greeting.name and not greeting.placeholder
+        if (
+            greeting is not None
+            and greeting.name
+            and named
+            and full
+            and not _same_person(greeting.name, recipient.name_forms())
+        ):
+            yield Finding(
+                f"greeting says '{greeting.name}' but this message is to {full}; use their name",
+                greeting.name_start,
+                greeting.name_end,
+                field="body",
+            )
+        if not recipient.employers:
+            return
+        for m in (m for claim in _CLAIMS for m in claim.finditer(body.text)):
+            org = m.group("org")
+            if not any(same_organisation(org, e) for e in recipient.employers):
+                yield Finding(
+                    f"the draft calls {org} theirs, but {full or 'the recipient'}'s profile says "
+                    f"{recipient.company or ', '.join(recipient.past_companies)}",
+                    m.start("org"),
+                    m.end("org"),
+                    field="body",
+                )
+
+
+def _same_person(name: str, forms: set[str]) -> bool:
+    said = {fold(name), *(fold(part) for part in name.split())}
+    if said & forms:
+        return True
+    return any(len(s) >= 3 and len(f) >= 3 and (f.startswith(s) or s.startswith(f)) for s in said for f in forms)

@@ -1,0 +1,219 @@
+"""IM402, IM404, IM408, IM204: an ask to reply to, the reader's side, capitals, and stray whitespace."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any
+
+from inmail_lint.analysis import Analysis
+from inmail_lint.diagnostic import Edit, Finding, Fix, Severity
+from inmail_lint.nlp import phrase_matcher
+from inmail_lint.resources import load_data
+from inmail_lint.ruletypes import Example, OptionSpec, Rule, register
+
+SELF = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"})
+OTHER = frozenset({"you", "your", "yours", "yourself", "yourselves"})
+
+
+@lru_cache(maxsize=1)
+def _requests() -> tuple[str, ...]:
+    return tuple(load_data("phrases/requests.yaml")["phrases"])
+
+
+@register
+class NoAsk(Rule):
+    code = "IM402"
+    name = "no-ask"
+    default_severity = Severity.WARNING
+    summary = "No question and no explicit request: nothing to reply to."
+    explanation = """
+A message that asks nothing gets nothing back. End with one clear, easy question or request ("Would you be
+open to a 15-minute call next week?"). A question mark anywhere in the body counts, and so do request phrases
+such as "let me know", "would you be open", "happy to" (`rules/phrases/requests.yaml`).
+"""
+    examples = (
+        Example("Subject: Your talk\n\nHi Ana, loved your talk. Would a short call next week work?\n", fails=False),
+        Example("Subject: Your talk\n\nHi Ana, loved your talk. Let me know if a short call works.\n", fails=False),
+        Example("Subject: Your talk\n\nHi Ana, loved your talk. We build data tools at Initech.\n", fails=True),
+    )
+
+    def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
+        body = analysis.field("body")
+        if body is None or not body.text.strip() or body.questions:
+            return
+        if phrase_matcher(_requests(), "NORM", body.model)(body.doc):
+            return
+        start, end = body.sentences[-1] if body.sentences else (0, len(body.text))
+        yield Finding(
+            'nothing here asks for a reply; end with one easy question ("Would a 15-minute call next week work?")',
+            start,
+            start + len(body.text[start:end].rstrip()),
+            field="body",
+        )
+
+
+@register
+class SelfFocused(Rule):
+    code = "IM404"
+    name = "self-focused"
+    default_severity = Severity.INFO
+    summary = "I/we/our/us far outnumber you/your: the message is about the sender."
+    explanation = """
+Readers answer messages about themselves. When the words for the sender (I, me, my, we, us, our) outnumber
+the words for the reader (you, your) by more than `ratio` to one, and there are at least `min-count` of them,
+turn sentences around: what is in it for the reader?
+"""
+    options = MappingProxyType(
+        {
+            "ratio": OptionSpec("number", 2.0, "how many sender words per reader word are too many"),
+            "min-count": OptionSpec("integer", 6, "sender words needed before the rule looks at the ratio"),
+        }
+    )
+    examples = (
+        Example(
+            "Subject: Your talk\n\nHi Ana, your talk on contracts was great. How do you version yours? "
+            "I would love your take.\n",
+            fails=False,
+        ),
+        Example(
+            "Subject: Us\n\nHi Ana, we are a startup. Our platform is great and we love our customers. "
+            "I think our team and I can help. We are hiring. Do you like it?\n",
+            fails=True,
+        ),
+    )
+
+    def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
+        body = analysis.field("body")
+        if body is None or not body.text.strip():
+            return
+        norms = [t.norm_ for t in body.doc]
+        mine = sum(1 for n in norms if n in SELF)
+        theirs = sum(1 for n in norms if n in OTHER)
+        if mine >= options["min-count"] and mine > options["ratio"] * max(theirs, 1):
+            yield Finding(
+                f"{mine} words about you (I, we, our) and {theirs} about them (you, your); say what is in it for them",
+                0,
+                len(body.text),
+                field="body",
+            )
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'’]*")
+_REPEATED = re.compile(r"!{2,}|\?{2,}|[!?]{3,}")
+
+
+@lru_cache(maxsize=1)
+def _acronym_data() -> tuple[frozenset[str], frozenset[str]]:
+    data = load_data("phrases/acronyms.yaml")
+    return frozenset(a.upper() for a in data["acronyms"]), frozenset(w.upper() for w in data.get("shouting", ()))
+
+
+@register
+class Shouting(Rule):
+    code = "IM408"
+    name = "shouting"
+    default_severity = Severity.WARNING
+    summary = 'Words in capitals (acronyms such as CEO, SaaS, AWS, ETL are fine), an all-caps subject, "!!" or "??".'
+    explanation = """
+Capitals read as shouting, and all-caps subjects get fewer replies (Boomerang: 34.6% against about 50%).
+A word in capitals is flagged when it has four or more letters and is not a known acronym
+(`rules/phrases/acronyms.yaml`; add yours with the option `extend-acronyms`), or is a short word such as
+NOW or FREE. A subject written wholly in capitals, and repeated "!!" or "??", are flagged too.
+"""
+    options = MappingProxyType(
+        {"extend-acronyms": OptionSpec("list", [], "more words that may be written in capitals")}
+    )
+    examples = (
+        Example("Subject: Your AWS migration\n\nHi Ana, how did the ETL move to SaaS go for the CEO?\n", fails=False),
+        Example("Subject: YOUR DATA TEAM\n\nHi Ana, one question?\n", fails=True),
+        Example("Subject: Your data team\n\nHi Ana, this is HUGE news. One question?\n", fails=True),
+        Example("Subject: Your data team\n\nHi Ana, one question??\n", fails=True),
+        Example("Subject: Your data team\n\nHi Ana, act NOW!\n", fails=True),
+    )
+
+    def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
+        acronyms, loud = _acronym_data()
+        acronyms = acronyms | {a.upper() for a in options.get("extend-acronyms") or ()}
+        subject = analysis.field("subject")
+        if subject is not None:
+            letters = [ch for ch in subject.text if ch.isalpha()]
+            words = _WORD.findall(subject.text)
+            if len(words) >= 2 and len(letters) >= 6 and all(ch.isupper() for ch in letters):
+                yield Finding(
+                    "subject is in capitals; write it in sentence case", 0, len(subject.text), field="subject"
+                )
+                subject = None
+        for name in ("subject", "body"):
+            fa = subject if name == "subject" else analysis.field("body")
+            if fa is None:
+                continue
+            for start, end in _shouted_runs(fa.text, acronyms, loud):
+                yield Finding(
+                    f"'{fa.text[start:end]}' is in capitals, which reads as shouting; use lower case",
+                    start,
+                    end,
+                    field=name,
+                )
+            for m in _REPEATED.finditer(fa.text):
+                yield Finding(f"'{m.group()}' reads as shouting; use one mark", m.start(), m.end(), field=name)
+
+
+def _shouted_runs(text: str, acronyms: frozenset[str], loud: frozenset[str]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for m in _WORD.finditer(text):
+        word = m.group()
+        letters = [ch for ch in word if ch.isalpha()]
+        if not letters or not all(ch.isupper() for ch in letters) or len(letters) < 2:
+            continue
+        bare = re.sub(r"['’]S$", "", word.upper())
+        if bare in acronyms or word.upper() in acronyms:
+            continue
+        if len(letters) < 4 and bare not in loud:
+            continue
+        if runs and text[runs[-1][1] : m.start()].strip(" ,-") == "":
+            runs[-1] = (runs[-1][0], m.end())
+        else:
+            runs.append(m.span())
+    return runs
+
+
+_TRAILING = re.compile(r"[^\S\n]+(?=\n)|[^\S\n]+$")
+_DOUBLE = re.compile(r"(?<=\S)[^\S\n]{2,}(?=\S)")
+
+
+@register
+class StrayWhitespace(Rule):
+    code = "IM204"
+    name = "stray-whitespace"
+    default_severity = Severity.INFO
+    summary = "Spaces at the ends of lines, or several spaces between words."
+    explanation = """
+Stray spaces count toward LinkedIn's character limit and show as ragged gaps in the composer. The fix trims
+spaces at the ends of lines and turns runs of spaces between words into one.
+"""
+    examples = (
+        Example("Subject: Your talk\n\nHi Ana,\n\nOne question?\n", fails=False),
+        Example("Subject: Your talk\n\nHi Ana,   \n\nOne  question?\n", fails=True),
+    )
+
+    def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
+        body = analysis.field("body")
+        if body is None or body.placeholders:
+            return
+        edits = [Edit(m.start(), m.end(), "") for m in _TRAILING.finditer(body.text)]
+        edits += [Edit(m.start(), m.end(), " ") for m in _DOUBLE.finditer(body.text)]
+        if not edits:
+            return
+        edits.sort(key=lambda e: e.start)
+        first = edits[0]
+        places = "1 place" if len(edits) == 1 else f"{len(edits)} places"
+        yield Finding(
+            f"stray whitespace in {places} (spaces at line ends or between words); the fix trims it",
+            first.start,
+            first.end,
+            field="body",
+            fix=Fix("trim stray whitespace", tuple(edits)),
+        )

@@ -1,0 +1,169 @@
+"""Finding what makes a message personal: the greeting, and cues that it was written for this reader.
+
+Cues come from three places: the recipient's profile (their company, mutual connections, groups, ...), the
+language alone (spaCy Matcher patterns in ``rules/cues.yaml``: "Jane Doe suggested I reach out", "we both
+worked at Globex", "I enjoyed your post on ..."), and template placeholders that stand for something about
+the recipient (``{{company}}``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from inmail_lint.context import HONORIFICS, CommonGround, Profile, fold_aligned
+from inmail_lint.nlp import get_nlp
+from inmail_lint.resources import load_data
+from inmail_lint.templates import PLACEHOLDER
+
+if TYPE_CHECKING:
+    from inmail_lint.analysis import FieldAnalysis
+
+COMMON_GROUND = frozenset({"mutual-connection", "shared-group", "shared-employer", "shared-school"})
+PERSONAL = COMMON_GROUND | {"recent-post", "recent-event", "their-work", "placeholder"}
+NAME_VARIABLES = frozenset({"first_name", "firstname", "name", "full_name", "fullname", "last_name", "lastname"})
+
+_GREETING_WORD = r"(?:hi|hello|hey|dear|hiya|howdy|greetings|good\s+(?:morning|afternoon|evening|day)|yo)"
+_GREETING = re.compile(rf"(?i)^[^\S\n]*(?P<word>{_GREETING_WORD})\b(?P<rest>[^\n]*)")
+_NAME_ONLY = re.compile(r"^[^\S\n]*(?P<rest>[A-Z][\w'’.-]*(?:[^\S\n]+[A-Z][\w'’.-]*){0,2})[^\S\n]*,[^\S\n]*$", re.M)
+_TRAILING_PUNCT = re.compile(r"[\s,!.:;\u2014\u2013-]+$")
+
+
+@dataclass(frozen=True)
+class Greeting:
+    start: int  # span of the greeting line's text in the body
+    end: int
+    name: str | None  # the name it uses ("Ana"), or None
+    name_start: int = 0
+    name_end: int = 0
+    generic: bool = False  # names no one: "Dear Sir/Madam", "Hi there", "Hello,"
+    placeholder: bool = False  # "Hi {{first_name}},"
+
+
+@dataclass(frozen=True)
+class Cue:
+    category: str
+    start: int
+    end: int
+    detail: str = ""  # the profile value it names, when it came from a profile
+
+
+@lru_cache(maxsize=1)
+def _greeting_data() -> tuple[tuple[str, ...], frozenset[str]]:
+    data = load_data("phrases/generic-greetings.yaml")
+    phrases = tuple(sorted((_normalise(p) for p in data["phrases"]), key=len, reverse=True))
+    return phrases, frozenset(data.get("bare-greetings", ()))
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"\s*/\s*", "/", re.sub(r"\s+", " ", text.strip().lower()))
+
+
+def find_greeting(text: str) -> Greeting | None:
+    """The greeting on the first line of a body, if it has one."""
+    first = re.search(r"\S[^\n]*", text)
+    if first is None:
+        return None
+    line_start, line = first.start(), first.group().rstrip()
+    phrases, _ = _greeting_data()
+    normalised = _normalise(_TRAILING_PUNCT.sub("", line))
+    for phrase in phrases:
+        if normalised == phrase or (normalised.startswith(phrase) and not normalised[len(phrase)].isalnum()):
+            end = line_start + _greeting_end(line)
+            return Greeting(line_start, end, None, generic=True)
+    m = _GREETING.match(line)
+    if m is None:
+        only = _NAME_ONLY.match(line)
+        if only is None or (" " in only.group("rest").strip() and only.group("rest").count(" ") > 2):
+            return None
+        name = only.group("rest")
+        return Greeting(line_start, line_start + len(line), name, line_start, line_start + len(name))
+    rest = m.group("rest")
+    name_match = re.match(r"[\s,]*", rest)
+    offset = m.start("rest") + (name_match.end() if name_match else 0)
+    name_text = re.split(r"[,!.:;\u2014\u2013]| - ", line[offset:], maxsplit=1)[0].strip()
+    end = line_start + _greeting_end(line)
+    if not name_text:
+        return Greeting(line_start, end, None, generic=True)
+    placeholder = PLACEHOLDER.fullmatch(name_text)
+    if placeholder:
+        return Greeting(
+            line_start, end, name_text, line_start + offset, line_start + offset + len(name_text), placeholder=True
+        )
+    words = name_text.split()
+    while words and words[0].lower().rstrip(".") in HONORIFICS:
+        offset += line[offset:].index(words[0]) + len(words[0])
+        offset += len(line[offset:]) - len(line[offset:].lstrip())
+        words = words[1:]
+    if not words or not words[0][:1].isupper() or len(words) > 3:
+        return Greeting(line_start, end, None, generic=not words)
+    name = " ".join(words)
+    return Greeting(line_start, end, name, line_start + offset, line_start + offset + len(name))
+
+
+def _greeting_end(line: str) -> int:
+    """Where the greeting ends on its line: at the first comma, colon or dash, else the line's end."""
+    m = re.search(r"[,:!]|\s[\u2014\u2013-]\s", line)
+    return m.end() if m else len(line.rstrip())
+
+
+@lru_cache(maxsize=4)
+def cue_matcher(model: str | None = None) -> Any:
+    from spacy.matcher import Matcher
+
+    nlp = get_nlp(model)
+    matcher = Matcher(nlp.vocab)
+    for category, patterns in load_data("cues.yaml").items():
+        if isinstance(patterns, list):
+            matcher.add(category, patterns)
+    return matcher
+
+
+def language_cues(fa: FieldAnalysis) -> list[Cue]:
+    doc = fa.doc
+    found = []
+    for match_id, s, e in cue_matcher(fa.model)(doc):
+        category = doc.vocab.strings[match_id]
+        found.append(Cue(category, doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)))
+    return found
+
+
+def find_phrase(fa: FieldAnalysis, phrase: str) -> list[tuple[int, int]]:
+    """Where ``phrase`` occurs in the field as whole words, ignoring case and accents."""
+    words = [fold_aligned(w) for w in re.findall(r"\w[\w'’&.-]*\w|\w", phrase)]
+    if not words:
+        return []
+    pattern = r"(?<![\w])" + r"[\W_]{1,3}".join(re.escape(w) for w in words) + r"(?![\w])"
+    return [m.span() for m in re.finditer(pattern, fa.folded)]
+
+
+def profile_cues(fa: FieldAnalysis, recipient: Profile, common: CommonGround) -> list[Cue]:
+    found: list[Cue] = []
+
+    def add(category: str, values: tuple[str, ...] | list[str]) -> None:
+        for value in values:
+            found.extend(Cue(category, a, b, value) for a, b in find_phrase(fa, value))
+
+    add("mutual-connection", recipient.mutual_connections)
+    add("recent-post", recipient.recent_posts)
+    add("their-work", [v for v in (recipient.company, recipient.title) if v])
+    for category, theirs, shared in (
+        ("shared-employer", recipient.past_companies, common.employers),
+        ("shared-group", recipient.groups, common.groups),
+        ("shared-school", recipient.schools, common.schools),
+    ):
+        add(category, [v for v in theirs if v in shared])
+        add("their-work", [v for v in theirs if v not in shared])
+    add("shared-employer", [e for e in common.employers if e != recipient.company])
+    return found
+
+
+def placeholder_cues(fa: FieldAnalysis) -> list[Cue]:
+    """A template variable that stands for something about the recipient (not their name) is personal."""
+    return [
+        Cue("placeholder", start, end, name)
+        for name, start, end in fa.placeholders
+        if name.lower() not in NAME_VARIABLES
+    ]

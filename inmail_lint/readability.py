@@ -1,0 +1,47 @@
+"""Readability scores from textstat, offline and the same on every machine.
+
+textstat's English syllable counter asks NLTK for the CMU pronouncing dictionary and downloads it on first
+use. inmail-lint never lets that happen: textstat is imported with a stand-in for ``nltk`` (so NLTK is not
+even imported, which also saves a second of start-up), and its dictionary lookup is replaced by "no
+dictionary", so every syllable comes from pyphen's hyphenation patterns, which ship inside the pyphen
+package. A machine that happens to have the CMU dictionary installed gets the same numbers as one that has not.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+from functools import lru_cache
+from typing import Any
+
+LANGUAGE = "en_US"
+
+
+def _no_dictionary(lang: str) -> None:
+    return None
+
+
+@lru_cache(maxsize=1)
+def _textstat() -> Any:
+    stand_in = None
+    if "nltk" not in sys.modules:
+        stand_in = types.ModuleType("nltk")
+        stand_in.__doc__ = "inmail-lint: NLTK is not used; textstat's syllables come from pyphen"
+        sys.modules["nltk"] = stand_in
+    try:
+        import textstat
+        from textstat.backend.counts import _count_syllables
+    finally:
+        if stand_in is not None and sys.modules.get("nltk") is stand_in:
+            del sys.modules["nltk"]
+    _count_syllables.get_cmudict = _no_dictionary  # pyphen only: offline and deterministic
+    textstat.set_lang(LANGUAGE)
+    return textstat
+
+
+def flesch_kincaid_grade(text: str) -> float:
+    return float(_textstat().flesch_kincaid_grade(text))
+
+
+def flesch_reading_ease(text: str) -> float:
+    return float(_textstat().flesch_reading_ease(text))

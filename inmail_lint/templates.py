@@ -1,0 +1,111 @@
+"""Templates and mail merge: ``{{variable}}`` placeholders, their assumed lengths, and rendering a field with
+values while keeping every character's place in the original file."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from inmail_lint.counting import utf16_length, word_count
+from inmail_lint.draft import Field
+from inmail_lint.resources import load_data
+
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}")
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    max: int
+    min: int
+    sample: str
+
+
+@lru_cache(maxsize=1)
+def _defaults() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    data = load_data("template-variables.yaml")
+    return data["default"], data["variables"]
+
+
+def variable(name: str, *declared: Mapping[str, Mapping[str, Any]]) -> Variable:
+    """A variable's lengths and sample: declared (front matter first, then config), else the built-in table."""
+    default, known = _defaults()
+    spec: dict[str, Any] = {**default, **known.get(name.lower(), {})}
+    for table in reversed(declared):
+        spec.update(table.get(name, {}))
+    sample = spec.get("sample") or name.replace("_", " ")
+    maximum = int(spec["max"])
+    minimum = min(int(spec.get("min", 0)), maximum)
+    return Variable(name, maximum, minimum, sample)
+
+
+@dataclass(frozen=True)
+class Rendering:
+    field: Field  # the rendered text, mapped back to the template's file offsets
+    placeholders: tuple[tuple[str, int, int], ...]  # (variable, start, end) in the rendered text
+    missing: tuple[str, ...]  # variables that had no value (left as written)
+
+
+def render(field: Field, values: Mapping[str, str]) -> Rendering:
+    """Replace each ``{{name}}`` that has a value; leave the others as written."""
+    parts: list[str] = []
+    index: list[int] = []
+    placeholders: list[tuple[str, int, int]] = []
+    missing: list[str] = []
+    position = 0
+    length = 0
+    for m in PLACEHOLDER.finditer(field.text):
+        literal = field.text[position : m.start()]
+        parts.append(literal)
+        index.extend(field.to_file(i) for i in range(position, m.start()))
+        length += len(literal)
+        name = m.group(1)
+        if name in values:
+            value = values[name]
+            anchor = field.to_file(m.start())
+            parts.append(value)
+            index.extend([anchor] * len(value))
+            placeholders.append((name, length, length + len(value)))
+            length += len(value)
+        else:
+            raw = m.group()
+            parts.append(raw)
+            index.extend(field.to_file(i) for i in range(m.start(), m.end()))
+            missing.append(name)
+            length += len(raw)
+        position = m.end()
+    parts.append(field.text[position:])
+    index.extend(field.to_file(i) for i in range(position, len(field.text)))
+    text = "".join(parts)
+    rendered = Field(field.name, text, field.start, field.end, tuple(index), field.exact)
+    return Rendering(rendered, tuple(placeholders), tuple(missing))
+
+
+@dataclass(frozen=True)
+class LengthRange:
+    shortest_chars: int
+    longest_chars: int
+    shortest_words: int
+    longest_words: int
+
+
+def length_range(field: Field, variables: Mapping[str, Variable]) -> LengthRange:
+    """Characters (UTF-16 units) and words of the shortest and longest renderings of a template field."""
+    literal = PLACEHOLDER.sub("", field.text)
+    names = [m.group(1) for m in PLACEHOLDER.finditer(field.text)]
+    base = utf16_length(literal)
+    short_words = word_count(PLACEHOLDER.sub(" ", field.text))
+    long_words = word_count(PLACEHOLDER.sub(lambda m: " " + variables[m.group(1)].sample + " ", field.text))
+    return LengthRange(
+        base + sum(variables[n].min for n in names),
+        base + sum(variables[n].max for n in names),
+        short_words + sum(1 for n in names if variables[n].min > 0),
+        long_words,
+    )
+
+
+def names_in(text: str) -> list[str]:
+    return [m.group(1) for m in PLACEHOLDER.finditer(text)]
