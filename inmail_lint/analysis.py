@@ -95,6 +95,10 @@ class FieldAnalysis:
                 start = offset + len(piece)
         return spans
 
+    def entities(self, label: str) -> list[tuple[int, int]]:
+        """Spans of named entities with this label (PERSON, ORG): only a trained pipeline finds any."""
+        return [(e.start_char, e.end_char) for e in self.doc.ents if e.label_ == label]
+
     @cached_property
     def links(self) -> list[tuple[int, int]]:
         return [m.span() for m in _LINK.finditer(self.text)]

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import sys
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from inmail_lint.config import Config, ConfigResolver, default_config
-from inmail_lint.draft import decode, parse
+from inmail_lint.context import RECIPIENT_KEYS
+from inmail_lint.draft import Draft, decode, parse
 from inmail_lint.fixer import fix_until_stable
 from inmail_lint.linter import FileResult, Linter, unreadable_result
 from inmail_lint.sources import STDIN, Target, load_draft, prepare, read_bytes, relpath_for
+from inmail_lint.templates import render
 
 _LINTERS: dict[int, tuple[Config, Linter]] = {}
 
@@ -109,3 +115,49 @@ def lint_file(path: str | Path, *, config: Config | None = None) -> FileResult:
     file_path = Path(path)
     chosen = config or ConfigResolver().for_path(file_path)
     return lint_target(Target(file_path, str(path)), chosen)
+
+
+def lint_rows(
+    target: Target, config: Config, rows: list[dict[str, str]], linter: Linter | None = None
+) -> Iterator[FileResult]:
+    """Mail merge: render a template once per row and lint each rendering as a message of its own.
+    Diagnostics point into the template; each result names its row (and its ``id`` column)."""
+    linter = linter or linter_for(config)
+    data, error, directory = read_target(target)
+    if data is None:
+        yield unreadable_result(target.display, str(error), linter)
+        return
+    template, problem = load_draft(data, target.display, directory, config.root)
+    if template is None:
+        yield unreadable_result(target.display, str(problem), linter)
+        return
+    relpath = relpath_for(target, config)
+    for number, row in enumerate(rows, start=1):
+        values = {k: v for k, v in row.items() if v.strip()}
+        draft = merge(template, values)
+        result = linter.lint(draft, relpath)
+        result.row, result.row_id = number, row.get("id") or None
+        yield result
+
+
+def merge(template: Draft, values: Mapping[str, str]) -> Draft:
+    """The message a template becomes with these values; a variable without a value stays as written (so IM301
+    reports it). Columns named like profile fields (name, first_name, company, ...) become the recipient."""
+    fields = {name: render(field, values).field for name, field in template.fields.items()}
+    meta = {k: v for k, v in template.meta.items() if k not in ("template", "variables")}
+    meta["template"] = False
+    profile = {key: _profile_value(key, values[key]) for key in RECIPIENT_KEYS if key in values}
+    if profile and not isinstance(meta.get("recipient"), dict):
+        meta["recipient"] = profile
+    elif profile:
+        meta["recipient"] = {**meta["recipient"], **profile}
+    return dataclasses.replace(template, fields=fields, meta=meta, problems=list(template.problems))
+
+
+def _profile_value(key: str, value: str) -> Any:
+    kind = RECIPIENT_KEYS[key]
+    if kind == "list":
+        return [part.strip() for part in re.split(r"[;|]", value) if part.strip()]
+    if kind == "boolean":
+        return value.strip().lower() in ("1", "true", "yes", "y")
+    return value.strip()

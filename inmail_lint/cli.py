@@ -88,6 +88,12 @@ def cli() -> None:
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place (atomic writes).")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply the fixes marked unsafe too.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
+@click.option(
+    "--vars",
+    "vars_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Mail merge: a CSV whose rows fill the templates' {{variables}}; each row is linted.",
+)
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -106,20 +112,31 @@ def check(
     fix: bool,
     unsafe_fixes: bool,
     diff: bool,
+    vars_file: Path | None,
 ) -> int:
     """Lint drafts. PATHS are draft files, directories (walked for *.inmail, *.inmail.md, *.inmail.txt), or '-'
     for standard input. With no PATHS, the current directory."""
-    from inmail_lint.api import fix_target, lint_target
+    from inmail_lint.api import fix_target, lint_rows, lint_target
     from inmail_lint.config import ConfigError, ConfigResolver
     from inmail_lint.diagnostic import Severity
     from inmail_lint.formatters import FORMATTERS, Summary
     from inmail_lint.linter import Linter
     from inmail_lint.ruletypes import RuleDefinitionError
-    from inmail_lint.sources import PathError, discover, write_atomic
+    from inmail_lint.sources import PathError, RowsError, discover, read_rows, write_atomic
 
     if isolated and config_file:
         _error("--config and --isolated cannot be used together")
         return EXIT_ERROR
+    if vars_file is not None and (fix or diff):
+        _error("--vars lints renderings; it cannot be combined with --fix or --diff")
+        return EXIT_ERROR
+    rows = None
+    if vars_file is not None:
+        try:
+            rows = read_rows(vars_file)
+        except RowsError as exc:
+            _error(str(exc))
+            return EXIT_ERROR
     try:
         resolver = ConfigResolver(
             config_file=config_file,
@@ -166,7 +183,7 @@ def check(
             try:
                 if fix or diff:
                     outcome = fix_target(target, config, linter, unsafe=unsafe_fixes)
-                    result = outcome.result
+                    results = [outcome.result]
                     summary.fixed += outcome.fixed
                     changed += outcome.changed
                     if diff:
@@ -175,8 +192,10 @@ def check(
                         click.echo(outcome.after, nl=False)
                     elif outcome.changed:
                         write_atomic(target.path, outcome.encoded())
+                elif rows is not None:
+                    results = list(lint_rows(target, config, rows, linter))
                 else:
-                    result = lint_target(target, config, linter)
+                    results = [lint_target(target, config, linter)]
             except Exception as exc:  # one broken file must not stop the others
                 internal_errors += 1
                 _error(
@@ -184,11 +203,12 @@ def check(
                     "please report this with the draft"
                 )
                 continue
-            summary.add(result)
-            if any(d.severity >= threshold for d in result.diagnostics):
-                failed += 1
-            if report:
-                formatter.file(result)
+            for result in results:
+                summary.add(result)
+                if any(d.severity >= threshold for d in result.diagnostics):
+                    failed += 1
+                if report:
+                    formatter.file(result)
         if report:
             formatter.finish(summary)
     finally:

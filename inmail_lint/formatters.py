@@ -86,7 +86,7 @@ class ConciseFormatter(Formatter):
         row, col = (loc.row, loc.column) if loc else (1, 1)
         where = self.style(f"{result.path}:{row}:{col}:", bold=True)
         code = self.style(d.code, fg=_COLORS[d.severity], bold=True)
-        return f"{where} {code} [{d.severity}] {d.message}"
+        return f"{where} {code} [{d.severity}] {row_label(result)}{d.message}"
 
     def details(self, result: FileResult, d: Diagnostic) -> None:
         pass
@@ -152,6 +152,13 @@ class FullFormatter(ConciseFormatter):
         super().finish(summary)
 
 
+def row_label(result: FileResult) -> str:
+    """'row 5 (id a17): ' for a mail-merge rendering, else ''."""
+    if result.row is None:
+        return ""
+    return f"row {result.row} (id {result.row_id}): " if result.row_id else f"row {result.row}: "
+
+
 def _char_index(line: str, utf16_column: int) -> int:
     """The character index in ``line`` of a UTF-16 column."""
     units = 0
@@ -192,15 +199,33 @@ def result_to_json(result: FileResult) -> dict[str, Any]:
         if summary is None:
             return None
         counts = summary.counts
-        return {"text": summary.text, "chars": counts.chars, "chars_utf16": counts.chars_utf16, "words": counts.words}
+        data: dict[str, Any] = {
+            "text": summary.text,
+            "chars": counts.chars,
+            "chars_utf16": counts.chars_utf16,
+            "words": counts.words,
+        }
+        if summary.lengths is not None:
+            lengths = summary.lengths
+            data["rendered"] = {
+                "shortest": {"chars_utf16": lengths.shortest_chars, "words": lengths.shortest_words},
+                "longest": {"chars_utf16": lengths.longest_chars, "words": lengths.longest_words},
+            }
+        return data
 
-    return {
-        "path": result.path,
-        "kind": result.kind,
-        "subject": field_json("subject"),
-        "body": field_json("body"),
-        "diagnostics": [diagnostic_to_json(d) for d in result.diagnostics],
-    }
+    document: dict[str, Any] = {"path": result.path}
+    if result.row is not None:
+        document["row"] = result.row
+        document["id"] = result.row_id
+    document.update(
+        {
+            "kind": result.kind,
+            "subject": field_json("subject"),
+            "body": field_json("body"),
+            "diagnostics": [diagnostic_to_json(d) for d in result.diagnostics],
+        }
+    )
+    return document
 
 
 class JsonFormatter(Formatter):
@@ -227,7 +252,10 @@ class JsonLinesFormatter(Formatter):
 
     def file(self, result: FileResult) -> None:
         for d in result.diagnostics:
-            self.out.write(json.dumps({"path": result.path, **diagnostic_to_json(d)}, ensure_ascii=False) + "\n")
+            where: dict[str, Any] = {"path": result.path}
+            if result.row is not None:
+                where.update(row=result.row, id=result.row_id)
+            self.out.write(json.dumps({**where, **diagnostic_to_json(d)}, ensure_ascii=False) + "\n")
 
 
 FORMATTERS: dict[str, type[Formatter]] = {

@@ -22,12 +22,14 @@ from inmail_lint.draft import INVALID_FRONT_MATTER, UNREADABLE, Draft, Field, Pr
 from inmail_lint.nlp import ModelNotInstalled, get_nlp
 from inmail_lint.registry import Registry, build_registry
 from inmail_lint.ruletypes import Rule
+from inmail_lint.templates import LengthRange
 
 
 @dataclass(frozen=True)
 class FieldSummary:
-    text: str
-    counts: Counts
+    text: str  # as written (a template keeps its placeholders)
+    counts: Counts  # for a template: of the longest rendering
+    lengths: LengthRange | None = None  # for a template: shortest and longest renderings
 
 
 @dataclass
@@ -37,6 +39,8 @@ class FileResult:
     path: str
     kind: str | None
     fields: dict[str, FieldSummary] = field(default_factory=dict)
+    row: int | None = None  # mail merge: the data row this rendering came from (1 = first after the header)
+    row_id: str | None = None  # and its id column
     diagnostics: list[Diagnostic] = field(default_factory=list)
     locator: Locator | None = None  # the file's table of lines, when it has diagnostics
 
@@ -191,7 +195,8 @@ class Linter:
             for name in ("subject", "body", "cta"):
                 fa = analysis.field(name)
                 if fa is not None:
-                    result.fields[name] = FieldSummary(fa.text, fa.counts)
+                    written = draft.fields[name].text if fa.lengths is not None else fa.text
+                    result.fields[name] = FieldSummary(written, fa.counts, fa.lengths)
         diagnostics.sort(key=Diagnostic.sort_key)
         result.diagnostics, result.locator = place(draft.source, diagnostics)
         return result

@@ -211,7 +211,8 @@ class LimitRule(DeclarativeRule):
             value = fa.counts.chars_utf16 if measure == "chars" else fa.counts.words
             if not (value >= limit if at_least else value > limit):
                 continue
-            start, end = (0, len(fa.text)) if at_least else _overflow(fa, measure, limit)
+            whole = at_least or fa.lengths is not None  # a template's overflow depends on the values
+            start, end = (0, len(fa.text)) if whole else _overflow(fa, measure, limit)
             message = self.format(
                 value=value,
                 max=limit,
@@ -219,6 +220,8 @@ class LimitRule(DeclarativeRule):
                 unit="characters" if measure == "chars" else "words",
                 **_values(analysis, fa, name),
             )
+            if fa.lengths is not None:
+                message += " (the longest rendering of this template)"
             yield Finding(message, start, end, field=name)
 
     def _check_sentences(self, analysis: Analysis, limit: int, at_least: bool, measure: str) -> Iterator[Finding]:

@@ -185,3 +185,29 @@ def _load_recipient(draft: Draft, reference: str, directory: Path, root: Path | 
         problem(invalid)
         return
     draft.meta["recipient"] = profile
+
+
+class RowsError(Exception):
+    """A mail-merge data file cannot be used; the message names the file and the problem."""
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a mail-merge CSV file (UTF-8, a header row naming the variables)."""
+    import csv
+    import io
+
+    data, error = read_bytes(path) if path.is_file() else (None, "no such file")
+    if data is None:
+        raise RowsError(f"{path}: {error}")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RowsError(f"{path}: not UTF-8 (byte {exc.start}); save it as UTF-8 CSV") from None
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        rows = [{str(k).strip(): (v or "") for k, v in row.items() if k is not None} for row in reader]
+    except csv.Error as exc:
+        raise RowsError(f"{path}: not valid CSV: {exc}") from None
+    if reader.fieldnames is None:
+        raise RowsError(f"{path}: empty; the first row must name the variables (first_name, company, ...)")
+    return rows

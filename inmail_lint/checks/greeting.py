@@ -25,6 +25,9 @@ _CLAIMS = tuple(
 )
 
 
+_CLAIM_BEFORE = re.compile(r"(?i)\b(?:your|you(?:'re|’re| are| were)?)\b[^.!?\n]{0,40}\b(?:at|with)\s+$")
+
+
 @register
 class GenericGreeting(Rule):
     code = "IM302"
@@ -121,14 +124,17 @@ or a past company.
             )
         if not recipient.employers:
             return
-        for m in (m for claim in _CLAIMS for m in claim.finditer(body.text)):
-            org = m.group("org")
+        claims = {m.span("org") for claim in _CLAIMS for m in claim.finditer(body.text)}
+        # with a trained pipeline, its ORG entities after "your ... at" are claims too
+        claims |= {(a, b) for a, b in body.entities("ORG") if _CLAIM_BEFORE.search(body.text[max(0, a - 60) : a])}
+        for start, end in sorted(claims):
+            org = body.text[start:end]
             if not any(same_organisation(org, e) for e in recipient.employers):
                 yield Finding(
                     f"the draft calls {org} theirs, but {full or 'the recipient'}'s profile says "
                     f"{recipient.company or ', '.join(recipient.past_companies)}",
-                    m.start("org"),
-                    m.end("org"),
+                    start,
+                    end,
                     field="body",
                 )
 

@@ -121,7 +121,9 @@ class Shouting(Rule):
 Capitals read as shouting, and all-caps subjects get fewer replies (Boomerang: 34.6% against about 50%).
 A word in capitals is flagged when it has four or more letters and is not a known acronym
 (`rules/phrases/acronyms.yaml`; add yours with the option `extend-acronyms`), or is a short word such as
-NOW or FREE. A subject written wholly in capitals, and repeated "!!" or "??", are flagged too.
+NOW or FREE. A subject written wholly in capitals, and repeated "!!" or "??", are flagged too. The fixes
+(lower case; sentence case for a subject) are unsafe, since a word in capitals may be a name: apply them with
+`--fix --unsafe-fixes`.
 """
     options = MappingProxyType(
         {"extend-acronyms": OptionSpec("list", [], "more words that may be written in capitals")}
@@ -142,8 +144,13 @@ NOW or FREE. A subject written wholly in capitals, and repeated "!!" or "??", ar
             letters = [ch for ch in subject.text if ch.isalpha()]
             words = _WORD.findall(subject.text)
             if len(words) >= 2 and len(letters) >= 6 and all(ch.isupper() for ch in letters):
+                cased = _sentence_case(subject.text, acronyms)
                 yield Finding(
-                    "subject is in capitals; write it in sentence case", 0, len(subject.text), field="subject"
+                    "subject is in capitals; write it in sentence case",
+                    0,
+                    len(subject.text),
+                    field="subject",
+                    fix=Fix("write the subject in sentence case", (Edit(0, len(subject.text), cased),), safe=False),
                 )
                 subject = None
         for name in ("subject", "body"):
@@ -151,14 +158,39 @@ NOW or FREE. A subject written wholly in capitals, and repeated "!!" or "??", ar
             if fa is None:
                 continue
             for start, end in _shouted_runs(fa.text, acronyms, loud):
+                shouted = fa.text[start:end]
+                quiet = shouted.lower()
+                if start == 0 or re.search(r"[.!?]\s*$|\n\s*$", fa.text[:start]):
+                    quiet = quiet[:1].upper() + quiet[1:]
                 yield Finding(
-                    f"'{fa.text[start:end]}' is in capitals, which reads as shouting; use lower case",
+                    f"'{shouted}' is in capitals, which reads as shouting; use lower case",
                     start,
                     end,
                     field=name,
+                    fix=Fix(f"write '{quiet}'", (Edit(start, end, quiet),), safe=False),
                 )
             for m in _REPEATED.finditer(fa.text):
-                yield Finding(f"'{m.group()}' reads as shouting; use one mark", m.start(), m.end(), field=name)
+                one = m.group()[-1]
+                yield Finding(
+                    f"'{m.group()}' reads as shouting; use one mark",
+                    m.start(),
+                    m.end(),
+                    field=name,
+                    fix=Fix(f"write '{one}'", (Edit(m.start(), m.end(), one),)),
+                )
+
+
+def _sentence_case(text: str, acronyms: frozenset[str]) -> str:
+    """'YOUR AWS MIGRATION' -> 'Your AWS migration' (acronyms keep their capitals)."""
+
+    def word(m: re.Match[str]) -> str:
+        return m.group() if m.group().upper() in acronyms and len(m.group()) > 1 else m.group().lower()
+
+    lowered = _WORD.sub(word, text)
+    first = re.search(r"[A-Za-z]", lowered)
+    if first is None:
+        return lowered
+    return lowered[: first.start()] + lowered[first.start()].upper() + lowered[first.end() :]
 
 
 def _shouted_runs(text: str, acronyms: frozenset[str], loud: frozenset[str]) -> list[tuple[int, int]]:
