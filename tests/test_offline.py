@@ -1,0 +1,102 @@
+"""Nothing reaches the network, and readability is the same on every machine."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from inmail_lint.readability import flesch_kincaid_grade
+
+ROOT = Path(__file__).resolve().parent.parent
+Run = Callable[..., tuple[int, str, str]]
+
+
+class SocketOpened(AssertionError):
+    pass
+
+
+@pytest.fixture
+def no_sockets(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Any socket opened, connected or resolved fails the test.
+
+    spaCy's own import (through requests and urllib3) creates and binds a loopback socket once to probe for
+    IPv6 support; it never connects. The libraries are imported before the guard goes up, and the test in a
+    fresh interpreter below checks that nothing during import connects or resolves a name either.
+    """
+    from inmail_lint.nlp import get_nlp
+    from inmail_lint.readability import flesch_kincaid_grade
+
+    get_nlp()
+    flesch_kincaid_grade("Warm up.")
+    attempts: list[str] = []
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        attempts.append(repr(args[1:] if args else args))
+        raise SocketOpened(f"a socket was used: {args!r}")
+
+    monkeypatch.setattr(socket.socket, "__init__", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    yield attempts
+    assert attempts == []
+
+
+def test_nothing_connects_or_resolves_even_at_import(tmp_path: Path) -> None:
+    code = (
+        "import socket, sys\n"
+        "def refuse(*a, **k):\n    raise SystemExit('network used: %r' % (a,))\n"
+        "socket.socket.connect = refuse\nsocket.socket.connect_ex = refuse\nsocket.socket.sendto = refuse\n"
+        "socket.getaddrinfo = refuse\nsocket.create_connection = refuse\n"
+        "from inmail_lint.cli import main\n"
+        f"sys.exit(main(['check', {str(ROOT / 'examples')!r}, '--isolated', '-q']))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr  # the bad examples fail; nothing touched the network
+    assert "network used" not in done.stdout + done.stderr
+
+
+def test_a_whole_lint_opens_no_socket(no_sockets: list[str], cli: Run, tmp_path: Path) -> None:
+    draft = tmp_path / "t.inmail"
+    draft.write_text(
+        "---\nsubject: Your talk, {{first_name}}\ntemplate: true\n---\nHi {{first_name}},\n\n"
+        "I hope this message finds you well. Considering the organizational implications of comprehensive "
+        "governance initiatives, I would appreciate understanding your perspective on prioritization "
+        "methodologies. Would you have ten minutes?\n",
+        encoding="utf-8",
+    )
+    status, out, err = cli("check", str(ROOT / "examples"), str(draft), "--output-format", "json", "--isolated")
+    assert status == 1, err
+    assert '"IM406"' in out and '"IM405"' in out  # readability and phrase matching ran
+    status, out, err = cli("check", str(draft), "--fix", "--isolated")
+    assert "Fixed" in out
+
+
+def test_textstat_never_loads_nltk_or_its_dictionary() -> None:
+    flesch_kincaid_grade("Readability is measured without downloading anything at all.")
+    from textstat.backend.counts import _count_syllables
+
+    assert _count_syllables.get_cmudict("en_US") is None  # syllables come from pyphen alone
+    assert "nltk" not in sys.modules or not hasattr(sys.modules["nltk"], "download")
+
+
+@pytest.mark.parametrize(
+    ("text", "grade"),
+    [
+        pytest.param("Hi Ana. I liked your talk. Can we meet next week?", -1.64, id="plain"),
+        pytest.param(
+            "Considering the organizational implications of comprehensive data governance initiatives, I would "
+            "appreciate understanding your perspective.",
+            23.3,
+            id="dense",
+        ),
+    ],
+)
+def test_readability_is_deterministic(text: str, grade: float) -> None:
+    # pyphen syllables only: the same figure on every machine, whatever NLTK data it has
+    assert flesch_kincaid_grade(text) == pytest.approx(grade, abs=0.01)
