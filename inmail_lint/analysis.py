@@ -79,7 +79,9 @@ class FieldAnalysis:
 
     @cached_property
     def doc(self) -> Any:
-        return get_nlp(self.model)(self.text)
+        """The spaCy Doc. Line breaks are read as spaces (same offsets), so a phrase wrapped across two lines
+        is still one phrase to the matchers; paragraphs are split from the text itself."""
+        return get_nlp(self.model)(self.text.replace("\n", " "))
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
@@ -88,7 +90,7 @@ class FieldAnalysis:
         for sent in self.doc.sents:
             start = sent.start_char
             # a blank line ends a sentence too (greetings, sign-offs and list items have no full stop)
-            for piece in _PARAGRAPH_BREAK.split(sent.text):
+            for piece in _PARAGRAPH_BREAK.split(self.text[sent.start_char : sent.end_char]):
                 offset = self.text.index(piece, start) if piece else start
                 if any(ch.isalnum() for ch in piece):
                     spans.append((offset, offset + len(piece.rstrip())))

@@ -35,11 +35,25 @@ def get_nlp(model: str | None = None) -> Any:
 
 
 @lru_cache(maxsize=256)
-def phrase_matcher(phrases: tuple[str, ...], attr: str = "LOWER", model: str | None = None) -> Any:
-    """A PhraseMatcher for these phrases, built once per process."""
-    from spacy.matcher import PhraseMatcher
+def phrase_matcher(phrases: tuple[str, ...], attr: str = "NORM", model: str | None = None) -> Any:
+    """A matcher for these phrases, built once per process: whole tokens compared on ``attr`` (NORM: lower
+    case with contractions expanded, so "I'm" matches "I am"), and any run of spaces or a line break between
+    two words still matches, as drafts are often wrapped."""
+    from spacy.matcher import Matcher
 
     nlp = get_nlp(model)
-    matcher = PhraseMatcher(nlp.vocab, attr=attr)
-    matcher.add("PHRASE", list(nlp.tokenizer.pipe(phrases)))
+    matcher = Matcher(nlp.vocab)
+    key = "ORTH" if attr == "ORTH" else attr
+    patterns = []
+    for doc in nlp.tokenizer.pipe(phrases):
+        words = [t for t in doc if not t.is_space]
+        if not words:
+            continue
+        pattern: list[dict[str, Any]] = []
+        for i, token in enumerate(words):
+            if i:
+                pattern.append({"IS_SPACE": True, "OP": "*"})
+            pattern.append({key: token.norm_ if key == "NORM" else token.text})
+        patterns.append(pattern)
+    matcher.add("PHRASE", patterns)
     return matcher

@@ -32,10 +32,10 @@ def write(path: Path, data: bytes) -> Path:
 
 def test_fix_applies_safe_fixes(cli: Run, tmp_path: Path) -> None:
     draft = write(tmp_path / "a.inmail", FIXABLE.encode())
-    status, out, _ = cli("check", "a.inmail", "--fix", "--isolated", cwd=tmp_path)
+    _, out, _ = cli("check", "a.inmail", "--fix", "--isolated", cwd=tmp_path)
     assert draft.read_text(encoding="utf-8") == FIXED
     assert "Fixed 5 problems." in out and "All checks passed" in out
-    status, out, _ = cli("check", "a.inmail", "--fix", "--isolated", cwd=tmp_path)
+    _status, out, _ = cli("check", "a.inmail", "--fix", "--isolated", cwd=tmp_path)
     assert draft.read_text(encoding="utf-8") == FIXED  # idempotent
     assert "Fixed" not in out
 
@@ -57,7 +57,10 @@ def test_fix_keeps_encoding_bom_and_newlines(cli: Run, tmp_path: Path, prefix: b
 
 
 def test_fix_never_touches_front_matter_it_did_not_mean_to(cli: Run, tmp_path: Path) -> None:
-    text = "---\n# a comment\nsubject:   Your PyData talk   # trailing comment\nkind: inmail\n---\nHi Ana,  Jane Doe suggested I write. Coffee??\n"
+    text = (
+        "---\n# a comment\nsubject:   Your PyData talk   # trailing comment\nkind: inmail\n---\n"
+        "Hi Ana,  Jane Doe suggested I write. Coffee??\n"
+    )
     draft = write(tmp_path / "a.inmail", text.encode())
     cli("check", "a.inmail", "--fix", "--isolated", cwd=tmp_path)
     after = draft.read_text(encoding="utf-8")
@@ -89,7 +92,7 @@ def test_unsafe_fixes_only_on_request(cli: Run, tmp_path: Path) -> None:
 
 
 def test_fix_from_stdin_prints_the_fixed_draft(cli: Run, tmp_path: Path) -> None:
-    status, out, _ = cli("check", "-", "--fix", "--isolated", stdin=FIXABLE.encode(), cwd=tmp_path)
+    _status, out, _ = cli("check", "-", "--fix", "--isolated", stdin=FIXABLE.encode(), cwd=tmp_path)
     assert out == FIXED
 
 

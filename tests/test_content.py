@@ -1,0 +1,162 @@
+"""Personalization with profiles and sender context, token matching, and the optional trained pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from inmail_lint.config import parse_config
+from inmail_lint.draft import parse
+from inmail_lint.linter import Linter
+
+from .conftest import codes, lint_text
+
+Run = Callable[..., tuple[int, str, str]]
+PROFILE = (
+    "recipient:\n  name: Ana Kowalski\n  company: Globex\n  mutual_connections: [Jane Doe]\n"
+    "  past_companies: [Initech]\n  groups: [PyData Warsaw]\n  recent_posts: [data contracts]\n"
+)
+SENDER = {"name": "Marek Nowak", "company": "Hooli", "past_companies": ["Initech"], "groups": ["PyData Warsaw"]}
+
+
+def draft(subject: str, body: str) -> str:
+    return f"---\nsubject: {subject}\n{PROFILE}---\n{body}\n"
+
+
+def message(code: str, text: str, **settings: object) -> str:
+    [d] = [d for d in lint_text(text, **settings).diagnostics if d.code == code]
+    return d.message
+
+
+def test_profile_names_count_as_personalization() -> None:
+    assert "IM303" in codes(draft("Hello", "Hi Ana, we sell software. Interested?"))
+    assert "IM303" not in codes(draft("Hello", "Hi Ana, how does Globex test its pipelines? Interested?"))
+    assert "IM303" not in codes(draft("Hello", "Hi Ana, I read your thoughts on data contracts. A question?"))
+
+
+def test_no_personalization_says_what_to_mention() -> None:
+    text = draft("Hello", "Hi Ana, we sell software. Interested?")
+    assert message("IM303", text).endswith("mention Jane Doe, your mutual connection")
+
+
+def test_common_ground_from_both_profiles() -> None:
+    text = draft("Hello", "Hi Ana, how does Globex test its pipelines?")
+    no_mutual = text.replace("  mutual_connections: [Jane Doe]\n", "")
+    assert message("IM304", no_mutual, sender=SENDER) == (
+        "no common ground is mentioned; mention that you both worked at Initech"
+    )
+    assert message("IM304", no_mutual) == (
+        "no mutual connection, shared group, former employer or school is mentioned; name one you share"
+    )
+    mentioned = draft("Hello", "Hi Ana, we were both at Initech, years apart. How does Globex test pipelines?")
+    assert "IM304" not in codes(mentioned.replace("  mutual_connections: [Jane Doe]\n", ""), sender=SENDER)
+    group = draft("Hello", "Hi Ana, I saw your question in PyData Warsaw. How does Globex test pipelines?")
+    assert "IM304" not in codes(group, sender=SENDER)
+
+
+@pytest.mark.parametrize(
+    ("subject", "personal"),
+    [
+        pytest.param("Ana, one question", True, id="first name"),
+        pytest.param("Kowalski family question", True, id="last name"),
+        pytest.param("Jane Doe suggested I write", True, id="mutual connection"),
+        pytest.param("Your data contracts post", True, id="post topic"),
+        pytest.param("Quick question", False, id="generic"),
+        pytest.param("Anaconda licensing", False, id="not a whole-word name"),
+    ],
+)
+def test_subject_personal(subject: str, personal: bool) -> None:
+    text = draft(subject, "Hi Ana, Jane Doe suggested I write. A question?")
+    assert ("IM305" not in codes(text)) is personal
+
+
+def test_generic_greeting_fix_uses_the_first_name() -> None:
+    result = lint_text(draft("Hello", "Dear Sir or Madam,\n\nJane Doe suggested I write. A question?"))
+    [d] = [d for d in result.diagnostics if d.code == "IM302"]
+    assert d.message == "'Dear Sir or Madam' names no one; greet them by name ('Hi Ana,')"
+    assert d.fix is not None and [e.text for e in d.fix.edits] == ["Hi Ana,"]
+
+
+@pytest.mark.parametrize(
+    ("greeting", "mismatch"),
+    [
+        pytest.param("Hi Ana,", False, id="first name"),
+        pytest.param("Dear Ms. Kowalski,", False, id="title and last name"),
+        pytest.param("Hello Ana Kowalski!", False, id="full name"),
+        pytest.param("Hi ANA,", False, id="any case"),
+        pytest.param("Hi Mark,", True, id="someone else"),
+        pytest.param("Hey Tom -", True, id="someone else with a dash"),
+    ],
+)
+def test_greeting_mismatch(greeting: str, mismatch: bool) -> None:
+    assert ("IM306" in codes(draft("Hello", f"{greeting}\n\nJane Doe suggested I write. A question?"))) is mismatch
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mismatch"),
+    [
+        pytest.param("How is your team at Globex?", False, id="their company"),
+        pytest.param("How was your time at Initech?", False, id="a past company"),
+        pytest.param("How is your team at Hooli?", True, id="another company"),
+        pytest.param("I hear you are hiring engineers at Umbrella Corp.", True, id="hiring at another"),
+        pytest.param("I work at Hooli myself.", False, id="the sender's own company"),
+    ],
+)
+def test_company_mismatch(sentence: str, mismatch: bool) -> None:
+    assert ("IM306" in codes(draft("Hello", f"Hi Ana, Jane Doe suggested I write. {sentence}"))) is mismatch
+
+
+def test_recipient_profile_keys_are_validated() -> None:
+    result = lint_text("---\nsubject: Hi\nrecipient: {name: Ana, employer: Globex}\n---\nHi Ana\n")
+    [d] = [d for d in result.diagnostics if d.code == "IM002"]
+    assert "unknown field 'employer'" in d.message
+
+
+def write_rule(folder: Path, phrases: str) -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / "r.yaml").write_text(
+        f"code: TM001\nname: words\ntype: existence\nsummary: s\nphrases: {phrases}\nmessage: '{{match}}'\n"
+        "examples: {pass: [a], fail: [b]}\n",
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.parametrize(
+    ("phrases", "text", "found"),
+    [
+        pytest.param("[rapist]", "Our therapist network is growing.", [], id="therapist is not rapist"),
+        pytest.param("[ass]", "Could you assess the risk?", [], id="assess is not ass"),
+        pytest.param("[circle back]", "Let us Circle  back soon.", ["Circle  back"], id="case and spacing"),
+        pytest.param("[circle back]", "Let us circle\nback soon.", ["circle\nback"], id="across a line break"),
+        pytest.param("[I am reaching out]", "I’m reaching out today.", ["I’m reaching out"], id="contraction"),
+    ],
+)
+def test_phrases_match_whole_tokens(tmp_path: Path, phrases: str, text: str, found: list[str]) -> None:
+    write_rule(tmp_path / "team", phrases)
+    config = parse_config({"rule-dirs": ["team"], "select": ["TM"]}, None, tmp_path)
+    result = Linter(config).lint(parse(f"Subject: Hi\n\n{text}\n"))
+    assert [d.message for d in result.diagnostics] == found
+
+
+def test_missing_spacy_model_is_a_config_error(cli: Run, tmp_path: Path) -> None:
+    (tmp_path / "inmail-lint.toml").write_text('spacy-model = "en_core_web_nonexistent"\n', encoding="utf-8")
+    (tmp_path / "a.inmail").write_text("Subject: Hi\n\nHi Ana\n", encoding="utf-8")
+    status, out, err = cli("check", "a.inmail", cwd=tmp_path)
+    assert status == 2 and out == ""
+    assert "spacy-model" in err and "python -m pip install en_core_web_nonexistent" in err
+    assert "never downloads" in err
+
+
+def test_a_trained_pipeline_with_entities_is_used(tmp_path: Path) -> None:
+    import spacy
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "ORG", "pattern": [{"LOWER": "umbrella"}, {"LOWER": "corp"}]}])
+    nlp.add_pipe("sentencizer")
+    nlp.to_disk(tmp_path / "pipeline")
+    text = draft("Hello", "Hi Ana, Jane Doe suggested I write. Is your team with the folks at umbrella corp?")
+    assert "IM306" not in codes(text)  # lower case: the patterns alone do not see a company
+    assert "IM306" in codes(text, **{"spacy-model": str(tmp_path / "pipeline")})

@@ -1,0 +1,157 @@
+"""Templates (limits at the longest rendering) and mail merge (--vars)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import codes, lint_text, validate_report
+
+Run = Callable[..., tuple[int, str, str]]
+
+TEMPLATE = (
+    "---\nsubject: '{{first_name}}, your {{topic}} talk'\ntemplate: true\n---\n"
+    "Hi {{first_name}},\n\nJane Doe suggested I reach out after your talk on {{topic}} at {{company}}. "
+    "Could I ask one question about it?\n"
+)
+
+
+def test_placeholders_are_fine_in_a_template_and_an_error_elsewhere() -> None:
+    assert "IM301" not in codes(TEMPLATE)
+    assert "IM301" in codes(TEMPLATE.replace("template: true", "template: false"))
+
+
+def test_limits_use_the_longest_rendering() -> None:
+    # "{{first_name}}, your {{topic}} talk": 12 literal characters + first_name 20 + topic 60 = 92 at most
+    result = lint_text(TEMPLATE)
+    subject = result.fields["subject"]
+    assert subject.text == "{{first_name}}, your {{topic}} talk"
+    assert subject.lengths is not None
+    assert (subject.lengths.shortest_chars, subject.lengths.longest_chars) == (12 + 2 + 3, 12 + 20 + 60)
+    [im201] = [d for d in result.diagnostics if d.code == "IM201"]
+    assert "92 characters" in im201.message and "longest rendering" in im201.message
+
+
+def test_declared_lengths_override_the_defaults() -> None:
+    declared = TEMPLATE.replace("template: true", "template: true\nvariables: {topic: {max: 5}, first_name: {max: 10}}")
+    assert "IM201" not in codes(declared)  # 12 + 10 + 5 = 27
+    config_declared = lint_text(TEMPLATE, variables={"topic": {"max": 5}, "first_name": {"max": 10}})
+    assert "IM201" not in [d.code for d in config_declared.diagnostics]
+
+
+def test_subject_over_200_only_at_the_longest_rendering() -> None:
+    text = (
+        "---\nsubject: '"
+        + "a" * 150
+        + " {{topic}}'\ntemplate: true\n---\nHi {{first_name}}, Jane Doe said hi. Coffee?\n"
+    )
+    assert "IM102" in codes(text)  # 151 + 60 = 211
+    assert "IM102" not in codes(text.replace("template: true", "template: true\nvariables: {topic: {max: 40}}"))
+
+
+def test_name_placeholder_is_a_greeting_not_personalization() -> None:
+    generic = (
+        "---\nsubject: Hello {{first_name}}\ntemplate: true\n---\nHi {{first_name}},\n\nWe sell software. Interested?\n"
+    )
+    found = codes(generic)
+    assert "IM303" in found  # the name alone is not personal
+    assert "IM305" not in found  # but it does make the subject personal
+    assert "IM302" not in found  # and it is a greeting by name
+    personal = generic.replace("We sell software.", "I saw {{company}} is hiring data engineers.")
+    assert "IM303" not in codes(personal)
+
+
+def test_templates_glob_in_config(tmp_path: Path) -> None:
+    text = "Subject: Hi {{first_name}}\n\nHi {{first_name}}, Jane Doe said to write. Coffee?\n"
+    assert "IM301" in codes(text)
+    result = lint_text(text, templates=["templates/*"])
+    assert "IM301" in [d.code for d in result.diagnostics]  # lint_text has no path: the glob cannot match
+    from inmail_lint.config import parse_config
+    from inmail_lint.draft import parse
+    from inmail_lint.linter import Linter
+
+    linter = Linter(parse_config({"templates": ["templates/*"]}, None, tmp_path))
+    assert "IM301" not in [d.code for d in linter.lint(parse(text), "templates/intro.inmail").diagnostics]
+    assert "IM301" in [d.code for d in linter.lint(parse(text), "drafts/intro.inmail").diagnostics]
+
+
+def test_json_reports_rendered_lengths(cli: Run, tmp_path: Path, report_schema: dict[str, Any]) -> None:
+    (tmp_path / "t.inmail").write_text(TEMPLATE, encoding="utf-8")
+    _, out, _ = cli("check", "t.inmail", "--output-format", "json", cwd=tmp_path)
+    document = json.loads(out)
+    validate_report(document, report_schema)
+    assert document["files"][0]["subject"]["rendered"] == {
+        "shortest": {"chars_utf16": 17, "words": 4},
+        "longest": {"chars_utf16": 92, "words": 5},
+    }
+
+
+def write_rows(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_vars_lints_each_row_and_names_it(cli: Run, tmp_path: Path, report_schema: dict[str, Any]) -> None:
+    (tmp_path / "t.inmail").write_text(TEMPLATE, encoding="utf-8")
+    write_rows(
+        tmp_path / "people.csv",
+        [
+            {"id": "a1", "first_name": "Ana", "topic": "contracts", "company": "Globex"},
+            {"id": "b2", "first_name": "Tom", "topic": "", "company": "Hooli"},  # topic missing
+            {"id": "c3", "first_name": "Kim", "topic": "x" * 60, "company": "Initech"},  # subject too long
+        ],
+    )
+    status, out, _ = cli("check", "t.inmail", "--vars", "people.csv", "--output-format", "json", cwd=tmp_path)
+    assert status == 1
+    document = json.loads(out)
+    validate_report(document, report_schema)
+    by_row = {(f["row"], f["id"]): sorted({d["code"] for d in f["diagnostics"]}) for f in document["files"]}
+    assert by_row == {(1, "a1"): [], (2, "b2"): ["IM301"], (3, "c3"): ["IM201"]}
+    _, out, _ = cli("check", "t.inmail", "--vars", "people.csv", "--output-format", "concise", cwd=tmp_path)
+    assert "t.inmail:2:32: IM301 [error] row 2 (id b2): '{{topic}}'" in out
+
+
+def test_vars_rows_become_the_recipient(cli: Run, tmp_path: Path) -> None:
+    (tmp_path / "t.inmail").write_text(TEMPLATE.replace("Hi {{first_name}}", "Hi Mark"), encoding="utf-8")
+    write_rows(tmp_path / "p.csv", [{"first_name": "Ana", "name": "Ana Kowalski", "topic": "x", "company": "Globex"}])
+    _, out, _ = cli("check", "t.inmail", "--vars", "p.csv", "--output-format", "concise", cwd=tmp_path)
+    assert "IM306 [error] row 1: greeting says 'Mark' but this message is to Ana Kowalski" in out
+
+
+def test_a_thousand_rows(cli: Run, tmp_path: Path) -> None:
+    (tmp_path / "t.inmail").write_text(TEMPLATE, encoding="utf-8")
+    rows = [{"id": f"r{i}", "first_name": "Ana", "topic": "contracts", "company": "Globex"} for i in range(1000)]
+    rows[499]["company"] = ""
+    write_rows(tmp_path / "people.csv", rows)
+    status, out, _ = cli("check", "t.inmail", "--vars", "people.csv", "--output-format", "concise", cwd=tmp_path)
+    assert status == 1
+    lines = [line for line in out.splitlines() if "IM301" in line]
+    column = len("Jane Doe suggested I reach out after your talk on {{topic}} at ") + 1
+    assert lines == [
+        f"t.inmail:7:{column}: IM301 [error] row 500 (id r499): '{{{{company}}}}' looks like a placeholder "
+        "that was never filled in; fill it in (a template says `template: true`)"
+    ]
+    assert out.splitlines()[-1] == "Found 1 problem (1 error) in 1 of 1000 drafts."
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        pytest.param(None, "no such file", id="missing"),
+        pytest.param(b"", "empty", id="empty"),
+        pytest.param(b"first_name\n\xff\xfe\n", "not UTF-8", id="not utf-8"),
+    ],
+)
+def test_bad_vars_file(cli: Run, tmp_path: Path, content: bytes | None, message: str) -> None:
+    (tmp_path / "t.inmail").write_text(TEMPLATE, encoding="utf-8")
+    if content is not None:
+        (tmp_path / "p.csv").write_bytes(content)
+    status, out, err = cli("check", "t.inmail", "--vars", "p.csv", cwd=tmp_path)
+    assert status == 2 and "p.csv" in err and message in err and out == ""
