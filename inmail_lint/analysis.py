@@ -10,7 +10,15 @@ from typing import Any
 
 from inmail_lint.context import CommonGround, Profile, fold_aligned
 from inmail_lint.counting import utf16_length, word_count, word_spans
-from inmail_lint.cues import Cue, Greeting, find_greeting, language_cues, placeholder_cues, profile_cues
+from inmail_lint.cues import (
+    Cue,
+    Greeting,
+    find_greeting,
+    language_cues,
+    placeholder_cues,
+    profile_cues,
+    subject_cues,
+)
 from inmail_lint.draft import Draft, Field
 from inmail_lint.nlp import get_nlp
 from inmail_lint.templates import LengthRange, length_range, names_in, render, variable
@@ -245,6 +253,8 @@ class Analysis:
             found: list[Cue] = []
             if fa is not None and fa.text.strip():
                 found = language_cues(fa) + placeholder_cues(fa)
+                if name == "subject":
+                    found += subject_cues(fa)
                 if self.recipient is not None:
                     found += profile_cues(fa, self.recipient, self.common_ground)
                 greeting = self.greeting if name == "body" else None

@@ -69,6 +69,7 @@ _KIND_SCHEMA = {
         "links-max": {"type": "integer", "minimum": 0},
         "links-advised": {"type": "integer", "minimum": 0},
         "emojis-max": {"type": "integer", "minimum": 0},
+        "ignore": _STRINGS,
         "sources": {"type": "object", "additionalProperties": {"type": "string"}},
     },
 }

@@ -81,6 +81,8 @@ def find_greeting(text: str) -> Greeting | None:
         name = only.group("rest")
         return Greeting(line_start, line_start + len(line), name, line_start, line_start + len(name))
     rest = m.group("rest")
+    if re.match(r"[^\S\n]*[,!.:;\u2014\u2013]", rest) or not rest.strip():
+        return Greeting(line_start, line_start + _greeting_end(line), None, generic=True)  # "Hi," / "Hello!"
     name_match = re.match(r"[\s,]*", rest)
     offset = m.start("rest") + (name_match.end() if name_match else 0)
     name_text = re.split(r"[,!.:;\u2014\u2013]| - ", line[offset:], maxsplit=1)[0].strip()
@@ -115,9 +117,8 @@ def cue_matcher(model: str | None = None) -> Any:
 
     nlp = get_nlp(model)
     matcher = Matcher(nlp.vocab)
-    for category, patterns in load_data("cues.yaml").items():
-        if isinstance(patterns, list):
-            matcher.add(category, patterns)
+    for category, patterns in load_data("cues.yaml")["patterns"].items():
+        matcher.add(category, patterns)
     return matcher
 
 
@@ -157,6 +158,26 @@ def profile_cues(fa: FieldAnalysis, recipient: Profile, common: CommonGround) ->
         add(category, [v for v in theirs if v in shared])
         add("their-work", [v for v in theirs if v not in shared])
     add("shared-employer", [e for e in common.employers if e != recipient.company])
+    return found
+
+
+@lru_cache(maxsize=1)
+def _subject_your() -> tuple[re.Pattern[str], frozenset[str]]:
+    data = load_data("cues.yaml")
+    after = "|".join(re.escape(w) for w in data["subject-your-after"])
+    pattern = re.compile(rf"(?i)(?:^[^\w]*|\b(?:{after})[^\S\n]+)your\b(?P<rest>[^.!?,;:()\n]*)")
+    return pattern, frozenset(data["generic-after-your"])
+
+
+def subject_cues(fa: FieldAnalysis) -> list[Cue]:
+    """ "Your Kafka migration", "Question about your team's move to Snowflake": a thing of theirs, named in a
+    subject, unless every word after "your" is generic ("Your career", "About your business")."""
+    pattern, generic = _subject_your()
+    found = []
+    for m in pattern.finditer(fa.text):
+        words = re.findall(r"[\w'’-]+", m.group("rest").lower().replace("'s", " ").replace("’s", " "))
+        if any(w not in generic for w in words[:4]):
+            found.append(Cue("their-work", m.start(), m.end()))
     return found
 
 

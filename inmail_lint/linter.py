@@ -176,6 +176,7 @@ class Linter:
                 continue
             diagnostics.append(self._diagnostic(active, problem.message, "file", problem.start, problem.end))
 
+        suppressed += tuple(self.config.kinds[kind_name].get("ignore", ()))  # rules that do not apply to the kind
         result = FileResult(path=draft.path, kind=kind_name if draft.readable else None)
         if draft.readable:
             analysis = Analysis(

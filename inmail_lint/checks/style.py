@@ -68,7 +68,7 @@ turn sentences around: what is in it for the reader?
 """
     options = MappingProxyType(
         {
-            "ratio": OptionSpec("number", 2.0, "how many sender words per reader word are too many"),
+            "ratio": OptionSpec("number", 2.5, "how many sender words per reader word are too many"),
             "min-count": OptionSpec("integer", 6, "sender words needed before the rule looks at the ratio"),
         }
     )
