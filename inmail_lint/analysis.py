@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from inmail_lint.cues import (
     subject_cues,
 )
 from inmail_lint.draft import Draft, Field
+from inmail_lint.estimate import Estimate, Model
 from inmail_lint.nlp import get_nlp
 from inmail_lint.templates import LengthRange, length_range, names_in, render, variable
 
@@ -206,8 +208,12 @@ class Analysis:
         sender: Profile | None = None,
         template: bool = False,
         variables: Mapping[str, Mapping[str, Any]] | None = None,
+        refund_model: Model | None = None,
+        send_at: dt.datetime | None = None,
     ) -> None:
         self.draft = draft
+        self.refund_model = refund_model
+        self._send_at = send_at
         self.kind_name = kind_name
         self.kind = kind
         self.model = model
@@ -220,6 +226,35 @@ class Analysis:
     def recipient(self) -> Profile | None:
         data = self.draft.meta.get("recipient")
         return Profile.from_mapping(data) if isinstance(data, dict) else None
+
+    @cached_property
+    def send_at(self) -> dt.datetime | None:
+        """When the draft will be sent: front matter ``send_at``, else the command line's ``--send-at``."""
+        value = self.draft.meta.get("send_at")
+        if value is None:
+            return self._send_at
+        if isinstance(value, dt.datetime):
+            return value
+        if isinstance(value, dt.date):
+            return dt.datetime(value.year, value.month, value.day)
+        return dt.datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+
+    @cached_property
+    def credit_at_stake(self) -> bool:
+        """A credit is spent unless the kind costs none or the recipient has an Open Profile."""
+        if not self.kind.get("credit", False):
+            return False
+        return not (self.recipient is not None and self.recipient.open_profile)
+
+    @cached_property
+    def estimate(self) -> Estimate | None:
+        """The refund (response) likelihood, or None when no model is loaded."""
+        if self.refund_model is None:
+            return None
+        from inmail_lint.observations import observe
+
+        wanted = {factor.observe for factor in self.refund_model.factors}
+        return self.refund_model.estimate(observe(self, wanted), credit_at_stake=self.credit_at_stake)
 
     @cached_property
     def common_ground(self) -> CommonGround:

@@ -89,6 +89,13 @@ def cli() -> None:
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply the fixes marked unsafe too.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option(
+    "--model",
+    "model_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A refund model fitted by 'inmail-lint calibrate' (default: the built-in model).",
+)
+@click.option("--send-at", help="When the drafts go out (ISO 8601, e.g. 2026-05-04T09:30); front matter send_at wins.")
+@click.option(
     "--vars",
     "vars_file",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -113,6 +120,8 @@ def check(
     unsafe_fixes: bool,
     diff: bool,
     vars_file: Path | None,
+    model_file: Path | None,
+    send_at: str | None,
 ) -> int:
     """Lint drafts. PATHS are draft files, directories (walked for *.inmail, *.inmail.md, *.inmail.txt), or '-'
     for standard input. With no PATHS, the current directory."""
@@ -121,6 +130,7 @@ def check(
     from inmail_lint.diagnostic import Severity
     from inmail_lint.formatters import FORMATTERS, Summary
     from inmail_lint.linter import Linter
+    from inmail_lint.observations import parse_send_at
     from inmail_lint.ruletypes import RuleDefinitionError
     from inmail_lint.sources import PathError, RowsError, discover, read_rows, write_atomic
 
@@ -130,6 +140,13 @@ def check(
     if vars_file is not None and (fix or diff):
         _error("--vars lints renderings; it cannot be combined with --fix or --diff")
         return EXIT_ERROR
+    when = None
+    if send_at is not None:
+        try:
+            when = parse_send_at(send_at)
+        except ValueError:
+            _error(f"--send-at: expected a date or time such as 2026-05-04T09:30, got {send_at!r}")
+            return EXIT_ERROR
     rows = None
     if vars_file is not None:
         try:
@@ -145,6 +162,8 @@ def check(
             extend_select=_codes(extend_select),
             ignore=_codes(ignore),
             kind=kind,
+            model=model_file,
+            send_at=when,
         )
         # Resolve every draft's configuration before printing anything: a bad config stops the run.
         targets: list[Target] = []

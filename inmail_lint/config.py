@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import datetime as dt
 import difflib
 import sys
 from collections.abc import Mapping
@@ -96,6 +97,22 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "kinds": {"type": "object", "additionalProperties": _KIND_SCHEMA},
         "free-account": {"type": "boolean"},
         "spacy-model": {"type": "string", "minLength": 1},
+        "model": {"type": "string", "minLength": 1},
+        "plans": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "required": ["monthly", "cap"],
+                "additionalProperties": False,
+                "properties": {
+                    "title": {"type": "string"},
+                    "monthly": {"type": "integer", "minimum": 0},
+                    "cap": {"type": "integer", "minimum": 0},
+                    "expiry-months": {"type": "integer", "minimum": 1},
+                    "source": {"type": "string"},
+                },
+            },
+        },
         "templates": _STRINGS,
         "variables": {
             "type": "object",
@@ -145,6 +162,9 @@ class Config:
     templates: tuple[str, ...] = ()
     variables: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     sender: Mapping[str, Any] = field(default_factory=dict)
+    model: Path | None = None  # a team's refund model (inmail-lint calibrate); None: the built-in one
+    plans: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    send_at: dt.datetime | None = None  # from the command line
 
     @property
     def label(self) -> str:
@@ -157,6 +177,8 @@ class Config:
         extend_select: tuple[str, ...] = (),
         ignore: tuple[str, ...] = (),
         kind: str | None = None,
+        model: Path | None = None,
+        send_at: dt.datetime | None = None,
     ) -> Config:
         """Settings from the command line on top of this file's."""
         changes: dict[str, Any] = {
@@ -167,6 +189,10 @@ class Config:
             changes["select"] = select
         if kind is not None:
             changes["kind"] = kind
+        if model is not None:
+            changes["model"] = model.resolve()
+        if send_at is not None:
+            changes["send_at"] = send_at
         new = dataclasses.replace(self, **changes)
         if kind is not None and kind not in new.kinds:
             raise ConfigError(f"--kind: unknown kind {kind!r}; expected one of {', '.join(new.kinds)}")
@@ -254,6 +280,8 @@ def parse_config(data: Mapping[str, Any], path: Path | None, root: Path) -> Conf
         templates=tuple(data.get("templates", ())),
         variables=data.get("variables") or {},
         sender=data.get("sender") or {},
+        model=(root / data["model"]).resolve() if "model" in data else None,
+        plans=data.get("plans") or {},
     )
 
 

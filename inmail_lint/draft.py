@@ -248,6 +248,20 @@ def _is_settings(value: Any) -> str | None:
     return None
 
 
+def _is_send_time(value: Any) -> str | None:
+    import datetime as dt
+
+    if isinstance(value, (dt.date, dt.datetime)):
+        return None
+    if isinstance(value, str):
+        try:
+            dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return "must be a date or time such as 2026-05-04 or 2026-05-04T09:30"
+        return None
+    return "must be a date or time such as 2026-05-04 or 2026-05-04T09:30"
+
+
 #: The keys a draft's front matter may hold, each with its validator. Later features add theirs here.
 FRONT_MATTER_KEYS: dict[str, Validator] = {
     "subject": _is_str,
@@ -257,6 +271,7 @@ FRONT_MATTER_KEYS: dict[str, Validator] = {
     "inmail-lint": _is_settings,
     "cta": _is_str,
     "variables": validate_variables,
+    "send_at": _is_send_time,
 }
 
 #: Front matter keys whose value is part of the sent message, and so a field.

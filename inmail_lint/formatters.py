@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any, ClassVar
 
 from inmail_lint.diagnostic import Diagnostic, Severity
+from inmail_lint.estimate import Estimate
 from inmail_lint.linter import FileResult
 
 JSON_VERSION = 1
@@ -74,12 +75,17 @@ class ConciseFormatter(Formatter):
 
     name = "concise"
 
+    show_estimate: ClassVar[bool] = False
+
     def file(self, result: FileResult) -> None:
         if self.statistics:
             return
         for d in result.diagnostics:
             self.out.write(self.headline(result, d) + "\n")
             self.details(result, d)
+        if self.show_estimate and self.show_summary and result.estimate is not None:
+            where = self.style(f"{result.path}:", bold=True)
+            self.out.write(f"{where} {row_label(result)}{result.estimate.summary()}\n")
 
     def headline(self, result: FileResult, d: Diagnostic) -> str:
         loc = d.location
@@ -120,6 +126,7 @@ class FullFormatter(ConciseFormatter):
     """The concise line, then the line of the draft it points at, underlined."""
 
     name = "full"
+    show_estimate = True
 
     def file(self, result: FileResult) -> None:
         self._source: str | None = None
@@ -223,9 +230,34 @@ def result_to_json(result: FileResult) -> dict[str, Any]:
             "subject": field_json("subject"),
             "body": field_json("body"),
             "diagnostics": [diagnostic_to_json(d) for d in result.diagnostics],
+            "estimate": estimate_to_json(result.estimate),
         }
     )
     return document
+
+
+def estimate_to_json(estimate: Estimate | None) -> dict[str, Any] | None:
+    if estimate is None:
+        return None
+    return {
+        "probability": round(estimate.probability, 4),
+        "low": round(estimate.low, 4),
+        "high": round(estimate.high, 4),
+        "baseline": estimate.baseline,
+        "model": estimate.model,
+        "factors": [
+            {
+                "name": f.name,
+                "observed": f.label,
+                "odds_ratio": round(f.odds_ratio, 4),
+                "source": f.source,
+                "grade": f.grade,
+            }
+            for f in estimate.factors
+        ],
+        "credit_at_stake": estimate.credit_at_stake,
+        "expected_credit_cost": round(estimate.expected_credit_cost, 4),
+    }
 
 
 class JsonFormatter(Formatter):

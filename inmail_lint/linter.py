@@ -19,6 +19,7 @@ from inmail_lint.context import Profile
 from inmail_lint.counting import normalize_newlines
 from inmail_lint.diagnostic import Diagnostic, Edit, Finding, Fix, Locator, Severity
 from inmail_lint.draft import INVALID_FRONT_MATTER, UNREADABLE, Draft, Field, Problem
+from inmail_lint.estimate import Estimate, ModelError, load_model
 from inmail_lint.nlp import ModelNotInstalled, get_nlp
 from inmail_lint.registry import Registry, build_registry
 from inmail_lint.ruletypes import Rule
@@ -41,6 +42,7 @@ class FileResult:
     fields: dict[str, FieldSummary] = field(default_factory=dict)
     row: int | None = None  # mail merge: the data row this rendering came from (1 = first after the header)
     row_id: str | None = None  # and its id column
+    estimate: Estimate | None = None  # the refund likelihood (None for an unreadable draft)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     locator: Locator | None = None  # the file's table of lines, when it has diagnostics
 
@@ -99,6 +101,10 @@ class Linter:
             self.active.append(ActiveRule(rule, severity, {**rule.default_options(), **settings}))
         self._active_codes = {a.rule.code: a for a in self.active}
         self.sender = Profile.from_mapping(config.sender)
+        try:
+            self.refund_model = load_model(config.model)
+        except ModelError as exc:
+            raise ConfigError(f"{config.label}: key 'model': {exc}") from None
         if config.spacy_model is not None:
             try:
                 get_nlp(config.spacy_model)  # fail now, once, if it is not installed
@@ -187,12 +193,15 @@ class Linter:
                 sender=self.sender,
                 template=self.is_template(draft, relpath),
                 variables=self.config.variables,
+                refund_model=self.refund_model,
+                send_at=self.config.send_at,
             )
             for active in self.active:
                 if matches_any(active.rule.code, suppressed):
                     continue
                 for finding in active.rule.check(analysis, active.options):
                     diagnostics.append(self._place(active, draft, analysis, finding))
+            result.estimate = analysis.estimate
             for name in ("subject", "body", "cta"):
                 fa = analysis.field(name)
                 if fa is not None:

@@ -8,14 +8,12 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from inmail_lint.analysis import Analysis
-from inmail_lint.context import fold_aligned
-from inmail_lint.cues import COMMON_GROUND, NAME_VARIABLES, PERSONAL
+from inmail_lint.cues import COMMON_GROUND, PERSONAL
 from inmail_lint.diagnostic import Finding, Severity
+from inmail_lint.observations import categories, names_recipient_in_subject, personalized
 from inmail_lint.ruletypes import Example, Rule, register
 
-
-def _categories(analysis: Analysis, *fields: str) -> set[str]:
-    return {cue.category for name in fields for cue in analysis.cues(name)}
+_categories = categories
 
 
 def _first_line(analysis: Analysis) -> tuple[int, int]:
@@ -83,7 +81,7 @@ than the name (`{{company}}`) counts. Phrases such as "I came across your profil
         body = analysis.field("body")
         if body is None or not body.text.strip():
             return
-        if _categories(analysis, "subject", "body") & PERSONAL:
+        if personalized(analysis):
             return
         start, end = _first_line(analysis)
         yield Finding(
@@ -156,7 +154,7 @@ greeting), as does any template variable.
         subject = analysis.field("subject")
         if subject is None or not subject.text.strip() or not analysis.kind.get("subject-sent", True):
             return
-        if _categories(analysis, "subject") & PERSONAL or self._names_recipient(analysis):
+        if _categories(analysis, "subject") & PERSONAL or names_recipient_in_subject(analysis):
             return
         yield Finding(
             "subject says nothing about the recipient; name them, their work or what you share",
@@ -164,18 +162,3 @@ greeting), as does any template variable.
             len(subject.text),
             field="subject",
         )
-
-    @staticmethod
-    def _names_recipient(analysis: Analysis) -> bool:
-        subject = analysis.field("subject")
-        assert subject is not None
-        if any(name.lower() in NAME_VARIABLES for name, _, _ in subject.placeholders):
-            return True
-        names: set[str] = set()
-        if analysis.recipient is not None:
-            names |= analysis.recipient.name_forms()
-        greeting = analysis.greeting
-        if greeting is not None and greeting.name and not greeting.placeholder:
-            names.add(fold_aligned(greeting.name.split()[0]))
-        words = set(re.findall(r"\w+", subject.folded))
-        return any(name in words or (" " in name and name in subject.folded) for name in names if name)

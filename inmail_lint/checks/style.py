@@ -11,6 +11,7 @@ from typing import Any
 from inmail_lint.analysis import Analysis
 from inmail_lint.diagnostic import Edit, Finding, Fix, Severity
 from inmail_lint.nlp import phrase_matcher
+from inmail_lint.observations import all_caps
 from inmail_lint.resources import load_data
 from inmail_lint.ruletypes import Example, OptionSpec, Rule, register
 
@@ -140,19 +141,16 @@ NOW or FREE. A subject written wholly in capitals, and repeated "!!" or "??", ar
         acronyms, loud = _acronym_data()
         acronyms = acronyms | {a.upper() for a in options.get("extend-acronyms") or ()}
         subject = analysis.field("subject")
-        if subject is not None:
-            letters = [ch for ch in subject.text if ch.isalpha()]
-            words = _WORD.findall(subject.text)
-            if len(words) >= 2 and len(letters) >= 6 and all(ch.isupper() for ch in letters):
-                cased = _sentence_case(subject.text, acronyms)
-                yield Finding(
-                    "subject is in capitals; write it in sentence case",
-                    0,
-                    len(subject.text),
-                    field="subject",
-                    fix=Fix("write the subject in sentence case", (Edit(0, len(subject.text), cased),), safe=False),
-                )
-                subject = None
+        if subject is not None and all_caps(subject.text):
+            cased = _sentence_case(subject.text, acronyms)
+            yield Finding(
+                "subject is in capitals; write it in sentence case",
+                0,
+                len(subject.text),
+                field="subject",
+                fix=Fix("write the subject in sentence case", (Edit(0, len(subject.text), cased),), safe=False),
+            )
+            subject = None
         for name in ("subject", "body"):
             fa = subject if name == "subject" else analysis.field("body")
             if fa is None:

@@ -1,0 +1,268 @@
+"""The refund-likelihood model: how likely the recipient is to respond within 90 days (which refunds the
+credit), and why. The numbers live in ``rules/refund-model.yaml`` (or a team's fitted model), each with its
+source; this module only reads them and adds up log odds.
+
+    logit p = logit p0 + clamp(sum of log(odds ratio) over the factors the draft shows, -max_shift, +max_shift)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from inmail_lint.resources import rules_dir
+
+
+class ModelError(Exception):
+    """A model file cannot be used; the message names the file and the key."""
+
+
+def logit(p: float) -> float:
+    return math.log(p / (1 - p))
+
+
+def logistic(x: float) -> float:
+    return 1 / (1 + math.exp(-x))
+
+
+def odds_ratio_from_lift(rr: float, p0: float) -> float:
+    """A relative lift RR measured at baseline p0, as an odds ratio: OR = RR(1 - p0) / (1 - RR p0)."""
+    if not 0 < p0 < 1 or rr <= 0 or rr * p0 >= 1:
+        raise ValueError(f"a lift of {rr} cannot apply at a baseline of {p0}")
+    return rr * (1 - p0) / (1 - rr * p0)
+
+
+@dataclass(frozen=True)
+class Effect:
+    label: str
+    log_or: float  # the point value, in log odds
+    low: float  # bounds, in log odds
+    high: float
+
+
+@dataclass(frozen=True)
+class Factor:
+    name: str
+    label: str
+    observe: str
+    source: str
+    grade: str
+    when: Any = None  # a boolean factor applies when the observation equals this
+    effect: Effect | None = None
+    bins: tuple[tuple[float | None, Effect], ...] = ()
+
+    def effect_for(self, observed: Any) -> Effect | None:
+        if observed is None:
+            return None
+        if self.bins:
+            for upto, effect in self.bins:
+                if upto is None or observed <= upto:
+                    return effect
+            return None
+        return self.effect if observed == self.when else None
+
+
+@dataclass(frozen=True)
+class FactorResult:
+    name: str
+    label: str  # what was observed, in words
+    observed: Any
+    odds_ratio: float
+    source: str
+    grade: str
+
+    @property
+    def sign(self) -> str:
+        return "+" if self.odds_ratio > 1 else "-" if self.odds_ratio < 1 else ""
+
+
+@dataclass(frozen=True)
+class Estimate:
+    probability: float
+    low: float
+    high: float
+    baseline: float
+    factors: tuple[FactorResult, ...]
+    credit_at_stake: bool
+    expected_credit_cost: float
+    model: str = "default"
+
+    def summary(self) -> str:
+        """'refund likelihood 24% (typical 18%): +under 400 characters, -no question'"""
+        reasons = [
+            f"{f.sign}{f.label}" for f in sorted(self.factors, key=lambda f: -abs(math.log(f.odds_ratio))) if f.sign
+        ]
+        head = f"refund likelihood {self.probability:.0%} (typical {self.baseline:.0%})"
+        if not self.credit_at_stake:
+            head = f"response likelihood {self.probability:.0%} (typical {self.baseline:.0%}; no credit at stake)"
+        return head + (": " + ", ".join(reasons) if reasons else "")
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    baseline: float
+    baseline_low: float
+    baseline_high: float
+    max_shift: float
+    factors: tuple[Factor, ...]
+    source: str = ""
+
+    def estimate(self, observations: Mapping[str, Any], *, credit_at_stake: bool = True) -> Estimate:
+        """The estimate for a draft whose factors were observed as given (a missing factor has no effect)."""
+        results: list[FactorResult] = []
+        point = low = high = 0.0
+        for factor in self.factors:
+            observed = observations.get(factor.observe)
+            effect = factor.effect_for(observed)
+            if effect is None:
+                continue
+            point += effect.log_or
+            low += min(effect.low, effect.high)
+            high += max(effect.low, effect.high)
+            results.append(
+                FactorResult(factor.name, effect.label, observed, math.exp(effect.log_or), factor.source, factor.grade)
+            )
+
+        def clamp(x: float) -> float:
+            return max(-self.max_shift, min(self.max_shift, x))
+
+        p = logistic(logit(self.baseline) + clamp(point))
+        p_low = logistic(logit(self.baseline_low) + clamp(low))
+        p_high = logistic(logit(self.baseline_high) + clamp(high))
+        return Estimate(
+            probability=p,
+            low=min(p_low, p),
+            high=max(p_high, p),
+            baseline=self.baseline,
+            factors=tuple(results),
+            credit_at_stake=credit_at_stake,
+            expected_credit_cost=(1 - p) if credit_at_stake else 0.0,
+            model=self.name,
+        )
+
+
+# --------------------------------------------------------------------------------------------------------
+# Loading
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ModelError(f"{where}: expected a number, got {value!r}")
+    return float(value)
+
+
+def _effect(spec: Mapping[str, Any], label: str, p0: float, where: str, defaults: Mapping[str, Any]) -> Effect:
+    scale = _number(spec.get("scale", defaults.get("scale", 1.0)), f"{where}.scale")
+    share = _number(spec.get("share", defaults.get("share", 1.0)), f"{where}.share")
+    at = spec.get("at", defaults.get("at", "model"))
+    at_p = p0 if at == "model" else _number(at, f"{where}.at")
+
+    def log_or_of_rr(rr: Any, key: str) -> float:
+        try:
+            return math.log(odds_ratio_from_lift(_number(rr, key), at_p)) * scale * share
+        except ValueError as exc:
+            raise ModelError(f"{key}: {exc}") from None
+
+    if "log-or" in spec:  # a fitted model stores log odds directly
+        point = _number(spec["log-or"], f"{where}.log-or")
+        bounds = spec.get("range-log-or", [point, point])
+        return Effect(
+            label, point, _number(bounds[0], f"{where}.range-log-or"), _number(bounds[1], f"{where}.range-log-or")
+        )
+    if "or-from" in spec:
+        rates = spec["or-from"]
+        p1, pb = _number(rates.get("p1"), f"{where}.or-from.p1"), _number(rates.get("p0"), f"{where}.or-from.p0")
+        if not (0 < p1 < 1 and 0 < pb < 1):
+            raise ModelError(f"{where}.or-from: rates must be between 0 and 1")
+        point = (logit(p1) - logit(pb)) * scale * share
+    elif "rr" in spec:
+        point = log_or_of_rr(spec["rr"], f"{where}.rr")
+    else:
+        raise ModelError(f"{where}: give 'rr', 'or-from' or 'log-or'")
+    if "range-rr" in spec:
+        lo, hi = spec["range-rr"]
+        return Effect(label, point, log_or_of_rr(lo, f"{where}.range-rr"), log_or_of_rr(hi, f"{where}.range-rr"))
+    lo_m, hi_m = spec.get("range", [1.0, 1.0])
+    return Effect(label, point, point * _number(lo_m, f"{where}.range"), point * _number(hi_m, f"{where}.range"))
+
+
+def parse_model(data: Any, source: str) -> Model:
+    if not isinstance(data, dict):
+        raise ModelError(f"{source}: a model is a mapping with 'baseline' and 'factors'")
+    try:
+        base = data["baseline"]
+        p0 = _number(base["p"], f"{source}: baseline.p")
+        lo, hi = (_number(v, f"{source}: baseline.range") for v in base.get("range", [p0, p0]))
+        if not (0 < lo <= p0 <= hi < 1):
+            raise ModelError(f"{source}: baseline: need 0 < range low <= p <= range high < 1")
+        factors = []
+        for i, spec in enumerate(data.get("factors") or []):
+            where = f"{source}: factors[{i}] ({spec.get('name', '?')})"
+            label = str(spec.get("label", spec["name"]))
+            common = {k: spec[k] for k in ("scale", "share", "at") if k in spec}
+            if "bins" in spec:
+                bins = tuple(
+                    (
+                        None if b.get("upto") is None else _number(b["upto"], f"{where}.bins[{j}].upto"),
+                        _effect(b, str(b.get("label", label)), p0, f"{where}.bins[{j}]", common),
+                    )
+                    for j, b in enumerate(spec["bins"])
+                )
+                factor = Factor(
+                    spec["name"],
+                    label,
+                    spec.get("observe", spec["name"]),
+                    str(spec.get("source", "")),
+                    str(spec.get("grade", "")),
+                    bins=bins,
+                )
+            else:
+                factor = Factor(
+                    spec["name"],
+                    label,
+                    spec.get("observe", spec["name"]),
+                    str(spec.get("source", "")),
+                    str(spec.get("grade", "")),
+                    when=spec.get("when", True),
+                    effect=_effect(spec, label, p0, where, {}),
+                )
+            if not factor.source:
+                raise ModelError(f"{where}: every factor needs a 'source'")
+            factors.append(factor)
+        return Model(
+            name=str(data.get("name", Path(source).stem)),
+            baseline=p0,
+            baseline_low=lo,
+            baseline_high=hi,
+            max_shift=_number(data.get("max-shift", 1.5), f"{source}: max-shift"),
+            factors=tuple(factors),
+            source=source,
+        )
+    except KeyError as exc:
+        raise ModelError(f"{source}: missing key {exc}") from None
+    except (TypeError, ValueError) as exc:
+        raise ModelError(f"{source}: {exc}") from None
+
+
+_MODELS: dict[str, Model] = {}
+
+
+def load_model(path: Path | None = None) -> Model:
+    """The built-in model, or a team's model file; each read once per process."""
+    path = path or rules_dir() / "refund-model.yaml"
+    key = str(path)
+    if key not in _MODELS:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ModelError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        except yaml.YAMLError as exc:
+            raise ModelError(f"{path}: not valid YAML: {exc}") from None
+        _MODELS[key] = parse_model(data, str(path))
+    return _MODELS[key]
