@@ -161,3 +161,38 @@ def _profile_value(key: str, value: str) -> Any:
     if kind == "boolean":
         return value.strip().lower() in ("1", "true", "yes", "y")
     return value.strip()
+
+
+def history_observations(rows: list[dict[str, str]], config: Config) -> tuple[list[dict[str, Any]], list[int]]:
+    """What the refund model observes in each sent message of a history CSV, and whether it got a response.
+    Columns: ``subject``, ``body``, ``responded``; optionally ``kind``, ``send_at`` and profile fields."""
+    from inmail_lint.analysis import Analysis
+    from inmail_lint.calibrate import CalibrationError, parse_outcome
+    from inmail_lint.context import Profile
+    from inmail_lint.observations import observe, parse_send_at
+
+    if rows and not {"body", "responded"} <= set(rows[0]):
+        raise CalibrationError("the history needs the columns 'body' and 'responded' (and usually 'subject')")
+    sender = Profile.from_mapping(config.sender)
+    observations, outcomes = [], []
+    for number, row in enumerate(rows, start=1):
+        try:
+            outcome = parse_outcome(row.get("responded", ""))
+            kind = row.get("kind") or config.kind
+            if kind not in config.kinds:
+                raise CalibrationError(f"unknown kind {kind!r}")
+            subject = row.get("subject", "").replace("\n", " ").strip()
+            text = (f"Subject: {subject}\n\n" if subject else "") + row.get("body", "")
+            draft = parse(text, f"row {number}")
+            profile = {key: _profile_value(key, row[key]) for key in RECIPIENT_KEYS if row.get(key, "").strip()}
+            if profile:
+                draft.meta["recipient"] = profile
+            send_at = parse_send_at(row["send_at"]) if row.get("send_at", "").strip() else None
+        except (CalibrationError, ValueError) as exc:
+            raise CalibrationError(f"row {number}: {exc}") from None
+        analysis = Analysis(
+            draft, kind, config.kind_limits(kind), model=config.spacy_model, sender=sender, send_at=send_at
+        )
+        observations.append(observe(analysis))
+        outcomes.append(outcome)
+    return observations, outcomes

@@ -297,6 +297,228 @@ def rule(code: str | None, show_all: bool, output_format: str, isolated: bool) -
     return EXIT_OK
 
 
+@cli.command()
+@click.argument("history", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where to write the fitted model (YAML, for --model or config 'model').",
+)
+@click.option(
+    "--holdout",
+    type=click.FloatRange(0.0, 0.9),
+    default=0.25,
+    show_default=True,
+    help="Share of the history kept out of the fit to judge it.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for the split and the bootstrap.")
+@click.option(
+    "--strength",
+    type=click.FloatRange(min=0.0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Inverse regularisation strength (scikit-learn's C): larger trusts the data more.",
+)
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--isolated", is_flag=True, help="Ignore config files.")
+def calibrate(
+    history: Path, output: Path, holdout: float, seed: int, strength: float, output_format: str, isolated: bool
+) -> int:
+    """Fit the refund model to a team's sent messages and their outcomes (a CSV with subject, body,
+    responded), and compare it with the model in use on a held-out split."""
+    import json
+
+    import yaml
+
+    from inmail_lint import calibrate as cal
+    from inmail_lint.api import history_observations
+    from inmail_lint.config import ConfigError, ConfigResolver
+    from inmail_lint.estimate import ModelError, load_model
+    from inmail_lint.sources import RowsError, read_rows, write_atomic
+
+    try:
+        config = ConfigResolver(isolated=isolated).for_directory(Path.cwd())
+        base = load_model(config.model)
+        rows = read_rows(history)
+        observations, outcomes = history_observations(rows, config)
+        train, test = cal.split(len(outcomes), holdout, outcomes, seed)
+        fitted, _ = cal.fit(
+            [observations[i] for i in train],
+            [outcomes[i] for i in train],
+            base,
+            c=strength,
+            seed=seed,
+            source=history.name,
+        )
+        held_obs = [observations[i] for i in test] or observations
+        held_out = [outcomes[i] for i in test] or outcomes
+        report: dict[str, Any] = {
+            "rows": len(outcomes),
+            "responded": sum(outcomes),
+            "held_out": len(test),
+            "default": cal.score(base, held_obs, held_out).__dict__,
+            "fitted": cal.score(fitted, held_obs, held_out).__dict__,
+            "reliability": cal.reliability(fitted, held_obs, held_out),
+        }
+        _, document = cal.fit(observations, outcomes, base, c=strength, seed=seed, source=history.name)
+    except (RowsError, cal.CalibrationError, ConfigError, ModelError) as exc:
+        _error(str(exc))
+        return EXIT_ERROR
+    write_atomic(output, yaml.safe_dump(document, sort_keys=False, allow_unicode=True).encode("utf-8"))
+    if output_format == "json":
+        click.echo(json.dumps({**report, "model": str(output)}, indent=2))
+        return EXIT_OK
+    click.echo(
+        f"{report['rows']} sent messages, {report['responded']} responded; "
+        f"judged on {report['held_out'] or report['rows']} held out"
+    )
+    click.echo(f"{'model':<10}{'log loss':>10}{'Brier':>8}{'AUC':>7}")
+    for name in ("default", "fitted"):
+        s = report[name]
+        auc = "n/a" if s["auc"] is None else f"{s['auc']:.3f}"
+        click.echo(f"{name:<10}{s['log_loss']:>10.4f}{s['brier']:>8.4f}{auc:>7}")
+    click.echo("reliability (fitted model, held out):")
+    for band in report["reliability"]:
+        click.echo(
+            f"  {band['band']:>8}  {band['drafts']:>5} drafts  predicted {band['predicted']:.1%}  "
+            f"observed {band['observed']:.1%}"
+        )
+    click.echo(f"wrote {output} (fitted on all {report['rows']} rows); use it with --model or config 'model'")
+    return EXIT_OK
+
+
+@cli.command()
+@click.option(
+    "--plan", "plan_name", required=True, help="The plan: premium-career, sales-navigator-core, recruiter-lite, ..."
+)
+@click.option("--per-month", type=click.FloatRange(min=0), required=True, help="InMails you want to send a month.")
+@click.option("--months", type=click.IntRange(1, 120), default=12, show_default=True)
+@click.option(
+    "--response-rate", type=click.FloatRange(0, 1, max_open=True), help="Share of InMails answered within 90 days."
+)
+@click.option(
+    "--drafts",
+    "drafts_dir",
+    type=click.Path(exists=True, path_type=Path),
+    help="Use the mean refund estimate of the drafts here as the response rate.",
+)
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--isolated", is_flag=True, help="Ignore config files (only the built-in plans).")
+def credits(
+    plan_name: str,
+    per_month: float,
+    months: int,
+    response_rate: float | None,
+    drafts_dir: Path | None,
+    output_format: str,
+    isolated: bool,
+) -> int:
+    """Plan an InMail credit balance month by month: allotments, sends, refunds, expiry, and when it runs out."""
+    import json
+
+    from inmail_lint.config import ConfigError, ConfigResolver
+    from inmail_lint.credits import PlanError, plans, simulate, sustainable
+
+    if (response_rate is None) == (drafts_dir is None):
+        _error("give either --response-rate or --drafts")
+        return EXIT_ERROR
+    try:
+        config = ConfigResolver(isolated=isolated).for_directory(Path.cwd())
+        available = plans(config.plans)
+        if plan_name not in available:
+            _error(f"unknown plan {plan_name!r}; plans: {', '.join(available)}")
+            return EXIT_ERROR
+        plan = available[plan_name]
+        basis = "given"
+        if drafts_dir is not None:
+            response_rate, count = _mean_estimate(drafts_dir, isolated)
+            if count == 0:
+                _error(f"{drafts_dir}: no InMail drafts with a credit at stake")
+                return EXIT_ERROR
+            basis = f"mean estimate over {count} draft{'s' if count != 1 else ''} in {drafts_dir}"
+        assert response_rate is not None
+        table = simulate(plan, per_month, months, response_rate)
+    except (ConfigError, PlanError) as exc:
+        _error(str(exc))
+        return EXIT_ERROR
+    ran_out = [m.month for m in table if m.short > 0]
+    keepable = sustainable(plan, response_rate)
+    if output_format == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "plan": {
+                        "name": plan.name,
+                        "title": plan.title,
+                        "monthly": plan.monthly,
+                        "cap": plan.cap,
+                        "expiry_months": plan.expiry_months,
+                        "source": plan.source,
+                    },
+                    "per_month": per_month,
+                    "response_rate": round(response_rate, 4),
+                    "response_rate_basis": basis,
+                    "months": [
+                        {
+                            "month": m.month,
+                            "allotted": m.allotted,
+                            "sent": m.sent,
+                            "refunded": m.refunded,
+                            "expired": m.expired,
+                            "balance_end": m.balance_end,
+                            "short": m.short,
+                        }
+                        for m in table
+                    ],
+                    "ran_out": ran_out,
+                    "sustainable_per_month": round(keepable, 2),
+                },
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    click.echo(
+        f"{plan.title}: {plan.monthly:g} credits a month, up to {plan.cap:g}; "
+        f"response rate {response_rate:.0%} ({basis})"
+    )
+    click.echo(f"{'month':>5} {'allotted':>9} {'sent':>7} {'refunded':>9} {'expired':>8} {'balance':>8}")
+    for m in table:
+        click.echo(f"{m.month:>5} {m.allotted:>9g} {m.sent:>7g} {m.refunded:>9g} {m.expired:>8g} {m.balance_end:>8g}")
+    if ran_out:
+        short = sum(m.short for m in table)
+        click.echo(
+            f"Runs out in month{'s' if len(ran_out) > 1 else ''} {', '.join(map(str, ran_out))}: "
+            f"{short:g} fewer sends than planned."
+        )
+    else:
+        click.echo("Never runs out.")
+    click.echo(f"Sustainable: {keepable:.1f} sends a month ({plan.monthly:g} / (1 - {response_rate:.2f})).")
+    return EXIT_OK
+
+
+def _mean_estimate(folder: Path, isolated: bool) -> tuple[float, int]:
+    from inmail_lint.api import lint_target
+    from inmail_lint.config import ConfigResolver
+    from inmail_lint.linter import Linter
+    from inmail_lint.sources import PathError, discover
+
+    resolver = ConfigResolver(isolated=isolated)
+    linters: dict[int, Linter] = {}
+    total, count = 0.0, 0
+    for item in discover([str(folder)], resolver):
+        if isinstance(item, PathError) or item.path is None:
+            continue
+        config = resolver.for_path(item.path)
+        linter = linters.setdefault(id(config), Linter(config))
+        estimate = lint_target(item, config, linter).estimate
+        if estimate is not None and estimate.credit_at_stake:
+            total += estimate.probability
+            count += 1
+    return (total / count if count else 0.0), count
+
+
 def main(argv: list[str] | None = None, prog_name: str = "inmail-lint") -> int:
     """Run the command line and return its exit status (0 clean, 1 problems, 2 usage, config or internal error)."""
     try:

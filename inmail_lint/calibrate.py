@@ -1,0 +1,240 @@
+"""Fitting the refund model to a team's own outcomes (``inmail-lint calibrate``).
+
+The fitted model has the same factors as the model it starts from, so its numbers mean the same things; it is
+fitted with a regularised logistic regression (scikit-learn, the optional extra ``[calibrate]``) and judged on
+a held-out split against the model it would replace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from inmail_lint.estimate import Factor, Model, logistic, parse_model
+
+FITTED_MAX_SHIFT = 6.0
+
+
+class CalibrationError(Exception):
+    """The history cannot be used to fit a model; the message says why."""
+
+
+@dataclass(frozen=True)
+class Column:
+    factor: Factor
+    bin: int | None  # the bin of a binned factor, None for a yes/no factor
+
+
+def columns(model: Model) -> tuple[list[Column], dict[str, int]]:
+    """One column per yes/no factor and per bin, except each binned factor's reference bin (the one whose
+    effect in ``model`` is nearest to none), which is fixed at zero so the bins are not collinear."""
+    cols: list[Column] = []
+    reference: dict[str, int] = {}
+    for factor in model.factors:
+        if factor.bins:
+            ref = min(range(len(factor.bins)), key=lambda i: abs(factor.bins[i][1].log_or))
+            reference[factor.name] = ref
+            cols.extend(Column(factor, i) for i in range(len(factor.bins)) if i != ref)
+        else:
+            cols.append(Column(factor, None))
+    return cols, reference
+
+
+def _bin_index(factor: Factor, observed: Any) -> int | None:
+    if observed is None:
+        return None
+    for i, (upto, _) in enumerate(factor.bins):
+        if upto is None or observed <= upto:
+            return i
+    return None
+
+
+def design_row(cols: Sequence[Column], observations: Mapping[str, Any]) -> list[float]:
+    row = []
+    for col in cols:
+        observed = observations.get(col.factor.observe)
+        if col.bin is None:
+            row.append(1.0 if observed is not None and observed == col.factor.when else 0.0)
+        else:
+            row.append(1.0 if _bin_index(col.factor, observed) == col.bin else 0.0)
+    return row
+
+
+def _sklearn() -> Any:
+    try:
+        from sklearn import linear_model, metrics, model_selection
+    except ImportError:
+        raise CalibrationError(
+            "calibration needs scikit-learn: python -m pip install 'inmail-lint[calibrate]'"
+        ) from None
+    return linear_model, metrics, model_selection
+
+
+def fit(
+    observations: Sequence[Mapping[str, Any]],
+    outcomes: Sequence[int],
+    base: Model,
+    *,
+    c: float = 1.0,
+    bootstrap: int = 30,
+    seed: int = 0,
+    source: str = "a team's history",
+) -> tuple[Model, dict[str, Any]]:
+    """A model with ``base``'s factors, fitted to these outcomes (1: a response within 90 days), and the YAML
+    document that stores it."""
+    linear_model, _, _ = _sklearn()
+    import numpy as np
+
+    if len(set(outcomes)) < 2:
+        raise CalibrationError("the history needs both outcomes (some responded, some did not)")
+    cols, reference = columns(base)
+    x = np.array([design_row(cols, o) for o in observations])
+    y = np.array(outcomes)
+
+    def one_fit(xs: Any, ys: Any) -> tuple[float, Any]:
+        clf = linear_model.LogisticRegression(C=c, max_iter=2000)
+        clf.fit(xs, ys)
+        return float(clf.intercept_[0]), clf.coef_[0]
+
+    intercept, coef = one_fit(x, y)
+    rng = np.random.default_rng(seed)
+    draws = []
+    for _ in range(bootstrap):
+        idx = rng.integers(0, len(y), len(y))
+        if len(set(y[idx])) == 2:
+            draws.append(one_fit(x[idx], y[idx]))
+    lows = highs = None
+    if draws:
+        intercepts = np.array([d[0] for d in draws])
+        coefs = np.array([d[1] for d in draws])
+        lows, highs = np.percentile(coefs, 2.5, axis=0), np.percentile(coefs, 97.5, axis=0)
+        base_low, base_high = np.percentile(intercepts, [2.5, 97.5])
+    else:
+        base_low = base_high = intercept
+    document = to_document(
+        base, cols, reference, intercept, coef, lows, highs, float(base_low), float(base_high), source, len(y)
+    )
+    return parse_model(document, source), document
+
+
+def to_document(
+    base: Model,
+    cols: Sequence[Column],
+    reference: Mapping[str, int],
+    intercept: float,
+    coef: Sequence[float],
+    lows: Sequence[float] | None,
+    highs: Sequence[float] | None,
+    base_low: float,
+    base_high: float,
+    source: str,
+    rows: int,
+) -> dict[str, Any]:
+    """The fitted model as the YAML document ``--model`` reads (the same layout as rules/refund-model.yaml)."""
+    fitted = {(col.factor.name, col.bin): i for i, col in enumerate(cols)}
+    today = dt.date.today().isoformat()
+    note = f"fitted by inmail-lint calibrate on {source} ({rows} sent messages, {today})"
+
+    def effect(name: str, index: int | None) -> dict[str, Any]:
+        i = fitted.get((name, index))
+        if i is None:  # the reference bin
+            return {"log-or": 0.0, "range-log-or": [0.0, 0.0]}
+        point = round(float(coef[i]), 4)
+        lo = round(float(lows[i]), 4) if lows is not None else point
+        hi = round(float(highs[i]), 4) if highs is not None else point
+        return {"log-or": point, "range-log-or": [min(lo, point), max(hi, point)]}
+
+    factors = []
+    for factor in base.factors:
+        spec: dict[str, Any] = {"name": factor.name, "label": factor.label, "observe": factor.observe}
+        if factor.bins:
+            spec["bins"] = [
+                {"upto": upto, "label": e.label, **effect(factor.name, i)} for i, (upto, e) in enumerate(factor.bins)
+            ]
+        else:
+            spec.update({"when": factor.when, **effect(factor.name, None)})
+        spec.update({"source": note + f"; the default model cited: {factor.source}", "grade": "TEAM"})
+        factors.append(spec)
+    p0 = logistic(intercept)
+    low, high = sorted((logistic(base_low), logistic(base_high)))
+    return {
+        "version": 1,
+        "name": f"fitted-{today}",
+        "window-days": 90,
+        "baseline": {
+            "p": round(p0, 4),
+            "range": [round(min(low, p0), 4), round(max(high, p0), 4)],
+            "source": note + "; the probability for a draft with no factor (reference bins)",
+            "grade": "TEAM",
+        },
+        "max-shift": FITTED_MAX_SHIFT,
+        "max-shift-source": "fitted jointly, so only a loose cap against extreme extrapolation",
+        "factors": factors,
+    }
+
+
+@dataclass(frozen=True)
+class Scores:
+    log_loss: float
+    brier: float
+    auc: float | None
+    rows: int
+
+
+def score(model: Model, observations: Sequence[Mapping[str, Any]], outcomes: Sequence[int]) -> Scores:
+    _, metrics, _ = _sklearn()
+    predicted = [model.estimate(o).probability for o in observations]
+    auc = metrics.roc_auc_score(outcomes, predicted) if len(set(outcomes)) == 2 else None
+    return Scores(
+        log_loss=float(metrics.log_loss(outcomes, predicted, labels=[0, 1])),
+        brier=float(metrics.brier_score_loss(outcomes, predicted)),
+        auc=None if auc is None else float(auc),
+        rows=len(outcomes),
+    )
+
+
+def reliability(
+    model: Model, observations: Sequence[Mapping[str, Any]], outcomes: Sequence[int], bins: int = 10
+) -> list[dict[str, Any]]:
+    """Predicted against observed response rates, by bands of predicted probability."""
+    table: list[dict[str, Any]] = []
+    pairs = [(model.estimate(o).probability, y) for o, y in zip(observations, outcomes, strict=True)]
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        inside = [(p, y) for p, y in pairs if lo <= p < hi or (b == bins - 1 and p == 1.0)]
+        if inside:
+            table.append(
+                {
+                    "band": f"{lo:.0%}-{hi:.0%}",
+                    "drafts": len(inside),
+                    "predicted": round(sum(p for p, _ in inside) / len(inside), 4),
+                    "observed": round(sum(y for _, y in inside) / len(inside), 4),
+                }
+            )
+    return table
+
+
+def split(n: int, holdout: float, outcomes: Sequence[int], seed: int) -> tuple[list[int], list[int]]:
+    """Stratified train and held-out indices."""
+    _, _, model_selection = _sklearn()
+    indices = list(range(n))
+    if holdout <= 0:
+        return indices, []
+    train, test = model_selection.train_test_split(
+        indices,
+        test_size=holdout,
+        random_state=seed,
+        stratify=list(outcomes) if min(sum(outcomes), n - sum(outcomes)) >= 2 else None,
+    )
+    return list(train), list(test)
+
+
+def parse_outcome(value: str) -> int:
+    text = value.strip().lower()
+    if text in ("1", "true", "yes", "y", "responded", "replied", "accepted", "declined"):
+        return 1
+    if text in ("0", "false", "no", "n", "", "no response", "none"):
+        return 0
+    raise CalibrationError(f"'responded' must be 1/0, true/false or yes/no, got {value!r}")
