@@ -29,3 +29,13 @@ def test_every_rule_code_is_in_the_readme() -> None:
     text = README.read_text(encoding="utf-8")
     for rule in builtin_rules():
         assert f"| {rule.code} | `{rule.name}` |" in text
+
+
+def test_readme_explains_every_factor_of_the_model() -> None:
+    from inmail_lint.estimate import load_model
+
+    text = README.read_text(encoding="utf-8").lower()
+    for factor in load_model().factors:
+        assert factor.label.split()[0].lower() in text, factor.name
+    for grade in ("PLAT", "UNV", "VEND", "ACAD", "ASSUMPTION"):
+        assert grade.lower() in text
