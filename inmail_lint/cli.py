@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from inmail_lint.sources import Target
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
-OUTPUT_FORMATS = ("full", "concise", "json", "json-lines")
+OUTPUT_FORMATS = ("full", "concise", "json", "json-lines", "github", "sarif", "junit")
 
 
 def _codes(value: tuple[str, ...]) -> tuple[str, ...]:
@@ -128,7 +128,7 @@ def check(
     from inmail_lint.api import fix_target, lint_rows, lint_target
     from inmail_lint.config import ConfigError, ConfigResolver
     from inmail_lint.diagnostic import Severity
-    from inmail_lint.formatters import FORMATTERS, Summary
+    from inmail_lint.formatters import FORMATTERS, RuleDoc, Summary
     from inmail_lint.linter import Linter
     from inmail_lint.observations import parse_send_at
     from inmail_lint.ruletypes import RuleDefinitionError
@@ -190,8 +190,19 @@ def check(
     summary = Summary(path_errors=path_errors, include=include)
     # With --diff, or --fix on standard input, the output is the diff or the fixed draft: no report.
     report = not (diff or (fix and any(t.path is None for t in targets)))
+    rule_docs = {
+        rule.code: RuleDoc(
+            rule.code, rule.name, rule.summary, rule.explanation.strip(), rule.default_severity, rule.url
+        )
+        for linter in linters.values()
+        for rule in linter.registry
+    }
     formatter = FORMATTERS[output_format](
-        stream, color=output_file is None and _use_color(stream), summary=not quiet, statistics=statistics
+        stream,
+        color=output_file is None and _use_color(stream),
+        summary=not quiet,
+        statistics=statistics,
+        rule_docs=rule_docs,
     )
     threshold = Severity.parse(fail_on)
     failed = internal_errors = changed = 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any, ClassVar
 
@@ -44,10 +45,31 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+@dataclass(frozen=True)
+class RuleDoc:
+    """What a formatter may say about a rule besides its diagnostics (SARIF's rule metadata)."""
+
+    code: str
+    name: str
+    summary: str
+    explanation: str
+    severity: Severity
+    url: str | None = None
+
+
 class Formatter:
     name: ClassVar[str] = ""
 
-    def __init__(self, out: IO[str], *, color: bool = False, summary: bool = True, statistics: bool = False) -> None:
+    def __init__(
+        self,
+        out: IO[str],
+        *,
+        color: bool = False,
+        summary: bool = True,
+        statistics: bool = False,
+        rule_docs: Mapping[str, RuleDoc] | None = None,
+    ) -> None:
+        self.rule_docs = rule_docs or {}
         self.out = out
         self.color = color
         self.show_summary = summary
@@ -290,6 +312,160 @@ class JsonLinesFormatter(Formatter):
             self.out.write(json.dumps({**where, **diagnostic_to_json(d)}, ensure_ascii=False) + "\n")
 
 
+_GITHUB_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def _github_escape(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+class GithubFormatter(Formatter):
+    """GitHub Actions workflow commands: an annotation on the line of each diagnostic."""
+
+    name = "github"
+
+    def file(self, result: FileResult) -> None:
+        for d in result.diagnostics:
+            loc, end = d.location, d.end_location
+            props = [f"file={_github_escape(result.path, prop=True)}"]
+            if loc is not None:
+                props += [f"line={loc.row}", f"col={loc.column}"]
+            if end is not None:
+                props += [f"endLine={end.row}", f"endColumn={end.column}"]
+            props.append(f"title={_github_escape(f'{d.code} {d.name}', prop=True)}")
+            message = _github_escape(f"{row_label(result)}{d.message}")
+            self.out.write(f"::{_GITHUB_LEVELS[d.severity]} {','.join(props)}::{message}\n")
+
+
+_SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+class SarifFormatter(Formatter):
+    """SARIF 2.1.0, as GitHub code scanning accepts it; columns are UTF-16 code units (SARIF's default)."""
+
+    name = "sarif"
+
+    def start(self) -> None:
+        self._results: list[dict[str, Any]] = []
+        self._rules: dict[str, int] = {}
+        self._rule_list: list[dict[str, Any]] = []
+
+    def _rule_index(self, d: Diagnostic) -> int:
+        if d.code not in self._rules:
+            doc = self.rule_docs.get(d.code)
+            summary = doc.summary if doc else d.doc or d.name
+            explanation = doc.explanation if doc and doc.explanation else summary
+            entry: dict[str, Any] = {
+                "id": d.code,
+                "name": d.name,
+                "shortDescription": {"text": summary},
+                "fullDescription": {"text": explanation},
+                "help": {"text": f"{explanation}\n\nSee: inmail-lint rule {d.code}"},
+                "defaultConfiguration": {"level": _SARIF_LEVELS[doc.severity if doc else d.severity]},
+            }
+            if d.url:
+                entry["helpUri"] = d.url
+            self._rules[d.code] = len(self._rule_list)
+            self._rule_list.append(entry)
+        return self._rules[d.code]
+
+    def file(self, result: FileResult) -> None:
+        for d in result.diagnostics:
+            loc, end = d.location, d.end_location
+            region: dict[str, int] = {"startLine": loc.row if loc else 1, "startColumn": loc.column if loc else 1}
+            if end is not None:
+                region.update(endLine=end.row, endColumn=end.column)
+            sarif_result: dict[str, Any] = {
+                "ruleId": d.code,
+                "ruleIndex": self._rule_index(d),
+                "level": _SARIF_LEVELS[d.severity],
+                "message": {"text": f"{row_label(result)}{d.message}"},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": result.path.replace("\\", "/")},
+                            "region": region,
+                        }
+                    }
+                ],
+            }
+            self._results.append(sarif_result)
+
+    def finish(self, summary: Summary) -> None:
+        from inmail_lint import __version__
+
+        document = {
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "inmail-lint",
+                            "version": __version__,
+                            "informationUri": "https://pypi.org/project/inmail-lint/",
+                            "rules": self._rule_list,
+                        }
+                    },
+                    "columnKind": "utf16CodeUnits",
+                    "results": self._results,
+                }
+            ],
+        }
+        self.out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+class JunitFormatter(Formatter):
+    """JUnit XML: one test case per draft (per row of a batch), failing when it has a diagnostic."""
+
+    name = "junit"
+
+    def start(self) -> None:
+        self._cases: list[str] = []
+        self._failures = 0
+
+    def file(self, result: FileResult) -> None:
+        from xml.sax.saxutils import escape, quoteattr
+
+        name = result.path if result.row is None else f"{result.path} {row_label(result).rstrip(': ')}"
+        if not result.diagnostics:
+            self._cases.append(f'    <testcase classname="inmail-lint" name={quoteattr(name)}/>')
+            return
+        self._failures += 1
+        lines = []
+        for d in result.diagnostics:
+            loc = d.location
+            where = f"{result.path}:{loc.row}:{loc.column}" if loc else result.path
+            lines.append(f"{where}: {d.code} [{d.severity}] {d.message}")
+        first = result.diagnostics[0]
+        message = quoteattr(f"{len(result.diagnostics)} problem(s); first: {first.code} {first.message}")
+        self._cases.append(
+            f'    <testcase classname="inmail-lint" name={quoteattr(name)}>\n'
+            f'      <failure message={message} type="inmail-lint">{escape(chr(10).join(lines))}</failure>\n'
+            "    </testcase>"
+        )
+
+    def finish(self, summary: Summary) -> None:
+        self.out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+        self.out.write(
+            f'<testsuites name="inmail-lint" tests="{len(self._cases)}" failures="{self._failures}">\n'
+            f'  <testsuite name="inmail-lint" tests="{len(self._cases)}" failures="{self._failures}" errors="0">\n'
+        )
+        for case in self._cases:
+            self.out.write(case + "\n")
+        self.out.write("  </testsuite>\n</testsuites>\n")
+
+
 FORMATTERS: dict[str, type[Formatter]] = {
-    cls.name: cls for cls in (FullFormatter, ConciseFormatter, JsonFormatter, JsonLinesFormatter)
+    cls.name: cls
+    for cls in (
+        FullFormatter,
+        ConciseFormatter,
+        JsonFormatter,
+        JsonLinesFormatter,
+        GithubFormatter,
+        SarifFormatter,
+        JunitFormatter,
+    )
 }
