@@ -146,12 +146,17 @@ def merge(template: Draft, values: Mapping[str, str]) -> Draft:
     fields = {name: render(field, values).field for name, field in template.fields.items()}
     meta = {k: v for k, v in template.meta.items() if k not in ("template", "variables")}
     meta["template"] = False
-    profile = {key: _profile_value(key, values[key]) for key in RECIPIENT_KEYS if key in values}
+    profile = profile_from_row(values)
     if profile and not isinstance(meta.get("recipient"), dict):
         meta["recipient"] = profile
     elif profile:
         meta["recipient"] = {**meta["recipient"], **profile}
     return dataclasses.replace(template, fields=fields, meta=meta, problems=list(template.problems))
+
+
+def profile_from_row(values: Mapping[str, str]) -> dict[str, Any]:
+    """Recipient profile fields from a row's columns named like them (name, first_name, company, ...)."""
+    return {key: _profile_value(key, values[key]) for key in RECIPIENT_KEYS if str(values.get(key, "")).strip()}
 
 
 def _profile_value(key: str, value: str) -> Any:
@@ -184,7 +189,7 @@ def history_observations(rows: list[dict[str, str]], config: Config) -> tuple[li
             subject = row.get("subject", "").replace("\n", " ").strip()
             text = (f"Subject: {subject}\n\n" if subject else "") + row.get("body", "")
             draft = parse(text, f"row {number}")
-            profile = {key: _profile_value(key, row[key]) for key in RECIPIENT_KEYS if row.get(key, "").strip()}
+            profile = profile_from_row(row)
             if profile:
                 draft.meta["recipient"] = profile
             send_at = parse_send_at(row["send_at"]) if row.get("send_at", "").strip() else None

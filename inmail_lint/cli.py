@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from inmail_lint.sources import Target
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
+PROGRESS_AFTER = 300  # drafts: a run this long shows a progress bar on a terminal
 OUTPUT_FORMATS = ("full", "concise", "json", "json-lines", "github", "sarif", "junit")
 
 
@@ -31,6 +32,10 @@ def _codes(value: tuple[str, ...]) -> tuple[str, ...]:
 
 def _error(message: str) -> None:
     click.echo(f"inmail-lint: error: {message}", err=True)
+
+
+def _use_progress() -> bool:
+    return bool(sys.stderr.isatty()) and not os.environ.get("CI")
 
 
 def _use_color(stream: IO[str]) -> bool:
@@ -89,6 +94,14 @@ def cli() -> None:
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply the fixes marked unsafe too.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Processes to lint with (0: one per CPU); the output is the same, in the same order.",
+)
+@click.option(
     "--model",
     "model_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -122,14 +135,16 @@ def check(
     vars_file: Path | None,
     model_file: Path | None,
     send_at: str | None,
+    jobs: int,
 ) -> int:
     """Lint drafts. PATHS are draft files, directories (walked for *.inmail, *.inmail.md, *.inmail.txt), or '-'
     for standard input. With no PATHS, the current directory."""
-    from inmail_lint.api import fix_target, lint_rows, lint_target
+    from inmail_lint.api import fix_target
+    from inmail_lint.batch import make_jobs, run_all
     from inmail_lint.config import ConfigError, ConfigResolver
     from inmail_lint.diagnostic import Severity
     from inmail_lint.formatters import FORMATTERS, RuleDoc, Summary
-    from inmail_lint.linter import Linter
+    from inmail_lint.linter import FileResult, Linter
     from inmail_lint.observations import parse_send_at
     from inmail_lint.ruletypes import RuleDefinitionError
     from inmail_lint.sources import PathError, RowsError, discover, read_rows, write_atomic
@@ -206,39 +221,51 @@ def check(
     )
     threshold = Severity.parse(fail_on)
     failed = internal_errors = changed = 0
+
+    def handle(result: FileResult) -> None:
+        nonlocal failed, internal_errors
+        if result.error is not None:
+            internal_errors += 1
+            _error(f"{result.path}: internal error while linting ({result.error}); please report this with the draft")
+            return
+        summary.add(result)
+        if any(d.severity >= threshold for d in result.diagnostics):
+            failed += 1
+        if report:
+            formatter.file(result)
+
     try:
         if report:
             formatter.start()
-        for target, config, linter in plan:
-            try:
-                if fix or diff:
+        if fix or diff:
+            for target, config, linter in plan:
+                try:
                     outcome = fix_target(target, config, linter, unsafe=unsafe_fixes)
-                    results = [outcome.result]
-                    summary.fixed += outcome.fixed
-                    changed += outcome.changed
-                    if diff:
-                        _print_diff(target.display, outcome.before, outcome.after)
-                    elif target.path is None:
-                        click.echo(outcome.after, nl=False)
-                    elif outcome.changed:
-                        write_atomic(target.path, outcome.encoded())
-                elif rows is not None:
-                    results = list(lint_rows(target, config, rows, linter))
-                else:
-                    results = [lint_target(target, config, linter)]
-            except Exception as exc:  # one broken file must not stop the others
-                internal_errors += 1
-                _error(
-                    f"{target.display}: internal error while linting ({type(exc).__name__}: {exc}); "
-                    "please report this with the draft"
-                )
-                continue
-            for result in results:
-                summary.add(result)
-                if any(d.severity >= threshold for d in result.diagnostics):
-                    failed += 1
-                if report:
-                    formatter.file(result)
+                except Exception as exc:  # one broken file must not stop the others
+                    handle(FileResult(target.display, None, error=f"{type(exc).__name__}: {exc}"))
+                    continue
+                summary.fixed += outcome.fixed
+                changed += outcome.changed
+                if diff:
+                    _print_diff(target.display, outcome.before, outcome.after)
+                elif target.path is None:
+                    click.echo(outcome.after, nl=False)
+                elif outcome.changed:
+                    write_atomic(target.path, outcome.encoded())
+                handle(outcome.result)
+        else:
+            configs = {id(config): config for _, config, _ in plan}
+            job_list = list(make_jobs(plan, rows))
+            results = run_all(
+                job_list, configs, {k: linters[k] for k in configs}, processes=jobs or os.cpu_count() or 1
+            )
+            if len(job_list) >= PROGRESS_AFTER and _use_progress():
+                with click.progressbar(results, length=len(job_list), label="Linting", file=sys.stderr) as bar:
+                    for result in bar:
+                        handle(result)
+            else:
+                for result in results:
+                    handle(result)
         if report:
             formatter.finish(summary)
     finally:

@@ -114,7 +114,7 @@ class ConciseFormatter(Formatter):
         row, col = (loc.row, loc.column) if loc else (1, 1)
         where = self.style(f"{result.path}:{row}:{col}:", bold=True)
         code = self.style(d.code, fg=_COLORS[d.severity], bold=True)
-        return f"{where} {code} [{d.severity}] {row_label(result)}{d.message}"
+        return f"{where} {code} [{d.severity}] {row_label(result, d)}{d.message}"
 
     def details(self, result: FileResult, d: Diagnostic) -> None:
         pass
@@ -181,11 +181,14 @@ class FullFormatter(ConciseFormatter):
         super().finish(summary)
 
 
-def row_label(result: FileResult) -> str:
-    """'row 5 (id a17): ' for a mail-merge rendering, else ''."""
+def row_label(result: FileResult, d: Diagnostic | None = None) -> str:
+    """'row 5 (id a17), body: ' for a row of a batch file or a mail merge (naming the column), else ''."""
     if result.row is None:
         return ""
-    return f"row {result.row} (id {result.row_id}): " if result.row_id else f"row {result.row}: "
+    label = f"row {result.row} (id {result.row_id})" if result.row_id else f"row {result.row}"
+    if d is not None and d.field in ("subject", "body", "cta"):
+        label += f", {d.field}"
+    return label + ": "
 
 
 def _char_index(line: str, utf16_column: int) -> int:
@@ -334,7 +337,7 @@ class GithubFormatter(Formatter):
             if end is not None:
                 props += [f"endLine={end.row}", f"endColumn={end.column}"]
             props.append(f"title={_github_escape(f'{d.code} {d.name}', prop=True)}")
-            message = _github_escape(f"{row_label(result)}{d.message}")
+            message = _github_escape(f"{row_label(result, d)}{d.message}")
             self.out.write(f"::{_GITHUB_LEVELS[d.severity]} {','.join(props)}::{message}\n")
 
 
@@ -380,7 +383,7 @@ class SarifFormatter(Formatter):
                 "ruleId": d.code,
                 "ruleIndex": self._rule_index(d),
                 "level": _SARIF_LEVELS[d.severity],
-                "message": {"text": f"{row_label(result)}{d.message}"},
+                "message": {"text": f"{row_label(result, d)}{d.message}"},
                 "locations": [
                     {
                         "physicalLocation": {

@@ -43,6 +43,7 @@ class FileResult:
     row: int | None = None  # mail merge: the data row this rendering came from (1 = first after the header)
     row_id: str | None = None  # and its id column
     estimate: Estimate | None = None  # the refund likelihood (None for an unreadable draft)
+    error: str | None = None  # an internal error while linting this draft (reported, never formatted)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     locator: Locator | None = None  # the file's table of lines, when it has diagnostics
 

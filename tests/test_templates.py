@@ -115,14 +115,14 @@ def test_vars_lints_each_row_and_names_it(cli: Run, tmp_path: Path, report_schem
     by_row = {(f["row"], f["id"]): sorted({d["code"] for d in f["diagnostics"]}) for f in document["files"]}
     assert by_row == {(1, "a1"): [], (2, "b2"): ["IM301"], (3, "c3"): ["IM201"]}
     _, out, _ = cli("check", "t.inmail", "--vars", "people.csv", "--output-format", "concise", cwd=tmp_path)
-    assert "t.inmail:2:32: IM301 [error] row 2 (id b2): '{{topic}}'" in out
+    assert "t.inmail:2:32: IM301 [error] row 2 (id b2), subject: '{{topic}}'" in out
 
 
 def test_vars_rows_become_the_recipient(cli: Run, tmp_path: Path) -> None:
     (tmp_path / "t.inmail").write_text(TEMPLATE.replace("Hi {{first_name}}", "Hi Mark"), encoding="utf-8")
     write_rows(tmp_path / "p.csv", [{"first_name": "Ana", "name": "Ana Kowalski", "topic": "x", "company": "Globex"}])
     _, out, _ = cli("check", "t.inmail", "--vars", "p.csv", "--output-format", "concise", cwd=tmp_path)
-    assert "IM306 [error] row 1: greeting says 'Mark' but this message is to Ana Kowalski" in out
+    assert "IM306 [error] row 1, body: greeting says 'Mark' but this message is to Ana Kowalski" in out
 
 
 def test_a_thousand_rows(cli: Run, tmp_path: Path) -> None:
@@ -135,7 +135,7 @@ def test_a_thousand_rows(cli: Run, tmp_path: Path) -> None:
     lines = [line for line in out.splitlines() if "IM301" in line]
     column = len("Jane Doe suggested I reach out after your talk on {{topic}} at ") + 1
     assert lines == [
-        f"t.inmail:7:{column}: IM301 [error] row 500 (id r499): '{{{{company}}}}' looks like a placeholder "
+        f"t.inmail:7:{column}: IM301 [error] row 500 (id r499), body: '{{{{company}}}}' looks like a placeholder "
         "that was never filled in; fill it in (a template says `template: true`)"
     ]
     assert out.splitlines()[-1] == "Found 1 problem (1 error) in 1 of 1000 drafts."

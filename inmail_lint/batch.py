@@ -1,0 +1,217 @@
+"""Work items for a run: a draft file, a row of a batch file (CSV or JSON Lines exported from an outreach
+tool), or a row of a mail merge. A run is a list of jobs, done in order by one process or spread over several
+(``--jobs``) with the same results in the same order."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from inmail_lint.api import lint_target, linter_for, merge, profile_from_row, read_target
+from inmail_lint.config import Config
+from inmail_lint.draft import UNREADABLE, Draft, Problem, body_field, field_from_slice
+from inmail_lint.linter import FileResult, Linter, unreadable_result
+from inmail_lint.sources import Target, load_draft, relpath_for
+
+BATCH_SUFFIXES = (".csv", ".jsonl", ".ndjson")
+MAX_BATCH_BYTES = 512 * 1024 * 1024
+MAX_CELL = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Job:
+    mode: str  # "file", "batch" (a row of a batch file) or "merge" (a template with a row of --vars)
+    target: Target
+    config_key: int
+    row: int | None = None
+    values: Mapping[str, str] = field(default_factory=dict)
+    problem: str | None = None  # a batch row that could not be read
+    data: bytes | None = None  # standard input, read once by the main process
+
+
+def is_batch(target: Target) -> bool:
+    return target.path is not None and target.path.suffix.lower() in BATCH_SUFFIXES
+
+
+def batch_rows(path: Path) -> Iterator[tuple[int, dict[str, str] | None, str | None]]:
+    """(row number, values, problem) for each row of a CSV (header row first) or JSON Lines file."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        yield 0, None, f"cannot read: {exc.strerror or exc}"
+        return
+    if size > MAX_BATCH_BYTES:
+        yield 0, None, f"batch file is {size / 2**20:.0f} MiB; split it (at most {MAX_BATCH_BYTES // 2**20} MiB)"
+        return
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            if path.suffix.lower() == ".csv":
+                yield from _csv_rows(handle)
+            else:
+                yield from _jsonl_rows(handle)
+    except UnicodeDecodeError as exc:
+        yield 0, None, f"not UTF-8 (byte {exc.start}); save it as UTF-8"
+    except OSError as exc:
+        yield 0, None, f"cannot read: {exc.strerror or exc}"
+
+
+def _csv_rows(handle: Any) -> Iterator[tuple[int, dict[str, str] | None, str | None]]:
+    reader = csv.DictReader(handle)
+    try:
+        header = reader.fieldnames
+        if not header or "body" not in [h.strip() for h in header]:
+            yield 0, None, "a batch CSV needs a header row with a 'body' column (and usually 'subject', 'id')"
+            return
+        for number, row in enumerate(reader, start=1):
+            yield number, {str(k).strip(): (v or "") for k, v in row.items() if k is not None}, None
+    except csv.Error as exc:
+        yield reader.line_num, None, f"not valid CSV at line {reader.line_num}: {exc}"
+
+
+def _jsonl_rows(handle: Any) -> Iterator[tuple[int, dict[str, str] | None, str | None]]:
+    number = 0
+    for line in handle:
+        if not line.strip():
+            continue
+        number += 1
+        try:
+            data = json.loads(line)
+        except ValueError as exc:
+            yield number, None, f"not valid JSON: {exc}"
+            continue
+        if not isinstance(data, dict) or not isinstance(data.get("body", None), str):
+            yield number, None, "not a JSON object with a 'body' string"
+            continue
+        yield number, {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in data.items()}, None
+
+
+def row_draft(values: Mapping[str, str], display: str) -> Draft:
+    """A draft from a batch row: ``subject`` and ``body`` columns, optional ``kind`` and profile columns.
+    Its positions count in a virtual draft: line 1 is the subject, the body starts on line 3."""
+    subject = values.get("subject")
+    body = values.get("body", "")[:MAX_CELL]
+    if subject is not None:
+        subject = " ".join(subject[:MAX_CELL].split())
+        prefix = "Subject: "
+        source = f"{prefix}{subject}\n\n{body}"
+        fields = {
+            "subject": field_from_slice("subject", source, len(prefix), len(prefix) + len(subject)),
+            "body": body_field(source, len(prefix) + len(subject) + 2),
+        }
+    else:
+        source = body
+        fields = {"body": body_field(source, 0)}
+    draft = Draft(path=display, source=source, style="batch", fields=fields)
+    kind = values.get("kind", "").strip()
+    if kind:
+        draft.meta["kind"] = kind
+    profile = profile_from_row(values)
+    if profile:
+        draft.meta["recipient"] = profile
+    return draft
+
+
+# ------------------------------------------------------------------------------------------------- running
+
+_TEMPLATES: dict[tuple[str, int], Draft | str] = {}
+
+
+def _template(job: Job, config: Config) -> Draft | str:
+    """A template draft, read once per process (a merge has one job per row)."""
+    assert job.target.path is not None
+    key = (str(job.target.path), id(config))
+    if key not in _TEMPLATES:
+        data, error, directory = read_target(job.target)
+        if data is None:
+            _TEMPLATES[key] = str(error)
+        else:
+            draft, problem = load_draft(data, job.target.display, directory, config.root)
+            _TEMPLATES[key] = draft if draft is not None else str(problem)
+    return _TEMPLATES[key]
+
+
+def make_jobs(plan: Iterable[tuple[Target, Config, Linter]], rows: list[dict[str, str]] | None = None) -> Iterator[Job]:
+    """The jobs of a run: each draft file; each row of a batch file; with ``rows`` (--vars), each row for each
+    template. Standard input is read here, once."""
+    for target, config, _ in plan:
+        key = id(config)
+        if rows is not None:
+            for number, values in enumerate(rows, start=1):
+                yield Job("merge", target, key, number, values)
+        elif is_batch(target):
+            assert target.path is not None
+            for number, cells, problem in batch_rows(target.path):
+                yield Job("batch", target, key, number or None, cells or {}, problem)
+        elif target.path is None:
+            yield Job("file", target, key, data=sys.stdin.buffer.read())
+        else:
+            yield Job("file", target, key)
+
+
+def run_job(job: Job, config: Config, linter: Linter) -> FileResult:
+    """One job's result; an unexpected exception becomes a result that carries the error (the run goes on)."""
+    try:
+        return _run_job(job, config, linter)
+    except Exception as exc:
+        return FileResult(job.target.display, None, error=f"{type(exc).__name__}: {exc}")
+
+
+def _run_job(job: Job, config: Config, linter: Linter) -> FileResult:
+    if job.mode == "file":
+        if job.data is not None:
+            draft, problem = load_draft(job.data, job.target.display, Path.cwd(), config.root)
+            if draft is None:
+                return unreadable_result(job.target.display, str(problem), linter)
+            return linter.lint(draft, relpath_for(job.target, config))
+        return lint_target(job.target, config, linter)
+    if job.mode == "batch":
+        if job.problem is not None:
+            result = linter.lint(
+                Draft(path=job.target.display, source="", readable=False, problems=[Problem(UNREADABLE, job.problem)])
+            )
+        else:
+            result = linter.lint(row_draft(job.values, job.target.display), relpath_for(job.target, config))
+    else:
+        template = _template(job, config)
+        if isinstance(template, str):
+            return unreadable_result(job.target.display, template, linter)
+        values = {k: v for k, v in job.values.items() if v.strip()}
+        result = linter.lint(merge(template, values), relpath_for(job.target, config))
+    if job.row:
+        result.row, result.row_id = job.row, (job.values.get("id") or None)
+    return result
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(configs: dict[int, Config]) -> None:
+    _WORKER["configs"] = configs
+    _WORKER["linters"] = {}
+
+
+def _run_in_worker(job: Job) -> FileResult:
+    config = _WORKER["configs"][job.config_key]
+    linters: dict[int, Linter] = _WORKER["linters"]
+    if job.config_key not in linters:
+        linters[job.config_key] = linter_for(config)
+    return run_job(job, config, linters[job.config_key])
+
+
+def run_all(
+    jobs: list[Job], configs: dict[int, Config], linters: dict[int, Linter], processes: int = 1
+) -> Iterator[FileResult]:
+    """Results in the order of ``jobs``, from one process or several."""
+    if processes <= 1 or len(jobs) < 2:
+        for job in jobs:
+            yield run_job(job, configs[job.config_key], linters[job.config_key])
+        return
+    chunk = max(1, min(256, len(jobs) // (processes * 8) or 1))
+    with ProcessPoolExecutor(max_workers=processes, initializer=_init_worker, initargs=(configs,)) as pool:
+        yield from pool.map(_run_in_worker, jobs, chunksize=chunk)
