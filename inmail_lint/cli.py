@@ -557,6 +557,18 @@ def _mean_estimate(folder: Path, isolated: bool) -> tuple[float, int]:
     return (total / count if count else 0.0), count
 
 
+@cli.command()
+def server() -> int:
+    """Run the language server on standard input and output (needs the extra: pip install 'inmail-lint[lsp]')."""
+    try:
+        from inmail_lint.server import main as serve
+    except ImportError as exc:
+        _error(f"the language server needs pygls ({exc.name}): python -m pip install 'inmail-lint[lsp]'")
+        return EXIT_ERROR
+    serve()
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None, prog_name: str = "inmail-lint") -> int:
     """Run the command line and return its exit status (0 clean, 1 problems, 2 usage, config or internal error)."""
     try:

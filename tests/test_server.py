@@ -1,0 +1,94 @@
+"""The language server end to end, with a real LSP client (pytest-lsp) talking to `inmail-lint server`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+
+pytest_lsp = pytest.importorskip("pytest_lsp")
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities  # noqa: E402
+
+BAD = "Subject: Re: your PyData talk\n\nDear Sir/Madam,\n\nI hope this message finds you well. We sell tools.\n"
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "inmail_lint", "server"]))
+async def client(lsp_client: LanguageClient, tmp_path: Path):  # type: ignore[no-untyped-def]
+    await lsp_client.initialize_session(
+        types.InitializeParams(capabilities=client_capabilities("visual-studio-code"), root_uri=tmp_path.as_uri())
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def open_draft(client: LanguageClient, path: Path, text: str) -> str:
+    path.write_text(text, encoding="utf-8")
+    uri = path.as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=text))
+    )
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    return uri
+
+
+async def test_diagnostics_on_open_and_change(client: LanguageClient, tmp_path: Path) -> None:
+    uri = await open_draft(client, tmp_path / "a.inmail", BAD)
+    codes = {d.code for d in client.diagnostics[uri]}
+    assert {"IM410", "IM302", "IM405", "IM402"} <= codes
+    [re] = [d for d in client.diagnostics[uri] if d.code == "IM410"]
+    assert re.range.start == types.Position(0, 9) and re.source == "inmail-lint"
+    assert re.severity == types.DiagnosticSeverity.Warning
+
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[
+                types.TextDocumentContentChangeWholeDocument(
+                    text="Subject: Your PyData talk\n\n" + BAD.split("\n\n", 1)[1]
+                )
+            ],
+        )
+    )
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert "IM410" not in {d.code for d in client.diagnostics[uri]}
+
+
+async def test_code_action_applies_a_fix(client: LanguageClient, tmp_path: Path) -> None:
+    uri = await open_draft(client, tmp_path / "a.inmail", BAD)
+    [re] = [d for d in client.diagnostics[uri] if d.code == "IM410"]
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri),
+            range=re.range,
+            context=types.CodeActionContext(diagnostics=[re]),
+        )
+    )
+    assert actions
+    [action] = [a for a in actions if isinstance(a, types.CodeAction) and "IM410" in a.title]
+    assert action.edit is not None and action.edit.changes is not None
+    [edit] = action.edit.changes[uri]
+    lines = BAD.split("\n")
+    line = lines[edit.range.start.line]
+    fixed = line[: edit.range.start.character] + edit.new_text + line[edit.range.end.character :]
+    assert fixed == "Subject: your PyData talk"
+
+
+async def test_code_lens_and_hover_show_the_estimate(client: LanguageClient, tmp_path: Path) -> None:
+    uri = await open_draft(client, tmp_path / "a.inmail", BAD)
+    lenses = await client.text_document_code_lens_async(types.CodeLensParams(types.TextDocumentIdentifier(uri)))
+    assert lenses and lenses[0].command is not None
+    assert lenses[0].command.title.startswith("refund likelihood ")
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(2, 2))
+    )
+    assert hover is not None and "refund likelihood" in str(hover.contents)
+
+
+async def test_config_is_found_per_document(client: LanguageClient, tmp_path: Path) -> None:
+    (tmp_path / "quiet").mkdir()
+    (tmp_path / "quiet" / "inmail-lint.toml").write_text('ignore = ["IM4"]\n', encoding="utf-8")
+    uri = await open_draft(client, tmp_path / "quiet" / "a.inmail", BAD)
+    codes = {d.code for d in client.diagnostics[uri]}
+    assert "IM302" in codes and not any(code.startswith("IM4") for code in codes)
