@@ -1,7 +1,55 @@
-"""inmail-lint: a linter for LinkedIn InMail drafts."""
+"""inmail-lint: a linter for LinkedIn InMail drafts.
+
+    >>> from inmail_lint import lint_text
+    >>> result = lint_text("Subject: Your PyData talk\\n\\nHi Ana, Jane Doe suggested I write. One question?\\n")
+    >>> [d.code for d in result.diagnostics], round(result.estimate.probability, 2)
+
+The names below are imported on first use, so ``import inmail_lint`` stays light.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = [
+    "Config",
+    "Diagnostic",
+    "Estimate",
+    "FileResult",
+    "Severity",
+    "__version__",
+    "lint_bytes",
+    "lint_file",
+    "lint_text",
+    "load_config",
+]
+
+_LAZY = {
+    "lint_text": "inmail_lint.api",
+    "lint_file": "inmail_lint.api",
+    "lint_bytes": "inmail_lint.api",
+    "load_config": "inmail_lint.api",
+    "Config": "inmail_lint.config",
+    "Diagnostic": "inmail_lint.diagnostic",
+    "Severity": "inmail_lint.diagnostic",
+    "Estimate": "inmail_lint.estimate",
+    "FileResult": "inmail_lint.linter",
+}
+
+if TYPE_CHECKING:
+    from inmail_lint.api import lint_bytes, lint_file, lint_text, load_config
+    from inmail_lint.config import Config
+    from inmail_lint.diagnostic import Diagnostic, Severity
+    from inmail_lint.estimate import Estimate
+    from inmail_lint.linter import FileResult
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'inmail_lint' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

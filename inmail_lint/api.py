@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from inmail_lint.config import Config, ConfigResolver, default_config
+from inmail_lint.config import Config, ConfigResolver, default_config, load_config_file
 from inmail_lint.context import RECIPIENT_KEYS
 from inmail_lint.draft import Draft, decode, parse
 from inmail_lint.fixer import fix_until_stable
@@ -35,6 +35,13 @@ def linter_for(config: Config | None = None) -> Linter:
 @lru_cache(maxsize=1)
 def _default() -> Config:
     return default_config()
+
+
+def load_config(path: str | Path | None = None, *, directory: str | Path | None = None) -> Config:
+    """A configuration: from a config file, or the one that applies in ``directory`` (default: the current one)."""
+    if path is not None:
+        return load_config_file(Path(path))
+    return ConfigResolver().for_directory(Path(directory) if directory else Path.cwd())
 
 
 def lint_text(text: str, path: str = "<string>", *, config: Config | None = None) -> FileResult:

@@ -94,10 +94,9 @@ def _jsonl_rows(handle: Any) -> Iterator[tuple[int, dict[str, str] | None, str |
 def row_draft(values: Mapping[str, str], display: str) -> Draft:
     """A draft from a batch row: ``subject`` and ``body`` columns, optional ``kind`` and profile columns.
     Its positions count in a virtual draft: line 1 is the subject, the body starts on line 3."""
-    subject = values.get("subject")
+    subject = " ".join(values.get("subject", "")[:MAX_CELL].split())  # an empty cell is no subject
     body = values.get("body", "")[:MAX_CELL]
-    if subject is not None:
-        subject = " ".join(subject[:MAX_CELL].split())
+    if subject:
         prefix = "Subject: "
         source = f"{prefix}{subject}\n\n{body}"
         fields = {

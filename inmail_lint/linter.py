@@ -54,6 +54,12 @@ class FileResult:
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The same content as this draft's entry in the JSON report."""
+        from inmail_lint.formatters import result_to_json
+
+        return result_to_json(self)
+
 
 @dataclass(frozen=True)
 class ActiveRule:

