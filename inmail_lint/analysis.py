@@ -22,10 +22,11 @@ from inmail_lint.cues import (
 )
 from inmail_lint.draft import Draft, Field
 from inmail_lint.estimate import Estimate, Model
-from inmail_lint.nlp import get_nlp
+from inmail_lint.nlp import get_nlp, phrase_matcher
 from inmail_lint.templates import LengthRange, length_range, names_in, render, variable
 
 _LINK = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>()\"']+")
+_WHITESPACE_RUN = re.compile(r"\s{2,}|[^\S ]")
 _QUESTIONS = re.compile("[?\uff1f]+")  # ASCII and full-width question marks
 _QUOTED = re.compile(
     '"[^"\\n]{1,300}"|\u201c[^\u201d\\n]{1,300}\u201d|\u00ab[^\u00bb\\n]{1,300}\u00bb|(?m:^[^\\S\\n]*>.*$)'
@@ -88,19 +89,67 @@ class FieldAnalysis:
         return word_spans(self.text)
 
     @cached_property
+    def _nlp_input(self) -> tuple[str, list[int] | None]:
+        """The text spaCy reads: every run of whitespace (line breaks included) becomes one space, so a phrase
+        wrapped across lines or typed with two spaces is still one phrase to the matchers. The list maps each
+        of its characters back to the field's text (None when nothing was collapsed)."""
+        text = self.text
+        if not _WHITESPACE_RUN.search(text):
+            return text, None
+        parts: list[str] = []
+        index: list[int] = []
+        position = 0
+        for m in _WHITESPACE_RUN.finditer(text):
+            parts.append(text[position : m.start()])
+            index.extend(range(position, m.start()))
+            parts.append(" ")
+            index.append(m.start())
+            position = m.end()
+        parts.append(text[position:])
+        index.extend(range(position, len(text) + 1))
+        return "".join(parts), index
+
+    @cached_property
     def doc(self) -> Any:
-        """The spaCy Doc. Line breaks are read as spaces (same offsets), so a phrase wrapped across two lines
-        is still one phrase to the matchers; paragraphs are split from the text itself."""
-        return get_nlp(self.model)(self.text.replace("\n", " "))
+        """The spaCy Doc of the text with whitespace runs collapsed; use :meth:`span` for its offsets."""
+        return get_nlp(self.model)(self._nlp_input[0])
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Character offsets in the Doc, as offsets in the field's text."""
+        index = self._nlp_input[1]
+        if index is None:
+            return start, end
+        return index[start], index[end - 1] + 1 if end > start else index[start]
+
+    def token_span(self, start: int, end: int) -> tuple[int, int]:
+        """Tokens ``start`` to ``end`` of the Doc, as offsets in the field's text."""
+        doc = self.doc
+        return self.span(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+
+    def phrase_spans(self, phrases: tuple[str, ...], attr: str = "NORM") -> list[tuple[int, int]]:
+        """Where any of these phrases occurs, as whole tokens (see :func:`inmail_lint.nlp.phrase_matcher`)."""
+        if not self.text.strip():
+            return []
+        matcher = phrase_matcher(phrases, attr, self.model)
+        return [self.token_span(s, e) for _, s, e in matcher(self.doc)]
+
+    def count_norms(self, norms: frozenset[str]) -> int:
+        """How many tokens have one of these NORM values."""
+        from spacy.attrs import NORM
+
+        strings = self.doc.vocab.strings
+        counts = self.doc.count_by(NORM)
+        return sum(counts.get(strings[n], 0) for n in norms if n in strings)
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
         """Character spans of the sentences that hold at least one word."""
         spans = []
         for sent in self.doc.sents:
-            start = sent.start_char
+            sent_start, sent_end = self.span(sent.start_char, sent.end_char)
+            start = sent_start
             # a blank line ends a sentence too (greetings, sign-offs and list items have no full stop)
-            for piece in _PARAGRAPH_BREAK.split(self.text[sent.start_char : sent.end_char]):
+            for piece in _PARAGRAPH_BREAK.split(self.text[sent_start:sent_end]):
                 offset = self.text.index(piece, start) if piece else start
                 if any(ch.isalnum() for ch in piece):
                     spans.append((offset, offset + len(piece.rstrip())))
@@ -109,7 +158,7 @@ class FieldAnalysis:
 
     def entities(self, label: str) -> list[tuple[int, int]]:
         """Spans of named entities with this label (PERSON, ORG): only a trained pipeline finds any."""
-        return [(e.start_char, e.end_char) for e in self.doc.ents if e.label_ == label]
+        return [self.span(e.start_char, e.end_char) for e in self.doc.ents if e.label_ == label]
 
     @cached_property
     def links(self) -> list[tuple[int, int]]:

@@ -124,11 +124,8 @@ def cue_matcher(model: str | None = None) -> Any:
 
 def language_cues(fa: FieldAnalysis) -> list[Cue]:
     doc = fa.doc
-    found = []
-    for match_id, s, e in cue_matcher(fa.model)(doc):
-        category = doc.vocab.strings[match_id]
-        found.append(Cue(category, doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)))
-    return found
+    strings = doc.vocab.strings
+    return [Cue(strings[match_id], *fa.token_span(s, e)) for match_id, s, e in cue_matcher(fa.model)(doc)]
 
 
 def find_phrase(fa: FieldAnalysis, phrase: str) -> list[tuple[int, int]]:

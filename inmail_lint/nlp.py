@@ -36,24 +36,13 @@ def get_nlp(model: str | None = None) -> Any:
 
 @lru_cache(maxsize=256)
 def phrase_matcher(phrases: tuple[str, ...], attr: str = "NORM", model: str | None = None) -> Any:
-    """A matcher for these phrases, built once per process: whole tokens compared on ``attr`` (NORM: lower
-    case with contractions expanded, so "I'm" matches "I am"), and any run of spaces or a line break between
-    two words still matches, as drafts are often wrapped."""
-    from spacy.matcher import Matcher
+    """A PhraseMatcher for these phrases, built once per process. It compares whole tokens on ``attr``: NORM
+    is lower case with contractions expanded, so "I'm" matches "I am"; ORTH is exact. Whitespace inside a
+    phrase is collapsed, as it is in the text it is matched against (see FieldAnalysis.doc)."""
+    from spacy.matcher import PhraseMatcher
 
     nlp = get_nlp(model)
-    matcher = Matcher(nlp.vocab)
-    key = "ORTH" if attr == "ORTH" else attr
-    patterns = []
-    for doc in nlp.tokenizer.pipe(phrases):
-        words = [t for t in doc if not t.is_space]
-        if not words:
-            continue
-        pattern: list[dict[str, Any]] = []
-        for i, token in enumerate(words):
-            if i:
-                pattern.append({"IS_SPACE": True, "OP": "*"})
-            pattern.append({key: token.norm_ if key == "NORM" else token.text})
-        patterns.append(pattern)
+    matcher = PhraseMatcher(nlp.vocab, attr=attr)
+    patterns = [nlp.make_doc(" ".join(p.split())) for p in phrases if p.strip()]
     matcher.add("PHRASE", patterns)
     return matcher

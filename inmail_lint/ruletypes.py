@@ -383,19 +383,13 @@ class ExistenceRule(DeclarativeRule):
         self._phrases = tuple(str(p) for p in phrases)
 
     def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
-        from inmail_lint.nlp import phrase_matcher
-
         phrases = self._phrases + tuple(options.get("extend-phrases") or ())
         attr = "NORM" if self.spec.get("ignore-case", True) else "ORTH"
         skip_quoted = self.spec.get("skip-quoted", False)
         for name, fa in self.fields_present(analysis):
             if not fa.text.strip():
                 continue
-            spans: set[tuple[int, int]] = set()
-            if phrases:
-                doc = fa.doc
-                for _, s, e in phrase_matcher(phrases, attr)(doc):
-                    spans.add((doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)))
+            spans: set[tuple[int, int]] = set(fa.phrase_spans(phrases, attr)) if phrases else set()
             for regex in self._regexes:
                 spans.update(m.span() for m in regex.finditer(fa.text) if m.end() > m.start())
             for start, end in sorted(_outermost(spans)):

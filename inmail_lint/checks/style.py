@@ -10,7 +10,6 @@ from typing import Any
 
 from inmail_lint.analysis import Analysis
 from inmail_lint.diagnostic import Edit, Finding, Fix, Severity
-from inmail_lint.nlp import phrase_matcher
 from inmail_lint.observations import all_caps
 from inmail_lint.resources import load_data
 from inmail_lint.ruletypes import Example, OptionSpec, Rule, register
@@ -45,7 +44,7 @@ such as "let me know", "would you be open", "happy to" (`rules/phrases/requests.
         body = analysis.field("body")
         if body is None or not body.text.strip() or body.questions:
             return
-        if phrase_matcher(_requests(), "NORM", body.model)(body.doc):
+        if body.phrase_spans(_requests()):
             return
         start, end = body.sentences[-1] if body.sentences else (0, len(body.text))
         yield Finding(
@@ -90,9 +89,8 @@ turn sentences around: what is in it for the reader?
         body = analysis.field("body")
         if body is None or not body.text.strip():
             return
-        norms = [t.norm_ for t in body.doc]
-        mine = sum(1 for n in norms if n in SELF)
-        theirs = sum(1 for n in norms if n in OTHER)
+        mine = body.count_norms(SELF)
+        theirs = body.count_norms(OTHER)
         if mine >= options["min-count"] and mine > options["ratio"] * max(theirs, 1):
             yield Finding(
                 f"{mine} words about you (I, we, our) and {theirs} about them (you, your); say what is in it for them",

@@ -1,0 +1,141 @@
+"""Benchmark inmail-lint against the prose linter people use today, and print the figures the speed issue asks
+for. Run by hand (it is not a test):
+
+    python benchmarks/run.py            # prints the table
+    python benchmarks/run.py --readme   # and writes it into README.md
+
+It generates a deterministic corpus (benchmarks/corpus.py), times whole processes on the same files, and
+separates start-up from the per-draft cost by timing two sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import write_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+README_START = "<!-- benchmark:start (written by python benchmarks/run.py --readme) -->"
+README_END = "<!-- benchmark:end -->"
+ENV = {**os.environ, "NO_COLOR": "1", "CI": "1"}
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB) of one process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    _, _, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def best(cmd: list[str], cwd: Path, repeat: int) -> tuple[float, float]:
+    runs = [run(cmd, cwd) for _ in range(repeat)]
+    return min(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def inmail(*args: str) -> list[str]:
+    return [sys.executable, "-m", "inmail_lint", *args]
+
+
+def proselint_cmd(folder: Path) -> list[str] | None:
+    """proselint (0.16: ``proselint check PATH``) on the same drafts, as plain text files."""
+    exe = shutil.which("proselint")
+    return None if exe is None else [exe, "check", str(folder / "text")]
+
+
+def relint_ms() -> float:
+    """The language server's work after an edit: lint one typical draft in a warm process (median)."""
+    from inmail_lint.config import default_config
+    from inmail_lint.linter import Linter
+    from inmail_lint.sources import prepare
+
+    linter = Linter(default_config())
+    text = (ROOT / "examples" / "good" / "pydata-talk.inmail").read_text(encoding="utf-8")
+    for _ in range(20):
+        linter.lint(prepare(text + " ", "x.inmail", ROOT / "examples" / "good", ROOT))
+    times = []
+    for i in range(300):
+        edited = text + " " * (i % 7)  # a new text each time, as after a keystroke
+        start = time.perf_counter()
+        linter.lint(prepare(edited, "x.inmail", ROOT / "examples" / "good", ROOT))
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--readme", action="store_true", help="write the table into README.md")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        small, large = base / "1k", base / "10k"
+        write_corpus(small, 1_000)
+        write_corpus(large, 10_000)
+        one = base / "one"
+        write_corpus(one, 1)
+        check = ("check", "--isolated", "-q", "--output-format", "concise", "--exit-zero")
+        t1k, _ = best(inmail(*check, "."), small, args.repeat)
+        t10k, mem10k = best(inmail(*check, "."), large, 1)
+        t10k_j2, _ = best(inmail(*check, "--jobs", "2", "."), large, 1)
+        cold, _ = best(inmail(*check, "draft00000.inmail"), one, args.repeat)
+        version, _ = best(inmail("--version"), base, args.repeat)
+        helptime, _ = best(inmail("check", "--help"), base, args.repeat)
+        ruletime, _ = best(inmail("rule", "IM201"), base, args.repeat)
+        marginal = (t10k - t1k) / 9_000 * 1000
+        prose = proselint_cmd(small)
+        p1k = p10k = None
+        if prose is not None:
+            p1k, _ = best(prose, small, 1)
+            p10k, _ = best(proselint_cmd(large) or prose, large, 1)
+        relint = relint_ms()
+
+    p_marginal = (p10k - p1k) / 9_000 * 1000 if p1k and p10k else None
+    rows = [
+        ("drafts per second (10,000 drafts, whole process)", f"{10_000 / t10k:,.0f}", "-"),
+        ("marginal cost per draft", f"{marginal:.2f} ms", "≤ 0.4 ms"),
+        ("proselint marginal cost per draft", f"{p_marginal:.2f} ms" if p_marginal else "not installed", ""),
+        ("speed-up per draft vs proselint", f"{p_marginal / marginal:.1f}x" if p_marginal else "n/a", "≥ 8x"),
+        ("10,000 drafts, whole process", f"{t10k:.1f} s", ""),
+        ("proselint, 10,000 drafts", f"{p10k:.1f} s" if p10k else "not installed", ""),
+        ("speed-up at 10,000 drafts vs proselint", f"{p10k / t10k:.1f}x" if p10k else "n/a", "≥ 4x"),
+        ("1,000 drafts, whole process", f"{t1k:.2f} s", ""),
+        ("one draft, cold process", f"{cold:.2f} s", "≤ 1.0 s"),
+        ("--version", f"{version:.2f} s", "≤ 0.2 s"),
+        ("check --help", f"{helptime:.2f} s", "≤ 0.2 s"),
+        ("rule IM201", f"{ruletime:.2f} s", "≤ 0.2 s"),
+        ("peak memory, 10,000 drafts", f"{mem10k:.0f} MB", "≤ 300 MB"),
+        ("--jobs 2 vs --jobs 1, 10,000 drafts", f"{t10k / t10k_j2:.2f}x ({t10k_j2:.1f} s)", "≥ 1.7x"),
+        ("language server re-lint after an edit", f"{relint:.2f} ms", "≤ 5 ms"),
+    ]
+    machine = (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"best of {args.repeat} runs (10,000-draft runs once)"
+    )
+    table = "\n".join(
+        [f"Measured on {machine}.", "", "| figure | measured | target |", "|---|---|---|"]
+        + [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    )
+    print(table)
+    if args.readme:
+        readme = ROOT / "README.md"
+        text = readme.read_text(encoding="utf-8")
+        start = text.index(README_START) + len(README_START)
+        end = text.index(README_END)
+        readme.write_text(text[:start] + "\n" + table + "\n" + text[end:], encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
