@@ -22,8 +22,11 @@ def normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_ALNUM = re.compile(r"[^\W_]")
+
+
 def is_word(chunk: str) -> bool:
-    return any(ch.isalnum() for ch in chunk)
+    return _ALNUM.search(chunk) is not None
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:
@@ -32,4 +35,5 @@ def word_spans(text: str) -> list[tuple[int, int]]:
 
 
 def word_count(text: str) -> int:
-    return sum(1 for m in _WHITESPACE_CHUNK.finditer(text) if is_word(m.group()))
+    search = _ALNUM.search
+    return sum(1 for chunk in text.split() if search(chunk))

@@ -28,6 +28,8 @@ MAX_YAML_DEPTH = 20
 BOM = "\ufeff"
 
 UNREADABLE = "IM001"
+# libyaml's parser when PyYAML was built with it (much faster); the pure-Python one otherwise. Both are safe loaders.
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 INVALID_FRONT_MATTER = "IM002"
 
 _LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|\Z)")
@@ -339,7 +341,7 @@ def _parse_front_matter(draft: Draft, fm_start: int, lines: Iterator[tuple[int, 
 def _load_front_matter(draft: Draft, fm_start: int, fm_end: int) -> None:
     source = draft.source
     text = source[fm_start:fm_end]
-    loader = yaml.SafeLoader(text)
+    loader = _LOADER(text)
     try:
         structural = _check_events(text)
         node = None if structural else loader.get_single_node()
@@ -431,7 +433,7 @@ def _describe(value: Any) -> str:
 def _check_events(text: str) -> tuple[str, int] | None:
     """Refuse aliases and deep nesting before anything is composed from the YAML (no alias bombs)."""
     depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=_LOADER):
         at = event.start_mark.index if event.start_mark is not None else 0
         if isinstance(event, yaml.AliasEvent):
             return "front matter may not use YAML anchors and aliases ('&', '*')", at

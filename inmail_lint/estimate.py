@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from inmail_lint.resources import rules_dir
+from inmail_lint.resources import FAST_LOADER, rules_dir
 
 
 class ModelError(Exception):
@@ -259,7 +259,7 @@ def load_model(path: Path | None = None) -> Model:
     key = str(path)
     if key not in _MODELS:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=FAST_LOADER)
         except OSError as exc:
             raise ModelError(f"{path}: cannot read: {exc.strerror or exc}") from None
         except yaml.YAMLError as exc:

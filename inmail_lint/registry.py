@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from inmail_lint.resources import rules_dir, schema_path
+from inmail_lint.resources import FAST_LOADER, rules_dir, schema_path
 from inmail_lint.ruletypes import (
     PYTHON_RULES,
     RULE_TYPES,
@@ -90,7 +90,7 @@ def load_rule_file(path: Path, *, validate: bool = True, phrase_dirs: tuple[Path
     try:
         if path.stat().st_size > MAX_RULE_FILE_BYTES:
             raise RuleDefinitionError(f"{path}: rule file is over {MAX_RULE_FILE_BYTES // 1024} KiB")
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=FAST_LOADER)
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleDefinitionError(f"{path}: cannot read rule file: {exc}") from None
     except yaml.YAMLError as exc:
@@ -138,7 +138,7 @@ def _phrase_list(path: Path, name: str, phrase_dirs: tuple[Path, ...]) -> tuple[
         candidate = folder / f"{name}.yaml"
         if candidate.is_file():
             try:
-                data = yaml.safe_load(candidate.read_text(encoding="utf-8"))
+                data = yaml.load(candidate.read_text(encoding="utf-8"), Loader=FAST_LOADER)
             except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
                 raise RuleDefinitionError(f"{candidate}: cannot read phrase list: {exc}") from None
             if isinstance(data, list):

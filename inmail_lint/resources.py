@@ -13,6 +13,8 @@ from typing import Any
 import yaml
 
 _PACKAGE = Path(__file__).resolve().parent
+#: A safe YAML loader, libyaml's when PyYAML has it (several times faster at start-up).
+FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @lru_cache(maxsize=1)
@@ -31,4 +33,4 @@ def schema_path(name: str) -> Path:
 def load_data(name: str) -> Any:
     """A YAML data file of the built-in rule pack, loaded safely once per process."""
     with (rules_dir() / name).open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=FAST_LOADER)

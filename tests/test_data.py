@@ -49,4 +49,5 @@ def test_every_template_length_has_a_source() -> None:
 def test_cue_patterns_compile() -> None:
     from inmail_lint.cues import cue_matcher
 
-    assert len(cue_matcher()) >= 7
+    matcher, not_names = cue_matcher()
+    assert len(matcher) >= 7 and not_names

@@ -189,8 +189,13 @@ def _sentence_case(text: str, acronyms: frozenset[str]) -> str:
     return lowered[: first.start()] + lowered[first.start()].upper() + lowered[first.end() :]
 
 
+_TWO_CAPITALS = re.compile(r"[A-Z]{2}")
+
+
 def _shouted_runs(text: str, acronyms: frozenset[str], loud: frozenset[str]) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
+    if not _TWO_CAPITALS.search(text):
+        return runs
     for m in _WORD.finditer(text):
         word = m.group()
         letters = [ch for ch in word if ch.isalpha()]
