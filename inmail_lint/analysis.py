@@ -26,7 +26,11 @@ from inmail_lint.nlp import get_nlp, phrase_matcher
 from inmail_lint.templates import LengthRange, length_range, names_in, render, variable
 
 _LINK = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>()\"']+")
-_WHITESPACE_RUN = re.compile(r"\s{2,}|[^\S ]")
+MAX_ANALYSED = 10_000
+MAX_CHUNK = 64
+_CHUNK = re.compile(r"\S+")
+_LONG_CHUNK = re.compile(rf"\S{{{MAX_CHUNK + 1}}}")
+_WHITESPACE_RUN = re.compile(r"\s{2,}|[^\S ]|^\s|\s$")
 _QUESTIONS = re.compile("[?\uff1f]+")  # ASCII and full-width question marks
 _QUOTED = re.compile(
     '"[^"\\n]{1,300}"|\u201c[^\u201d\\n]{1,300}\u201d|\u00ab[^\u00bb\\n]{1,300}\u00bb|(?m:^[^\\S\\n]*>.*$)'
@@ -66,18 +70,22 @@ class FieldAnalysis:
         lengths: LengthRange | None = None,
     ) -> None:
         self.field = field
-        self.text = field.text
+        # Content rules read at most MAX_ANALYSED characters: far more than any message LinkedIn accepts (a
+        # longer one is IM104 anyway), and it keeps a hostile file from making the language analysis crawl.
+        self.text = field.text[:MAX_ANALYSED]
         self.model = model
         self.placeholders = placeholders
         self.lengths = lengths
 
     @cached_property
     def counts(self) -> Counts:
+        """Counted over the whole field, not only the part the content rules read."""
         if self.lengths is not None:
             literal = len(self.text) - sum(end - start for _, start, end in self.placeholders)
             extra = self.lengths.longest_chars - utf16_length(self.text) + sum(e - s for _, s, e in self.placeholders)
             return Counts(literal + extra, self.lengths.longest_chars, self.lengths.longest_words)
-        return Counts(len(self.text), utf16_length(self.text), word_count(self.text))
+        text = self.field.text
+        return Counts(len(text), utf16_length(text), word_count(text))
 
     @cached_property
     def folded(self) -> str:
@@ -90,23 +98,24 @@ class FieldAnalysis:
 
     @cached_property
     def _nlp_input(self) -> tuple[str, list[int] | None]:
-        """The text spaCy reads: every run of whitespace (line breaks included) becomes one space, so a phrase
-        wrapped across lines or typed with two spaces is still one phrase to the matchers. The list maps each
-        of its characters back to the field's text (None when nothing was collapsed)."""
+        """The text spaCy reads: words separated by single spaces (line breaks and runs of spaces collapse, so a
+        phrase wrapped across lines is still one phrase to the matchers), and no chunk longer than MAX_CHUNK
+        characters (spaCy's tokenizer slows down quadratically on a long chunk of punctuation). The list maps
+        each of its characters back to the field's text; None when the text is already in that shape."""
         text = self.text
-        if not _WHITESPACE_RUN.search(text):
+        if not _WHITESPACE_RUN.search(text) and not _LONG_CHUNK.search(text):
             return text, None
         parts: list[str] = []
         index: list[int] = []
-        position = 0
-        for m in _WHITESPACE_RUN.finditer(text):
-            parts.append(text[position : m.start()])
-            index.extend(range(position, m.start()))
-            parts.append(" ")
-            index.append(m.start())
-            position = m.end()
-        parts.append(text[position:])
-        index.extend(range(position, len(text) + 1))
+        for m in _CHUNK.finditer(text):
+            for k in range(m.start(), m.end(), MAX_CHUNK):
+                piece = text[k : min(k + MAX_CHUNK, m.end())]
+                if parts:
+                    parts.append(" ")
+                    index.append(k)
+                parts.append(piece)
+                index.extend(range(k, k + len(piece)))
+        index.append(len(text))
         return "".join(parts), index
 
     @cached_property
@@ -261,6 +270,7 @@ class Analysis:
         send_at: dt.datetime | None = None,
     ) -> None:
         self.draft = draft
+        self.notes: list[str] = []  # things the writer should know that are not diagnostics (a stopped pattern)
         self.refund_model = refund_model
         self._send_at = send_at
         self.kind_name = kind_name

@@ -228,6 +228,8 @@ def check(
             internal_errors += 1
             _error(f"{result.path}: internal error while linting ({result.error}); please report this with the draft")
             return
+        for note in result.notes:
+            click.echo(f"inmail-lint: note: {result.path}: {note}", err=True)
         summary.add(result)
         if any(d.severity >= threshold for d in result.diagnostics):
             failed += 1

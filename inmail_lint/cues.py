@@ -28,7 +28,7 @@ NAME_VARIABLES = frozenset({"first_name", "firstname", "name", "full_name", "ful
 _GREETING_WORD = r"(?:hi|hello|hey|dear|hiya|howdy|greetings|good\s+(?:morning|afternoon|evening|day)|yo)"
 _GREETING = re.compile(rf"(?i)^[^\S\n]*(?P<word>{_GREETING_WORD})\b(?P<rest>[^\n]*)")
 _NAME_ONLY = re.compile(r"^[^\S\n]*(?P<rest>[A-Z][\w'’.-]*(?:[^\S\n]+[A-Z][\w'’.-]*){0,2})[^\S\n]*,[^\S\n]*$", re.M)
-_TRAILING_PUNCT = re.compile(r"[\s,!.:;\u2014\u2013-]+$")
+_TRAILING_PUNCT = " \t\n,!.:;\u2014\u2013-"  # stripped from the end of a greeting line
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def find_greeting(text: str) -> Greeting | None:
         return None
     line_start, line = first.start(), first.group().rstrip()
     phrases, _ = _greeting_data()
-    normalised = _normalise(_TRAILING_PUNCT.sub("", line))
+    normalised = _normalise(line.rstrip(_TRAILING_PUNCT))
     for phrase in phrases:
         if normalised == phrase or (normalised.startswith(phrase) and not normalised[len(phrase)].isalnum()):
             end = line_start + _greeting_end(line)

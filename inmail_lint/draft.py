@@ -25,6 +25,7 @@ from inmail_lint.counting import normalize_newlines
 
 MAX_BYTES = 1024 * 1024
 MAX_YAML_DEPTH = 20
+MAX_KEY_PROBLEMS = 20  # unknown keys reported one by one; past this, one summary
 BOM = "\ufeff"
 
 UNREADABLE = "IM001"
@@ -37,7 +38,7 @@ _HSPACE = r"[^\S\r\n]"
 _FENCE = re.compile(rf"---{_HSPACE}*")
 _SUBJECT_HEADER = re.compile(rf"(?i)subject{_HSPACE}*:")
 _LEADING_BLANK_LINES = re.compile(rf"(?:{_HSPACE}*(?:\r\n|\r|\n))*")
-_TRAILING_BLANK_LINES = re.compile(rf"(?:(?:\r\n|\r|\n){_HSPACE}*)*\Z")
+_HSPACE_RUN = re.compile(rf"{_HSPACE}*")
 
 
 @dataclass(frozen=True)
@@ -105,14 +106,15 @@ def field_from_slice(name: str, source: str, start: int, end: int) -> Field:
 
 
 def body_field(source: str, start: int) -> Field:
-    """The body from ``start`` to the end of the file, without leading and trailing blank lines."""
+    """The body from ``start`` to the end of the file, without leading and trailing blank lines (spaces at
+    the end of its last line are kept: they are sent)."""
     lead = _LEADING_BLANK_LINES.match(source, start)
     begin = lead.end() if lead else start
-    tail = _TRAILING_BLANK_LINES.search(source, begin)
-    finish = tail.start() if tail else len(source)
-    if source[begin:finish].strip() == "":
-        begin = finish = max(begin, min(finish, len(source)))
-    return field_from_slice("body", source, begin, finish)
+    finish = len(source.rstrip()) if source[begin:].strip() else begin
+    if finish > begin:
+        spaces = _HSPACE_RUN.match(source, finish)
+        finish = spaces.end() if spaces else finish
+    return field_from_slice("body", source, begin, max(begin, finish))
 
 
 def _stripped_field(name: str, source: str, start: int, end: int) -> Field:
@@ -380,6 +382,7 @@ def _load_front_matter(draft: Draft, fm_start: int, fm_end: int) -> None:
         )
         return
     assert isinstance(node, yaml.MappingNode)
+    unknown = 0
     for key_node, value_node in node.value:
         key = key_node.value
         key_span = (fm_start + key_node.start_mark.index, fm_start + key_node.end_mark.index)
@@ -387,6 +390,17 @@ def _load_front_matter(draft: Draft, fm_start: int, fm_end: int) -> None:
         value = data.get(key) if isinstance(key, str) else None
         validator = FRONT_MATTER_KEYS.get(key) if isinstance(key, str) else None
         if validator is None:
+            unknown += 1
+            if unknown > MAX_KEY_PROBLEMS:
+                continue
+            if unknown == MAX_KEY_PROBLEMS:
+                extra = sum(1 for k, _ in node.value if getattr(k, "value", None) not in FRONT_MATTER_KEYS)
+                draft.problems.append(
+                    Problem(
+                        INVALID_FRONT_MATTER, f"{extra} unknown front matter keys; the first ones are above", *key_span
+                    )
+                )
+                continue
             hint = difflib.get_close_matches(str(key), FRONT_MATTER_KEYS, n=1)
             suggestion = f"; did you mean {hint[0]!r}?" if hint else f"; known keys: {', '.join(FRONT_MATTER_KEYS)}"
             draft.problems.append(

@@ -44,6 +44,7 @@ class FileResult:
     row_id: str | None = None  # and its id column
     estimate: Estimate | None = None  # the refund likelihood (None for an unreadable draft)
     error: str | None = None  # an internal error while linting this draft (reported, never formatted)
+    notes: list[str] = field(default_factory=list)  # printed to standard error by the command line
     diagnostics: list[Diagnostic] = field(default_factory=list)
     locator: Locator | None = None  # the file's table of lines, when it has diagnostics
 
@@ -209,6 +210,7 @@ class Linter:
                 for finding in active.rule.check(analysis, active.options):
                     diagnostics.append(self._place(active, draft, analysis, finding))
             result.estimate = analysis.estimate
+            result.notes = analysis.notes
             for name in ("subject", "body", "cta"):
                 fa = analysis.field(name)
                 if fa is not None:

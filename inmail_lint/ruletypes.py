@@ -6,7 +6,6 @@ or whether it runs: the linter applies the configuration.
 
 from __future__ import annotations
 
-import re
 import string
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -291,7 +290,11 @@ class OccurrenceRule(DeclarativeRule):
         thing = self.spec.get("count") or "match"
         for name, fa in self.fields_present(analysis):
             if self._regex is not None:
-                spans = [m.span() for m in self._regex.finditer(fa.text) if m.end() > m.start()]
+                found = self._regex.spans(fa.text)
+                if found is None:
+                    _timed_out(analysis, self, self._regex.key, name)
+                    continue
+                spans = found
             else:
                 spans = OCCURRENCES[thing](fa)
             values = _values(analysis, fa, name) | {"value": len(spans), "max": high, "min": low, "thing": thing}
@@ -390,8 +393,12 @@ class ExistenceRule(DeclarativeRule):
             if not fa.text.strip():
                 continue
             spans: set[tuple[int, int]] = set(fa.phrase_spans(phrases, attr)) if phrases else set()
-            for regex in self._regexes:
-                spans.update(m.span() for m in regex.finditer(fa.text) if m.end() > m.start())
+            for pattern in self._regexes:
+                found = pattern.spans(fa.text)
+                if found is None:
+                    _timed_out(analysis, self, pattern.key, name)
+                else:
+                    spans.update(found)
             for start, end in sorted(_outermost(spans)):
                 if skip_quoted and fa.in_quote(start, end):
                     continue
@@ -429,11 +436,38 @@ def _outermost(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
     return kept
 
 
-def _compile(origin: str, key: str, pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    try:
-        return re.compile(pattern, re.IGNORECASE if ignore_case else 0)
-    except re.error as exc:
-        raise RuleDefinitionError(f"{origin}: key {key!r}: invalid regular expression: {exc}") from None
+PATTERN_TIMEOUT = 0.25  # seconds one pattern may spend on one field
+
+
+class BoundedPattern:
+    """A rule file's regular expression, run with a time limit (the ``regex`` package's timeout), so a
+    pattern that backtracks catastrophically on some input cannot hang the linter."""
+
+    def __init__(self, origin: str, key: str, pattern: str, ignore_case: bool) -> None:
+        import regex
+
+        self.key = key
+        try:
+            self._pattern = regex.compile(pattern, regex.IGNORECASE if ignore_case else 0)
+        except (regex.error, ValueError) as exc:
+            raise RuleDefinitionError(f"{origin}: key {key!r}: invalid regular expression: {exc}") from None
+
+    def spans(self, text: str) -> list[tuple[int, int]] | None:
+        """Non-empty match spans, or None when the pattern ran out of time."""
+        try:
+            return [m.span() for m in self._pattern.finditer(text, timeout=PATTERN_TIMEOUT) if m.end() > m.start()]
+        except TimeoutError:
+            return None
+
+
+def _compile(origin: str, key: str, pattern: str, ignore_case: bool) -> BoundedPattern:
+    return BoundedPattern(origin, key, pattern, ignore_case)
+
+
+def _timed_out(analysis: Analysis, rule: Rule, key: str, field: str) -> None:
+    analysis.notes.append(
+        f"{rule.code}: the pattern in key {key!r} took over {PATTERN_TIMEOUT} s on the {field} and was stopped"
+    )
 
 
 RULE_TYPES: dict[str, type[DeclarativeRule]] = {

@@ -156,7 +156,8 @@ NOW or FREE. A subject written wholly in capitals, and repeated "!!" or "??", ar
             for start, end in _shouted_runs(fa.text, acronyms, loud):
                 shouted = fa.text[start:end]
                 quiet = shouted.lower()
-                if start == 0 or re.search(r"[.!?]\s*$|\n\s*$", fa.text[:start]):
+                before = fa.text[:start].rstrip()
+                if not before or before[-1] in ".!?" or "\n" in fa.text[len(before) : start]:
                     quiet = quiet[:1].upper() + quiet[1:]
                 yield Finding(
                     f"'{shouted}' is in capitals, which reads as shouting; use lower case",
@@ -213,7 +214,18 @@ def _shouted_runs(text: str, acronyms: frozenset[str], loud: frozenset[str]) -> 
     return runs
 
 
-_TRAILING = re.compile(r"[^\S\n]+(?=\n)|[^\S\n]+$")
+def _trailing_spaces(text: str) -> list[tuple[int, int]]:
+    """Spans of spaces at the ends of lines (line by line: a regex here backtracks badly on long runs)."""
+    spans = []
+    start = 0
+    for line in text.split("\n"):
+        kept = len(line.rstrip())
+        if kept < len(line):
+            spans.append((start + kept, start + len(line)))
+        start += len(line) + 1
+    return spans
+
+
 _DOUBLE = re.compile(r"(?<=\S)[^\S\n]{2,}(?=\S)")
 
 
@@ -236,7 +248,7 @@ spaces at the ends of lines and turns runs of spaces between words into one.
         body = analysis.field("body")
         if body is None or body.placeholders:
             return
-        edits = [Edit(m.start(), m.end(), "") for m in _TRAILING.finditer(body.text)]
+        edits = [Edit(a, b, "") for a, b in _trailing_spaces(body.text)]
         edits += [Edit(m.start(), m.end(), " ") for m in _DOUBLE.finditer(body.text)]
         if not edits:
             return
