@@ -206,6 +206,13 @@ def parse_model(data: Any, source: str) -> Model:
             where = f"{source}: factors[{i}] ({spec.get('name', '?')})"
             label = str(spec.get("label", spec["name"]))
             common = {k: spec[k] for k in ("scale", "share", "at") if k in spec}
+            identity = (
+                spec["name"],
+                label,
+                spec.get("observe", spec["name"]),
+                str(spec.get("source", "")),
+                str(spec.get("grade", "")),
+            )
             if "bins" in spec:
                 bins = tuple(
                     (
@@ -214,24 +221,9 @@ def parse_model(data: Any, source: str) -> Model:
                     )
                     for j, b in enumerate(spec["bins"])
                 )
-                factor = Factor(
-                    spec["name"],
-                    label,
-                    spec.get("observe", spec["name"]),
-                    str(spec.get("source", "")),
-                    str(spec.get("grade", "")),
-                    bins=bins,
-                )
+                factor = Factor(*identity, bins=bins)
             else:
-                factor = Factor(
-                    spec["name"],
-                    label,
-                    spec.get("observe", spec["name"]),
-                    str(spec.get("source", "")),
-                    str(spec.get("grade", "")),
-                    when=spec.get("when", True),
-                    effect=_effect(spec, label, p0, where, {}),
-                )
+                factor = Factor(*identity, when=spec.get("when", True), effect=_effect(spec, label, p0, where, {}))
             if not factor.source:
                 raise ModelError(f"{where}: every factor needs a 'source'")
             factors.append(factor)
