@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -29,6 +30,7 @@ _LINK = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>()\"']+")
 MAX_ANALYSED = 10_000
 MAX_CHUNK = 64
 _CHUNK = re.compile(r"\S+")
+_SPACES = re.compile(r"\s+")
 _LONG_CHUNK = re.compile(rf"\S{{{MAX_CHUNK + 1}}}")
 _WHITESPACE_RUN = re.compile(r"\s{2,}|[^\S ]|^\s|\s$")
 _QUESTIONS = re.compile("[?\uff1f]+")  # ASCII and full-width question marks
@@ -52,6 +54,22 @@ class Counts:
     chars: int  # code points
     chars_utf16: int  # what LinkedIn's limits count
     words: int
+
+
+def _split_long_chunks(text: str) -> tuple[str, Callable[[int], int]]:
+    """Whitespace collapsed and chunks over MAX_CHUNK characters cut, with a table back to the text."""
+    parts: list[str] = []
+    index: list[int] = []
+    for m in _CHUNK.finditer(text):
+        for k in range(m.start(), m.end(), MAX_CHUNK):
+            piece = text[k : min(k + MAX_CHUNK, m.end())]
+            if parts:
+                parts.append(" ")
+                index.append(k)
+            parts.append(piece)
+            index.extend(range(k, k + len(piece)))
+    index.append(len(text))
+    return "".join(parts), index.__getitem__
 
 
 class FieldAnalysis:
@@ -97,26 +115,31 @@ class FieldAnalysis:
         return word_spans(self.text)
 
     @cached_property
-    def _nlp_input(self) -> tuple[str, list[int] | None]:
+    def _nlp_input(self) -> tuple[str, Callable[[int], int] | None]:
         """The text spaCy reads: words separated by single spaces (line breaks and runs of spaces collapse, so a
         phrase wrapped across lines is still one phrase to the matchers), and no chunk longer than MAX_CHUNK
-        characters (spaCy's tokenizer slows down quadratically on a long chunk of punctuation). The list maps
-        each of its characters back to the field's text; None when the text is already in that shape."""
+        characters (spaCy's tokenizer slows down quadratically on a long chunk of punctuation). The function maps
+        an offset in it back to the field's text; None when the text is already in that shape."""
         text = self.text
-        if not _WHITESPACE_RUN.search(text) and not _LONG_CHUNK.search(text):
+        if _LONG_CHUNK.search(text):
+            return _split_long_chunks(text)
+        if not _WHITESPACE_RUN.search(text):
             return text, None
-        parts: list[str] = []
-        index: list[int] = []
-        for m in _CHUNK.finditer(text):
-            for k in range(m.start(), m.end(), MAX_CHUNK):
-                piece = text[k : min(k + MAX_CHUNK, m.end())]
-                if parts:
-                    parts.append(" ")
-                    index.append(k)
-                parts.append(piece)
-                index.extend(range(k, k + len(piece)))
-        index.append(len(text))
-        return "".join(parts), index
+        # each run of whitespace becomes one space: remember, at each run's end in the new text, how many
+        # characters were removed so far
+        ends: list[int] = []
+        removed: list[int] = []
+        total = 0
+        for m in _SPACES.finditer(text):
+            total += m.end() - m.start() - 1
+            ends.append(m.end() - total)
+            removed.append(total)
+
+        def to_field(offset: int) -> int:
+            i = bisect.bisect_right(ends, offset) - 1
+            return offset + (removed[i] if i >= 0 else 0)
+
+        return _SPACES.sub(" ", text), to_field
 
     @cached_property
     def doc(self) -> Any:
@@ -125,10 +148,10 @@ class FieldAnalysis:
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Character offsets in the Doc, as offsets in the field's text."""
-        index = self._nlp_input[1]
-        if index is None:
+        to_field = self._nlp_input[1]
+        if to_field is None:
             return start, end
-        return index[start], index[end - 1] + 1 if end > start else index[start]
+        return to_field(start), to_field(end - 1) + 1 if end > start else to_field(start)
 
     def token_span(self, start: int, end: int) -> tuple[int, int]:
         """Tokens ``start`` to ``end`` of the Doc, as offsets in the field's text."""

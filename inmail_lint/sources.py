@@ -88,7 +88,7 @@ def relpath_for(target: Target, config: Config) -> str | None:
     if target.path is None:
         return target.display if target.display != STDIN else None
     try:
-        return target.path.resolve().relative_to(config.root.resolve()).as_posix()
+        return target.path.absolute().relative_to(config.root.absolute()).as_posix()
     except ValueError:
         return target.path.as_posix()
 
