@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -60,19 +60,32 @@ def lint_bytes(
     return linter.lint(draft)
 
 
+def target_directory(target: Target) -> Path:
+    """The folder a draft's relative paths (``recipient:``) start from; for standard input, that of
+    ``--stdin-filename``, else the current one."""
+    if target.path is None:
+        return Path(target.display).parent if target.display != STDIN else Path.cwd()
+    return target.path.parent
+
+
 def read_target(target: Target) -> tuple[bytes | None, str | None, Path]:
     """A draft's bytes (or why they cannot be read) and the folder its relative paths start from."""
     if target.path is None:
-        directory = Path(target.display).parent if target.display != STDIN else Path.cwd()
-        return sys.stdin.buffer.read(), None, directory
+        return sys.stdin.buffer.read(), None, target_directory(target)
     data, error = read_bytes(target.path)
     return data, error, target.path.parent
 
 
-def lint_target(target: Target, config: Config, linter: Linter | None = None) -> FileResult:
-    """Read and lint one draft (a file, or standard input when ``target.path`` is None)."""
+def lint_target(
+    target: Target, config: Config, linter: Linter | None = None, *, data: bytes | None = None
+) -> FileResult:
+    """Read and lint one draft (a file, or standard input when ``target.path`` is None); ``data`` is the
+    draft's bytes when they were read already (standard input can be read once only)."""
     linter = linter or linter_for(config)
-    data, error, directory = read_target(target)
+    if data is None:
+        data, error, directory = read_target(target)
+    else:
+        error, directory = None, target_directory(target)
     if data is None:
         return unreadable_result(target.display, str(error), linter)
     draft, problem = load_draft(data, target.display, directory, config.root)
@@ -122,29 +135,6 @@ def lint_file(path: str | Path, *, config: Config | None = None) -> FileResult:
     file_path = Path(path)
     chosen = config or ConfigResolver().for_path(file_path)
     return lint_target(Target(file_path, str(path)), chosen)
-
-
-def lint_rows(
-    target: Target, config: Config, rows: list[dict[str, str]], linter: Linter | None = None
-) -> Iterator[FileResult]:
-    """Mail merge: render a template once per row and lint each rendering as a message of its own.
-    Diagnostics point into the template; each result names its row (and its ``id`` column)."""
-    linter = linter or linter_for(config)
-    data, error, directory = read_target(target)
-    if data is None:
-        yield unreadable_result(target.display, str(error), linter)
-        return
-    template, problem = load_draft(data, target.display, directory, config.root)
-    if template is None:
-        yield unreadable_result(target.display, str(problem), linter)
-        return
-    relpath = relpath_for(target, config)
-    for number, row in enumerate(rows, start=1):
-        values = {k: v for k, v in row.items() if v.strip()}
-        draft = merge(template, values)
-        result = linter.lint(draft, relpath)
-        result.row, result.row_id = number, row.get("id") or None
-        yield result
 
 
 def merge(template: Draft, values: Mapping[str, str]) -> Draft:

@@ -15,7 +15,7 @@ from typing import Any
 
 from inmail_lint.api import lint_target, linter_for, merge, profile_from_row, read_target
 from inmail_lint.config import Config
-from inmail_lint.draft import UNREADABLE, Draft, Problem, body_field, field_from_slice
+from inmail_lint.draft import Draft, body_field, field_from_slice
 from inmail_lint.linter import FileResult, Linter, unreadable_result
 from inmail_lint.sources import Target, load_draft, relpath_for
 
@@ -163,17 +163,10 @@ def run_job(job: Job, config: Config, linter: Linter) -> FileResult:
 
 def _run_job(job: Job, config: Config, linter: Linter) -> FileResult:
     if job.mode == "file":
-        if job.data is not None:
-            draft, problem = load_draft(job.data, job.target.display, Path.cwd(), config.root)
-            if draft is None:
-                return unreadable_result(job.target.display, str(problem), linter)
-            return linter.lint(draft, relpath_for(job.target, config))
-        return lint_target(job.target, config, linter)
+        return lint_target(job.target, config, linter, data=job.data)
     if job.mode == "batch":
         if job.problem is not None:
-            result = linter.lint(
-                Draft(path=job.target.display, source="", readable=False, problems=[Problem(UNREADABLE, job.problem)])
-            )
+            result = unreadable_result(job.target.display, job.problem, linter)
         else:
             result = linter.lint(row_draft(job.values, job.target.display), relpath_for(job.target, config))
     else:

@@ -22,7 +22,6 @@ RECIPIENT_KEYS: dict[str, str] = {
     "recent_posts": "list",
     "open_profile": "boolean",
 }
-SENDER_KEYS = ("name", "company", "past_companies", "schools", "groups")
 HONORIFICS = frozenset(
     {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "madam", "mme", "herr", "frau"}
 )

@@ -76,7 +76,7 @@ def find_greeting(text: str) -> Greeting | None:
     m = _GREETING.match(line)
     if m is None:
         only = _NAME_ONLY.match(line)
-        if only is None or (" " in only.group("rest").strip() and only.group("rest").count(" ") > 2):
+        if only is None:
             return None
         name = only.group("rest")
         return Greeting(line_start, line_start + len(line), name, line_start, line_start + len(name))

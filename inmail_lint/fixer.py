@@ -55,7 +55,3 @@ def fix_until_stable(
         text, total = fixed, total + applied
         result = lint(text)
     return text, total, result
-
-
-def fixable(diagnostics: Iterable[Diagnostic], *, unsafe: bool = False) -> int:
-    return sum(1 for d in diagnostics if d.fix is not None and (d.fix.safe or unsafe))

@@ -150,10 +150,6 @@ class FullFormatter(ConciseFormatter):
     name = "full"
     show_estimate = True
 
-    def file(self, result: FileResult) -> None:
-        self._source: str | None = None
-        super().file(result)
-
     def details(self, result: FileResult, d: Diagnostic) -> None:
         if d.location is None or (d.field == "file" and d.start == d.end == 0 and d.code == "IM001"):
             return

@@ -15,7 +15,6 @@ from inmail_lint.analysis import METRICS, OCCURRENCES, Analysis, FieldAnalysis
 from inmail_lint.counting import utf16_length, word_count
 from inmail_lint.diagnostic import Edit, Finding, Fix, Severity
 
-FIELDS = ("subject", "body", "cta")
 FIELD_TITLES = {"subject": "subject", "body": "body", "cta": "call-to-action label", "file": "file"}
 
 

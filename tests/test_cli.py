@@ -259,29 +259,44 @@ def test_version_and_help_do_not_import_spacy(tmp_path: Path) -> None:
     assert "inmail-lint 0." in out.stdout
 
 
-def test_python_dash_m_and_console_script(tmp_path: Path) -> None:
-    write(tmp_path, "a.inmail", WARN)
-    done = subprocess.run(
+def run_module(cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [sys.executable, "-m", "inmail_lint", "check", "a.inmail"],
         capture_output=True,
         text=True,
-        cwd=tmp_path,
-        env={"NO_COLOR": "1", "PATH": ""},
+        cwd=cwd,
+        env={"PATH": "", **env},
     )
+
+
+def test_python_dash_m_without_color(tmp_path: Path) -> None:
+    write(tmp_path, "a.inmail", WARN)
+    done = run_module(tmp_path, NO_COLOR="1")
     assert done.returncode == 1 and "IM201" in done.stdout
     assert "\x1b[" not in done.stdout
 
 
-def test_color_on_request(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_color_on_request(tmp_path: Path) -> None:
     write(tmp_path, "a.inmail", WARN)
-    done = subprocess.run(
-        [sys.executable, "-m", "inmail_lint", "check", "a.inmail"],
-        capture_output=True,
-        text=True,
+    assert "\x1b[" in run_module(tmp_path, FORCE_COLOR="1").stdout
+
+
+def test_stdin_draft_finds_its_profile_beside_stdin_filename(cli: Run, tmp_path: Path) -> None:
+    write(tmp_path, "sub/ana.yaml", "name: Ana Kowalski\n")
+    text = "---\nsubject: Your talk\nrecipient: ana.yaml\n---\n" + ASK
+    _, out, _ = cli(
+        "check",
+        "-",
+        "--stdin-filename",
+        "sub/d.inmail",
+        "--output-format",
+        "concise",
+        stdin=text.encode(),
         cwd=tmp_path,
-        env={"FORCE_COLOR": "1", "PATH": ""},
     )
-    assert "\x1b[" in done.stdout
+    assert "IM002" not in out, out
+    _, out, _ = cli("check", "-", "--output-format", "concise", stdin=text.encode(), cwd=tmp_path)
+    assert "IM002" in out and "does not exist" in out
 
 
 def test_internal_error_in_one_file_does_not_stop_the_others(

@@ -13,8 +13,6 @@ from inmail_lint.diagnostic import Finding, Severity
 from inmail_lint.observations import categories, names_recipient_in_subject, personalized
 from inmail_lint.ruletypes import Example, Rule, register
 
-_categories = categories
-
 
 def _first_line(analysis: Analysis) -> tuple[int, int]:
     body = analysis.field("body")
@@ -118,7 +116,7 @@ sender's config (`[tool.inmail-lint.sender]`) show common ground, the message na
         body = analysis.field("body")
         if body is None or not body.text.strip():
             return
-        if _categories(analysis, "subject", "body") & COMMON_GROUND:
+        if categories(analysis, "subject", "body") & COMMON_GROUND:
             return
         suggestion = analysis.common_ground.suggestion()
         if suggestion:
@@ -154,7 +152,7 @@ greeting), as does any template variable.
         subject = analysis.field("subject")
         if subject is None or not subject.text.strip() or not analysis.kind.get("subject-sent", True):
             return
-        if _categories(analysis, "subject") & PERSONAL or names_recipient_in_subject(analysis):
+        if categories(analysis, "subject") & PERSONAL or names_recipient_in_subject(analysis):
             return
         yield Finding(
             "subject says nothing about the recipient; name them, their work or what you share",
