@@ -1,9 +1,9 @@
 """Finding what makes a message personal: the greeting, and cues that it was written for this reader.
 
 Cues come from three places: the recipient's profile (their company, mutual connections, groups, ...), the
-language alone (spaCy Matcher patterns in ``rules/cues.yaml``: "Jane Doe suggested I reach out", "we both
-worked at Globex", "I enjoyed your post on ..."), and template placeholders that stand for something about
-the recipient (``{{company}}``).
+language alone (token patterns in spaCy's Matcher syntax in ``rules/cues.yaml``, matched by
+:mod:`inmail_lint.tokenmatch`: "Jane Doe suggested I reach out", "we both worked at Globex", "I enjoyed your
+post on ..."), and template placeholders that stand for something about the recipient (``{{company}}``).
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from inmail_lint.context import HONORIFICS, CommonGround, Profile, fold_aligned
-from inmail_lint.nlp import get_nlp
 from inmail_lint.resources import load_data
 from inmail_lint.templates import PLACEHOLDER
+from inmail_lint.tokenmatch import TokenPatterns
 
 if TYPE_CHECKING:
     from inmail_lint.analysis import FieldAnalysis
@@ -111,59 +111,14 @@ def _greeting_end(line: str) -> int:
     return m.end() if m else len(line.rstrip())
 
 
-_NAME_FIRST = "|name"  # label suffix for patterns that open with a name; see cue_matcher
-
-
-def _expand(pattern: list[dict[str, Any]]) -> tuple[list[list[dict[str, Any]]], frozenset[str] | None]:
-    """Speed without changing meaning: a first token ``{NORM: {IN: [...]}}`` becomes one pattern per word (an
-    exact NORM is compared in C; an IN list in Python, at every token), and a first token that is a name
-    (``IS_TITLE`` with ``NORM: {NOT_IN: [...]}``) drops the NOT_IN, which is checked on the matches instead."""
-    first = dict(pattern[0])
-    norm = first.get("NORM")
-    if isinstance(norm, dict) and set(norm) == {"IN"} and len(first) == 1:
-        return [[{"NORM": word}, *pattern[1:]] for word in norm["IN"]], None
-    if isinstance(norm, dict) and set(norm) == {"NOT_IN"} and first.get("IS_TITLE"):
-        del first["NORM"]
-        return [[first, *pattern[1:]]], frozenset(norm["NOT_IN"])
-    return [pattern], None
-
-
-@lru_cache(maxsize=4)
-def cue_matcher(model: str | None = None) -> tuple[Any, dict[str, frozenset[str]]]:
-    """The Matcher for ``rules/cues.yaml``, built once per process, and the words a name may not be."""
-    from spacy.matcher import Matcher
-
-    nlp = get_nlp(model)
-    matcher = Matcher(nlp.vocab)
-    not_names: dict[str, frozenset[str]] = {}
-    for category, patterns in load_data("cues.yaml")["patterns"].items():
-        plain: list[list[dict[str, Any]]] = []
-        for pattern in patterns:
-            expanded, stop = _expand(pattern)
-            if stop is None:
-                plain.extend(expanded)
-            else:
-                label = category + _NAME_FIRST
-                matcher.add(label, expanded)
-                not_names[label] = not_names.get(label, frozenset()) | stop
-        if plain:
-            matcher.add(category, plain)
-    return matcher, not_names
+@lru_cache(maxsize=1)
+def cue_patterns() -> TokenPatterns:
+    """The patterns of ``rules/cues.yaml``, built once per process."""
+    return TokenPatterns(load_data("cues.yaml")["patterns"])
 
 
 def language_cues(fa: FieldAnalysis) -> list[Cue]:
-    doc = fa.doc
-    strings = doc.vocab.strings
-    matcher, not_names = cue_matcher(fa.model)
-    found = []
-    for match_id, s, e in matcher(doc):
-        label = strings[match_id]
-        if label in not_names:
-            if doc[s].norm_ in not_names[label]:
-                continue
-            label = label.removesuffix(_NAME_FIRST)
-        found.append(Cue(label, *fa.token_span(s, e)))
-    return found
+    return [Cue(label, *fa.token_span(s, e)) for label, s, e in cue_patterns()(fa.doc)]
 
 
 def find_phrase(fa: FieldAnalysis, phrase: str) -> list[tuple[int, int]]:

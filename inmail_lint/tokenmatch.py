@@ -1,0 +1,248 @@
+"""Token patterns in spaCy's Matcher syntax, matched by an index on the first token.
+
+spaCy's :class:`~spacy.matcher.Matcher` tries every pattern at every token: with the hundred-odd cue patterns
+of ``rules/cues.yaml`` that was most of the time inmail-lint spent on a draft. These patterns almost all open
+with a fixed word ("we", "fellow", "your"), so :class:`TokenPatterns` files each pattern under the words its
+first token can be, and at each token only tries the patterns filed under that token's NORM (plus the few
+that can open on any token, such as a capitalised name). It finds the same ``(label, start, end)`` matches as
+spaCy's Matcher (``tests/test_tokenmatch.py`` checks that against spaCy on every draft in the tests), for the
+part of the syntax the rule pack uses:
+
+- token keys ``NORM``, ``ORTH``, ``TEXT``, ``LOWER`` with a string or ``{IN: [...]}``, ``{NOT_IN: [...]}``,
+  ``{REGEX: "..."}``; the flags ``IS_ALPHA``, ``IS_ASCII``, ``IS_DIGIT``, ``IS_LOWER``, ``IS_UPPER``,
+  ``IS_TITLE``, ``IS_PUNCT``, ``IS_SPACE``, ``IS_STOP``, ``LIKE_NUM``, ``LIKE_URL``, ``LIKE_EMAIL`` with
+  true or false; an empty ``{}`` matches any token;
+- ``OP``: ``!``, ``?``, ``*``, ``+``, ``{n}``, ``{n,m}``, ``{n,}``, ``{,m}``.
+
+Anything else is refused when the patterns are built (:class:`PatternError`), never silently ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from operator import itemgetter
+from typing import Any, cast
+
+STRING_KEYS = {"NORM": "norm", "ORTH": "orth", "TEXT": "orth", "LOWER": "lower"}
+FLAG_KEYS = (
+    "IS_ALPHA",
+    "IS_ASCII",
+    "IS_DIGIT",
+    "IS_LOWER",
+    "IS_UPPER",
+    "IS_TITLE",
+    "IS_PUNCT",
+    "IS_SPACE",
+    "IS_STOP",
+    "LIKE_NUM",
+    "LIKE_URL",
+    "LIKE_EMAIL",
+)
+_OP_RANGE = re.compile(r"\{(\d*)(,?)(\d*)\}")
+_UNBOUNDED = 1 << 30
+
+#: What a predicate reads: the token's NORM, its lexeme's text and lower case, and its lexeme's true flags.
+Token = tuple[str, str, str, frozenset[str]]
+Predicate = Callable[[Token], bool]
+
+
+class PatternError(ValueError):
+    """A pattern uses syntax this matcher does not support, or is malformed."""
+
+
+def _string_check(field: int, value: Any, where: str) -> Predicate:
+    if isinstance(value, str):
+        return lambda tok: tok[field] == value
+    if isinstance(value, Mapping) and len(value) == 1:
+        ((op, arg),) = value.items()
+        if op in ("IN", "NOT_IN") and isinstance(arg, list) and all(isinstance(v, str) for v in arg):
+            words = frozenset(arg)
+            if op == "IN":
+                return lambda tok: tok[field] in words
+            return lambda tok: tok[field] not in words
+        if op == "REGEX" and isinstance(arg, str):
+            search = re.compile(arg).search
+            text_of = cast("Callable[[Token], str]", itemgetter(field))
+            return lambda tok: search(text_of(tok)) is not None
+    raise PatternError(f"{where}: expected a string or one of IN, NOT_IN (lists of strings), REGEX; got {value!r}")
+
+
+def _flag_check(flag: str, value: Any, where: str) -> Predicate:
+    if not isinstance(value, bool):
+        raise PatternError(f"{where}: {flag} must be true or false, got {value!r}")
+    if value:
+        return lambda tok: flag in tok[3]
+    return lambda tok: flag not in tok[3]
+
+
+def _quantifier(op: Any, where: str) -> tuple[int, int, bool]:
+    """(fewest, most, negated) for an OP value."""
+    if op is None:
+        return 1, 1, False
+    fixed = {"!": (1, 1, True), "?": (0, 1, False), "*": (0, _UNBOUNDED, False), "+": (1, _UNBOUNDED, False)}
+    if op in fixed:
+        return fixed[op]
+    m = _OP_RANGE.fullmatch(op) if isinstance(op, str) else None
+    if m is None or (not m.group(1) and not m.group(3)):
+        raise PatternError(f"{where}: unknown OP {op!r}; expected !, ?, *, +, {{n}}, {{n,m}}, {{n,}} or {{,m}}")
+    low = int(m.group(1) or 0)
+    if not m.group(2):
+        return low, low, False
+    high = int(m.group(3)) if m.group(3) else _UNBOUNDED
+    if high < low:
+        raise PatternError(f"{where}: OP {op!r} has its bounds the wrong way round")
+    return low, high, False
+
+
+class _Element:
+    """One token spec of a pattern: a predicate, how many tokens it takes, and which NORMs can open it."""
+
+    __slots__ = ("flags", "high", "low", "norms", "only_norm", "test")
+
+    def __init__(self, spec: Any, where: str) -> None:
+        if not isinstance(spec, Mapping):
+            raise PatternError(f"{where}: a token spec must be a mapping, got {spec!r}")
+        checks: list[Predicate] = []
+        norms: frozenset[str] | None = None  # the NORMs this token must have, when it is fixed
+        for key, value in spec.items():
+            if key == "OP":
+                continue
+            if key in STRING_KEYS:
+                field = {"norm": 0, "orth": 1, "lower": 2}[STRING_KEYS[key]]
+                checks.append(_string_check(field, value, f"{where}: {key}"))
+                if key == "NORM" and isinstance(value, str):
+                    norms = frozenset([value])
+                elif key == "NORM" and isinstance(value, Mapping) and "IN" in value:
+                    norms = frozenset(value["IN"])
+            elif key in FLAG_KEYS:
+                checks.append(_flag_check(key, value, f"{where}: {key}"))
+            else:
+                raise PatternError(f"{where}: unsupported token key {key!r}")
+        self.low, self.high, negated = _quantifier(spec.get("OP"), where)
+        self.norms = None if negated else norms
+        # a token with a fixed NORM and nothing else, taken once: finding it in the index is the whole test
+        self.only_norm = norms is not None and len(checks) == 1 and self.low == self.high == 1 and not negated
+        # flags that must be set for the token to match (to skip the test on most tokens)
+        self.flags = frozenset() if negated else frozenset(k for k in FLAG_KEYS if spec.get(k) is True)
+        test = _all_of(checks)
+        self.test: Predicate = (lambda tok: not test(tok)) if negated else test
+
+
+def _all_of(checks: list[Predicate]) -> Predicate:
+    """One predicate that holds when every check does (chained, so no generator runs per token)."""
+    if not checks:
+        return lambda tok: True
+    if len(checks) == 1:
+        return checks[0]
+    first, rest = checks[0], _all_of(checks[1:])
+    return lambda tok: first(tok) and rest(tok)
+
+
+class _Pattern:
+    __slots__ = ("elements", "label")
+
+    def __init__(self, label: str, elements: tuple[_Element, ...]) -> None:
+        self.label = label
+        self.elements = elements
+
+    def ends(self, tokens: list[Token], start: int, first: int = 0) -> set[int] | list[int]:
+        """Every position at which the pattern, begun at ``start``, can end (element by element, keeping the
+        set of positions reached so far). ``first`` is 1 when the caller knows the first token matched."""
+        n = len(tokens)
+        frontier: set[int] | list[int] = [start + first]
+        for element in self.elements[first:]:
+            low, high, test = element.low, element.high, element.test
+            if low == 1 and high == 1:  # the common case: exactly one token
+                frontier = [p + 1 for p in frontier if p < n and test(tokens[p])]
+            else:
+                reached: set[int] = set()
+                for pos in frontier:
+                    if low == 0:
+                        reached.add(pos)
+                    taken = 0
+                    while taken < high and pos + taken < n and test(tokens[pos + taken]):
+                        taken += 1
+                        if taken >= low:
+                            reached.add(pos + taken)
+                frontier = reached
+            if not frontier:
+                return []
+        return frontier
+
+
+class TokenPatterns:
+    """A set of labelled token patterns, matched against spaCy Docs (see the module's docstring)."""
+
+    def __init__(self, patterns: Mapping[str, Iterable[Any]]) -> None:
+        self._by_norm: dict[str, list[_Pattern]] = {}
+        self._anywhere: dict[frozenset[str], list[_Pattern]] = {}
+        for label, group in patterns.items():
+            for i, pattern in enumerate(group):
+                where = f"{label}[{i}]"
+                if not isinstance(pattern, list) or not pattern:
+                    raise PatternError(f"{where}: a pattern must be a non-empty list of token specs")
+                elements = tuple(_Element(spec, f"{where}[{j}]") for j, spec in enumerate(pattern))
+                if all(e.low == 0 for e in elements):
+                    raise PatternError(f"{where}: every token is optional, so it would match nothing")
+                compiled = _Pattern(label, elements)
+                first = elements[0]
+                if first.norms is not None and first.low > 0:
+                    for norm in first.norms:
+                        self._by_norm.setdefault(norm, []).append(compiled)
+                else:
+                    flags = first.flags if first.low > 0 else frozenset()
+                    self._anywhere.setdefault(flags, []).append(compiled)
+        self._lexemes: dict[int, tuple[int, Token]] = {}
+        self._norms: dict[int, str] = {}
+
+    def tokens(self, doc: Any) -> list[Token]:
+        """What the predicates read, for each token of ``doc`` (lexeme facts are cached per process)."""
+        from spacy.attrs import NORM, ORTH
+
+        vocab = doc.vocab
+        strings = vocab.strings
+        lexemes = self._lexemes
+        norms = self._norms
+        out: list[Token] = []
+        array = doc.to_array([ORTH, NORM])
+        for orth, norm in zip(array[:, 0].tolist(), array[:, 1].tolist(), strict=True):
+            known = lexemes.get(orth)
+            if known is None:
+                lexeme = vocab[orth]
+                flags = frozenset(f for f in FLAG_KEYS if getattr(lexeme, f.lower()))
+                known = lexemes[orth] = (lexeme.norm, (lexeme.norm_, lexeme.orth_, lexeme.lower_, flags))
+            if norm == known[0]:
+                out.append(known[1])
+            else:  # the tokenizer gave this token its own NORM ("'m" -> "am")
+                text = norms.get(norm)
+                if text is None:
+                    text = norms[norm] = strings[norm]
+                _, orth_, lower, flags = known[1]
+                out.append((text, orth_, lower, flags))
+        return out
+
+    def __call__(self, doc: Any) -> list[tuple[str, int, int]]:
+        """Every ``(label, start, end)`` match in token offsets, sorted by start then end then label."""
+        tokens = self.tokens(doc)
+        by_norm = self._by_norm
+        anywhere = tuple(self._anywhere.items())
+        found: set[tuple[str, int, int]] = set()
+        for i, tok in enumerate(tokens):
+            for pattern in by_norm.get(tok[0], ()):
+                for end in pattern.ends(tokens, i, 1 if pattern.elements[0].only_norm else 0):
+                    found.add((pattern.label, i, end))
+            for flags, group in anywhere:
+                if not flags <= tok[3]:
+                    continue
+                for pattern in group:
+                    first = pattern.elements[0]
+                    if first.low and not first.test(tok):
+                        continue
+                    for end in pattern.ends(tokens, i):
+                        if end > i:  # a match takes at least one token
+                            found.add((pattern.label, i, end))
+        return sorted(found, key=lambda m: (m[1], m[2], m[0]))
+
+
+__all__ = ["PatternError", "TokenPatterns"]

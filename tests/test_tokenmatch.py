@@ -1,0 +1,113 @@
+"""inmail_lint.tokenmatch finds exactly what spaCy's Matcher finds, for the syntax it accepts, and refuses the
+rest when patterns are built."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from spacy.matcher import Matcher
+
+from inmail_lint.nlp import get_nlp
+from inmail_lint.resources import load_data
+from inmail_lint.tokenmatch import PatternError, TokenPatterns
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def spacy_matches(patterns: dict[str, list[Any]], text: str) -> list[tuple[str, int, int]]:
+    nlp = get_nlp()
+    matcher = Matcher(nlp.vocab)
+    for label, group in patterns.items():
+        matcher.add(label, group)
+    doc = nlp.make_doc(text)
+    found = [(nlp.vocab.strings[k], s, e) for k, s, e in matcher(doc)]
+    return sorted(found, key=lambda m: (m[1], m[2], m[0]))
+
+
+def ours(patterns: dict[str, list[Any]], text: str) -> list[tuple[str, int, int]]:
+    return TokenPatterns(patterns)(get_nlp().make_doc(text))
+
+
+CASES = [
+    # (patterns, text, expected (label, start, end))
+    ({"A": [[{"NORM": "we"}, {"NORM": "both"}]]}, "We both did", [("A", 0, 2)]),
+    ({"A": [[{"NORM": "we"}, {"NORM": "both"}]]}, "we did both", []),
+    ({"A": [[{"NORM": "we"}, {"NORM": "are", "OP": "?"}, {"NORM": "both"}]]}, "we are both", [("A", 0, 3)]),
+    ({"A": [[{"NORM": "we"}, {"NORM": "are", "OP": "?"}, {"NORM": "both"}]]}, "we both", [("A", 0, 2)]),
+    ({"A": [[{"NORM": "i"}, {"NORM": "am"}]]}, "I'm here", [("A", 0, 2)]),  # NORM expands contractions
+    ({"A": [[{"ORTH": "I"}]]}, "i I", [("A", 1, 2)]),
+    ({"A": [[{"LOWER": "globex"}]]}, "GLOBEX", [("A", 0, 1)]),
+    ({"A": [[{"NORM": {"IN": ["hi", "hey"]}}, {"IS_TITLE": True}]]}, "hey Ana", [("A", 0, 2)]),
+    ({"A": [[{"NORM": {"IN": ["hi", "hey"]}}, {"IS_TITLE": True}]]}, "hey ana", []),
+    ({"A": [[{"IS_TITLE": True, "NORM": {"NOT_IN": ["the"]}}, {"NORM": "said"}]]}, "The said", []),
+    ({"A": [[{"IS_TITLE": True, "NORM": {"NOT_IN": ["the"]}}, {"NORM": "said"}]]}, "Ana said", [("A", 0, 2)]),
+    ({"A": [[{"NORM": {"REGEX": "^ex"}}]]}, "next extra", [("A", 1, 2)]),
+    ({"A": [[{"NORM": "a"}, {"OP": "*"}, {"NORM": "b"}]]}, "a x y b", [("A", 0, 4)]),
+    ({"A": [[{"NORM": "a"}, {"OP": "+"}]]}, "a x y", [("A", 0, 2), ("A", 0, 3)]),
+    ({"A": [[{"NORM": "a"}, {"IS_PUNCT": False, "OP": "{1,2}"}, {"NORM": "b"}]]}, "a x . b", []),
+    ({"A": [[{"NORM": "a"}, {"OP": "{2}"}]]}, "a x y z", [("A", 0, 3)]),
+    ({"A": [[{"NORM": "a"}, {"NORM": "x", "OP": "!"}, {"NORM": "b"}]]}, "a y b a x b", [("A", 0, 3)]),
+    ({"A": [[{"LIKE_NUM": True}]], "B": [[{"NORM": "of"}]]}, "class of 2019", [("B", 1, 2), ("A", 2, 3)]),
+    ({"A": [[{"NORM": "x"}]], "B": [[{"NORM": "x"}]]}, "x", [("A", 0, 1), ("B", 0, 1)]),
+    ({"A": [[{"NORM": "x"}], [{"NORM": {"IN": ["x"]}}]]}, "x", [("A", 0, 1)]),  # one match per label and span
+    ({"A": [[{"NORM": "x", "OP": "?"}, {"NORM": "y"}]]}, "x y", [("A", 0, 2), ("A", 1, 2)]),
+]
+
+
+@pytest.mark.parametrize(("patterns", "text", "expected"), CASES)
+def test_cases(patterns: dict[str, list[Any]], text: str, expected: list[tuple[str, int, int]]) -> None:
+    assert ours(patterns, text) == expected
+    assert spacy_matches(patterns, text) == expected  # the cases state spaCy's behaviour, not only ours
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        [],
+        [{"NORM": "x", "OP": "?"}],  # matches nothing
+        [{"POS": "NOUN"}],  # needs a trained pipeline
+        [{"NORM": {"FUZZY": "x"}}],
+        [{"NORM": {"IN": "x"}}],
+        [{"NORM": {"IN": ["x", 1]}}],
+        [{"IS_TITLE": "yes"}],
+        [{"NORM": "x", "OP": "{3,1}"}],
+        [{"NORM": "x", "OP": "~"}],
+        ["x"],
+    ],
+)
+def test_unsupported_patterns_are_refused(pattern: list[Any]) -> None:
+    with pytest.raises(PatternError):
+        TokenPatterns({"A": [pattern]})
+
+
+def _cue_texts() -> list[str]:
+    files = sorted(ROOT.glob("tests/**/*.inmail")) + sorted(ROOT.glob("examples/**/*.inmail"))
+    return [" ".join(f.read_text(encoding="utf-8", errors="replace").split()) for f in files]
+
+
+def test_rule_pack_cues_match_like_spacy_on_every_test_draft() -> None:
+    patterns = load_data("cues.yaml")["patterns"]
+    texts = _cue_texts()
+    assert len(texts) > 50
+    for text in texts:
+        assert ours(patterns, text) == spacy_matches(patterns, text), text
+
+
+_CUE_WORDS = sorted(
+    {w for w in re.findall(r"[A-Za-z'-]+", (ROOT / "rules" / "cues.yaml").read_text(encoding="utf-8"))}
+    | {"Ana", "Jane", "Doe", "I'm", "we're", "2019", ".", ",", "!", "?", "-"}
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(_CUE_WORDS), st.booleans()), min_size=1, max_size=40))
+def test_rule_pack_cues_match_like_spacy_on_generated_text(words: list[tuple[str, bool]]) -> None:
+    """Text made of the patterns' own words (often capitalised) exercises every pattern's branches."""
+    text = " ".join(w.title() if cap else w for w, cap in words)
+    patterns = load_data("cues.yaml")["patterns"]
+    assert ours(patterns, text) == spacy_matches(patterns, text)
