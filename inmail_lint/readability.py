@@ -5,6 +5,7 @@ use. inmail-lint never lets that happen: textstat is imported with a stand-in fo
 even imported, which also saves a second of start-up), and its dictionary lookup is replaced by "no
 dictionary", so every syllable comes from pyphen's hyphenation patterns, which ship inside the pyphen
 package. A machine that happens to have the CMU dictionary installed gets the same numbers as one that has not.
+Each word's hyphenation is looked up once per process (see :class:`_RememberedHyphenation`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,21 @@ def _no_dictionary(lang: str) -> None:
     return None
 
 
+class _RememberedHyphenation:
+    """pyphen's hyphenation points, remembered per word: the same words come back in draft after draft, and
+    looking them up in pyphen's patterns is most of the cost of a readability score."""
+
+    def __init__(self, lang: str) -> None:
+        from pyphen import Pyphen
+
+        self.positions = lru_cache(maxsize=50_000)(Pyphen(lang=lang).positions)
+
+
+@lru_cache(maxsize=4)
+def _hyphenation(lang: str) -> _RememberedHyphenation:
+    return _RememberedHyphenation(lang)
+
+
 @lru_cache(maxsize=1)
 def _textstat() -> Any:
     stand_in = None
@@ -35,6 +51,7 @@ def _textstat() -> Any:
         if stand_in is not None and sys.modules.get("nltk") is stand_in:
             del sys.modules["nltk"]
     _count_syllables.get_cmudict = _no_dictionary  # pyphen only: offline and deterministic
+    _count_syllables.get_pyphen = _hyphenation
     textstat.set_lang(LANGUAGE)
     return textstat
 

@@ -140,11 +140,13 @@ def _all_of(checks: list[Predicate]) -> Predicate:
 
 
 class _Pattern:
-    __slots__ = ("elements", "label")
+    __slots__ = ("elements", "label", "next_norms", "skip")
 
     def __init__(self, label: str, elements: tuple[_Element, ...]) -> None:
         self.label = label
         self.elements = elements
+        self.skip = 1 if elements[0].only_norm else 0  # found in the index: the first token is already known
+        self.next_norms = _next_norms(elements) if self.skip else None
 
     def ends(self, tokens: list[Token], start: int, first: int = 0) -> set[int] | list[int]:
         """Every position at which the pattern, begun at ``start``, can end (element by element, keeping the
@@ -169,6 +171,19 @@ class _Pattern:
             if not frontier:
                 return []
         return frontier
+
+
+def _next_norms(elements: tuple[_Element, ...]) -> frozenset[str] | None:
+    """The NORMs the token after a one-token first element must have (a cheap test before the full match), or
+    None when it can be any: the next element's NORMs, and the one after's too when the next is optional."""
+    allowed: set[str] = set()
+    for element in elements[1:]:
+        if element.norms is None or element.high < 1:
+            return None
+        allowed |= element.norms
+        if element.low >= 1:
+            return frozenset(allowed)
+    return None  # the pattern may end after its first token
 
 
 class TokenPatterns:
@@ -227,10 +242,14 @@ class TokenPatterns:
         tokens = self.tokens(doc)
         by_norm = self._by_norm
         anywhere = tuple(self._anywhere.items())
+        n = len(tokens)
         found: set[tuple[str, int, int]] = set()
         for i, tok in enumerate(tokens):
             for pattern in by_norm.get(tok[0], ()):
-                for end in pattern.ends(tokens, i, 1 if pattern.elements[0].only_norm else 0):
+                following = pattern.next_norms
+                if following is not None and (i + 1 >= n or tokens[i + 1][0] not in following):
+                    continue
+                for end in pattern.ends(tokens, i, pattern.skip):
                     found.add((pattern.label, i, end))
             for flags, group in anywhere:
                 if not flags <= tok[3]:

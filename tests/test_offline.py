@@ -100,3 +100,17 @@ def test_textstat_never_loads_nltk_or_its_dictionary() -> None:
 def test_readability_is_deterministic(text: str, grade: float) -> None:
     # pyphen syllables only: the same figure on every machine, whatever NLTK data it has
     assert flesch_kincaid_grade(text) == pytest.approx(grade, abs=0.01)
+
+
+def test_remembered_hyphenation_counts_as_pyphen_does() -> None:
+    from pyphen import Pyphen
+    from textstat.backend.counts._count_syllables import count_syllables
+
+    flesch_kincaid_grade("warm up")
+    text = "Considering organizational implications, we rebuilt onboarding; readability isn't everything."
+    plain = Pyphen(lang="en_US")
+    words = text.lower().replace(",", "").replace(";", "").replace(".", "").split()
+    expected = sum(len(plain.positions(w)) + 1 for w in words)
+    assert count_syllables(text, "en_US") == expected
+    again = len(plain.positions("everything")) + 1
+    assert count_syllables(text + " everything", "en_US") == expected + again  # remembered words, new text
