@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from inmail_lint.context import CommonGround, Profile, fold_aligned
@@ -31,6 +31,7 @@ MAX_ANALYSED = 10_000
 MAX_CHUNK = 64
 _CHUNK = re.compile(r"\S+")
 _SPACES = re.compile(r"\s+")
+_LONG_SPACE = re.compile(r"\s{2,}")
 _LONG_CHUNK = re.compile(rf"\S{{{MAX_CHUNK + 1}}}")
 _WHITESPACE_RUN = re.compile(r"\s{2,}|[^\S ]|^\s|\s$")
 _QUESTIONS = re.compile("[?\uff1f]+")  # ASCII and full-width question marks
@@ -125,12 +126,12 @@ class FieldAnalysis:
             return _split_long_chunks(text)
         if not _WHITESPACE_RUN.search(text):
             return text, None
-        # each run of whitespace becomes one space: remember, at each run's end in the new text, how many
-        # characters were removed so far
+        # each run of whitespace becomes one space; only runs of two or more move the offsets after them:
+        # remember, at each such run's end in the new text, how many characters were removed so far
         ends: list[int] = []
         removed: list[int] = []
         total = 0
-        for m in _SPACES.finditer(text):
+        for m in _LONG_SPACE.finditer(text):
             total += m.end() - m.start() - 1
             ends.append(m.end() - total)
             removed.append(total)
@@ -165,13 +166,16 @@ class FieldAnalysis:
         matcher = phrase_matcher(phrases, attr, self.model)
         return [self.token_span(s, e) for _, s, e in matcher(self.doc)]
 
-    def count_norms(self, norms: frozenset[str]) -> int:
-        """How many tokens have one of these NORM values."""
+    @cached_property
+    def _norm_counts(self) -> dict[int, int]:
         from spacy.attrs import NORM
 
-        strings = self.doc.vocab.strings
-        counts = self.doc.count_by(NORM)
-        return sum(counts.get(strings[n], 0) for n in norms if n in strings)
+        return dict(self.doc.count_by(NORM))
+
+    def count_norms(self, norms: frozenset[str]) -> int:
+        """How many tokens have one of these NORM values."""
+        counts = self._norm_counts
+        return sum(counts.get(h, 0) for h in _norm_hashes(norms))
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
@@ -240,6 +244,13 @@ class FieldAnalysis:
     def metric(self, name: str) -> float:
         """A named measure of this field (see :data:`METRICS`)."""
         return float(METRICS[name](self))
+
+
+@lru_cache(maxsize=64)
+def _norm_hashes(norms: frozenset[str]) -> tuple[int, ...]:
+    from spacy.strings import get_string_id
+
+    return tuple(get_string_id(n) for n in norms)
 
 
 def _words_per_sentence(fa: FieldAnalysis) -> float:

@@ -29,9 +29,14 @@ def is_word(chunk: str) -> bool:
     return _ALNUM.search(chunk) is not None
 
 
+# a whitespace-separated chunk with a letter or digit in it; the look-behind pins each try to a chunk's start,
+# and what precedes the first letter or digit cannot be one, so a failing chunk costs its length once
+_WORD_CHUNK = re.compile(r"(?<!\S)(?:[^\s\w]|_)*[^\W_]\S*")
+
+
 def word_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the words in ``text``."""
-    return [m.span() for m in _WHITESPACE_CHUNK.finditer(text) if is_word(m.group())]
+    return [m.span() for m in _WORD_CHUNK.finditer(text)]
 
 
 def word_count(text: str) -> int:

@@ -31,13 +31,13 @@ class Severity(IntEnum):
 SEVERITY_NAMES = ("error", "warning", "info")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Position:
     row: int  # 1-based
     column: int  # 1-based, in UTF-16 code units (as LSP counts them)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edit:
     """Replace the text between two character offsets with new text.
 
@@ -52,14 +52,14 @@ class Edit:
     length: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fix:
     message: str
     edits: tuple[Edit, ...]
     safe: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """What a rule reports: a message and a span, in character offsets into the field's text.
 
@@ -73,7 +73,7 @@ class Finding:
     fix: Fix | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """A finding placed in the file and stamped with the rule's code, name and configured severity."""
 

@@ -7,7 +7,6 @@ diagnostics in file offsets, and are placed (row, UTF-16 column) once, here.
 
 from __future__ import annotations
 
-import dataclasses
 import fnmatch
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -245,9 +244,11 @@ class Linter:
         if fa is None:  # the field is missing: point at the start of the file
             return self._diagnostic(active, finding.message, name, 0, 0, finding)
         start, end = fa.field.span_to_file(finding.start, finding.end)
-        diagnostic = self._diagnostic(active, finding.message, name, start, end, finding)
         fix = _fix_to_file(finding.fix, fa.field, draft.source) if finding.fix else None
-        return dataclasses.replace(diagnostic, fix=fix)
+        rule = active.rule
+        return Diagnostic(
+            rule.code, rule.name, active.severity, finding.message, name, start, end, rule.summary, rule.url, fix
+        )
 
 
 def _fix_to_file(fix: Fix, field_: Field, source: str) -> Fix | None:
@@ -280,19 +281,28 @@ def place(source: str, diagnostics: list[Diagnostic]) -> tuple[list[Diagnostic],
         return [], None
     locator = Locator(source)
     placed = []
+    utf16_offset, position = locator.utf16_offset, locator.position
     for d in diagnostics:
-        offset = locator.utf16_offset(d.start)
+        offset = utf16_offset(d.start)
         fix = d.fix
         if fix is not None:
-            fix = dataclasses.replace(fix, edits=tuple(_utf16_edit(locator, e) for e in fix.edits))
+            fix = Fix(fix.message, tuple(_utf16_edit(locator, e) for e in fix.edits), fix.safe)
         placed.append(
-            dataclasses.replace(
-                d,
-                fix=fix,
-                location=locator.position(d.start),
-                end_location=locator.position(d.end),
-                offset=offset,
-                length=locator.utf16_offset(d.end) - offset,
+            Diagnostic(
+                d.code,
+                d.name,
+                d.severity,
+                d.message,
+                d.field,
+                d.start,
+                d.end,
+                d.doc,
+                d.url,
+                fix,
+                position(d.start),
+                position(d.end),
+                offset,
+                utf16_offset(d.end) - offset,
             )
         )
     return placed, locator
@@ -300,7 +310,7 @@ def place(source: str, diagnostics: list[Diagnostic]) -> tuple[list[Diagnostic],
 
 def _utf16_edit(locator: Locator, edit: Edit) -> Edit:
     offset = locator.utf16_offset(edit.start)
-    return dataclasses.replace(edit, offset=offset, length=locator.utf16_offset(edit.end) - offset)
+    return Edit(edit.start, edit.end, edit.text, offset, locator.utf16_offset(edit.end) - offset)
 
 
 def unreadable_result(path: str, message: str, linter: Linter) -> FileResult:

@@ -191,7 +191,8 @@ class TokenPatterns:
 
     def __init__(self, patterns: Mapping[str, Iterable[Any]]) -> None:
         self._by_norm: dict[str, list[_Pattern]] = {}
-        self._anywhere: dict[frozenset[str], list[_Pattern]] = {}
+        # patterns that can open on any token, grouped by their first token's spec (tested once per token)
+        self._anywhere: dict[str, tuple[_Element, list[_Pattern]]] = {}
         for label, group in patterns.items():
             for i, pattern in enumerate(group):
                 where = f"{label}[{i}]"
@@ -206,8 +207,8 @@ class TokenPatterns:
                     for norm in first.norms:
                         self._by_norm.setdefault(norm, []).append(compiled)
                 else:
-                    flags = first.flags if first.low > 0 else frozenset()
-                    self._anywhere.setdefault(flags, []).append(compiled)
+                    key = repr(sorted(pattern[0].items(), key=repr))
+                    self._anywhere.setdefault(key, (first, []))[1].append(compiled)
         self._lexemes: dict[int, tuple[int, Token]] = {}
         self._norms: dict[int, str] = {}
 
@@ -241,7 +242,7 @@ class TokenPatterns:
         """Every ``(label, start, end)`` match in token offsets, sorted by start then end then label."""
         tokens = self.tokens(doc)
         by_norm = self._by_norm
-        anywhere = tuple(self._anywhere.items())
+        anywhere = tuple(self._anywhere.values())
         n = len(tokens)
         found: set[tuple[str, int, int]] = set()
         for i, tok in enumerate(tokens):
@@ -251,13 +252,10 @@ class TokenPatterns:
                     continue
                 for end in pattern.ends(tokens, i, pattern.skip):
                     found.add((pattern.label, i, end))
-            for flags, group in anywhere:
-                if not flags <= tok[3]:
+            for first, group in anywhere:
+                if first.low and not (first.flags <= tok[3] and first.test(tok)):
                     continue
                 for pattern in group:
-                    first = pattern.elements[0]
-                    if first.low and not first.test(tok):
-                        continue
                     for end in pattern.ends(tokens, i):
                         if end > i:  # a match takes at least one token
                             found.add((pattern.label, i, end))

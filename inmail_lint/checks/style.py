@@ -199,8 +199,10 @@ def _shouted_runs(text: str, acronyms: frozenset[str], loud: frozenset[str]) -> 
         return runs
     for m in _WORD.finditer(text):
         word = m.group()
+        if not word.isupper():  # a word starts with a letter; its letters are ASCII, the rest uncased
+            continue
         letters = [ch for ch in word if ch.isalpha()]
-        if not letters or not all(ch.isupper() for ch in letters) or len(letters) < 2:
+        if len(letters) < 2:
             continue
         bare = re.sub(r"['’]S$", "", word.upper())
         if bare in acronyms or word.upper() in acronyms:
