@@ -6,6 +6,8 @@ this module does not import spaCy; :func:`get_nlp` does, on first use.
 
 from __future__ import annotations
 
+import sys
+import types
 from functools import lru_cache
 from typing import Any
 
@@ -14,9 +16,57 @@ class ModelNotInstalled(Exception):
     """A configured spaCy pipeline is not installed (it is never downloaded)."""
 
 
+def _import_spacy() -> Any:
+    """spaCy, imported without its command line.
+
+    ``import spacy`` also imports ``spacy.cli`` (for ``spacy.info``), and with it requests, httpx, typer, rich,
+    jinja2 and weasel, and reads a YAML file: about 0.3 s of a cold run that inmail-lint never uses. While
+    spaCy imports, ``spacy.cli`` and ``spacy.cli.info`` are stand-ins in ``sys.modules``; they are removed
+    afterwards, so ``import spacy.cli`` later imports the real one, and ``spacy.info`` imports it when called.
+    If a spaCy release imports more of its command line than ``info``, the stand-ins are dropped and spaCy
+    is imported as usual.
+    """
+    if "spacy" in sys.modules:
+        import spacy
+
+        return spacy
+
+    def info(*args: Any, **kwargs: Any) -> Any:
+        import importlib
+
+        return importlib.import_module("spacy.cli.info").info(*args, **kwargs)
+
+    cli = types.ModuleType("spacy.cli", "inmail-lint: stand-in while spaCy imports (see inmail_lint.nlp)")
+    cli.__path__ = []
+    cli_info = types.ModuleType("spacy.cli.info", cli.__doc__)
+    cli_info.info = info  # type: ignore[attr-defined]
+    stand_ins = {"spacy.cli": cli, "spacy.cli.info": cli_info}
+    if any(name in sys.modules for name in stand_ins):
+        import spacy
+
+        return spacy
+    sys.modules.update(stand_ins)
+    try:
+        import spacy
+    except ImportError:
+        _drop(stand_ins)
+        import spacy
+    finally:
+        _drop(stand_ins)
+    if getattr(spacy, "cli", None) is cli:
+        delattr(spacy, "cli")
+    return spacy
+
+
+def _drop(stand_ins: dict[str, types.ModuleType]) -> None:
+    for name, module in stand_ins.items():
+        if sys.modules.get(name) is module:
+            del sys.modules[name]
+
+
 @lru_cache(maxsize=4)
 def get_nlp(model: str | None = None) -> Any:
-    import spacy
+    spacy = _import_spacy()
 
     if model is None:
         nlp = spacy.blank("en")

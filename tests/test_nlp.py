@@ -1,0 +1,58 @@
+"""The spaCy pipeline: imported without spaCy's command line (cold start), and spaCy still whole afterwards."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+
+def _run(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=120)
+
+
+def test_spacy_is_imported_without_its_command_line() -> None:
+    done = _run(
+        """
+        import sys
+        from inmail_lint.nlp import get_nlp
+        doc = get_nlp()("I'm sure. We both worked there!")
+        assert [t.norm_ for t in doc][:2] == ["i", "am"], [t.norm_ for t in doc]
+        assert len(list(doc.sents)) == 2
+        heavy = ("spacy.cli", "spacy.cli.info", "requests", "typer", "weasel", "httpx")
+        loaded = [m for m in heavy if m in sys.modules]
+        assert not loaded, loaded
+        import spacy
+        assert not hasattr(spacy, "cli")
+        """
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_spacy_command_line_and_info_still_work_afterwards() -> None:
+    done = _run(
+        """
+        from inmail_lint.nlp import get_nlp
+        get_nlp()
+        import spacy
+        import spacy.cli
+        assert hasattr(spacy.cli, "download") and "stand-in" not in (spacy.cli.__doc__ or "")
+        info = spacy.info()
+        assert info["spacy_version"] == spacy.__version__
+        """
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_spacy_imported_first_is_used_as_it_is() -> None:
+    done = _run(
+        """
+        import spacy, spacy.cli
+        real = spacy.cli
+        from inmail_lint.nlp import get_nlp
+        get_nlp()
+        import sys
+        assert sys.modules["spacy.cli"] is real
+        """
+    )
+    assert done.returncode == 0, done.stderr
