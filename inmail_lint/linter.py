@@ -107,6 +107,7 @@ class Linter:
             severity = Severity.parse(settings.pop("severity")) if "severity" in settings else rule.default_severity
             self.active.append(ActiveRule(rule, severity, {**rule.default_options(), **settings}))
         self._active_codes = {a.rule.code: a for a in self.active}
+        self._runnable: dict[tuple[str, ...], list[ActiveRule]] = {}  # the active rules, by what is suppressed
         self.sender = Profile.from_mapping(config.sender)
         try:
             self.refund_model = load_model(config.model)
@@ -203,9 +204,7 @@ class Linter:
                 refund_model=self.refund_model,
                 send_at=self.config.send_at,
             )
-            for active in self.active:
-                if matches_any(active.rule.code, suppressed):
-                    continue
+            for active in self._runnable_for(suppressed):
                 for finding in active.rule.check(analysis, active.options):
                     diagnostics.append(self._place(active, draft, analysis, finding))
             result.estimate = analysis.estimate
@@ -218,6 +217,16 @@ class Linter:
         diagnostics.sort(key=Diagnostic.sort_key)
         result.diagnostics, result.locator = place(draft.source, diagnostics)
         return result
+
+    def _runnable_for(self, suppressed: tuple[str, ...]) -> list[ActiveRule]:
+        """The active rules that these codes and prefixes leave on (worked out once per combination)."""
+        runnable = self._runnable.get(suppressed)
+        if runnable is None:
+            if len(self._runnable) >= 256:
+                self._runnable.clear()
+            runnable = [a for a in self.active if not matches_any(a.rule.code, suppressed)]
+            self._runnable[suppressed] = runnable
+        return runnable
 
     def _diagnostic(
         self, active: ActiveRule, message: str, field_name: str, start: int, end: int, finding: Finding | None = None

@@ -245,16 +245,21 @@ class TokenPatterns:
         anywhere = tuple(self._anywhere.values())
         n = len(tokens)
         found: set[tuple[str, int, int]] = set()
-        for i, tok in enumerate(tokens):
-            for pattern in by_norm.get(tok[0], ()):
+        # the tokens whose NORM opens a pattern, found in one pass (most tokens open none)
+        for i in [i for i, tok in enumerate(tokens) if tok[0] in by_norm]:
+            for pattern in by_norm[tokens[i][0]]:
                 following = pattern.next_norms
                 if following is not None and (i + 1 >= n or tokens[i + 1][0] not in following):
                     continue
                 for end in pattern.ends(tokens, i, pattern.skip):
                     found.add((pattern.label, i, end))
-            for first, group in anywhere:
-                if first.low and not (first.flags <= tok[3] and first.test(tok)):
-                    continue
+        for first, group in anywhere:
+            flags, test = first.flags, first.test
+            if first.low:
+                starts = [i for i, tok in enumerate(tokens) if flags <= tok[3] and test(tok)]
+            else:
+                starts = list(range(n))
+            for i in starts:
                 for pattern in group:
                     for end in pattern.ends(tokens, i):
                         if end > i:  # a match takes at least one token

@@ -192,6 +192,13 @@ def test_im202_option_changes_the_threshold() -> None:
     assert "IM202" not in codes(draft("Hi", body), rules={"IM202": {"max": 61}})
 
 
+def test_im408_extend_acronyms_option() -> None:
+    text = draft("Your team", "Hi Ana, how is the GLOBEX rollout going? One question?")
+    assert "IM408" in codes(text)
+    assert "IM408" not in codes(text, rules={"IM408": {"extend-acronyms": ["globex"]}})
+    assert "IM408" in codes(text, rules={"IM408": {"extend-acronyms": ["INITECH"]}})
+
+
 def test_im101_subject_missing_and_blank() -> None:
     assert "IM101" in codes("Hi Ana, a question?\n")
     assert "IM101" in codes("Subject:\n\nHi Ana\n")

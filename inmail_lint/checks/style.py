@@ -137,7 +137,9 @@ NOW or FREE. A subject written wholly in capitals, and repeated "!!" or "??", ar
 
     def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
         acronyms, loud = _acronym_data()
-        acronyms = acronyms | {a.upper() for a in options.get("extend-acronyms") or ()}
+        extra = options.get("extend-acronyms")
+        if extra:
+            acronyms = acronyms | {a.upper() for a in extra}
         subject = analysis.field("subject")
         if subject is not None and all_caps(subject.text):
             cased = _sentence_case(subject.text, acronyms)
