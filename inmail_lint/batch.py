@@ -183,27 +183,57 @@ def _run_job(job: Job, config: Config, linter: Linter) -> FileResult:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(configs: dict[int, Config]) -> None:
-    _WORKER["configs"] = configs
+def start_workers(processes: int) -> ProcessPoolExecutor | None:
+    """The processes for ``--jobs``, started now so that their start-up (importing spaCy, building the matchers)
+    overlaps the main process finding the drafts and reading configs; None for one process."""
+    if processes <= 1:
+        return None
+    pool = ProcessPoolExecutor(max_workers=processes, initializer=_init_worker)
+    for _ in range(processes):
+        pool.submit(_ready)  # each submit starts a process, up to max_workers
+    return pool
+
+
+def _init_worker() -> None:
     _WORKER["linters"] = {}
+    try:  # warm up what every configuration shares; a problem here shows on the first draft, with its file
+        from inmail_lint.cues import cue_patterns
+        from inmail_lint.nlp import get_nlp
+        from inmail_lint.readability import flesch_kincaid_grade
+
+        get_nlp()
+        cue_patterns()
+        flesch_kincaid_grade("Warm up.")
+    except Exception:
+        pass
 
 
-def _run_in_worker(job: Job) -> FileResult:
-    config = _WORKER["configs"][job.config_key]
+def _ready() -> None:
+    return None
+
+
+def _run_in_worker(item: tuple[int, Config, Job]) -> FileResult:
+    key, config, job = item
     linters: dict[int, Linter] = _WORKER["linters"]
-    if job.config_key not in linters:
-        linters[job.config_key] = linter_for(config)
-    return run_job(job, config, linters[job.config_key])
+    if key not in linters:
+        linters[key] = linter_for(config)
+    return run_job(job, config, linters[key])
 
 
 def run_all(
-    jobs: list[Job], configs: dict[int, Config], linters: dict[int, Linter], processes: int = 1
+    jobs: list[Job],
+    configs: dict[int, Config],
+    linters: dict[int, Linter],
+    pool: ProcessPoolExecutor | None = None,
+    processes: int = 1,
 ) -> Iterator[FileResult]:
-    """Results in the order of ``jobs``, from one process or several."""
-    if processes <= 1 or len(jobs) < 2:
+    """Results in the order of ``jobs``, from this process or from ``pool``'s ``processes`` (see
+    :func:`start_workers`). Each job travels with its configuration; pickling shares it within a chunk."""
+    if pool is None or processes <= 1 or len(jobs) < 2:
         for job in jobs:
             yield run_job(job, configs[job.config_key], linters[job.config_key])
         return
-    chunk = max(1, min(256, len(jobs) // (processes * 8) or 1))
-    with ProcessPoolExecutor(max_workers=processes, initializer=_init_worker, initargs=(configs,)) as pool:
-        yield from pool.map(_run_in_worker, jobs, chunksize=chunk)
+    # small chunks keep both processes busy to the end; each chunk is one round trip
+    chunk = max(1, min(64, len(jobs) // (processes * 8)))
+    items = [(job.config_key, configs[job.config_key], job) for job in jobs]
+    yield from pool.map(_run_in_worker, items, chunksize=chunk)

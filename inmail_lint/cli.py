@@ -140,7 +140,7 @@ def check(
     """Lint drafts. PATHS are draft files, directories (walked for *.inmail, *.inmail.md, *.inmail.txt), or '-'
     for standard input. With no PATHS, the current directory."""
     from inmail_lint.api import fix_target
-    from inmail_lint.batch import make_jobs, run_all
+    from inmail_lint.batch import make_jobs, run_all, start_workers
     from inmail_lint.config import ConfigError, ConfigResolver
     from inmail_lint.diagnostic import Severity
     from inmail_lint.formatters import FORMATTERS, RuleDoc, Summary
@@ -169,119 +169,127 @@ def check(
         except RowsError as exc:
             _error(str(exc))
             return EXIT_ERROR
+    processes = jobs or os.cpu_count() or 1
+    # --jobs: the worker processes start now, so their start-up overlaps finding the drafts
+    pool = None if (fix or diff) else start_workers(processes)
     try:
-        resolver = ConfigResolver(
-            config_file=config_file,
-            isolated=isolated,
-            select=_codes(select) or None,
-            extend_select=_codes(extend_select),
-            ignore=_codes(ignore),
-            kind=kind,
-            model=model_file,
-            send_at=when,
-        )
-        # Resolve every draft's configuration before printing anything: a bad config stops the run.
-        targets: list[Target] = []
-        linters: dict[int, Linter] = {}
-        plan: list[tuple[Target, Config, Linter]] = []
-        path_errors = 0
-        stdin_dir = Path(stdin_filename).parent if stdin_filename else Path.cwd()
-        for item in discover(list(paths) or ["."], resolver, stdin_filename):
-            if isinstance(item, PathError):
-                _error(f"{item.display}: {item.message}")
-                path_errors += 1
-                continue
-            targets.append(item)
-            config = resolver.for_path(item.path) if item.path else resolver.for_directory(stdin_dir)
-            if id(config) not in linters:
-                linters[id(config)] = Linter(config)
-            plan.append((item, config, linters[id(config)]))
-    except (ConfigError, RuleDefinitionError) as exc:
-        _error(str(exc))
-        return EXIT_ERROR
-
-    stream: IO[str] = output_file.open("w", encoding="utf-8", newline="\n") if output_file else sys.stdout
-    include = resolver.for_directory(Path.cwd()).include if not plan else plan[0][1].include
-    summary = Summary(path_errors=path_errors, include=include)
-    # With --diff, or --fix on standard input, the output is the diff or the fixed draft: no report.
-    report = not (diff or (fix and any(t.path is None for t in targets)))
-    rule_docs = {
-        rule.code: RuleDoc(
-            rule.code, rule.name, rule.summary, rule.explanation.strip(), rule.default_severity, rule.url
-        )
-        for linter in linters.values()
-        for rule in linter.registry
-    }
-    formatter = FORMATTERS[output_format](
-        stream,
-        color=output_file is None and _use_color(stream),
-        summary=not quiet,
-        statistics=statistics,
-        rule_docs=rule_docs,
-    )
-    threshold = Severity.parse(fail_on)
-    failed = internal_errors = changed = 0
-
-    def handle(result: FileResult) -> None:
-        nonlocal failed, internal_errors
-        if result.error is not None:
-            internal_errors += 1
-            _error(f"{result.path}: internal error while linting ({result.error}); please report this with the draft")
-            return
-        for note in result.notes:
-            click.echo(f"inmail-lint: note: {result.path}: {note}", err=True)
-        summary.add(result)
-        if any(d.severity >= threshold for d in result.diagnostics):
-            failed += 1
-        if report:
-            formatter.file(result)
-
-    try:
-        if report:
-            formatter.start()
-        if fix or diff:
-            for target, config, linter in plan:
-                try:
-                    outcome = fix_target(target, config, linter, unsafe=unsafe_fixes)
-                except Exception as exc:  # one broken file must not stop the others
-                    handle(FileResult(target.display, None, error=f"{type(exc).__name__}: {exc}"))
-                    continue
-                summary.fixed += outcome.fixed
-                changed += outcome.changed
-                if diff:
-                    _print_diff(target.display, outcome.before, outcome.after)
-                elif target.path is None:
-                    click.echo(outcome.after, nl=False)
-                elif outcome.changed:
-                    write_atomic(target.path, outcome.encoded())
-                handle(outcome.result)
-        else:
-            configs = {id(config): config for _, config, _ in plan}
-            job_list = list(make_jobs(plan, rows))
-            results = run_all(
-                job_list, configs, {k: linters[k] for k in configs}, processes=jobs or os.cpu_count() or 1
+        try:
+            resolver = ConfigResolver(
+                config_file=config_file,
+                isolated=isolated,
+                select=_codes(select) or None,
+                extend_select=_codes(extend_select),
+                ignore=_codes(ignore),
+                kind=kind,
+                model=model_file,
+                send_at=when,
             )
-            if len(job_list) >= PROGRESS_AFTER and _use_progress():
-                with click.progressbar(results, length=len(job_list), label="Linting", file=sys.stderr) as bar:
-                    for result in bar:
-                        handle(result)
+            # Resolve every draft's configuration before printing anything: a bad config stops the run.
+            targets: list[Target] = []
+            linters: dict[int, Linter] = {}
+            plan: list[tuple[Target, Config, Linter]] = []
+            path_errors = 0
+            stdin_dir = Path(stdin_filename).parent if stdin_filename else Path.cwd()
+            for item in discover(list(paths) or ["."], resolver, stdin_filename):
+                if isinstance(item, PathError):
+                    _error(f"{item.display}: {item.message}")
+                    path_errors += 1
+                    continue
+                targets.append(item)
+                config = resolver.for_path(item.path) if item.path else resolver.for_directory(stdin_dir)
+                if id(config) not in linters:
+                    linters[id(config)] = Linter(config)
+                plan.append((item, config, linters[id(config)]))
+        except (ConfigError, RuleDefinitionError) as exc:
+            _error(str(exc))
+            return EXIT_ERROR
+
+        stream: IO[str] = output_file.open("w", encoding="utf-8", newline="\n") if output_file else sys.stdout
+        include = resolver.for_directory(Path.cwd()).include if not plan else plan[0][1].include
+        summary = Summary(path_errors=path_errors, include=include)
+        # With --diff, or --fix on standard input, the output is the diff or the fixed draft: no report.
+        report = not (diff or (fix and any(t.path is None for t in targets)))
+        rule_docs = {
+            rule.code: RuleDoc(
+                rule.code, rule.name, rule.summary, rule.explanation.strip(), rule.default_severity, rule.url
+            )
+            for linter in linters.values()
+            for rule in linter.registry
+        }
+        formatter = FORMATTERS[output_format](
+            stream,
+            color=output_file is None and _use_color(stream),
+            summary=not quiet,
+            statistics=statistics,
+            rule_docs=rule_docs,
+        )
+        threshold = Severity.parse(fail_on)
+        failed = internal_errors = changed = 0
+
+        def handle(result: FileResult) -> None:
+            nonlocal failed, internal_errors
+            if result.error is not None:
+                internal_errors += 1
+                _error(
+                    f"{result.path}: internal error while linting ({result.error}); please report this with the draft"
+                )
+                return
+            for note in result.notes:
+                click.echo(f"inmail-lint: note: {result.path}: {note}", err=True)
+            summary.add(result)
+            if any(d.severity >= threshold for d in result.diagnostics):
+                failed += 1
+            if report:
+                formatter.file(result)
+
+        try:
+            if report:
+                formatter.start()
+            if fix or diff:
+                for target, config, linter in plan:
+                    try:
+                        outcome = fix_target(target, config, linter, unsafe=unsafe_fixes)
+                    except Exception as exc:  # one broken file must not stop the others
+                        handle(FileResult(target.display, None, error=f"{type(exc).__name__}: {exc}"))
+                        continue
+                    summary.fixed += outcome.fixed
+                    changed += outcome.changed
+                    if diff:
+                        _print_diff(target.display, outcome.before, outcome.after)
+                    elif target.path is None:
+                        click.echo(outcome.after, nl=False)
+                    elif outcome.changed:
+                        write_atomic(target.path, outcome.encoded())
+                    handle(outcome.result)
             else:
-                for result in results:
-                    handle(result)
-        if report:
-            formatter.finish(summary)
+                configs = {id(config): config for _, config, _ in plan}
+                job_list = list(make_jobs(plan, rows))
+                results = run_all(job_list, configs, {k: linters[k] for k in configs}, pool, processes)
+                if len(job_list) >= PROGRESS_AFTER and _use_progress():
+                    with click.progressbar(results, length=len(job_list), label="Linting", file=sys.stderr) as bar:
+                        for result in bar:
+                            handle(result)
+                else:
+                    for result in results:
+                        handle(result)
+            if report:
+                formatter.finish(summary)
+        finally:
+            if output_file is not None:
+                stream.close()
+            else:
+                stream.flush()
+        if path_errors or internal_errors:
+            return EXIT_ERROR
+        if diff:
+            return EXIT_PROBLEMS if changed and not exit_zero else EXIT_OK
+        if failed and not exit_zero:
+            return EXIT_PROBLEMS
+        return EXIT_OK
+
     finally:
-        if output_file is not None:
-            stream.close()
-        else:
-            stream.flush()
-    if path_errors or internal_errors:
-        return EXIT_ERROR
-    if diff:
-        return EXIT_PROBLEMS if changed and not exit_zero else EXIT_OK
-    if failed and not exit_zero:
-        return EXIT_PROBLEMS
-    return EXIT_OK
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
 
 def _print_diff(display: str, before: str, after: str) -> None:

@@ -10,6 +10,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import NamedTuple
 
 
 class Severity(IntEnum):
@@ -31,13 +32,14 @@ class Severity(IntEnum):
 SEVERITY_NAMES = ("error", "warning", "info")
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
+class Position(NamedTuple):
+    """A place in a file for people and editors (a tuple: cheap to build and to send between processes)."""
+
     row: int  # 1-based
     column: int  # 1-based, in UTF-16 code units (as LSP counts them)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Edit:
     """Replace the text between two character offsets with new text.
 
@@ -52,14 +54,14 @@ class Edit:
     length: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Fix:
     message: str
     edits: tuple[Edit, ...]
     safe: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Finding:
     """What a rule reports: a message and a span, in character offsets into the field's text.
 
@@ -73,7 +75,7 @@ class Finding:
     fix: Fix | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Diagnostic:
     """A finding placed in the file and stamped with the rule's code, name and configured severity."""
 

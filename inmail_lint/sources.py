@@ -9,8 +9,10 @@ import contextlib
 import fnmatch
 import json
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +39,17 @@ class PathError:
     message: str
 
 
+@lru_cache(maxsize=64)
+def _globs(patterns: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
+    """One compiled expression that matches what any of these globs matches (as ``fnmatch.fnmatchcase``)."""
+    if not patterns:
+        return lambda text: None
+    return re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
+
+
 def _excluded(name: str, relpath: str, patterns: tuple[str, ...]) -> bool:
-    return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(relpath, p) for p in patterns)
+    match = _globs(patterns)
+    return match(name) is not None or match(relpath) is not None
 
 
 def discover(
@@ -66,7 +77,7 @@ def _walk(top: Path, shown: str, resolver: ConfigResolver) -> Iterator[Target]:
         rel_folder = _relative(folder_path, config.root)
         dirs[:] = sorted(d for d in dirs if not _excluded(d, f"{rel_folder}{d}", config.exclude))
         for name in sorted(files):
-            if not any(fnmatch.fnmatchcase(name, p) for p in config.include):
+            if _globs(config.include)(name) is None:
                 continue
             if _excluded(name, f"{rel_folder}{name}", config.exclude):
                 continue

@@ -241,6 +241,37 @@ def test_jobs_give_byte_identical_output(tmp_path: Path) -> None:
     assert len(json.loads(one)["files"]) == 10_000
 
 
+def test_jobs_with_several_configs_match_one_process(tmp_path: Path) -> None:
+    """Each draft is linted under its own folder's config in the worker processes too."""
+    (tmp_path / "strict").mkdir()
+    (tmp_path / "loose").mkdir()
+    (tmp_path / "strict" / "inmail-lint.toml").write_text('ignore = ["IM3"]\n[rules.IM201]\nmax = 20\n')
+    (tmp_path / "loose" / "inmail-lint.toml").write_text('select = ["IM1", "IM2"]\n')
+    for i in range(40):
+        for folder in ("strict", "loose"):
+            subject = "Your talk on data contracts" if i % 2 else "A question about the team you lead at Globex"
+            (tmp_path / folder / f"d{i:02}.inmail").write_text(
+                f"Subject: {subject}\n\nHi Ana,\n\nI came across your profile. Could we talk {i}?\n"
+            )
+
+    def run(*extra: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(
+            [sys.executable, "-m", "inmail_lint", "check", ".", "--output-format", "concise", *extra],
+            cwd=tmp_path,
+            capture_output=True,
+            env={**os.environ, "NO_COLOR": "1"},
+            timeout=120,
+        )
+
+    one, two = run("--jobs", "1"), run("--jobs", "2")
+    assert one.returncode == two.returncode == 1
+    assert one.stdout == two.stdout
+    assert b"strict/d00.inmail" in one.stdout and b"IM201" in one.stdout and b"IM303" not in one.stdout
+    (tmp_path / "loose" / "inmail-lint.toml").write_text('select = ["IM999"]\n')
+    broken = run("--jobs", "2")  # a bad config found after the workers started: exit 2, no hang
+    assert broken.returncode == 2 and b"IM999" in broken.stderr and not broken.stdout
+
+
 def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     import pty
 
