@@ -5,6 +5,7 @@ tool), or a row of a mail merge. A run is a list of jobs, done in order by one p
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping
@@ -236,4 +237,11 @@ def run_all(
     # small chunks keep both processes busy to the end; each chunk is one round trip
     chunk = max(1, min(64, len(jobs) // (processes * 8)))
     items = [(job.config_key, configs[job.config_key], job) for job in jobs]
-    yield from pool.map(_run_in_worker, items, chunksize=chunk)
+    # Results arrive as many small objects that are formatted and dropped; collecting every 700 allocations
+    # (the default) cost this process about 0.2 s of 1.2 s on 10,000 drafts. Collect a hundred times less often.
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], 70_000), *threshold[1:])
+    try:
+        yield from pool.map(_run_in_worker, items, chunksize=chunk)
+    finally:
+        gc.set_threshold(*threshold)
