@@ -123,11 +123,16 @@ def language_cues(fa: FieldAnalysis) -> list[Cue]:
 
 def find_phrase(fa: FieldAnalysis, phrase: str) -> list[tuple[int, int]]:
     """Where ``phrase`` occurs in the field as whole words, ignoring case and accents."""
+    pattern = _phrase_pattern(phrase)
+    return [] if pattern is None else [m.span() for m in pattern.finditer(fa.folded)]
+
+
+@lru_cache(maxsize=1024)
+def _phrase_pattern(phrase: str) -> re.Pattern[str] | None:
     words = [fold_aligned(w) for w in re.findall(r"\w[\w'’&.-]*\w|\w", phrase)]
     if not words:
-        return []
-    pattern = r"(?<![\w])" + r"[\W_]{1,3}".join(re.escape(w) for w in words) + r"(?![\w])"
-    return [m.span() for m in re.finditer(pattern, fa.folded)]
+        return None
+    return re.compile(r"(?<![\w])" + r"[\W_]{1,3}".join(re.escape(w) for w in words) + r"(?![\w])")
 
 
 def profile_cues(fa: FieldAnalysis, recipient: Profile, common: CommonGround) -> list[Cue]:

@@ -41,6 +41,7 @@ FLAG_KEYS = (
 )
 _OP_RANGE = re.compile(r"\{(\d*)(,?)(\d*)\}")
 _UNBOUNDED = 1 << 30
+MAX_REMEMBERED = 200_000  # (ORTH, NORM) pairs remembered before starting afresh (a long editor session)
 
 #: What a predicate reads: the token's NORM, its lexeme's text and lower case, and its lexeme's true flags.
 Token = tuple[str, str, str, frozenset[str]]
@@ -209,34 +210,25 @@ class TokenPatterns:
                 else:
                     key = repr(sorted(pattern[0].items(), key=repr))
                     self._anywhere.setdefault(key, (first, []))[1].append(compiled)
-        self._lexemes: dict[int, tuple[int, Token]] = {}
-        self._norms: dict[int, str] = {}
+        self._known: dict[tuple[int, int], Token] = {}
 
     def tokens(self, doc: Any) -> list[Token]:
-        """What the predicates read, for each token of ``doc`` (lexeme facts are cached per process)."""
+        """What the predicates read, for each token of ``doc`` (remembered per ORTH and NORM, per process)."""
         from spacy.attrs import NORM, ORTH
 
-        vocab = doc.vocab
-        strings = vocab.strings
-        lexemes = self._lexemes
-        norms = self._norms
-        out: list[Token] = []
         array = doc.to_array([ORTH, NORM])
-        for orth, norm in zip(array[:, 0].tolist(), array[:, 1].tolist(), strict=True):
-            known = lexemes.get(orth)
-            if known is None:
-                lexeme = vocab[orth]
-                flags = frozenset(f for f in FLAG_KEYS if getattr(lexeme, f.lower()))
-                known = lexemes[orth] = (lexeme.norm, (lexeme.norm_, lexeme.orth_, lexeme.lower_, flags))
-            if norm == known[0]:
-                out.append(known[1])
-            else:  # the tokenizer gave this token its own NORM ("'m" -> "am")
-                text = norms.get(norm)
-                if text is None:
-                    text = norms[norm] = strings[norm]
-                _, orth_, lower, flags = known[1]
-                out.append((text, orth_, lower, flags))
-        return out
+        known = self._known
+        if len(known) > MAX_REMEMBERED:
+            known.clear()
+        get = known.get
+        return [get(pair) or self._token(pair, doc.vocab) for pair in zip(*array.T.tolist(), strict=True)]
+
+    def _token(self, pair: tuple[int, int], vocab: Any) -> Token:
+        orth, norm = pair
+        lexeme = vocab[orth]
+        flags = frozenset(f for f in FLAG_KEYS if getattr(lexeme, f.lower()))
+        token = self._known[pair] = (vocab.strings[norm], lexeme.orth_, lexeme.lower_, flags)
+        return token
 
     def __call__(self, doc: Any) -> list[tuple[str, int, int]]:
         """Every ``(label, start, end)`` match in token offsets, sorted by start then end then label."""
