@@ -111,3 +111,40 @@ def test_rule_pack_cues_match_like_spacy_on_generated_text(words: list[tuple[str
     text = " ".join(w.title() if cap else w for w, cap in words)
     patterns = load_data("cues.yaml")["patterns"]
     assert ours(patterns, text) == spacy_matches(patterns, text)
+
+
+_WORDS = ["a", "b", "c", "the", ".", "ana"]
+_TOKEN_SPECS = st.one_of(
+    st.fixed_dictionaries({"NORM": st.sampled_from(_WORDS)}),
+    st.fixed_dictionaries({"NORM": st.fixed_dictionaries({"IN": st.lists(st.sampled_from(_WORDS), min_size=1)})}),
+    st.fixed_dictionaries({"NORM": st.fixed_dictionaries({"NOT_IN": st.lists(st.sampled_from(_WORDS), min_size=1)})}),
+    st.fixed_dictionaries({"IS_TITLE": st.booleans()}),
+    st.fixed_dictionaries({"IS_PUNCT": st.booleans(), "NORM": st.sampled_from(_WORDS)}),
+    st.just({}),
+)
+_OPS = st.sampled_from([None, "?", "*", "+", "!", "{2}", "{1,2}", "{0,2}", "{2,}", "{,2}"])
+
+
+@st.composite
+def _patterns(draw: st.DrawFn) -> list[dict[str, Any]]:
+    pattern = []
+    for _ in range(draw(st.integers(1, 4))):
+        spec = dict(draw(_TOKEN_SPECS))
+        op = draw(_OPS)
+        if op is not None:
+            spec["OP"] = op
+        pattern.append(spec)
+    return pattern
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_patterns(), st.lists(st.sampled_from(["a", "b", "c", "the", ".", "Ana", "A"]), min_size=1, max_size=8))
+def test_any_supported_pattern_matches_like_spacy(pattern: list[dict[str, Any]], words: list[str]) -> None:
+    """Every operator and key this matcher accepts, in random patterns: the same matches as spaCy's Matcher."""
+    try:
+        compiled = TokenPatterns({"X": [pattern]})
+    except PatternError:
+        assert all(spec.get("OP") in ("?", "*", "{0,2}", "{,2}") for spec in pattern)  # only all-optional
+        return
+    doc = get_nlp().make_doc(" ".join(words))
+    assert compiled(doc) == spacy_matches({"X": [pattern]}, " ".join(words))
