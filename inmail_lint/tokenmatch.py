@@ -5,8 +5,9 @@ of ``rules/cues.yaml`` that was most of the time inmail-lint spent on a draft. T
 with a fixed word ("we", "fellow", "your"), so :class:`TokenPatterns` files each pattern under the words its
 first token can be, and at each token only tries the patterns filed under that token's NORM (plus the few
 that can open on any token, such as a capitalised name). It finds the same ``(label, start, end)`` matches as
-spaCy's Matcher (``tests/test_tokenmatch.py`` checks that against spaCy on every draft in the tests), for the
-part of the syntax the rule pack uses:
+spaCy's Matcher (``tests/test_tokenmatch.py`` checks that against spaCy on every draft in the tests, on text
+made of the patterns' words, and on random patterns with every operator), for the part of the syntax the rule
+pack uses:
 
 - token keys ``NORM``, ``ORTH``, ``TEXT``, ``LOWER`` with a string or ``{IN: [...]}``, ``{NOT_IN: [...]}``,
   ``{REGEX: "..."}``; the flags ``IS_ALPHA``, ``IS_ASCII``, ``IS_DIGIT``, ``IS_LOWER``, ``IS_UPPER``,
