@@ -340,9 +340,18 @@ def _parse_front_matter(draft: Draft, fm_start: int, lines: Iterator[tuple[int, 
     _load_front_matter(draft, fm_start, fm_end)
 
 
-def _load_front_matter(draft: Draft, fm_start: int, fm_end: int) -> None:
-    source = draft.source
-    text = source[fm_start:fm_end]
+class UnsafeYaml(ValueError):
+    """YAML that is refused before anything is built from it: anchors and aliases, deep nesting, a key twice."""
+
+    def __init__(self, message: str, index: int) -> None:
+        super().__init__(message)
+        self.index = index  # character offset in the YAML text
+
+
+def load_yaml(text: str) -> tuple[yaml.Node | None, Any]:
+    """The node tree and the value of one YAML document, loaded safely: no tags that build objects (a safe
+    loader), and :class:`UnsafeYaml` for aliases or nesting (checked on the event stream, before anything is
+    composed) and for duplicate keys. Front matter and recipient profile files are both read with it."""
     loader = _LOADER(text)
     try:
         structural = _check_events(text)
@@ -350,14 +359,22 @@ def _load_front_matter(draft: Draft, fm_start: int, fm_end: int) -> None:
         if node is not None:
             structural = _check_duplicates(node)
         if structural is not None:
-            message, mark_index = structural
-            draft.readable = False
-            at = fm_start + mark_index
-            draft.problems.append(Problem(INVALID_FRONT_MATTER, message, at, at))
-            return
-        if node is None:
-            return
-        data = loader.construct_document(node)
+            raise UnsafeYaml(*structural)
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
+def _load_front_matter(draft: Draft, fm_start: int, fm_end: int) -> None:
+    source = draft.source
+    text = source[fm_start:fm_end]
+    try:
+        node, data = load_yaml(text)
+    except UnsafeYaml as exc:
+        draft.readable = False
+        at = fm_start + exc.index
+        draft.problems.append(Problem(INVALID_FRONT_MATTER, f"front matter {exc}", at, at))
+        return
     except yaml.YAMLError as exc:
         draft.readable = False
         draft.problems.append(_yaml_problem(exc, text, fm_start))
@@ -368,8 +385,8 @@ def _load_front_matter(draft: Draft, fm_start: int, fm_end: int) -> None:
             Problem(INVALID_FRONT_MATTER, f"front matter could not be read: {exc}", fm_start, fm_start)
         )
         return
-    finally:
-        loader.dispose()
+    if node is None:
+        return
     if not isinstance(data, dict):
         draft.readable = False
         draft.problems.append(
@@ -450,11 +467,11 @@ def _check_events(text: str) -> tuple[str, int] | None:
     for event in yaml.parse(text, Loader=_LOADER):
         at = event.start_mark.index if event.start_mark is not None else 0
         if isinstance(event, yaml.AliasEvent):
-            return "front matter may not use YAML anchors and aliases ('&', '*')", at
+            return "may not use YAML anchors and aliases ('&', '*')", at
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_YAML_DEPTH:
-                return f"front matter is nested more than {MAX_YAML_DEPTH} levels deep", at
+                return f"is nested more than {MAX_YAML_DEPTH} levels deep", at
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
     return None
@@ -470,7 +487,7 @@ def _check_duplicates(root: yaml.Node) -> tuple[str, int] | None:
             for key_node, value_node in node.value:
                 if isinstance(key_node, yaml.ScalarNode):
                     if key_node.value in keys:
-                        return f"key {key_node.value!r} appears twice in the front matter", key_node.start_mark.index
+                        return f"has the key {key_node.value!r} twice; keep one", key_node.start_mark.index
                     keys.add(key_node.value)
                 stack.append(value_node)
         elif isinstance(node, yaml.SequenceNode):

@@ -20,7 +20,7 @@ import yaml
 
 from inmail_lint.config import Config, ConfigResolver
 from inmail_lint.context import validate_profile
-from inmail_lint.draft import INVALID_FRONT_MATTER, MAX_BYTES, Draft, Problem, decode, parse
+from inmail_lint.draft import INVALID_FRONT_MATTER, MAX_BYTES, Draft, Problem, UnsafeYaml, decode, load_yaml, parse
 
 STDIN = "-"
 
@@ -184,7 +184,13 @@ def _load_recipient(draft: Draft, reference: str, directory: Path, root: Path | 
         return
     try:
         text = data.decode("utf-8-sig")
-        profile: Any = json.loads(text) if target.suffix.lower() == ".json" else yaml.safe_load(text)
+        profile: Any = json.loads(text) if target.suffix.lower() == ".json" else load_yaml(text)[1]
+    except RecursionError:
+        problem("cannot be read: it is nested too deeply")
+        return
+    except UnsafeYaml as exc:
+        problem(str(exc))
+        return
     except (UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
         problem(f"cannot be read: {str(exc).splitlines()[0]}")
         return

@@ -106,7 +106,9 @@ def test_exactly_one_mib_is_read() -> None:
         pytest.param("---\njust text\n---\nHi\n", "must be a mapping", "just text", id="scalar"),
         pytest.param("---\na: &x [1]\nb: *x\n---\nHi\n", "anchors and aliases", "b: *x", id="alias"),
         pytest.param("---\nsubject: !!python/object:os.system ls\n---\nHi\n", "tag", "subject", id="python tag"),
-        pytest.param("---\nsubject: a\nsubject: b\n---\nHi\n", "appears twice", "subject: b", id="duplicate key"),
+        pytest.param(
+            "---\nsubject: a\nsubject: b\n---\nHi\n", "has the key 'subject' twice", "subject: b", id="duplicate key"
+        ),
         pytest.param(
             "---\nrecipient: " + "[" * 30 + "]" * 30 + "\n---\nHi\n", "nested more than", "recipient", id="deep nesting"
         ),

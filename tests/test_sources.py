@@ -36,6 +36,11 @@ def test_profile_yaml_and_json(tmp_path: Path) -> None:
         pytest.param("outside", "../../outside.yaml", "is outside", id="outside the project"),
         pytest.param("list", "profiles/list.yaml", "must hold a mapping", id="not a mapping"),
         pytest.param("bad", "profiles/bad.json", "cannot be read", id="invalid json"),
+        pytest.param("deep", "profiles/deep.yaml", "nested more than 20 levels", id="deep yaml"),
+        pytest.param("deep", "profiles/deep.json", "nested too deeply", id="deep json"),
+        pytest.param("alias", "profiles/alias.yaml", "anchors and aliases", id="yaml alias"),
+        pytest.param("twice", "profiles/twice.yaml", "has the key 'name' twice", id="duplicate key"),
+        pytest.param("tag", "profiles/tag.yaml", "cannot be read", id="python tag"),
     ],
 )
 def test_profile_problems_are_im002(tmp_path: Path, setup: str | None, reference: str, fragment: str) -> None:
@@ -43,6 +48,12 @@ def test_profile_problems_are_im002(tmp_path: Path, setup: str | None, reference
     (drafts / "profiles").mkdir(parents=True)
     (drafts / "profiles" / "list.yaml").write_text("- a\n- b\n")
     (drafts / "profiles" / "bad.json").write_text("{nope")
+    # a profile file is read as safely as front matter (a deep one was a RecursionError once)
+    (drafts / "profiles" / "deep.yaml").write_text("[" * 50_000)
+    (drafts / "profiles" / "deep.json").write_text("[" * 50_000)
+    (drafts / "profiles" / "alias.yaml").write_text("name: &n Ana\nfirst_name: *n\n")
+    (drafts / "profiles" / "twice.yaml").write_text("name: Ana\nname: Bob\n")
+    (drafts / "profiles" / "tag.yaml").write_text("name: !!python/object/apply:os.system [ls]\n")
     (tmp_path / "outside.yaml").write_text("name: Eve\n")
     meta, problems = load(tmp_path, f"recipient: {reference}")
     assert "recipient" not in meta
