@@ -21,7 +21,7 @@ from inmail_lint.cues import (
     profile_cues,
     subject_cues,
 )
-from inmail_lint.draft import Draft, Field
+from inmail_lint.draft import Draft, Field, parse_send_at
 from inmail_lint.estimate import Estimate, Model
 from inmail_lint.nlp import get_nlp, phrase_matcher
 from inmail_lint.templates import LengthRange, length_range, names_in, render, variable
@@ -324,13 +324,7 @@ class Analysis:
     def send_at(self) -> dt.datetime | None:
         """When the draft will be sent: front matter ``send_at``, else the command line's ``--send-at``."""
         value = self.draft.meta.get("send_at")
-        if value is None:
-            return self._send_at
-        if isinstance(value, dt.datetime):
-            return value
-        if isinstance(value, dt.date):
-            return dt.datetime(value.year, value.month, value.day)
-        return dt.datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+        return self._send_at if value is None else parse_send_at(value)
 
     @cached_property
     def credit_at_stake(self) -> bool:

@@ -13,13 +13,14 @@ from typing import Any
 
 from inmail_lint.config import Config, ConfigResolver, default_config, load_config_file
 from inmail_lint.context import RECIPIENT_KEYS
-from inmail_lint.draft import Draft, decode, parse
+from inmail_lint.draft import Draft, body_field, decode, field_from_slice, parse
 from inmail_lint.fixer import fix_until_stable
 from inmail_lint.linter import FileResult, Linter, unreadable_result
 from inmail_lint.sources import STDIN, Target, load_draft, prepare, read_bytes, relpath_for
 from inmail_lint.templates import render
 
 _LINTERS: dict[int, tuple[Config, Linter]] = {}
+MAX_CELL = 1024 * 1024  # characters read from one cell of a batch or history row
 
 
 def linter_for(config: Config | None = None) -> Linter:
@@ -151,6 +152,31 @@ def merge(template: Draft, values: Mapping[str, str]) -> Draft:
     return dataclasses.replace(template, fields=fields, meta=meta, problems=list(template.problems))
 
 
+def row_draft(values: Mapping[str, str], display: str) -> Draft:
+    """A draft from a batch row: ``subject`` and ``body`` columns, optional ``kind`` and profile columns.
+    Its positions count in a virtual draft: line 1 is the subject, the body starts on line 3."""
+    subject = " ".join(values.get("subject", "")[:MAX_CELL].split())  # an empty cell is no subject
+    body = values.get("body", "")[:MAX_CELL]
+    if subject:
+        prefix = "Subject: "
+        source = f"{prefix}{subject}\n\n{body}"
+        fields = {
+            "subject": field_from_slice("subject", source, len(prefix), len(prefix) + len(subject)),
+            "body": body_field(source, len(prefix) + len(subject) + 2),
+        }
+    else:
+        source = body
+        fields = {"body": body_field(source, 0)}
+    draft = Draft(path=display, source=source, style="batch", fields=fields)
+    kind = values.get("kind", "").strip()
+    if kind:
+        draft.meta["kind"] = kind
+    profile = profile_from_row(values)
+    if profile:
+        draft.meta["recipient"] = profile
+    return draft
+
+
 def profile_from_row(values: Mapping[str, str]) -> dict[str, Any]:
     """Recipient profile fields from a row's columns named like them (name, first_name, company, ...)."""
     return {key: _profile_value(key, values[key]) for key in RECIPIENT_KEYS if str(values.get(key, "")).strip()}
@@ -171,7 +197,8 @@ def history_observations(rows: list[dict[str, str]], config: Config) -> tuple[li
     from inmail_lint.analysis import Analysis
     from inmail_lint.calibrate import CalibrationError, parse_outcome
     from inmail_lint.context import Profile
-    from inmail_lint.observations import observe, parse_send_at
+    from inmail_lint.draft import parse_send_at
+    from inmail_lint.observations import observe
 
     if rows and not {"body", "responded"} <= set(rows[0]):
         raise CalibrationError("the history needs the columns 'body' and 'responded' (and usually 'subject')")
@@ -183,12 +210,7 @@ def history_observations(rows: list[dict[str, str]], config: Config) -> tuple[li
             kind = row.get("kind") or config.kind
             if kind not in config.kinds:
                 raise CalibrationError(f"unknown kind {kind!r}")
-            subject = row.get("subject", "").replace("\n", " ").strip()
-            text = (f"Subject: {subject}\n\n" if subject else "") + row.get("body", "")
-            draft = parse(text, f"row {number}")
-            profile = profile_from_row(row)
-            if profile:
-                draft.meta["recipient"] = profile
+            draft = row_draft(row, f"row {number}")
             send_at = parse_send_at(row["send_at"]) if row.get("send_at", "").strip() else None
         except (CalibrationError, ValueError) as exc:
             raise CalibrationError(f"row {number}: {exc}") from None

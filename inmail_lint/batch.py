@@ -14,15 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from inmail_lint.api import lint_target, linter_for, merge, profile_from_row, read_target
+from inmail_lint.api import lint_target, linter_for, merge, read_target, row_draft
 from inmail_lint.config import Config
-from inmail_lint.draft import Draft, body_field, field_from_slice
+from inmail_lint.draft import Draft
 from inmail_lint.linter import FileResult, Linter, unreadable_result
 from inmail_lint.sources import Target, load_draft, relpath_for
 
 BATCH_SUFFIXES = (".csv", ".jsonl", ".ndjson")
 MAX_BATCH_BYTES = 512 * 1024 * 1024
-MAX_CELL = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -90,31 +89,6 @@ def _jsonl_rows(handle: Any) -> Iterator[tuple[int, dict[str, str] | None, str |
             yield number, None, "not a JSON object with a 'body' string"
             continue
         yield number, {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in data.items()}, None
-
-
-def row_draft(values: Mapping[str, str], display: str) -> Draft:
-    """A draft from a batch row: ``subject`` and ``body`` columns, optional ``kind`` and profile columns.
-    Its positions count in a virtual draft: line 1 is the subject, the body starts on line 3."""
-    subject = " ".join(values.get("subject", "")[:MAX_CELL].split())  # an empty cell is no subject
-    body = values.get("body", "")[:MAX_CELL]
-    if subject:
-        prefix = "Subject: "
-        source = f"{prefix}{subject}\n\n{body}"
-        fields = {
-            "subject": field_from_slice("subject", source, len(prefix), len(prefix) + len(subject)),
-            "body": body_field(source, len(prefix) + len(subject) + 2),
-        }
-    else:
-        source = body
-        fields = {"body": body_field(source, 0)}
-    draft = Draft(path=display, source=source, style="batch", fields=fields)
-    kind = values.get("kind", "").strip()
-    if kind:
-        draft.meta["kind"] = kind
-    profile = profile_from_row(values)
-    if profile:
-        draft.meta["recipient"] = profile
-    return draft
 
 
 # ------------------------------------------------------------------------------------------------- running

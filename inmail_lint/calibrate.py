@@ -42,15 +42,6 @@ def columns(model: Model) -> tuple[list[Column], dict[str, int]]:
     return cols, reference
 
 
-def _bin_index(factor: Factor, observed: Any) -> int | None:
-    if observed is None:
-        return None
-    for i, (upto, _) in enumerate(factor.bins):
-        if upto is None or observed <= upto:
-            return i
-    return None
-
-
 def design_row(cols: Sequence[Column], observations: Mapping[str, Any]) -> list[float]:
     row = []
     for col in cols:
@@ -58,7 +49,7 @@ def design_row(cols: Sequence[Column], observations: Mapping[str, Any]) -> list[
         if col.bin is None:
             row.append(1.0 if observed is not None and observed == col.factor.when else 0.0)
         else:
-            row.append(1.0 if _bin_index(col.factor, observed) == col.bin else 0.0)
+            row.append(1.0 if col.factor.bin_index(observed) == col.bin else 0.0)
     return row
 
 

@@ -143,9 +143,9 @@ def check(
     from inmail_lint.batch import make_jobs, run_all, start_workers
     from inmail_lint.config import ConfigError, ConfigResolver
     from inmail_lint.diagnostic import Severity
+    from inmail_lint.draft import parse_send_at
     from inmail_lint.formatters import FORMATTERS, RuleDoc, Summary
     from inmail_lint.linter import FileResult, Linter
-    from inmail_lint.observations import parse_send_at
     from inmail_lint.ruletypes import RuleDefinitionError
     from inmail_lint.sources import PathError, RowsError, discover, read_rows, write_atomic
 
@@ -464,6 +464,7 @@ def credits(
     isolated: bool,
 ) -> int:
     """Plan an InMail credit balance month by month: allotments, sends, refunds, expiry, and when it runs out."""
+    import dataclasses
     import json
 
     from inmail_lint.config import ConfigError, ConfigResolver
@@ -497,29 +498,11 @@ def credits(
         click.echo(
             json.dumps(
                 {
-                    "plan": {
-                        "name": plan.name,
-                        "title": plan.title,
-                        "monthly": plan.monthly,
-                        "cap": plan.cap,
-                        "expiry_months": plan.expiry_months,
-                        "source": plan.source,
-                    },
+                    "plan": dataclasses.asdict(plan),
                     "per_month": per_month,
                     "response_rate": round(response_rate, 4),
                     "response_rate_basis": basis,
-                    "months": [
-                        {
-                            "month": m.month,
-                            "allotted": m.allotted,
-                            "sent": m.sent,
-                            "refunded": m.refunded,
-                            "expired": m.expired,
-                            "balance_end": m.balance_end,
-                            "short": m.short,
-                        }
-                        for m in table
-                    ],
+                    "months": [dataclasses.asdict(m) for m in table],
                     "ran_out": ran_out,
                     "sustainable_per_month": round(keepable, 2),
                 },
@@ -549,18 +532,15 @@ def credits(
 def _mean_estimate(folder: Path, isolated: bool) -> tuple[float, int]:
     from inmail_lint.api import lint_target
     from inmail_lint.config import ConfigResolver
-    from inmail_lint.linter import Linter
     from inmail_lint.sources import PathError, discover
 
     resolver = ConfigResolver(isolated=isolated)
-    linters: dict[int, Linter] = {}
     total, count = 0.0, 0
     for item in discover([str(folder)], resolver):
         if isinstance(item, PathError) or item.path is None:
             continue
         config = resolver.for_path(item.path)
-        linter = linters.setdefault(id(config), Linter(config))
-        estimate = lint_target(item, config, linter).estimate
+        estimate = lint_target(item, config).estimate  # one linter per config (api.linter_for)
         if estimate is not None and estimate.credit_at_stake:
             total += estimate.probability
             count += 1

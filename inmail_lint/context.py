@@ -9,7 +9,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-_LIST_KEYS = ("mutual_connections", "groups", "past_companies", "schools", "recent_posts")
 RECIPIENT_KEYS: dict[str, str] = {
     "name": "text",
     "first_name": "text",
@@ -22,6 +21,7 @@ RECIPIENT_KEYS: dict[str, str] = {
     "recent_posts": "list",
     "open_profile": "boolean",
 }
+_LIST_KEYS = frozenset(key for key, kind in RECIPIENT_KEYS.items() if kind == "list")
 HONORIFICS = frozenset(
     {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "madam", "mme", "herr", "frau"}
 )

@@ -12,6 +12,7 @@ IM002 (invalid front matter) :class:`Problem` values that the linter treats like
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Iterator
@@ -252,18 +253,26 @@ def _is_settings(value: Any) -> str | None:
     return None
 
 
-def _is_send_time(value: Any) -> str | None:
-    import datetime as dt
-
-    if isinstance(value, (dt.date, dt.datetime)):
+def parse_send_at(value: Any) -> dt.datetime | None:
+    """A send time from front matter (a YAML date or datetime) or the command line (ISO 8601); ValueError if it
+    is neither."""
+    if value is None:
         return None
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
     if isinstance(value, str):
-        try:
-            dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            return "must be a date or time such as 2026-05-04 or 2026-05-04T09:30"
-        return None
-    return "must be a date or time such as 2026-05-04 or 2026-05-04T09:30"
+        return dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    raise ValueError(f"expected a date or time such as 2026-05-04T09:30, got {value!r}")
+
+
+def _is_send_time(value: Any) -> str | None:
+    try:
+        parse_send_at(value)
+    except ValueError:
+        return "must be a date or time such as 2026-05-04 or 2026-05-04T09:30"
+    return None
 
 
 #: The keys a draft's front matter may hold, each with its validator. Later features add theirs here.

@@ -56,14 +56,21 @@ class Factor:
     effect: Effect | None = None
     bins: tuple[tuple[float | None, Effect], ...] = ()
 
+    def bin_index(self, observed: Any) -> int | None:
+        """Which of ``bins`` an observed number falls in (the first whose ``upto`` it does not exceed)."""
+        if observed is None:
+            return None
+        for i, (upto, _) in enumerate(self.bins):
+            if upto is None or observed <= upto:
+                return i
+        return None
+
     def effect_for(self, observed: Any) -> Effect | None:
         if observed is None:
             return None
         if self.bins:
-            for upto, effect in self.bins:
-                if upto is None or observed <= upto:
-                    return effect
-            return None
+            i = self.bin_index(observed)
+            return None if i is None else self.bins[i][1]
         return self.effect if observed == self.when else None
 
 

@@ -6,7 +6,6 @@ here is exactly what keeps IM303 silent, "name-in-subject" what keeps IM305 sile
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
@@ -106,16 +105,3 @@ def observe(analysis: Analysis, names: set[str] | None = None) -> dict[str, Any]
     """The observations the model asks for (all of them when ``names`` is None)."""
     wanted = OBSERVERS if names is None else {n: OBSERVERS[n] for n in names if n in OBSERVERS}
     return {name: fn(analysis) for name, fn in wanted.items()}
-
-
-def parse_send_at(value: Any) -> dt.datetime | None:
-    """A send time from front matter (a YAML date or datetime) or the command line (ISO 8601)."""
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day)
-    if isinstance(value, str):
-        return dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    raise ValueError(f"expected a date or time such as 2026-05-04T09:30, got {value!r}")

@@ -64,8 +64,7 @@ class InmailLanguageServer(LanguageServer):
         draft = prepare(source, display, directory, config.root)
         relpath = relpath_for(Target(path, display), config) if path is not None else None
         result = linter.lint(draft, relpath)
-        locator = Locator(source)
-        self.results[uri] = (result, locator)
+        self.results[uri] = (result, result.locator or Locator(source))
         diagnostics = [to_lsp(d) for d in result.diagnostics]
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=document.version)

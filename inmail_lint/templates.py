@@ -46,7 +46,6 @@ def variable(name: str, *declared: Mapping[str, Mapping[str, Any]]) -> Variable:
 class Rendering:
     field: Field  # the rendered text, mapped back to the template's file offsets
     placeholders: tuple[tuple[str, int, int], ...]  # (variable, start, end) in the rendered text
-    missing: tuple[str, ...]  # variables that had no value (left as written)
 
 
 def render(field: Field, values: Mapping[str, str]) -> Rendering:
@@ -54,7 +53,6 @@ def render(field: Field, values: Mapping[str, str]) -> Rendering:
     parts: list[str] = []
     index: list[int] = []
     placeholders: list[tuple[str, int, int]] = []
-    missing: list[str] = []
     position = 0
     length = 0
     for m in PLACEHOLDER.finditer(field.text):
@@ -74,14 +72,13 @@ def render(field: Field, values: Mapping[str, str]) -> Rendering:
             raw = m.group()
             parts.append(raw)
             index.extend(field.to_file(i) for i in range(m.start(), m.end()))
-            missing.append(name)
             length += len(raw)
         position = m.end()
     parts.append(field.text[position:])
     index.extend(field.to_file(i) for i in range(position, len(field.text)))
     text = "".join(parts)
     rendered = Field(field.name, text, field.start, field.end, tuple(index), field.exact)
-    return Rendering(rendered, tuple(placeholders), tuple(missing))
+    return Rendering(rendered, tuple(placeholders))
 
 
 @dataclass(frozen=True)
@@ -95,7 +92,7 @@ class LengthRange:
 def length_range(field: Field, variables: Mapping[str, Variable]) -> LengthRange:
     """Characters (UTF-16 units) and words of the shortest and longest renderings of a template field."""
     literal = PLACEHOLDER.sub("", field.text)
-    names = [m.group(1) for m in PLACEHOLDER.finditer(field.text)]
+    names = names_in(field.text)
     base = utf16_length(literal)
     short_words = word_count(PLACEHOLDER.sub(" ", field.text))
     long_words = word_count(PLACEHOLDER.sub(lambda m: " " + variables[m.group(1)].sample + " ", field.text))

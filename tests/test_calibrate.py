@@ -168,3 +168,18 @@ def test_calibrate_bad_history(cli: Run, tmp_path: Path, content: str, message: 
 def test_history_has_no_nan() -> None:
     observations, _outcomes = synthetic_history(50, seed=1)
     assert all(not (isinstance(v, float) and math.isnan(v)) for o in observations for v in o.values())
+
+
+def test_history_rows_become_drafts_as_batch_rows_do() -> None:
+    """A history row is a draft made from its columns (as in a batch file), never re-parsed as a draft file:
+    a body that starts like a header or front matter stays body."""
+    from inmail_lint.api import history_observations
+    from inmail_lint.config import default_config
+
+    rows = [
+        {"subject": "", "body": "Subject: GREAT NEWS FOR YOU\n\nHi Ana, could we talk?", "responded": "0"},
+        {"subject": "GREAT NEWS FOR YOU", "body": "Hi Ana, could we talk?", "responded": "1"},
+    ]
+    observations, outcomes = history_observations(rows, default_config())
+    assert outcomes == [0, 1]
+    assert observations[0]["all-caps-subject"] is None and observations[1]["all-caps-subject"] is True

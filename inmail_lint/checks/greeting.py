@@ -108,11 +108,10 @@ or a past company.
             return
         full = recipient.name or recipient.first_name
         greeting = analysis.greeting
-        named = greeting is not None and greeting.name and not greeting.placeholder
         if (
             greeting is not None
             and greeting.name
-            and named
+            and not greeting.placeholder
             and full
             and not _same_person(greeting.name, recipient.name_forms())
         ):
