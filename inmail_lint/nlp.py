@@ -64,8 +64,14 @@ def _drop(stand_ins: dict[str, types.ModuleType]) -> None:
             del sys.modules[name]
 
 
-@lru_cache(maxsize=4)
 def get_nlp(model: str | None = None) -> Any:
+    """The pipeline for ``model`` (None: blank English with a sentencizer), built once per process however it
+    is asked for (``get_nlp()`` and ``get_nlp(None)`` are the same pipeline)."""
+    return _build_nlp(model)
+
+
+@lru_cache(maxsize=4)
+def _build_nlp(model: str | None) -> Any:
     spacy = _import_spacy()
 
     if model is None:

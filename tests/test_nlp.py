@@ -56,3 +56,11 @@ def test_spacy_imported_first_is_used_as_it_is() -> None:
         """
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_one_pipeline_per_model_however_it_is_asked_for() -> None:
+    # the --jobs workers warm up with get_nlp() and the linter asks for get_nlp(config.spacy_model), which is
+    # None by default: both must be the same pipeline, built once (each build costs a tenth of a second or more)
+    from inmail_lint.nlp import get_nlp
+
+    assert get_nlp() is get_nlp(None) is get_nlp(model=None)
