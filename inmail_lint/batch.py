@@ -8,8 +8,9 @@ import csv
 import gc
 import json
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -159,12 +160,14 @@ _WORKER: dict[str, Any] = {}
 
 
 def start_workers(processes: int) -> ProcessPoolExecutor | None:
-    """The processes for ``--jobs``, started now so that their start-up (importing spaCy, building the matchers)
-    overlaps the main process finding the drafts and reading configs; None for one process."""
+    """The helper processes for ``--jobs`` (``processes - 1`` of them: the main process lints too), started now
+    so that their start-up (importing spaCy, building the matchers) overlaps the main process finding the
+    drafts and reading configs; None for one process."""
     if processes <= 1:
         return None
-    pool = ProcessPoolExecutor(max_workers=processes, initializer=_init_worker)
-    for _ in range(processes):
+    helpers = processes - 1
+    pool = ProcessPoolExecutor(max_workers=helpers, initializer=_init_worker)
+    for _ in range(helpers):
         pool.submit(_ready)  # each submit starts a process, up to max_workers
     return pool
 
@@ -187,12 +190,19 @@ def _ready() -> None:
     return None
 
 
-def _run_in_worker(item: tuple[int, Config, Job]) -> FileResult:
-    key, config, job = item
+def _run_in_worker(items: list[tuple[int, Config, Job]]) -> list[FileResult]:
     linters: dict[int, Linter] = _WORKER["linters"]
-    if key not in linters:
-        linters[key] = linter_for(config)
-    return run_job(job, config, linters[key])
+    results = []
+    for key, config, job in items:
+        if key not in linters:
+            linters[key] = linter_for(config)
+        results.append(run_job(job, config, linters[key]))
+    return results
+
+
+CHUNK = 32  # drafts sent to a helper at a time: one round trip each, and small enough to keep all busy
+AHEAD = 3  # chunks queued for each helper, so it never waits for the main process
+HELD = 16  # chunks this process may hold, done ahead of a helper's that is not back yet (while helpers start)
 
 
 def run_all(
@@ -200,22 +210,69 @@ def run_all(
     configs: dict[int, Config],
     linters: dict[int, Linter],
     pool: ProcessPoolExecutor | None = None,
-    processes: int = 1,
+    helpers: int = 0,
 ) -> Iterator[FileResult]:
-    """Results in the order of ``jobs``, from this process or from ``pool``'s ``processes`` (see
-    :func:`start_workers`). Each job travels with its configuration; pickling shares it within a chunk."""
-    if pool is None or processes <= 1 or len(jobs) < 2:
+    """Results in the order of ``jobs``, from this process alone or with ``pool``'s helpers (see
+    :func:`start_workers`).
+
+    With helpers, the jobs go out in chunks, each chunk with its configurations (pickling shares them within a
+    chunk). The helpers always have chunks queued; whenever the next result due is not back yet, this process
+    lints the next chunk itself instead of waiting. Results are handed on in the order of the jobs, so this
+    process holds the chunks it did while a helper's chunk was under way (at most HELD of them)."""
+    if pool is None or helpers < 1 or len(jobs) < 2:
         for job in jobs:
             yield run_job(job, configs[job.config_key], linters[job.config_key])
         return
-    # small chunks keep both processes busy to the end; each chunk is one round trip
-    chunk = max(1, min(64, len(jobs) // (processes * 8)))
-    items = [(job.config_key, configs[job.config_key], job) for job in jobs]
+    chunks = iter([jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)])
+    queue: deque[Future[list[FileResult]] | list[FileResult]] = deque()
+    queued = 0  # chunks in ``queue`` that a helper has not finished
+    held = 0  # chunks in ``queue`` done here
+
+    def send() -> bool:
+        nonlocal queued
+        chunk = next(chunks, None)
+        if chunk is None:
+            return False
+        future = pool.submit(_run_in_worker, [(job.config_key, configs[job.config_key], job) for job in chunk])
+        queue.append(future)
+        queued += 1
+        return True
+
+    def here() -> bool:
+        nonlocal held
+        chunk = next(chunks, None)
+        if chunk is None:
+            return False
+        queue.append([run_job(job, configs[job.config_key], linters[job.config_key]) for job in chunk])
+        held += 1
+        return True
+
     # Results arrive as many small objects that are formatted and dropped; collecting every 700 allocations
     # (the default) cost this process about 0.2 s of 1.2 s on 10,000 drafts. Collect a hundred times less often.
     threshold = gc.get_threshold()
     gc.set_threshold(max(threshold[0], 70_000), *threshold[1:])
     try:
-        yield from pool.map(_run_in_worker, items, chunksize=chunk)
+        more = True
+        while more and queued < helpers * AHEAD:
+            more = send()
+        while queue:
+            head = queue[0]
+            if isinstance(head, list) or head.done():
+                queue.popleft()
+                if isinstance(head, list):
+                    held -= 1
+                    yield from head
+                else:
+                    queued -= 1
+                    yield from head.result()
+                    while more and queued < helpers * AHEAD:
+                        more = send()
+            elif more and held < HELD:
+                more = here()  # the next result is not back yet: lint the next chunk here
+            else:
+                wait([head])
     finally:
         gc.set_threshold(*threshold)
+        for item in queue:
+            if isinstance(item, Future):
+                item.cancel()

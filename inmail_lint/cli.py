@@ -264,7 +264,7 @@ def check(
             else:
                 configs = {id(config): config for _, config, _ in plan}
                 job_list = list(make_jobs(plan, rows))
-                results = run_all(job_list, configs, {k: linters[k] for k in configs}, pool, processes)
+                results = run_all(job_list, configs, {k: linters[k] for k in configs}, pool, processes - 1)
                 if len(job_list) >= PROGRESS_AFTER and _use_progress():
                     with click.progressbar(results, length=len(job_list), label="Linting", file=sys.stderr) as bar:
                         for result in bar:

@@ -272,6 +272,46 @@ def test_jobs_with_several_configs_match_one_process(tmp_path: Path) -> None:
     assert broken.returncode == 2 and b"IM999" in broken.stderr and not broken.stdout
 
 
+def test_jobs_share_the_work_between_this_process_and_its_helpers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--jobs N is this process and N-1 helpers: both lint, and the results still come in the order of the jobs.
+    A thread pool stands in for the helper processes, so the test can see who linted what."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from inmail_lint import batch
+    from inmail_lint.config import ConfigResolver
+    from inmail_lint.linter import Linter
+    from inmail_lint.sources import Target
+
+    for i in range(300):
+        text = f"Subject: Question {i} about the team you lead\n\nHi Ana,\n\nCould we talk?\n"
+        write(tmp_path / f"d{i:03}.inmail", text)
+    config = ConfigResolver(isolated=True).for_directory(tmp_path)
+    linter = Linter(config)
+    targets = [Target(p, p.name) for p in sorted(tmp_path.glob("*.inmail"))]
+    jobs = list(batch.make_jobs([(t, config, linter) for t in targets]))
+    configs, linters = {id(config): config}, {id(config): linter}
+    serial = [(r.path, [d.code for d in r.diagnostics]) for r in batch.run_all(jobs, configs, linters)]
+
+    helped: list[str] = []
+    real = batch._run_in_worker
+
+    def helper(items: list[Any]) -> list[Any]:
+        time.sleep(0.01)  # a helper is a little slower to answer than this process is to lint one chunk
+        results = real(items)
+        helped.extend(r.path for r in results)
+        return results
+
+    monkeypatch.setattr(batch, "_run_in_worker", helper)
+    with ThreadPoolExecutor(1, initializer=batch._init_worker) as pool:
+        shared = [(r.path, [d.code for d in r.diagnostics]) for r in batch.run_all(jobs, configs, linters, pool, 1)]
+    assert shared == serial
+    assert [p for p, _ in serial] == [t.display for t in targets]
+    assert 0 < len(helped) < len(targets)  # the helper did some chunks and this process the others
+
+
 def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     import pty
 
