@@ -199,6 +199,50 @@ def test_im408_extend_acronyms_option() -> None:
     assert "IM408" in codes(text, rules={"IM408": {"extend-acronyms": ["INITECH"]}})
 
 
+def shouted(body: str) -> list[tuple[str, str | None]]:
+    """IM408's capitalised runs in a body: (the text flagged, what the fix writes), '!!!'-style marks left out."""
+    text = draft("Your team", body)
+    result = lint_text(text, select=("IM408",))
+    return [
+        (text[d.start : d.end], d.fix.edits[0].text if d.fix else None)
+        for d in result.diagnostics
+        if "is in capitals" in d.message
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "runs"),
+    [
+        pytest.param(
+            "Hi Ana, WE HAVE AN AMAZING OPPORTUNITY FOR YOU. One question?",
+            [("WE HAVE AN AMAZING OPPORTUNITY FOR YOU", "we have an amazing opportunity for you")],
+            id="one shouted sentence is one run, short words and all",
+        ),
+        pytest.param(
+            "Hi Ana, THANK YOU, I appreciate it. One question?",
+            [("THANK YOU", "thank you")],
+            id="a single letter at the edge is not part of the run",
+        ),
+        pytest.param(
+            "Hi Ana, PLEASE CALL OUR AWS TEAM today. One question?",
+            [("PLEASE CALL OUR AWS TEAM", "please call our AWS team")],
+            id="an acronym inside a run keeps its capitals in the fix",
+        ),
+        pytest.param("Hi Ana, our AWS NOW offer. One question?", [("NOW", "now")], id="an acronym at the edge"),
+        pytest.param(
+            "Hi Ana, FREE TRIAL. REPLY NOW? One question?",
+            [("FREE TRIAL", "free trial"), ("REPLY NOW", "Reply now")],
+            id="a full stop ends a run",
+        ),
+        pytest.param("Hi Ana, our AWS and GCP teams met the CEO. A question?", [], id="acronyms are not shouting"),
+        pytest.param("Hi Ana, I AM at the ETL day. A question?", [], id="short words alone are not shouting"),
+        pytest.param("Hi Ana, are you at GLOBEX? One question?", [("GLOBEX", "globex")], id="a four-letter word"),
+    ],
+)
+def test_im408_shouted_runs(body: str, runs: list[tuple[str, str]]) -> None:
+    assert shouted(body) == runs
+
+
 def test_im101_subject_missing_and_blank() -> None:
     assert "IM101" in codes("Hi Ana, a question?\n")
     assert "IM101" in codes("Subject:\n\nHi Ana\n")

@@ -120,7 +120,9 @@ class Shouting(Rule):
 Capitals read as shouting, and all-caps subjects get fewer replies (Boomerang: 34.6% against about 50%).
 A word in capitals is flagged when it has four or more letters and is not a known acronym
 (`rules/phrases/acronyms.yaml`; add yours with the option `extend-acronyms`), or is a short word such as
-NOW or FREE. A subject written wholly in capitals, and repeated "!!" or "??", are flagged too. The fixes
+NOW or FREE. Capitalised words next to each other are one diagnostic ("WE HAVE AN AMAZING OFFER FOR YOU"),
+up to a full stop or other punctuation. A subject written wholly in capitals, and repeated "!!" or "??", are
+flagged too. The fixes
 (lower case; sentence case for a subject) are unsafe, since a word in capitals may be a name: apply them with
 `--fix --unsafe-fixes`.
 """
@@ -157,7 +159,7 @@ NOW or FREE. A subject written wholly in capitals, and repeated "!!" or "??", ar
                 continue
             for start, end in _shouted_runs(fa.text, acronyms, loud):
                 shouted = fa.text[start:end]
-                quiet = shouted.lower()
+                quiet = _lower_keeping(shouted, acronyms)
                 before = fa.text[:start].rstrip()
                 if not before or before[-1] in ".!?" or "\n" in fa.text[len(before) : start]:
                     quiet = quiet[:1].upper() + quiet[1:]
@@ -179,13 +181,18 @@ NOW or FREE. A subject written wholly in capitals, and repeated "!!" or "??", ar
                 )
 
 
-def _sentence_case(text: str, acronyms: frozenset[str]) -> str:
-    """'YOUR AWS MIGRATION' -> 'Your AWS migration' (acronyms keep their capitals)."""
+def _lower_keeping(text: str, acronyms: frozenset[str]) -> str:
+    """'CALL OUR AWS TEAM' -> 'call our AWS team': lower case, but acronyms keep their capitals."""
 
     def word(m: re.Match[str]) -> str:
         return m.group() if m.group().upper() in acronyms and len(m.group()) > 1 else m.group().lower()
 
-    lowered = _WORD.sub(word, text)
+    return _WORD.sub(word, text)
+
+
+def _sentence_case(text: str, acronyms: frozenset[str]) -> str:
+    """'YOUR AWS MIGRATION' -> 'Your AWS migration' (acronyms keep their capitals)."""
+    lowered = _lower_keeping(text, acronyms)
     first = re.search(r"[A-Za-z]", lowered)
     if first is None:
         return lowered
@@ -196,25 +203,41 @@ _TWO_CAPITALS = re.compile(r"[A-Z]{2}")
 
 
 def _shouted_runs(text: str, acronyms: frozenset[str], loud: frozenset[str]) -> list[tuple[int, int]]:
+    """Spans of shouting: runs of capitalised words, separated only by spaces, commas or hyphens, that hold at
+    least one loud word (four letters or more, or a short one such as NOW or FREE) that is not an acronym.
+    Short capitalised words inside a run belong to it ("WE HAVE AN AMAZING OFFER" is one run); single
+    letters and acronyms at its edges do not ("THANK YOU, I" is "THANK YOU"; "AWS NOW" is "NOW")."""
     runs: list[tuple[int, int]] = []
     if not _TWO_CAPITALS.search(text):
         return runs
+    group: list[tuple[int, int, str]] = []  # (start, end, "loud" | "short" | "edge") of one run of capitals
+
+    def close() -> None:
+        while group and group[-1][2] == "edge":
+            group.pop()
+        while group and group[0][2] == "edge":
+            group.pop(0)
+        if any(k == "loud" for _, _, k in group):
+            runs.append((group[0][0], group[-1][1]))
+        group.clear()
+
     for m in _WORD.finditer(text):
         word = m.group()
+        if group and text[group[-1][1] : m.start()].strip(" ,-") != "":
+            close()
         if not word.isupper():  # a word starts with a letter; its letters are ASCII, the rest uncased
+            close()
             continue
-        letters = [ch for ch in word if ch.isalpha()]
-        if len(letters) < 2:
-            continue
+        letters = sum(1 for ch in word if ch.isalpha())
         bare = re.sub(r"['’]S$", "", word.upper())
-        if bare in acronyms or word.upper() in acronyms:
-            continue
-        if len(letters) < 4 and bare not in loud:
-            continue
-        if runs and text[runs[-1][1] : m.start()].strip(" ,-") == "":
-            runs[-1] = (runs[-1][0], m.end())
+        if letters < 2 or bare in acronyms or word.upper() in acronyms:
+            kind = "edge"
+        elif letters < 4 and bare not in loud:
+            kind = "short"
         else:
-            runs.append(m.span())
+            kind = "loud"
+        group.append((m.start(), m.end(), kind))
+    close()
     return runs
 
 
