@@ -99,6 +99,7 @@ def main() -> int:
         version, _ = best(inmail("--version"), base, args.repeat)
         helptime, _ = best(inmail("check", "--help"), base, args.repeat)
         ruletime, _ = best(inmail("rule", "IM201"), base, args.repeat)
+        bare, _ = best([sys.executable, "-c", "pass"], base, args.repeat)
         marginal = (t10k - t1k) / 9_000 * 1000
         prose = proselint_cmd(small)
         p1k = p10k = None
@@ -121,6 +122,7 @@ def main() -> int:
         ("--version", f"{version:.2f} s", "≤ 0.2 s"),
         ("check --help", f"{helptime:.2f} s", "≤ 0.2 s"),
         ("rule IM201", f"{ruletime:.2f} s", "≤ 0.2 s"),
+        ("(for scale: Python start-up, python -c pass)", f"{bare:.2f} s", ""),
         ("peak memory, 10,000 drafts", f"{mem10k:.0f} MB", "≤ 300 MB"),
         ("--jobs 2 vs --jobs 1, 10,000 drafts", f"{t10k / t10k_j2:.2f}x ({t10k_j2:.1f} s)", "≥ 1.7x"),
         ("language server re-lint after an edit", f"{relint:.2f} ms", "≤ 5 ms"),
