@@ -72,6 +72,33 @@ def test_subject_personal(subject: str, personal: bool) -> None:
     assert ("IM305" not in codes(text)) is personal
 
 
+@pytest.mark.parametrize(
+    ("sentence", "specific", "common_ground"),
+    [
+        pytest.param("We both know Sarah from PyData.", True, True, id="we both know"),
+        pytest.param(
+            "Sarah Lin (we both know her from the Women in Tech Tokyo group) said you would know.",
+            True,
+            True,
+            id="a long group name after 'from the'",
+        ),
+        pytest.param("I was impressed by your time at Stripe.", True, False, id="your time at a company"),
+        pytest.param(
+            "I was impressed by your experience with Spark and Airflow at Contoso.",
+            True,
+            False,
+            id="your experience with ... at a company",
+        ),
+        pytest.param("I was impressed by your experience.", False, False, id="your experience, no company"),
+        pytest.param("I was impressed by your experience at the company.", False, False, id="at no named company"),
+    ],
+)
+def test_cues_without_a_profile(sentence: str, specific: bool, common_ground: bool) -> None:
+    found = codes(f"Subject: Hello\n\nHi Ana,\n\n{sentence} Could we talk?\n")
+    assert ("IM303" not in found) is specific
+    assert ("IM304" not in found) is common_ground
+
+
 def test_generic_greeting_fix_uses_the_first_name() -> None:
     result = lint_text(draft("Hello", "Dear Sir or Madam,\n\nJane Doe suggested I write. A question?"))
     [d] = [d for d in result.diagnostics if d.code == "IM302"]
