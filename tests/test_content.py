@@ -82,6 +82,8 @@ def test_subject_personal(subject: str, personal: bool) -> None:
             True,
             id="a long group name after 'from the'",
         ),
+        pytest.param("We both spent time at Initech.", True, True, id="we both spent time at"),
+        pytest.param("Both of us worked at Initech.", True, True, id="both of us worked"),
         pytest.param("I was impressed by your time at Stripe.", True, False, id="your time at a company"),
         pytest.param(
             "I was impressed by your experience with Spark and Airflow at Contoso.",
