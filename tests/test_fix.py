@@ -91,6 +91,15 @@ def test_unsafe_fixes_only_on_request(cli: Run, tmp_path: Path) -> None:
     )
 
 
+def test_unsafe_fixes_write_each_shouted_sentence_in_sentence_case(cli: Run, tmp_path: Path) -> None:
+    text = "Subject: URGENT!!! EXCLUSIVE AWS OFFER\n\nHELLO ANA,\n\nWE HAVE AN OFFER FOR YOU. REPLY NOW?\n"
+    draft = write(tmp_path / "a.inmail", text.encode())
+    cli("check", "a.inmail", "--fix", "--unsafe-fixes", "--isolated", cwd=tmp_path)
+    assert draft.read_text(encoding="utf-8") == (
+        "Subject: Urgent! Exclusive AWS offer\n\nHello Ana,\n\nWe have an offer for you. Reply now?\n"
+    )
+
+
 def test_fix_from_stdin_prints_the_fixed_draft(cli: Run, tmp_path: Path) -> None:
     _status, out, _ = cli("check", "-", "--fix", "--isolated", stdin=FIXABLE.encode(), cwd=tmp_path)
     assert out == FIXED

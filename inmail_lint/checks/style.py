@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from types import MappingProxyType
@@ -157,9 +158,14 @@ flagged too. The fixes
             fa = subject if name == "subject" else analysis.field("body")
             if fa is None:
                 continue
+            greeting = analysis.greeting if name == "body" else None
             for start, end in _shouted_runs(fa.text, acronyms, loud):
                 shouted = fa.text[start:end]
                 quiet = _lower_keeping(shouted, acronyms)
+                if greeting is not None and greeting.name and start <= greeting.name_start < greeting.name_end <= end:
+                    # "HELLO ANA," -> "Hello Ana,": the name the greeting uses keeps a capital
+                    a, b = greeting.name_start - start, greeting.name_end - start
+                    quiet = quiet[:a] + string.capwords(quiet[a:b]) + quiet[b:]
                 before = fa.text[:start].rstrip()
                 if not before or before[-1] in ".!?" or "\n" in fa.text[len(before) : start]:
                     quiet = quiet[:1].upper() + quiet[1:]
@@ -190,13 +196,14 @@ def _lower_keeping(text: str, acronyms: frozenset[str]) -> str:
     return _WORD.sub(word, text)
 
 
+_SENTENCE_START = re.compile(r"(?:^|[.!?]+\s+)[^A-Za-z]*?([a-z])")
+
+
 def _sentence_case(text: str, acronyms: frozenset[str]) -> str:
-    """'YOUR AWS MIGRATION' -> 'Your AWS migration' (acronyms keep their capitals)."""
+    """'YOUR AWS MIGRATION' -> 'Your AWS migration'; 'URGENT! BIG NEWS' -> 'Urgent! Big news' (acronyms keep
+    their capitals; each sentence starts with one)."""
     lowered = _lower_keeping(text, acronyms)
-    first = re.search(r"[A-Za-z]", lowered)
-    if first is None:
-        return lowered
-    return lowered[: first.start()] + lowered[first.start()].upper() + lowered[first.end() :]
+    return _SENTENCE_START.sub(lambda m: m.group()[:-1] + m.group(1).upper(), lowered)
 
 
 _TWO_CAPITALS = re.compile(r"[A-Z]{2}")
