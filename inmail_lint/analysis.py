@@ -26,7 +26,8 @@ from inmail_lint.estimate import Estimate, Model
 from inmail_lint.nlp import get_nlp, phrase_matcher
 from inmail_lint.templates import LengthRange, length_range, names_in, render, variable
 
-_LINK = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>()\"']+")
+# a link, without the punctuation that ends the sentence around it ("see https://x.io/a?b=1." ends at "1")
+_LINK = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>()\"']*[^\s<>()\"'.,;:!?]")
 MAX_ANALYSED = 10_000
 MAX_CHUNK = 64
 _CHUNK = re.compile(r"\S+")
@@ -206,8 +207,9 @@ class FieldAnalysis:
 
     @cached_property
     def questions(self) -> list[tuple[int, int]]:
-        """Question marks (a run such as "??" counts once)."""
-        return [m.span() for m in _QUESTIONS.finditer(self.text)]
+        """Question marks (a run such as "??" counts once), except inside links ("/offer?utm_source=...")."""
+        links = self.links
+        return [m.span() for m in _QUESTIONS.finditer(self.text) if not any(a <= m.start() < b for a, b in links)]
 
     @cached_property
     def quoted(self) -> list[tuple[int, int]]:

@@ -243,6 +243,24 @@ def test_im408_shouted_runs(body: str, runs: list[tuple[str, str]]) -> None:
     assert shouted(body) == runs
 
 
+@pytest.mark.parametrize(
+    ("body", "asks", "links"),
+    [
+        pytest.param("Hi Ana, the details: https://x.io/offer?utm_source=li", False, 1, id="? inside a link"),
+        pytest.param("Hi Ana, have you seen https://x.io/offer?", True, 1, id="? ending the sentence after a link"),
+        pytest.param("Hi Ana, see https://x.io/a?b=1. And www.x.io/c, too", False, 2, id="stops after links"),
+    ],
+)
+def test_question_marks_in_links_are_not_questions(body: str, asks: bool, links: int) -> None:
+    result = lint_text(draft("Your team", body), select=("IM402", "IM409"))
+    assert ("IM402" not in [d.code for d in result.diagnostics]) is asks
+    assert result.estimate is not None
+    questions = [f for f in result.estimate.factors if f.name == "questions"]
+    assert [f.observed for f in questions] == [1 if asks else 0]
+    spans = [d for d in result.diagnostics if d.code == "IM409"]
+    assert bool(spans) is (links > 1)
+
+
 def test_im101_subject_missing_and_blank() -> None:
     assert "IM101" in codes("Hi Ana, a question?\n")
     assert "IM101" in codes("Subject:\n\nHi Ana\n")

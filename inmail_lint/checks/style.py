@@ -32,8 +32,9 @@ class NoAsk(Rule):
     summary = "No question and no explicit request: nothing to reply to."
     explanation = """
 A message that asks nothing gets nothing back. End with one clear, easy question or request ("Would you be
-open to a 15-minute call next week?"). A question mark anywhere in the body counts, and so do request phrases
-such as "let me know", "would you be open", "happy to" (`rules/phrases/requests.yaml`).
+open to a 15-minute call next week?"). A question mark anywhere in the body counts, except inside a link
+("/offer?id=1"), and so do request phrases such as "let me know", "would you be open", "happy to"
+(`rules/phrases/requests.yaml`).
 """
     examples = (
         Example("Subject: Your talk\n\nHi Ana, loved your talk. Would a short call next week work?\n", fails=False),
