@@ -3,7 +3,8 @@
 A draft file is one message, in one of three forms:
 
 1. YAML front matter between ``---`` lines, then the body;
-2. a header line ``Subject: ...`` (an optional blank line follows), then the body;
+2. a header line ``Subject: ...`` or ``Subject line: ...``, after any blank lines (an optional blank line
+   follows), then the body;
 3. anything else: the whole file is the body and there is no subject.
 
 This module is pure: it reads no files. Problems with the file itself are reported as IM001 (unreadable) and
@@ -37,7 +38,7 @@ INVALID_FRONT_MATTER = "IM002"
 _LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|\Z)")
 _HSPACE = r"[^\S\r\n]"
 _FENCE = re.compile(rf"---{_HSPACE}*")
-_SUBJECT_HEADER = re.compile(rf"(?i)subject{_HSPACE}*:")
+_SUBJECT_HEADER = re.compile(rf"(?i)subject(?:{_HSPACE}+line)?{_HSPACE}*:")  # "Subject:", "Subject line:"
 _LEADING_BLANK_LINES = re.compile(rf"(?:{_HSPACE}*(?:\r\n|\r|\n))*")
 _HSPACE_RUN = re.compile(rf"{_HSPACE}*")
 
@@ -315,9 +316,11 @@ def parse(source: str, path: str = "<string>", *, bom: bool = False) -> Draft:
     first = next(lines, None)
     if first is not None and _fence_at(source, first[0], first[1]):
         _parse_front_matter(draft, first[2], lines)
-    elif first is not None and _SUBJECT_HEADER.match(source, first[0], first[1]):
-        header = _SUBJECT_HEADER.match(source, first[0], first[1])
-        assert header is not None
+        return draft
+    while first is not None and not source[first[0] : first[1]].strip() and first[2] > first[0]:
+        first = next(lines, None)  # blank lines before a header line
+    header = _SUBJECT_HEADER.match(source, first[0], first[1]) if first is not None else None
+    if first is not None and header is not None:
         draft.style = "header"
         draft.fields["subject"] = _stripped_field("subject", source, header.end(), first[1])
         draft.fields["body"] = body_field(source, first[2])

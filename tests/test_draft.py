@@ -31,6 +31,27 @@ def test_header_form_without_blank_line_and_any_case() -> None:
     assert draft.body.text == "Hi Ana"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Subject line: Quick question\n\nHi Ana\n", id="'Subject line:'"),
+        pytest.param("SUBJECT LINE : Quick question\n\nHi Ana\n", id="any case, space before the colon"),
+        pytest.param("\n  \r\nSubject: Quick question\n\nHi Ana\n", id="after blank lines"),
+    ],
+)
+def test_header_forms_people_write(text: str) -> None:
+    draft = parse(text)
+    assert draft.style == "header"
+    assert draft.subject is not None and draft.subject.text == "Quick question"
+    assert text[draft.subject.start : draft.subject.end] == "Quick question"
+    assert draft.body.text == "Hi Ana"
+
+
+def test_front_matter_must_open_the_file() -> None:
+    draft = parse("\n---\nsubject: Hi\n---\nHi Ana\n")
+    assert draft.style == "plain" and draft.subject is None
+
+
 def test_plain_form_has_no_subject() -> None:
     draft = parse("Hi Ana,\n\nWould you have ten minutes?\n")
     assert draft.style == "plain"
