@@ -231,11 +231,12 @@ def _shouted_runs(text: str, acronyms: frozenset[str], loud: frozenset[str]) -> 
 
     for m in _WORD.finditer(text):
         word = m.group()
+        if not word.isupper():  # a word starts with a letter; its letters are ASCII, the rest uncased
+            if group:
+                close()
+            continue
         if group and text[group[-1][1] : m.start()].strip(" ,-") != "":
             close()
-        if not word.isupper():  # a word starts with a letter; its letters are ASCII, the rest uncased
-            close()
-            continue
         letters = sum(1 for ch in word if ch.isalpha())
         bare = re.sub(r"['’]S$", "", word.upper())
         if letters < 2 or bare in acronyms or word.upper() in acronyms:
