@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from inmail_lint.context import HONORIFICS, CommonGround, Profile, fold_aligned
 from inmail_lint.resources import load_data
-from inmail_lint.templates import PLACEHOLDER
+from inmail_lint.templates import PLACEHOLDER, variable_key
 from inmail_lint.tokenmatch import TokenPatterns
 
 if TYPE_CHECKING:
@@ -181,5 +181,5 @@ def placeholder_cues(fa: FieldAnalysis) -> list[Cue]:
     return [
         Cue("placeholder", start, end, name)
         for name, start, end in fa.placeholders
-        if name.lower() not in NAME_VARIABLES
+        if variable_key(name) not in NAME_VARIABLES
     ]

@@ -13,7 +13,15 @@ from inmail_lint.counting import utf16_length, word_count
 from inmail_lint.draft import Field
 from inmail_lint.resources import load_data
 
-PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}")
+# {{first_name}}, {{ company }}, and names with spaces as outreach tools export them ({{First Name}})
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][\w.-]*(?: [\w.-]+){0,4})\s*\}\}")
+_SEPARATORS = re.compile(r"[\s-]+")
+
+
+def variable_key(name: str) -> str:
+    """How variable names are compared: ``First Name``, ``first-name`` and ``first_name`` are one variable,
+    so a template's ``{{first_name}}`` is filled from a column headed "First Name"."""
+    return _SEPARATORS.sub("_", name.strip()).lower()
 
 
 @dataclass(frozen=True)
@@ -33,9 +41,12 @@ def _defaults() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
 def variable(name: str, *declared: Mapping[str, Mapping[str, Any]]) -> Variable:
     """A variable's lengths and sample: declared (front matter first, then config), else the built-in table."""
     default, known = _defaults()
-    spec: dict[str, Any] = {**default, **known.get(name.lower(), {})}
+    key = variable_key(name)
+    spec: dict[str, Any] = {**default, **known.get(key, {})}
     for table in reversed(declared):
-        spec.update(table.get(name, {}))
+        for declared_name, declared_spec in table.items():
+            if variable_key(declared_name) == key:
+                spec.update(declared_spec)
     sample = spec.get("sample") or name.replace("_", " ")
     maximum = int(spec["max"])
     minimum = min(int(spec.get("min", 0)), maximum)
@@ -49,7 +60,9 @@ class Rendering:
 
 
 def render(field: Field, values: Mapping[str, str]) -> Rendering:
-    """Replace each ``{{name}}`` that has a value; leave the others as written."""
+    """Replace each ``{{name}}`` that has a value (names compared by :func:`variable_key`); leave the others
+    as written."""
+    values = {variable_key(k): v for k, v in values.items()}
     parts: list[str] = []
     index: list[int] = []
     placeholders: list[tuple[str, int, int]] = []
@@ -61,8 +74,8 @@ def render(field: Field, values: Mapping[str, str]) -> Rendering:
         index.extend(field.to_file(i) for i in range(position, m.start()))
         length += len(literal)
         name = m.group(1)
-        if name in values:
-            value = values[name]
+        if variable_key(name) in values:
+            value = values[variable_key(name)]
             anchor = field.to_file(m.start())
             parts.append(value)
             index.extend([anchor] * len(value))

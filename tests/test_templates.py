@@ -125,6 +125,24 @@ def test_vars_rows_become_the_recipient(cli: Run, tmp_path: Path) -> None:
     assert "IM306 [error] row 1, body: greeting says 'Mark' but this message is to Ana Kowalski" in out
 
 
+def test_variable_names_as_outreach_tools_export_them(cli: Run, tmp_path: Path) -> None:
+    """{{First Name}} is a variable; a column headed "First Name" fills {{first_name}} and {{First Name}} alike,
+    becomes the recipient's first name, and its declared length applies whichever way it is written."""
+    template = (
+        "---\nsubject: '{{First Name}}, your {{topic}} talk'\ntemplate: true\nvariables: {first-name: {max: 5}}\n"
+        "---\nHi {{ first_name }},\n\nJane Doe suggested I write about {{Topic}}. Could I ask one question?\n"
+    )
+    result = lint_text(template)
+    assert "IM301" not in [d.code for d in result.diagnostics]
+    subject = result.fields["subject"]
+    assert subject.lengths is not None and subject.lengths.longest_chars == 12 + 5 + 60
+    (tmp_path / "t.inmail").write_text(template.replace("Hi {{ first_name }}", "Hi Mark"), encoding="utf-8")
+    write_rows(tmp_path / "p.csv", [{"First Name": "Ana", "Topic": "contracts"}])
+    _, out, _ = cli("check", "t.inmail", "--vars", "p.csv", "--output-format", "concise", cwd=tmp_path)
+    assert "IM301" not in out  # every placeholder was filled
+    assert "greeting says 'Mark' but this message is to Ana" in out  # the column became the recipient
+
+
 def test_a_thousand_rows(cli: Run, tmp_path: Path) -> None:
     (tmp_path / "t.inmail").write_text(TEMPLATE, encoding="utf-8")
     rows = [{"id": f"r{i}", "first_name": "Ana", "topic": "contracts", "company": "Globex"} for i in range(1000)]
