@@ -20,6 +20,7 @@ from inmail_lint.config import Config
 from inmail_lint.draft import Draft
 from inmail_lint.linter import FileResult, Linter, unreadable_result
 from inmail_lint.sources import Target, load_draft, relpath_for
+from inmail_lint.templates import variable_key
 
 BATCH_SUFFIXES = (".csv", ".jsonl", ".ndjson")
 MAX_BATCH_BYTES = 512 * 1024 * 1024
@@ -41,7 +42,8 @@ def is_batch(target: Target) -> bool:
 
 
 def batch_rows(path: Path) -> Iterator[tuple[int, dict[str, str] | None, str | None]]:
-    """(row number, values, problem) for each row of a CSV (header row first) or JSON Lines file."""
+    """(row number, values, problem) for each row of a CSV (header row first) or JSON Lines file. Column names
+    are compared as template variables are (:func:`variable_key`): "Subject", "Body" and "First Name" work."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -66,11 +68,11 @@ def _csv_rows(handle: Any) -> Iterator[tuple[int, dict[str, str] | None, str | N
     reader = csv.DictReader(handle)
     try:
         header = reader.fieldnames
-        if not header or "body" not in [h.strip() for h in header]:
+        if not header or "body" not in [variable_key(h) for h in header]:
             yield 0, None, "a batch CSV needs a header row with a 'body' column (and usually 'subject', 'id')"
             return
         for number, row in enumerate(reader, start=1):
-            yield number, {str(k).strip(): (v or "") for k, v in row.items() if k is not None}, None
+            yield number, {variable_key(str(k)): (v or "") for k, v in row.items() if k is not None}, None
     except csv.Error as exc:
         yield reader.line_num, None, f"not valid CSV at line {reader.line_num}: {exc}"
 
@@ -86,10 +88,12 @@ def _jsonl_rows(handle: Any) -> Iterator[tuple[int, dict[str, str] | None, str |
         except ValueError as exc:
             yield number, None, f"not valid JSON: {exc}"
             continue
-        if not isinstance(data, dict) or not isinstance(data.get("body", None), str):
+        if isinstance(data, dict):
+            data = {variable_key(str(k)): v for k, v in data.items()}
+        if not isinstance(data, dict) or not isinstance(data.get("body"), str):
             yield number, None, "not a JSON object with a 'body' string"
             continue
-        yield number, {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in data.items()}, None
+        yield number, {k: v if isinstance(v, str) else json.dumps(v) for k, v in data.items()}, None
 
 
 # ------------------------------------------------------------------------------------------------- running

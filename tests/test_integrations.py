@@ -211,6 +211,15 @@ def test_csv_without_a_body_column(cli: Run, tmp_path: Path) -> None:
     assert status == 1
 
 
+def test_batch_column_names_as_outreach_tools_export_them(cli: Run, tmp_path: Path) -> None:
+    write(tmp_path / "x.csv", 'ID,Subject,Body,First Name\nx1,Quick question,"Hi Mark, one question?",Ana\n')
+    write(tmp_path / "x.jsonl", json.dumps({"ID": 7, "Subject": "RE: hello", "Body": "Hi Ana, one question?"}) + "\n")
+    _, out, _ = cli("check", "x.csv", "x.jsonl", "--output-format", "concise", "--isolated", cwd=tmp_path)
+    assert "row 1 (id x1), body: greeting says 'Mark' but this message is to Ana" in out
+    assert "x.jsonl:1:10: IM410 [warning] row 1 (id 7), subject:" in out
+    assert "IM001" not in out
+
+
 def big_csv(path: Path, n: int) -> Path:
     good_subject, good_body = split(GOOD)
     bad_subject, bad_body = split(BAD)
