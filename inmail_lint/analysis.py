@@ -40,6 +40,11 @@ _QUOTED = re.compile(
     '"[^"\\n]{1,300}"|\u201c[^\u201d\\n]{1,300}\u201d|\u00ab[^\u00bb\\n]{1,300}\u00bb|(?m:^[^\\S\\n]*>.*$)'
 )
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
+_LIST_MARKER = r"[^\S\n]*(?:[-*+\u2022\u2023\u25e6\u2013\u2014]|\d{1,2}[.)])[^\S\n]+\S"  # "- x", "• x", "1. x", "2) x"
+# where a piece of text ends: a blank line, or a line break before a list item
+_PIECE_BREAK = re.compile(rf"\n[^\S\n]*\n\s*|\n(?={_LIST_MARKER})")
+_LIST_ITEM = re.compile(_LIST_MARKER)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _EMOJI = re.compile(
     "(?:"
     "[\U0001f1e6-\U0001f1ff]{2}"  # flags: a pair of regional indicators
@@ -180,17 +185,23 @@ class FieldAnalysis:
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
-        """Character spans of the sentences that hold at least one word."""
+        """Character spans of the sentences that hold at least one word. A blank line ends a sentence too
+        (greetings and sign-offs have no full stop), and so does a line break before a list item; a list
+        item's marker ("1.") never ends one."""
+        text = self.text
+        starts = sorted({self.span(sent.start_char, sent.end_char)[0] for sent in self.doc.sents})
         spans = []
-        for sent in self.doc.sents:
-            sent_start, sent_end = self.span(sent.start_char, sent.end_char)
-            start = sent_start
-            # a blank line ends a sentence too (greetings, sign-offs and list items have no full stop)
-            for piece in _PARAGRAPH_BREAK.split(self.text[sent_start:sent_end]):
-                offset = self.text.index(piece, start) if piece else start
+        pos = 0
+        for m in [*_PIECE_BREAK.finditer(text), None]:
+            end = m.start() if m is not None else len(text)
+            marker = _LIST_ITEM.match(text, pos, end)
+            after = marker.end() - 1 if marker is not None else pos  # the item's first character
+            cuts = starts[bisect.bisect_right(starts, after) : bisect.bisect_left(starts, end)]
+            for a, b in zip([pos, *cuts], [*cuts, end], strict=True):
+                piece = text[a:b]
                 if any(ch.isalnum() for ch in piece):
-                    spans.append((offset, offset + len(piece.rstrip())))
-                start = offset + len(piece)
+                    spans.append((a + len(piece) - len(piece.lstrip()), a + len(piece.rstrip())))
+            pos = m.end() if m is not None else len(text)
         return spans
 
     def entities(self, label: str) -> list[tuple[int, int]]:
@@ -231,17 +242,33 @@ class FieldAnalysis:
         return len(_PARAGRAPH_BREAK.split(stripped)) if stripped else 0
 
     @cached_property
+    def prose(self) -> str:
+        """The text as readability formulas should see it: links and email addresses are one short word each
+        (not a forty-syllable one), and each list item, and the line that introduces a list, ends a sentence
+        (a list has no full stops, and would otherwise read as one long sentence)."""
+        text = _EMAIL.sub("email", _LINK.sub("link", self.text))
+        if not _LIST_ITEM.search(text):
+            return text
+        lines = text.split("\n")
+        items = [_LIST_ITEM.match(line) is not None for line in lines]
+        for i, line in enumerate(lines):
+            ends = line.rstrip()
+            if (items[i] or (i + 1 < len(lines) and items[i + 1])) and ends and ends[-1] not in ".!?":
+                lines[i] = ends + "."
+        return "\n".join(lines)
+
+    @cached_property
     def grade(self) -> float:
         """Flesch-Kincaid grade level (textstat, pyphen syllables)."""
         from inmail_lint.readability import flesch_kincaid_grade
 
-        return flesch_kincaid_grade(self.text)
+        return flesch_kincaid_grade(self.prose)
 
     @cached_property
     def reading_ease(self) -> float:
         from inmail_lint.readability import flesch_reading_ease
 
-        return flesch_reading_ease(self.text)
+        return flesch_reading_ease(self.prose)
 
     def metric(self, name: str) -> float:
         """A named measure of this field (see :data:`METRICS`)."""

@@ -261,6 +261,42 @@ def test_question_marks_in_links_are_not_questions(body: str, asks: bool, links:
     assert bool(spans) is (links > 1)
 
 
+LIST_BODY = (
+    "Hi Ana,\n\nYour package saved my team weeks, and here are the things that we built on top of it over"
+    " the last two quarters:\n- freshness checks for every source we load\n* alerts to Slack\n"
+    "1. a weekly report\n2) contract tests in CI\n\nCould we talk?\n\nMarek\n"
+    "https://github.com/marek-nowak/dbt-expectations-extensions/tree/main/integration_tests/models/staging\n"
+    "marek.nowak@hooli-engineering.example.com"
+)
+
+
+def test_list_items_are_sentences_of_their_own() -> None:
+    from inmail_lint.analysis import Analysis
+    from inmail_lint.config import default_config
+
+    config = default_config()
+    text = draft("Your package", LIST_BODY)
+    analysis = Analysis(parse(text), "inmail", config.kind_limits("inmail"))
+    body = analysis.field("body")
+    assert body is not None
+    sentences = [body.text[a:b] for a, b in body.sentences]
+    assert sentences[1].startswith("Your package") and sentences[1].endswith("two quarters:")
+    assert sentences[2:6] == [
+        "- freshness checks for every source we load",
+        "* alerts to Slack",
+        "1. a weekly report",
+        "2) contract tests in CI",
+    ]
+    # what readability reads: each item and the line before the list end a sentence; a link and an email
+    # address are one short word each
+    assert "quarters:.\n- freshness checks for every source we load.\n* alerts to Slack." in body.prose
+    assert body.prose.endswith("Marek\nlink\nemail")
+    found = codes(text)
+    assert "IM203" not in found  # the lead-in and the items are not one 45-word sentence
+    assert "IM406" not in found  # nor a grade-15 text because of the link
+    assert "IM203" in codes(draft("Your package", "Hi Ana, " + " ".join(["word"] * 31) + ". Could we talk?"))
+
+
 def test_im101_subject_missing_and_blank() -> None:
     assert "IM101" in codes("Hi Ana, a question?\n")
     assert "IM101" in codes("Subject:\n\nHi Ana\n")
