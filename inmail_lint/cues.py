@@ -71,6 +71,10 @@ def find_greeting(text: str) -> Greeting | None:
     normalised = _normalise(line.rstrip(_TRAILING_PUNCT))
     for phrase in phrases:
         if normalised == phrase or (normalised.startswith(phrase) and not normalised[len(phrase)].isalnum()):
+            written = _phrase_start(phrase).match(line)
+            after = line[written.end() :].lstrip(" \t") if written else ""
+            if after[:1].isupper():
+                break  # "Good morning Robert", "Hi there Ana": a name follows the phrase
             end = line_start + _greeting_end(line)
             return Greeting(line_start, end, None, generic=True)
     m = _GREETING.match(line)
@@ -85,6 +89,9 @@ def find_greeting(text: str) -> Greeting | None:
         return Greeting(line_start, line_start + _greeting_end(line), None, generic=True)  # "Hi," / "Hello!"
     name_match = re.match(r"[\s,]*", rest)
     offset = m.start("rest") + (name_match.end() if name_match else 0)
+    # titles first, so that the full stop of "Mr." or "Dr." does not end the name
+    while (title := _TITLE.match(line, offset)) is not None and title.group(1).lower() in HONORIFICS:
+        offset = title.end()
     name_text = re.split(r"[,!.:;\u2014\u2013]| - ", line[offset:], maxsplit=1)[0].strip()
     end = line_start + _greeting_end(line)
     if not name_text:
@@ -103,6 +110,16 @@ def find_greeting(text: str) -> Greeting | None:
         return Greeting(line_start, end, None, generic=not words)
     name = " ".join(words)
     return Greeting(line_start, end, name, line_start + offset, line_start + offset + len(name))
+
+
+_TITLE = re.compile(r"([A-Za-z]+)\.?[^\S\n]+(?=\S)")
+
+
+@lru_cache(maxsize=256)
+def _phrase_start(phrase: str) -> re.Pattern[str]:
+    """A normalised generic phrase ("dear sir/madam") as written at the start of a line ("Dear Sir / Madam")."""
+    words = [re.escape(w).replace("/", r"[^\S\n]*/[^\S\n]*") for w in phrase.split()]
+    return re.compile(r"[^\S\n]*" + r"[^\S\n]+".join(words), re.IGNORECASE)
 
 
 def _greeting_end(line: str) -> int:

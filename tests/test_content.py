@@ -117,10 +117,45 @@ def test_generic_greeting_fix_uses_the_first_name() -> None:
         pytest.param("Hi ANA,", False, id="any case"),
         pytest.param("Hi Mark,", True, id="someone else"),
         pytest.param("Hey Tom -", True, id="someone else with a dash"),
+        pytest.param("Dear Dr. Kowalski,", False, id="a title with a full stop"),
+        pytest.param("Dear Mr. Smith,", True, id="a title and someone else's last name"),
+        pytest.param("Good morning Ana,", False, id="good morning and the name"),
+        pytest.param("Good morning Mark,", True, id="good morning and someone else"),
     ],
 )
 def test_greeting_mismatch(greeting: str, mismatch: bool) -> None:
     assert ("IM306" in codes(draft("Hello", f"{greeting}\n\nJane Doe suggested I write. A question?"))) is mismatch
+
+
+@pytest.mark.parametrize(
+    ("name", "greeting", "mismatch"),
+    [
+        pytest.param("Robert Smith", "Hi Bob,", False, id="Bob for Robert"),
+        pytest.param("Bob Smith", "Hi Robert,", False, id="Robert for Bob"),
+        pytest.param("Elizabeth Ng", "Hey Liz!", False, id="Liz for Elizabeth"),
+        pytest.param("William Ortiz", "Hi Bill,", False, id="Bill for William"),
+        pytest.param("Katarzyna Nowak", "Hi Kasia,", True, id="a short form the list does not know"),
+        pytest.param("Robert Smith", "Hi Bill,", True, id="another name's short form"),
+    ],
+)
+def test_greeting_by_a_short_form_of_the_name(name: str, greeting: str, mismatch: bool) -> None:
+    text = f"---\nsubject: Your talk\nrecipient: {{name: {name}}}\n---\n{greeting}\n\nLoved your talk. Coffee?\n"
+    assert ("IM306" in codes(text)) is mismatch
+
+
+@pytest.mark.parametrize(
+    ("greeting", "generic"),
+    [
+        pytest.param("Dear Mr. Smith,", False, id="title and last name"),
+        pytest.param("Hi Dr. Ana Kowalski,", False, id="title and full name"),
+        pytest.param("Good morning Ana,", False, id="good morning and a name"),
+        pytest.param("Good morning,", True, id="good morning alone"),
+        pytest.param("Dear Sir / Madam,", True, id="sir or madam"),
+        pytest.param("Hi all, hope you are well.", True, id="hi all"),
+    ],
+)
+def test_generic_greeting_by_what_follows(greeting: str, generic: bool) -> None:
+    assert ("IM302" in codes(f"Subject: Your talk\n\n{greeting}\n\nLoved your talk. Coffee?\n")) is generic
 
 
 @pytest.mark.parametrize(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 
 from inmail_lint.analysis import Analysis
 from inmail_lint.context import fold, same_organisation
 from inmail_lint.diagnostic import Edit, Finding, Fix, Severity
+from inmail_lint.resources import load_data
 from inmail_lint.ruletypes import Example, Rule, register
 
 _ORG = r"(?P<org>[A-Z][\w&'’-]*(?:[^\S\n]+(?:of[^\S\n]+|&[^\S\n]+)?[A-Z][\w&'’-]*){0,3})"
@@ -78,7 +80,8 @@ class RecipientMismatch(Rule):
     explanation = """
 Copying a message from one recipient to the next and forgetting the name is the mistake recipients notice
 first. With a recipient profile (front matter `recipient:`), the greeting's name must be the recipient's
-(first name, any part of the full name, or a short form of it; titles such as "Ms." are skipped), and a
+(first name, any part of the full name, or a short form of it: "Rob" or, from
+`rules/phrases/nicknames.yaml`, "Bob" for Robert; titles such as "Ms." and "Dr." are skipped), and a
 company the draft calls theirs ("your team at Initech", "you are hiring at Initech") must be their current
 or a past company.
 """
@@ -142,4 +145,18 @@ def _same_person(name: str, forms: set[str]) -> bool:
     said = {fold(name), *(fold(part) for part in name.split())}
     if said & forms:
         return True
+    short_forms = _short_forms()
+    if any(short_forms.get(s, frozenset()) & forms for s in said):  # "Bob" for Robert
+        return True
     return any(len(s) >= 3 and len(f) >= 3 and (f.startswith(s) or s.startswith(f)) for s in said for f in forms)
+
+
+@lru_cache(maxsize=1)
+def _short_forms() -> dict[str, frozenset[str]]:
+    """Each name in ``rules/phrases/nicknames.yaml`` and the other names of its groups."""
+    found: dict[str, set[str]] = {}
+    for group in load_data("phrases/nicknames.yaml")["groups"]:
+        names = {fold(str(n)) for n in group}
+        for name in names:
+            found.setdefault(name, set()).update(names - {name})
+    return {name: frozenset(others) for name, others in found.items()}
