@@ -86,6 +86,11 @@ def find_greeting(text: str) -> Greeting | None:
         return Greeting(line_start, line_start + len(line), name, line_start, line_start + len(name))
     rest = m.group("rest")
     if re.match(r"[^\S\n]*[,!.:;\u2014\u2013]", rest) or not rest.strip():
+        after = _NAME_AFTER_COMMA.fullmatch(rest)
+        if after is not None and after.group("name").split()[0].lower() not in _NOT_NAMES:
+            start = line_start + m.start("rest") + after.start("name")  # "Hey, Ana!"
+            name = after.group("name")
+            return Greeting(line_start, line_start + len(line), name, start, start + len(name))
         return Greeting(line_start, line_start + _greeting_end(line), None, generic=True)  # "Hi," / "Hello!"
     name_match = re.match(r"[\s,]*", rest)
     offset = m.start("rest") + (name_match.end() if name_match else 0)
@@ -112,6 +117,11 @@ def find_greeting(text: str) -> Greeting | None:
     return Greeting(line_start, end, name, line_start + offset, line_start + offset + len(name))
 
 
+# "Hey, Ana!": the rest of the greeting line after a comma is a name and nothing else
+_NAME_AFTER_COMMA = re.compile(
+    r"[^\S\n]*,[^\S\n]*(?P<name>[A-Z][\w'’-]*(?:[^\S\n]+[A-Z][\w'’-]*){0,2})[^\S\n]*[,!.:]?[^\S\n]*"
+)
+_NOT_NAMES = frozenset({"i", "i'm", "i’m", "we", "my", "our", "this", "it", "hope", "thanks", "there", "all", "team"})
 _TITLE = re.compile(r"([A-Za-z]+)\.?[^\S\n]+(?=\S)")
 
 

@@ -152,6 +152,9 @@ def test_greeting_by_a_short_form_of_the_name(name: str, greeting: str, mismatch
         pytest.param("Good morning,", True, id="good morning alone"),
         pytest.param("Dear Sir / Madam,", True, id="sir or madam"),
         pytest.param("Hi all, hope you are well.", True, id="hi all"),
+        pytest.param("Hey, Ana!", False, id="a comma before the name"),
+        pytest.param("Hi, I am Marek from Hooli.", True, id="a comma and no name"),
+        pytest.param("Hello, Team,", True, id="a comma and no one"),
     ],
 )
 def test_generic_greeting_by_what_follows(greeting: str, generic: bool) -> None:
