@@ -92,6 +92,13 @@ def test_subject_personal(subject: str, personal: bool) -> None:
             id="your experience with ... at a company",
         ),
         pytest.param("I was impressed by your experience.", False, False, id="your experience, no company"),
+        pytest.param("Your work on the Kubernetes operator caught my eye.", True, False, id="your work on the <Name>"),
+        pytest.param("Your work on the team is impressive.", False, False, id="your work on the team"),
+        pytest.param("I see you've been at Stripe for six years.", True, False, id="you have been at <Company>"),
+        pytest.param("Your GitHub contributions to pandas helped us.", True, False, id="your contributions"),
+        pytest.param("Happy work anniversary!", True, False, id="work anniversary"),
+        pytest.param("Your team's migration to Iceberg sounds big.", True, False, id="your team's <something>"),
+        pytest.param("Your company's potential is huge.", False, False, id="your company's <generic>"),
         pytest.param("I was impressed by your experience at the company.", False, False, id="at no named company"),
     ],
 )
