@@ -39,6 +39,7 @@ class GenericGreeting(Rule):
     explanation = """
 A greeting that could go to anyone tells the reader the message did too. Greet them by name. The greetings
 live in `rules/phrases/generic-greetings.yaml`; a greeting word alone ("Hi," or "Hello!") is generic too.
+One followed by a name is not: "Good morning Ana", "Hey, Ana!", "Dear Dr. Kowalski" (titles are skipped).
 When the recipient's profile gives their name, the fix writes "Hi {first name},".
 """
     examples = (
