@@ -192,7 +192,7 @@ def test_credit_at_stake_by_kind_and_open_profile() -> None:
 def test_text_and_json_output(cli: Run, tmp_path: Path, report_schema: dict[str, Any]) -> None:
     (tmp_path / "a.inmail").write_text("Subject: Ana, your talk\n\nHi Ana, one question?\n", encoding="utf-8")
     _, out, _ = cli("check", "a.inmail", cwd=tmp_path)
-    assert "a.inmail: refund likelihood " in out and "(typical 18%): +their name in subject" in out
+    assert "a.inmail: refund likelihood " in out and "(typical 18%), raised by their name in subject" in out
     _, out, _ = cli("check", "a.inmail", "--output-format", "concise", cwd=tmp_path)
     assert "refund likelihood" not in out
     _, out, _ = cli("check", "a.inmail", "--output-format", "json", cwd=tmp_path)
@@ -247,3 +247,18 @@ def test_bad_model_file_on_the_command_line(cli: Run, tmp_path: Path) -> None:
     (tmp_path / "a.inmail").write_text("Subject: Hi\n\nHi\n", encoding="utf-8")
     status, out, err = cli("check", "a.inmail", "--model", "m.yaml", cwd=tmp_path)
     assert status == 2 and "m.yaml" in err and "baseline" in err and out == ""
+
+
+def test_summary_says_what_raised_and_what_lowered_the_estimate() -> None:
+    from inmail_lint.estimate import Estimate, FactorResult
+
+    def factor(label: str, odds_ratio: float) -> FactorResult:
+        return FactorResult(label, label, None, odds_ratio, "source", "VEND")
+
+    factors = (factor("801-1,200 characters", 0.93), factor("1-3 questions", 1.3), factor("no effect", 1.0))
+    estimate = Estimate(0.21, 0.1, 0.3, 0.18, factors, True, 0.79)
+    assert estimate.summary() == (
+        "refund likelihood 21% (typical 18%), raised by 1-3 questions; lowered by 801-1,200 characters"
+    )
+    free = Estimate(0.18, 0.1, 0.3, 0.18, (factor("no effect", 1.0),), False, 0.0)
+    assert free.summary() == "response likelihood 18% (typical 18%; no credit at stake)"
