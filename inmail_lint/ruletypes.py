@@ -219,7 +219,7 @@ class LimitRule(DeclarativeRule):
                 **_values(analysis, fa, name),
             )
             if fa.lengths is not None:
-                message += " (the longest rendering of this template)"
+                message += " (the longest rendering: each variable at its maximum length, set in 'variables:')"
             yield Finding(message, start, end, field=name)
 
     def _check_sentences(self, analysis: Analysis, limit: int, at_least: bool, measure: str) -> Iterator[Finding]:

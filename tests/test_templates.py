@@ -34,7 +34,7 @@ def test_limits_use_the_longest_rendering() -> None:
     assert subject.lengths is not None
     assert (subject.lengths.shortest_chars, subject.lengths.longest_chars) == (12 + 2 + 3, 12 + 20 + 60)
     [im201] = [d for d in result.diagnostics if d.code == "IM201"]
-    assert "92 characters" in im201.message and "longest rendering" in im201.message
+    assert "92 characters" in im201.message and "longest rendering" in im201.message and "'variables:'" in im201.message
 
 
 def test_declared_lengths_override_the_defaults() -> None:
