@@ -86,10 +86,10 @@ def find_greeting(text: str) -> Greeting | None:
         return Greeting(line_start, line_start + len(line), name, line_start, line_start + len(name))
     rest = m.group("rest")
     if re.match(r"[^\S\n]*[,!.:;\u2014\u2013]", rest) or not rest.strip():
-        after = _NAME_AFTER_COMMA.fullmatch(rest)
-        if after is not None and after.group("name").split()[0].lower() not in _NOT_NAMES:
-            start = line_start + m.start("rest") + after.start("name")  # "Hey, Ana!"
-            name = after.group("name")
+        named = _NAME_AFTER_COMMA.fullmatch(rest)
+        if named is not None and named.group("name").split()[0].lower() not in _NOT_NAMES:
+            start = line_start + m.start("rest") + named.start("name")  # "Hey, Ana!"
+            name = named.group("name")
             return Greeting(line_start, line_start + len(line), name, start, start + len(name))
         return Greeting(line_start, line_start + _greeting_end(line), None, generic=True)  # "Hi," / "Hello!"
     name_match = re.match(r"[\s,]*", rest)
