@@ -297,6 +297,20 @@ def test_list_items_are_sentences_of_their_own() -> None:
     assert "IM203" in codes(draft("Your package", "Hi Ana, " + " ".join(["word"] * 31) + ". Could we talk?"))
 
 
+@pytest.mark.parametrize(
+    ("ending", "asks"),
+    [
+        pytest.param("Open to a quick chat next week.", True, id="a question without its mark"),
+        pytest.param("Reply if this is relevant.", True, id="reply if"),
+        pytest.param("Ping me if useful.", True, id="ping me"),
+        pytest.param("Thanks for reading.", False, id="no ask"),
+        pytest.param("Keen to learn how you did it.", False, id="a wish, not an ask"),
+    ],
+)
+def test_im402_requests_without_a_question_mark(ending: str, asks: bool) -> None:
+    assert ("IM402" not in codes(draft("Your Kafka talk", f"Hi Ana,\n\nLoved your Kafka talk. {ending}"))) is asks
+
+
 def test_im101_subject_missing_and_blank() -> None:
     assert "IM101" in codes("Hi Ana, a question?\n")
     assert "IM101" in codes("Subject:\n\nHi Ana\n")
