@@ -26,7 +26,9 @@ PERSONAL = COMMON_GROUND | {"recent-post", "recent-event", "their-work", "placeh
 NAME_VARIABLES = frozenset({"first_name", "firstname", "name", "full_name", "fullname", "last_name", "lastname"})
 
 _GREETING_WORD = r"(?:hi|hello|hey|dear|hiya|howdy|greetings|good\s+(?:morning|afternoon|evening|day)|yo)"
-_GREETING = re.compile(rf"(?i)^[^\S\n]*(?P<word>{_GREETING_WORD})\b(?P<rest>[^\n]*)")
+_LEADING_SYMBOLS = re.compile(r"[^\w\s]+[^\S\n]*")
+# a greeting word at the start of the line, perhaps after an emoji ("👋 Hi Ana,")
+_GREETING = re.compile(rf"(?i)^[^\S\n]*(?:[^\w\s]+[^\S\n]*)?(?P<word>{_GREETING_WORD})\b(?P<rest>[^\n]*)")
 _NAME_ONLY = re.compile(r"^[^\S\n]*(?P<rest>[A-Z][\w'’.-]*(?:[^\S\n]+[A-Z][\w'’.-]*){0,2})[^\S\n]*,[^\S\n]*$", re.M)
 _TRAILING_PUNCT = " \t\n,!.:;\u2014\u2013-"  # stripped from the end of a greeting line
 
@@ -68,10 +70,12 @@ def find_greeting(text: str) -> Greeting | None:
         return None
     line_start, line = first.start(), first.group().rstrip()
     phrases, _ = _greeting_data()
-    normalised = _normalise(line.rstrip(_TRAILING_PUNCT))
+    lead = _LEADING_SYMBOLS.match(line)
+    words_at = lead.end() if lead else 0  # after an emoji or other symbols that open the line ("👋 Hi there")
+    normalised = _normalise(line[words_at:].rstrip(_TRAILING_PUNCT))
     for phrase in phrases:
         if normalised == phrase or (normalised.startswith(phrase) and not normalised[len(phrase)].isalnum()):
-            written = _phrase_start(phrase).match(line)
+            written = _phrase_start(phrase).match(line, words_at)
             after = line[written.end() :].lstrip(" \t") if written else ""
             if after[:1].isupper():
                 break  # "Good morning Robert", "Hi there Ana": a name follows the phrase
@@ -97,7 +101,7 @@ def find_greeting(text: str) -> Greeting | None:
     # titles first, so that the full stop of "Mr." or "Dr." does not end the name
     while (title := _TITLE.match(line, offset)) is not None and title.group(1).lower() in HONORIFICS:
         offset = title.end()
-    name_text = re.split(r"[,!.:;\u2014\u2013]| - ", line[offset:], maxsplit=1)[0].strip()
+    name_text = re.split(r"[,!.:;(\u2014\u2013]| - ", line[offset:], maxsplit=1)[0].strip()
     end = line_start + _greeting_end(line)
     if not name_text:
         return Greeting(line_start, end, None, generic=True)
@@ -111,6 +115,8 @@ def find_greeting(text: str) -> Greeting | None:
         offset += line[offset:].index(words[0]) + len(words[0])
         offset += len(line[offset:]) - len(line[offset:].lstrip())
         words = words[1:]
+    while words and not any(ch.isalpha() for ch in words[-1]):
+        words.pop()  # "Hi Ana 👋," / "Hi Ana :)"
     if not words or not words[0][:1].isupper() or len(words) > 3:
         return Greeting(line_start, end, None, generic=not words)
     name = " ".join(words)

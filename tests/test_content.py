@@ -137,6 +137,9 @@ def test_generic_greeting_fix_uses_the_first_name() -> None:
         pytest.param("Dear Mr. Smith,", True, id="a title and someone else's last name"),
         pytest.param("Good morning Ana,", False, id="good morning and the name"),
         pytest.param("Good morning Mark,", True, id="good morning and someone else"),
+        pytest.param("Hi Ana 👋,", False, id="an emoji after the name"),
+        pytest.param("👋 Hi Mark,", True, id="an emoji before the greeting"),
+        pytest.param("Hi Mark (if I may),", True, id="an aside after the name"),
     ],
 )
 def test_greeting_mismatch(greeting: str, mismatch: bool) -> None:
@@ -171,6 +174,8 @@ def test_greeting_by_a_short_form_of_the_name(name: str, greeting: str, mismatch
         pytest.param("Hey, Ana!", False, id="a comma before the name"),
         pytest.param("Hi, I am Marek from Hooli.", True, id="a comma and no name"),
         pytest.param("Hello, Team,", True, id="a comma and no one"),
+        pytest.param("👋 Hi there,", True, id="an emoji, then hi there"),
+        pytest.param("Hi 👋", True, id="hi and an emoji"),
     ],
 )
 def test_generic_greeting_by_what_follows(greeting: str, generic: bool) -> None:
