@@ -109,9 +109,15 @@ def fold_aligned(text: str) -> str:
     return "".join(out)
 
 
+_POSSESSIVE = re.compile(r"['’]s\b.*", re.DOTALL)
+
+
 def same_organisation(a: str, b: str) -> bool:
+    """Whether two names are one organisation: case, accents, a legal suffix ("Inc.") and a possessive with
+    what follows it ("Globex's Berlin office") aside; one may be the other plus more words ("Globex Labs")."""
+
     def key(text: str) -> str:
-        return fold(_COMPANY_SUFFIXES.sub("", text.strip()))
+        return fold(_COMPANY_SUFFIXES.sub("", _POSSESSIVE.sub("", text.strip())))
 
     ka, kb = key(a), key(b)
     return bool(ka) and bool(kb) and (ka == kb or ka.startswith(kb + " ") or kb.startswith(ka + " "))

@@ -190,6 +190,8 @@ def test_generic_greeting_by_what_follows(greeting: str, generic: bool) -> None:
         pytest.param("How is your team at Hooli?", True, id="another company"),
         pytest.param("I hear you are hiring engineers at Umbrella Corp.", True, id="hiring at another"),
         pytest.param("I work at Hooli myself.", False, id="the sender's own company"),
+        pytest.param("How is your team at Globex's Berlin office?", False, id="their company, possessive"),
+        pytest.param("How is your team at Hooli's Berlin office?", True, id="another company, possessive"),
     ],
 )
 def test_company_mismatch(sentence: str, mismatch: bool) -> None:
