@@ -117,6 +117,10 @@ def find_greeting(text: str) -> Greeting | None:
         words = words[1:]
     while words and not any(ch.isalpha() for ch in words[-1]):
         words.pop()  # "Hi Ana 👋," / "Hi Ana :)"
+    if len(words) > 1 and words[0].lower() == "there":  # "Hi there Ana"
+        offset += line[offset:].index(words[0]) + len(words[0])
+        offset += len(line[offset:]) - len(line[offset:].lstrip())
+        words = words[1:]
     if not words or not words[0][:1].isupper() or len(words) > 3:
         return Greeting(line_start, end, None, generic=not words)
     name = " ".join(words)

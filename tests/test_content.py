@@ -140,6 +140,8 @@ def test_generic_greeting_fix_uses_the_first_name() -> None:
         pytest.param("Hi Ana 👋,", False, id="an emoji after the name"),
         pytest.param("👋 Hi Mark,", True, id="an emoji before the greeting"),
         pytest.param("Hi Mark (if I may),", True, id="an aside after the name"),
+        pytest.param("Hi there Mark,", True, id="hi there and someone else"),
+        pytest.param("Hi there Ana,", False, id="hi there and the name"),
     ],
 )
 def test_greeting_mismatch(greeting: str, mismatch: bool) -> None:
