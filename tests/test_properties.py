@@ -4,6 +4,7 @@ and its field, the JSON validates, fixing twice equals fixing once, and counts a
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -15,7 +16,7 @@ from inmail_lint.formatters import result_to_json
 
 from .conftest import validate_report
 
-EXAMPLES = 300
+EXAMPLES = int(os.environ.get("INMAIL_LINT_EXAMPLES", "300"))  # more for a long local run
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Text with the characters drafts are made of, and the ones that break naive code: line endings of every kind,
@@ -49,6 +50,14 @@ SPICE = [
     "“",
     "’",
     ">",
+    "👋",
+    "(",
+    "\n- ",
+    "\n1. ",
+    "\n2) ",
+    "Subject line:",
+    ",",
+    "x@y.io",
 ]
 words = st.sampled_from(
     [
@@ -86,6 +95,16 @@ words = st.sampled_from(
         "ask",
         "one",
         "question",
+        "Dr.",
+        "Mr.",
+        "there",
+        "Good",
+        "morning",
+        "WE",
+        "HAVE",
+        "AN",
+        "AMAZING",
+        "https://x.io/offer?utm=1.",
     ]
 )
 piece = st.one_of(words, st.sampled_from(SPICE), st.text(min_size=0, max_size=8))
