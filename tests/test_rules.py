@@ -457,3 +457,26 @@ def test_occurrence_min(tmp_path: Path) -> None:
     config = parse_config({"rule-dirs": ["team"], "select": ["TM"]}, None, tmp_path)
     assert [d.code for d in Linter(config).lint(parse("Subject: Hi\n\nHi Ana.\n")).diagnostics] == ["TM012"]
     assert Linter(config).lint(parse("Subject: Hi\n\nHi Ana, coffee?\n")).diagnostics == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "found"),
+    [
+        pytest.param(None, "Subject: Hi\n\nHi %FIRSTNAME%, one question?\n", ["IM307"], id="a macro in an InMail"),
+        pytest.param(
+            "message-ad",
+            "---\nsubject: Ship faster\ncta: Start a trial\n---\nHi %FIRSTNAME%, teams at %COMPANYNAME% use it.\n",
+            [],
+            id="macros in a Message Ad",
+        ),
+        pytest.param(
+            "message-ad",
+            "---\nsubject: Ship faster\ncta: Start a trial\n---\nHi %FNAME%, teams use it.\n",
+            ["IM301"],
+            id="a mail-merge field that is not a LinkedIn macro, in a Message Ad",
+        ),
+        pytest.param("connection-note", "Hi %JOBTITLE%, let's connect.\n", ["IM307"], id="a macro in a note"),
+    ],
+)
+def test_linkedin_ad_macros(kind: str | None, text: str, found: list[str]) -> None:
+    assert [c for c in codes(text, kind=kind) if c in ("IM301", "IM307")] == found
