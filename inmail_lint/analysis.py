@@ -44,6 +44,7 @@ _LIST_MARKER = r"[^\S\n]*(?:[-*+\u2022\u2023\u25e6\u2013\u2014]|\d{1,2}[.)])[^\S
 # where a piece of text ends: a blank line, or a line break before a list item
 _PIECE_BREAK = re.compile(rf"\n[^\S\n]*\n\s*|\n(?={_LIST_MARKER})")
 _LIST_ITEM = re.compile(_LIST_MARKER)
+_LIST_LINE = re.compile(rf"(?m)^{_LIST_MARKER}")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _EMOJI = re.compile(
     "(?:"
@@ -246,8 +247,12 @@ class FieldAnalysis:
         """The text as readability formulas should see it: links and email addresses are one short word each
         (not a forty-syllable one), and each list item, and the line that introduces a list, ends a sentence
         (a list has no full stops, and would otherwise read as one long sentence)."""
-        text = _EMAIL.sub("email", _LINK.sub("link", self.text))
-        if not _LIST_ITEM.search(text):
+        text = self.text
+        if self.links:
+            text = _LINK.sub("link", text)
+        if "@" in text:
+            text = _EMAIL.sub("email", text)
+        if not _LIST_LINE.search(text):
             return text
         lines = text.split("\n")
         items = [_LIST_ITEM.match(line) is not None for line in lines]
