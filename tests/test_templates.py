@@ -154,7 +154,7 @@ def test_a_thousand_rows(cli: Run, tmp_path: Path) -> None:
     column = len("Jane Doe suggested I reach out after your talk on {{topic}} at ") + 1
     assert lines == [
         f"t.inmail:7:{column}: IM301 [error] row 500 (id r499), body: '{{{{company}}}}' looks like a placeholder "
-        "that was never filled in; fill it in (a template says `template: true`)"
+        "that was never filled in; fill it in, or mark the draft `template: true` if it is a template"
     ]
     assert out.splitlines()[-1] == "Found 1 problem (1 error) in 1 of 1000 drafts."
 
