@@ -222,23 +222,46 @@ def run_all(
     With helpers, the jobs go out in chunks, each chunk with its configurations (pickling shares them within a
     chunk). The helpers always have chunks queued; whenever the next result due is not back yet, this process
     lints the next chunk itself instead of waiting. Results are handed on in the order of the jobs, so this
-    process holds the chunks it did while a helper's chunk was under way (at most HELD of them)."""
+    process holds the chunks it did while a helper's chunk was under way (at most HELD of them). If a helper
+    fails (killed, out of memory), its chunks are linted here and the first result after that carries a note."""
     if pool is None or helpers < 1 or len(jobs) < 2:
         for job in jobs:
             yield run_job(job, configs[job.config_key], linters[job.config_key])
         return
     chunks = iter([jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)])
-    queue: deque[Future[list[FileResult]] | list[FileResult]] = deque()
+    # each chunk's jobs, and its results: a helper's future, or the list done here
+    queue: deque[tuple[list[Job], Future[list[FileResult]] | list[FileResult]]] = deque()
     queued = 0  # chunks in ``queue`` that a helper has not finished
     held = 0  # chunks in ``queue`` done here
+    broken = False  # a helper failed: no more chunks go out
+
+    def lint_here(chunk: list[Job]) -> list[FileResult]:
+        return [run_job(job, configs[job.config_key], linters[job.config_key]) for job in chunk]
+
+    def give_up(results: list[FileResult], exc: Exception) -> None:
+        """From now on every chunk is linted here; the first result says why."""
+        nonlocal broken
+        if not broken and results:
+            results[0].notes.append(
+                f"a --jobs helper failed ({type(exc).__name__}); this process linted the rest of the run"
+            )
+        broken = True
 
     def send() -> bool:
-        nonlocal queued
+        nonlocal queued, held
         chunk = next(chunks, None)
         if chunk is None:
             return False
-        future = pool.submit(_run_in_worker, [(job.config_key, configs[job.config_key], job) for job in chunk])
-        queue.append(future)
+        items = [(job.config_key, configs[job.config_key], job) for job in chunk]
+        try:
+            future = pool.submit(_run_in_worker, items)
+        except Exception as exc:  # the pool is broken already (a helper was killed)
+            results = lint_here(chunk)
+            give_up(results, exc)
+            queue.append((chunk, results))
+            held += 1
+            return True
+        queue.append((chunk, future))
         queued += 1
         return True
 
@@ -247,7 +270,7 @@ def run_all(
         chunk = next(chunks, None)
         if chunk is None:
             return False
-        queue.append([run_job(job, configs[job.config_key], linters[job.config_key]) for job in chunk])
+        queue.append((chunk, lint_here(chunk)))
         held += 1
         return True
 
@@ -257,26 +280,34 @@ def run_all(
     gc.set_threshold(max(threshold[0], 70_000), *threshold[1:])
     try:
         more = True
-        while more and queued < helpers * AHEAD:
+        while more and not broken and queued < helpers * AHEAD:
             more = send()
-        while queue:
-            head = queue[0]
+        while queue or more:
+            if not queue:  # every chunk sent so far is done, and more are left
+                more = here() if broken else send()
+                continue
+            chunk, head = queue[0]
             if isinstance(head, list) or head.done():
                 queue.popleft()
                 if isinstance(head, list):
                     held -= 1
                     yield from head
-                else:
-                    queued -= 1
-                    yield from head.result()
-                    while more and queued < helpers * AHEAD:
-                        more = send()
-            elif more and held < HELD:
+                    continue
+                queued -= 1
+                try:
+                    results = head.result()
+                except Exception as exc:  # the helper died, or the chunk could not be sent or returned
+                    results = lint_here(chunk)
+                    give_up(results, exc)
+                yield from results
+                while more and not broken and queued < helpers * AHEAD:
+                    more = send()
+            elif more and (held < HELD or broken):
                 more = here()  # the next result is not back yet: lint the next chunk here
             else:
                 wait([head])
     finally:
         gc.set_threshold(*threshold)
-        for item in queue:
+        for _, item in queue:
             if isinstance(item, Future):
                 item.cancel()

@@ -321,6 +321,56 @@ def test_jobs_share_the_work_between_this_process_and_its_helpers(
     assert 0 < len(helped) < len(targets)  # the helper did some chunks and this process the others
 
 
+def test_jobs_go_on_here_when_a_helper_dies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A helper killed mid-run (out of memory, a signal): its chunks and the rest are linted by this process,
+    the results are complete and in order, and the first result after the failure says so."""
+    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from inmail_lint import batch
+    from inmail_lint.config import ConfigResolver
+    from inmail_lint.linter import Linter
+    from inmail_lint.sources import Target
+
+    for i in range(200):
+        write(tmp_path / f"d{i:03}.inmail", f"Subject: Question {i}\n\nHi Ana,\n\nCould we talk?\n")
+    config = ConfigResolver(isolated=True).for_directory(tmp_path)
+    linter = Linter(config)
+    targets = [Target(p, p.name) for p in sorted(tmp_path.glob("*.inmail"))]
+    jobs = list(batch.make_jobs([(t, config, linter) for t in targets]))
+    configs, linters = {id(config): config}, {id(config): linter}
+    calls = 0
+
+    def dying(items: list[Any]) -> list[Any]:
+        nonlocal calls
+        calls += 1
+        if calls >= 2:
+            raise BrokenProcessPool("a process in the process pool was terminated abruptly")
+        return real(items)
+
+    real = batch._run_in_worker
+    monkeypatch.setattr(batch, "_run_in_worker", dying)
+
+    class BreakingPool(ThreadPoolExecutor):
+        """Like a process pool whose helper was killed: submitting raises once it has broken."""
+
+        def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+            if calls >= 2:
+                raise BrokenProcessPool("a child process terminated abruptly")
+            return super().submit(fn, *args, **kwargs)
+
+    for pool_type in [ThreadPoolExecutor] * 5 + [BreakingPool] * 5:  # where the failure lands varies
+        calls = 0
+        with pool_type(1, initializer=batch._init_worker) as pool:
+            results = list(batch.run_all(jobs, configs, linters, pool, 1))
+        assert [r.path for r in results] == [t.display for t in targets]
+        assert all(r.error is None for r in results)
+        notes = [(r.path, n) for r in results for n in r.notes]
+        assert len(notes) == 1 and "helper failed (BrokenProcessPool)" in notes[0][1]
+        for r in results:
+            r.notes.clear()
+
+
 def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     import pty
 
