@@ -101,7 +101,10 @@ def find_greeting(text: str) -> Greeting | None:
     # titles first, so that the full stop of "Mr." or "Dr." does not end the name
     while (title := _TITLE.match(line, offset)) is not None and title.group(1).lower() in HONORIFICS:
         offset = title.end()
-    name_text = re.split(r"[,!.:;(\u2014\u2013]| - ", line[offset:], maxsplit=1)[0].strip()
+    written = PLACEHOLDER.match(line, offset)  # "Hi {{first_name | default: 'there'}},"
+    name_text = (
+        written.group() if written else re.split(r"[,!.:;(\u2014\u2013]| - ", line[offset:], maxsplit=1)[0].strip()
+    )
     end = line_start + _greeting_end(line)
     if not name_text:
         return Greeting(line_start, end, None, generic=True)

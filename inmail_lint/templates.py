@@ -13,8 +13,22 @@ from inmail_lint.counting import utf16_length, word_count
 from inmail_lint.draft import Field
 from inmail_lint.resources import load_data
 
-# {{first_name}}, {{ company }}, and names with spaces as outreach tools export them ({{First Name}})
-PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][\w.-]*(?: [\w.-]+){0,4})\s*\}\}")
+# {{first_name}}, {{ company }}, names with spaces as outreach tools export them ({{First Name}}), and a
+# fallback for an empty value: {{first_name | default: "there"}} (Liquid) or {{first_name|there}}
+PLACEHOLDER = re.compile(
+    r"\{\{\s*([A-Za-z_][\w.-]*(?: [\w.-]+){0,4})\s*"
+    r"(?:\|\s*(?:default\s*:\s*)?(?:\"([^\"{}\n]*)\"|'([^'{}\n]*)'|([^{}|\"'\n]*?))\s*)?\}\}"
+)
+
+
+def fallback(m: re.Match[str]) -> str | None:
+    """The text a placeholder gives when its variable has no value, if it names one."""
+    for group in (2, 3, 4):
+        if m.group(group) is not None:
+            return m.group(group)
+    return None
+
+
 _SEPARATORS = re.compile(r"[\s-]+")
 
 
@@ -60,8 +74,8 @@ class Rendering:
 
 
 def render(field: Field, values: Mapping[str, str]) -> Rendering:
-    """Replace each ``{{name}}`` that has a value (names compared by :func:`variable_key`); leave the others
-    as written."""
+    """Replace each ``{{name}}`` that has a value (names compared by :func:`variable_key`) or a fallback
+    (``{{name | default: "there"}}``); leave the others as written."""
     values = {variable_key(k): v for k, v in values.items()}
     parts: list[str] = []
     index: list[int] = []
@@ -74,8 +88,10 @@ def render(field: Field, values: Mapping[str, str]) -> Rendering:
         index.extend(field.to_file(i) for i in range(position, m.start()))
         length += len(literal)
         name = m.group(1)
-        if variable_key(name) in values:
-            value = values[variable_key(name)]
+        value = values.get(variable_key(name))
+        if value is None:
+            value = fallback(m)  # the tool would send the fallback ("Hi there,")
+        if value is not None:
             anchor = field.to_file(m.start())
             parts.append(value)
             index.extend([anchor] * len(value))

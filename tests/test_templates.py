@@ -143,6 +143,23 @@ def test_variable_names_as_outreach_tools_export_them(cli: Run, tmp_path: Path) 
     assert "greeting says 'Mark' but this message is to Ana" in out  # the column became the recipient
 
 
+def test_a_fallback_fills_an_empty_value(cli: Run, tmp_path: Path) -> None:
+    """{{first_name | default: "there"}} (Liquid) and {{first_name|there}}: a row without the value gets the
+    fallback, as the outreach tool would send it, so "Hi there," is a generic greeting for that row."""
+    for i, placeholder in enumerate(['{{ first_name | default: "there" }}', "{{first_name|there}}"]):
+        template = (
+            "---\nsubject: 'Your {{topic}} talk'\ntemplate: true\n---\n"
+            f"Hi {placeholder},\n\nJane Doe suggested I write about {{{{topic}}}}. Could I ask one question?\n"
+        )
+        assert "IM301" not in codes(template)
+        (tmp_path / f"t{i}.inmail").write_text(template, encoding="utf-8")
+    write_rows(tmp_path / "p.csv", [{"first_name": "Ana", "topic": "contracts"}, {"first_name": "", "topic": "x"}])
+    for i in range(2):
+        _, out, _ = cli("check", f"t{i}.inmail", "--vars", "p.csv", "--output-format", "concise", cwd=tmp_path)
+        assert "IM301" not in out
+        assert "row 2, body: 'Hi there' names no one" in out and "row 1, body: 'Hi" not in out
+
+
 def test_a_thousand_rows(cli: Run, tmp_path: Path) -> None:
     (tmp_path / "t.inmail").write_text(TEMPLATE, encoding="utf-8")
     rows = [{"id": f"r{i}", "first_name": "Ana", "topic": "contracts", "company": "Globex"} for i in range(1000)]
