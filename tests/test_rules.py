@@ -483,3 +483,15 @@ def test_occurrence_min(tmp_path: Path) -> None:
 )
 def test_linkedin_ad_macros(kind: str | None, text: str, found: list[str]) -> None:
     assert [c for c in codes(text, kind=kind) if c in ("IM301", "IM307")] == found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "flagged"),
+    [
+        pytest.param("Here is my [CV](https://x.io/cv.pdf).", False, id="a Markdown link"),
+        pytest.param("Hi [FIRST NAME], one question?", True, id="a bracketed field"),
+        pytest.param("Hi [First Name]!", True, id="a bracketed field in title case"),
+    ],
+)
+def test_im301_markdown_links_are_not_placeholders(sentence: str, flagged: bool) -> None:
+    assert ("IM301" in codes(draft("Your talk", f"Hi Ana, loved your talk. {sentence} Coffee?"))) is flagged
