@@ -281,6 +281,25 @@ def test_jobs_with_several_configs_match_one_process(tmp_path: Path) -> None:
     assert broken.returncode == 2 and b"IM999" in broken.stderr and not broken.stdout
 
 
+def folder_jobs(tmp_path: Path, n: int) -> tuple[list[Any], dict[int, Any], dict[int, Any], list[str]]:
+    """n drafts in a folder, as the jobs of a run: (jobs, configs, linters, the drafts' names in order)."""
+    from inmail_lint.batch import make_jobs
+    from inmail_lint.config import ConfigResolver
+    from inmail_lint.linter import Linter
+    from inmail_lint.sources import Target
+
+    for i in range(n):
+        write(
+            tmp_path / f"d{i:03}.inmail",
+            f"Subject: Question {i} about the team you lead\n\nHi Ana,\n\nCould we talk?\n",
+        )
+    config = ConfigResolver(isolated=True).for_directory(tmp_path)
+    linter = Linter(config)
+    targets = [Target(p, p.name) for p in sorted(tmp_path.glob("*.inmail"))]
+    jobs = list(make_jobs([(t, config, linter) for t in targets]))
+    return jobs, {id(config): config}, {id(config): linter}, [t.display for t in targets]
+
+
 def test_jobs_share_the_work_between_this_process_and_its_helpers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -290,18 +309,8 @@ def test_jobs_share_the_work_between_this_process_and_its_helpers(
     from concurrent.futures import ThreadPoolExecutor
 
     from inmail_lint import batch
-    from inmail_lint.config import ConfigResolver
-    from inmail_lint.linter import Linter
-    from inmail_lint.sources import Target
 
-    for i in range(300):
-        text = f"Subject: Question {i} about the team you lead\n\nHi Ana,\n\nCould we talk?\n"
-        write(tmp_path / f"d{i:03}.inmail", text)
-    config = ConfigResolver(isolated=True).for_directory(tmp_path)
-    linter = Linter(config)
-    targets = [Target(p, p.name) for p in sorted(tmp_path.glob("*.inmail"))]
-    jobs = list(batch.make_jobs([(t, config, linter) for t in targets]))
-    configs, linters = {id(config): config}, {id(config): linter}
+    jobs, configs, linters, names = folder_jobs(tmp_path, 300)
     serial = [(r.path, [d.code for d in r.diagnostics]) for r in batch.run_all(jobs, configs, linters)]
 
     helped: list[str] = []
@@ -317,8 +326,8 @@ def test_jobs_share_the_work_between_this_process_and_its_helpers(
     with ThreadPoolExecutor(1, initializer=batch._init_worker) as pool:
         shared = [(r.path, [d.code for d in r.diagnostics]) for r in batch.run_all(jobs, configs, linters, pool, 1)]
     assert shared == serial
-    assert [p for p, _ in serial] == [t.display for t in targets]
-    assert 0 < len(helped) < len(targets)  # the helper did some chunks and this process the others
+    assert [p for p, _ in serial] == names
+    assert 0 < len(helped) < len(names)  # the helper did some chunks and this process the others
 
 
 def test_jobs_go_on_here_when_a_helper_dies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -328,17 +337,8 @@ def test_jobs_go_on_here_when_a_helper_dies(tmp_path: Path, monkeypatch: pytest.
     from concurrent.futures.process import BrokenProcessPool
 
     from inmail_lint import batch
-    from inmail_lint.config import ConfigResolver
-    from inmail_lint.linter import Linter
-    from inmail_lint.sources import Target
 
-    for i in range(200):
-        write(tmp_path / f"d{i:03}.inmail", f"Subject: Question {i}\n\nHi Ana,\n\nCould we talk?\n")
-    config = ConfigResolver(isolated=True).for_directory(tmp_path)
-    linter = Linter(config)
-    targets = [Target(p, p.name) for p in sorted(tmp_path.glob("*.inmail"))]
-    jobs = list(batch.make_jobs([(t, config, linter) for t in targets]))
-    configs, linters = {id(config): config}, {id(config): linter}
+    jobs, configs, linters, names = folder_jobs(tmp_path, 200)
     calls = 0
 
     def dying(items: list[Any]) -> list[Any]:
@@ -363,7 +363,7 @@ def test_jobs_go_on_here_when_a_helper_dies(tmp_path: Path, monkeypatch: pytest.
         calls = 0
         with pool_type(1, initializer=batch._init_worker) as pool:
             results = list(batch.run_all(jobs, configs, linters, pool, 1))
-        assert [r.path for r in results] == [t.display for t in targets]
+        assert [r.path for r in results] == names
         assert all(r.error is None for r in results)
         notes = [(r.path, n) for r in results for n in r.notes]
         assert len(notes) == 1 and "helper failed (BrokenProcessPool)" in notes[0][1]
