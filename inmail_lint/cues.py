@@ -216,10 +216,12 @@ def subject_cues(fa: FieldAnalysis) -> list[Cue]:
     return found
 
 
+def is_name_variable(name: str) -> bool:
+    """Whether a template variable stands for the recipient's name: {{first_name}}, {{First Name}},
+    {{contact.firstname}}."""
+    return variable_key(name).rsplit(".", 1)[-1] in NAME_VARIABLES
+
+
 def placeholder_cues(fa: FieldAnalysis) -> list[Cue]:
     """A template variable that stands for something about the recipient (not their name) is personal."""
-    return [
-        Cue("placeholder", start, end, name)
-        for name, start, end in fa.placeholders
-        if variable_key(name) not in NAME_VARIABLES
-    ]
+    return [Cue("placeholder", start, end, name) for name, start, end in fa.placeholders if not is_name_variable(name)]

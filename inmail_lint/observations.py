@@ -12,7 +12,7 @@ from typing import Any
 
 from inmail_lint.analysis import Analysis
 from inmail_lint.context import fold_aligned
-from inmail_lint.cues import NAME_VARIABLES, PERSONAL
+from inmail_lint.cues import PERSONAL, is_name_variable
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'’]*")
 
@@ -30,7 +30,7 @@ def names_recipient_in_subject(analysis: Analysis) -> bool:
     subject = analysis.field("subject")
     if subject is None:
         return False
-    if any(name.lower() in NAME_VARIABLES for name, _, _ in subject.placeholders):
+    if any(is_name_variable(name) for name, _, _ in subject.placeholders):
         return True
     names: set[str] = set()
     if analysis.recipient is not None:

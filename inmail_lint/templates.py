@@ -34,7 +34,8 @@ _SEPARATORS = re.compile(r"[\s-]+")
 
 def variable_key(name: str) -> str:
     """How variable names are compared: ``First Name``, ``first-name`` and ``first_name`` are one variable,
-    so a template's ``{{first_name}}`` is filled from a column headed "First Name"."""
+    so a template's ``{{first_name}}`` is filled from a column headed "First Name". A dotted name
+    (``{{contact.first_name}}``) is looked up in the built-in tables by its last part."""
     return _SEPARATORS.sub("_", name.strip()).lower()
 
 
@@ -52,11 +53,24 @@ def _defaults() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     return data["default"], data["variables"]
 
 
+def _builtin(key: str) -> Mapping[str, Any]:
+    """The built-in table's entry for a variable: by its name, else by its last dotted part, with or without
+    underscores ("contact.firstname" is first_name)."""
+    _, known = _defaults()
+    last = key.rsplit(".", 1)[-1]
+    return known.get(key) or known.get(last) or _loose_defaults().get(last.replace("_", ""), {})
+
+
+@lru_cache(maxsize=1)
+def _loose_defaults() -> dict[str, dict[str, Any]]:
+    return {name.replace("_", ""): spec for name, spec in _defaults()[1].items()}
+
+
 def variable(name: str, *declared: Mapping[str, Mapping[str, Any]]) -> Variable:
     """A variable's lengths and sample: declared (front matter first, then config), else the built-in table."""
-    default, known = _defaults()
+    default, _ = _defaults()
     key = variable_key(name)
-    spec: dict[str, Any] = {**default, **known.get(key, {})}
+    spec: dict[str, Any] = {**default, **_builtin(key)}
     for table in reversed(declared):
         for declared_name, declared_spec in table.items():
             if variable_key(declared_name) == key:

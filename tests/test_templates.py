@@ -66,6 +66,18 @@ def test_name_placeholder_is_a_greeting_not_personalization() -> None:
     assert "IM303" not in codes(personal)
 
 
+@pytest.mark.parametrize("variable", ["first_name", "First Name", "contact.firstname"])
+def test_name_variables_however_they_are_written(variable: str) -> None:
+    text = (
+        f"---\nsubject: Hello {{{{{variable}}}}}\ntemplate: true\n---\n"
+        f"Hi {{{{{variable}}}}},\n\nWe sell software. Interested?\n"
+    )
+    found = codes(text)
+    assert "IM303" in found  # the name alone is not personal
+    assert "IM305" not in found  # but it makes the subject personal
+    assert lint_text(text).fields["subject"].lengths.longest_chars == len("Hello ") + 20  # first_name's length
+
+
 def test_templates_glob_in_config(tmp_path: Path) -> None:
     text = "Subject: Hi {{first_name}}\n\nHi {{first_name}}, Jane Doe said to write. Coffee?\n"
     assert "IM301" in codes(text)
