@@ -71,7 +71,10 @@ class Profile:
             if key not in data:
                 continue
             value = data[key]
-            values[key] = tuple(v.strip() for v in value) if key in _LIST_KEYS else value
+            if key in _LIST_KEYS:
+                values[key] = tuple(v.strip() for v in value if v.strip())
+            else:  # a blank name or company is no name or company
+                values[key] = value.strip() if isinstance(value, str) else value
         if "name" in values and not values.get("first_name"):
             values["first_name"] = values["name"].split()[0] if values["name"].split() else ""
         return cls(**values)

@@ -206,6 +206,12 @@ def test_recipient_profile_keys_are_validated() -> None:
     assert "unknown field 'employer'" in d.message
 
 
+def test_blank_profile_values_are_no_values() -> None:
+    text = "---\nsubject: Hi\nrecipient: {name: '  ', company: ' ', past_companies: ['', ' Initech ']}\n---\n"
+    found = codes(text + "Hi Ana, how is your team at Initech? Coffee?\n")
+    assert "IM306" not in found  # no name to disagree with, and Initech is a past company once trimmed
+
+
 def write_rule(folder: Path, phrases: str) -> None:
     folder.mkdir(exist_ok=True)
     (folder / "r.yaml").write_text(
