@@ -207,9 +207,10 @@ def test_recipient_profile_keys_are_validated() -> None:
 
 
 def test_blank_profile_values_are_no_values() -> None:
-    text = "---\nsubject: Hi\nrecipient: {name: '  ', company: ' ', past_companies: ['', ' Initech ']}\n---\n"
-    found = codes(text + "Hi Ana, how is your team at Initech? Coffee?\n")
-    assert "IM306" not in found  # no name to disagree with, and Initech is a past company once trimmed
+    text = "---\nsubject: Hi\nrecipient: {name: '  ', company: ' Globex '}\n---\n"
+    found = codes(text + "Hi Ana, how is your team at Globex? Coffee?\n")
+    assert "IM002" not in found
+    assert "IM306" not in found  # no name to disagree with, and Globex is their company once trimmed
 
 
 def write_rule(folder: Path, phrases: str) -> None:
