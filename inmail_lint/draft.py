@@ -24,6 +24,7 @@ import yaml
 
 from inmail_lint.context import validate_profile
 from inmail_lint.counting import normalize_newlines
+from inmail_lint.resources import FAST_LOADER
 
 MAX_BYTES = 1024 * 1024
 MAX_YAML_DEPTH = 20
@@ -31,8 +32,6 @@ MAX_KEY_PROBLEMS = 20  # unknown keys reported one by one; past this, one summar
 BOM = "\ufeff"
 
 UNREADABLE = "IM001"
-# libyaml's parser when PyYAML was built with it (much faster); the pure-Python one otherwise. Both are safe loaders.
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 INVALID_FRONT_MATTER = "IM002"
 
 _LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|\Z)")
@@ -364,7 +363,7 @@ def load_yaml(text: str) -> tuple[yaml.Node | None, Any]:
     """The node tree and the value of one YAML document, loaded safely: no tags that build objects (a safe
     loader), and :class:`UnsafeYaml` for aliases or nesting (checked on the event stream, before anything is
     composed) and for duplicate keys. Front matter and recipient profile files are both read with it."""
-    loader = _LOADER(text)
+    loader = FAST_LOADER(text)
     try:
         structural = _check_events(text)
         node = None if structural else loader.get_single_node()
@@ -476,7 +475,7 @@ def _describe(value: Any) -> str:
 def _check_events(text: str) -> tuple[str, int] | None:
     """Refuse aliases and deep nesting before anything is composed from the YAML (no alias bombs)."""
     depth = 0
-    for event in yaml.parse(text, Loader=_LOADER):
+    for event in yaml.parse(text, Loader=FAST_LOADER):
         at = event.start_mark.index if event.start_mark is not None else 0
         if isinstance(event, yaml.AliasEvent):
             return "may not use YAML anchors and aliases ('&', '*')", at

@@ -229,35 +229,23 @@ class Linter:
         return runnable
 
     def _diagnostic(
-        self, active: ActiveRule, message: str, field_name: str, start: int, end: int, finding: Finding | None = None
+        self, active: ActiveRule, message: str, field_name: str, start: int, end: int, fix: Fix | None = None
     ) -> Diagnostic:
         rule = active.rule
         return Diagnostic(
-            code=rule.code,
-            name=rule.name,
-            severity=active.severity,
-            message=message,
-            field=field_name,
-            start=start,
-            end=end,
-            doc=rule.summary,
-            url=rule.url,
-            fix=finding.fix if finding else None,
+            rule.code, rule.name, active.severity, message, field_name, start, end, rule.summary, rule.url, fix
         )
 
     def _place(self, active: ActiveRule, draft: Draft, analysis: Analysis, finding: Finding) -> Diagnostic:
         name = finding.field or "body"
         if name == "file":
-            return self._diagnostic(active, finding.message, "file", finding.start, finding.end, finding)
+            return self._diagnostic(active, finding.message, "file", finding.start, finding.end, finding.fix)
         fa = analysis.field(name)
         if fa is None:  # the field is missing: point at the start of the file
-            return self._diagnostic(active, finding.message, name, 0, 0, finding)
+            return self._diagnostic(active, finding.message, name, 0, 0, finding.fix)
         start, end = fa.field.span_to_file(finding.start, finding.end)
         fix = _fix_to_file(finding.fix, fa.field, draft.source) if finding.fix else None
-        rule = active.rule
-        return Diagnostic(
-            rule.code, rule.name, active.severity, finding.message, name, start, end, rule.summary, rule.url, fix
-        )
+        return self._diagnostic(active, finding.message, name, start, end, fix)
 
 
 def _fix_to_file(fix: Fix, field_: Field, source: str) -> Fix | None:

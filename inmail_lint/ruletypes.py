@@ -279,7 +279,8 @@ class OccurrenceRule(DeclarativeRule):
             )
         if "max" not in self.spec and "min" not in self.spec:
             raise RuleDefinitionError(f"{self.origin}: an occurrence rule needs 'max' or 'min'")
-        self._regex = _compile(self.origin, "pattern", pattern, self.spec.get("ignore-case", True)) if pattern else None
+        ignore_case = self.spec.get("ignore-case", True)
+        self._regex = BoundedPattern(self.origin, "pattern", pattern, ignore_case) if pattern else None
 
     def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
         high = resolve(options.get("max"), analysis)
@@ -381,7 +382,7 @@ class ExistenceRule(DeclarativeRule):
         if self.spec.get("fix") not in (None, *self.fixes):
             raise RuleDefinitionError(f"{self.origin}: key 'fix': expected one of {', '.join(self.fixes)}")
         ignore_case = self.spec.get("ignore-case", True)
-        self._regexes = [_compile(self.origin, f"patterns[{i}]", p, ignore_case) for i, p in enumerate(patterns)]
+        self._regexes = [BoundedPattern(self.origin, f"patterns[{i}]", p, ignore_case) for i, p in enumerate(patterns)]
         self._phrases = tuple(str(p) for p in phrases)
 
     def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
@@ -457,10 +458,6 @@ class BoundedPattern:
             return [m.span() for m in self._pattern.finditer(text, timeout=PATTERN_TIMEOUT) if m.end() > m.start()]
         except TimeoutError:
             return None
-
-
-def _compile(origin: str, key: str, pattern: str, ignore_case: bool) -> BoundedPattern:
-    return BoundedPattern(origin, key, pattern, ignore_case)
 
 
 def _timed_out(analysis: Analysis, rule: Rule, key: str, field: str) -> None:
