@@ -104,7 +104,7 @@ _TEMPLATES: dict[tuple[str, int], Draft | str] = {}
 def _template(job: Job, config: Config) -> Draft | str:
     """A template draft, read once per process (a merge has one job per row)."""
     assert job.target.path is not None
-    key = (str(job.target.path), id(config))
+    key = (str(job.target.path), job.config_key)  # the run's key: the same in every helper and every chunk
     if key not in _TEMPLATES:
         data, error, directory = read_target(job.target)
         if data is None:
