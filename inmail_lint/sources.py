@@ -21,6 +21,7 @@ import yaml
 from inmail_lint.config import Config, ConfigResolver
 from inmail_lint.context import validate_profile
 from inmail_lint.draft import INVALID_FRONT_MATTER, MAX_BYTES, Draft, Problem, UnsafeYaml, decode, load_yaml, parse
+from inmail_lint.templates import variable_key
 
 STDIN = "-"
 
@@ -209,7 +210,8 @@ class RowsError(Exception):
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
-    """The rows of a mail-merge CSV file (UTF-8, a header row naming the variables)."""
+    """The rows of a mail-merge or history CSV file (UTF-8, a header row naming the columns). Column names are
+    compared as template variables are (:func:`~inmail_lint.templates.variable_key`): "ID", "First Name"."""
     import csv
     import io
 
@@ -222,7 +224,7 @@ def read_rows(path: Path) -> list[dict[str, str]]:
         raise RowsError(f"{path}: not UTF-8 (byte {exc.start}); save it as UTF-8 CSV") from None
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
-        rows = [{str(k).strip(): (v or "") for k, v in row.items() if k is not None} for row in reader]
+        rows = [{variable_key(str(k)): (v or "") for k, v in row.items() if k is not None} for row in reader]
     except csv.Error as exc:
         raise RowsError(f"{path}: not valid CSV: {exc}") from None
     if reader.fieldnames is None:

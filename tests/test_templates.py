@@ -149,10 +149,11 @@ def test_variable_names_as_outreach_tools_export_them(cli: Run, tmp_path: Path) 
     subject = result.fields["subject"]
     assert subject.lengths is not None and subject.lengths.longest_chars == 12 + 5 + 60
     (tmp_path / "t.inmail").write_text(template.replace("Hi {{ first_name }}", "Hi Mark"), encoding="utf-8")
-    write_rows(tmp_path / "p.csv", [{"First Name": "Ana", "Topic": "contracts"}])
+    write_rows(tmp_path / "p.csv", [{"ID": "a1", "First Name": "Ana", "Topic": "contracts"}])
     _, out, _ = cli("check", "t.inmail", "--vars", "p.csv", "--output-format", "concise", cwd=tmp_path)
     assert "IM301" not in out  # every placeholder was filled
     assert "greeting says 'Mark' but this message is to Ana" in out  # the column became the recipient
+    assert "row 1 (id a1), body:" in out  # and "ID" is the id column
 
 
 def test_a_fallback_fills_an_empty_value(cli: Run, tmp_path: Path) -> None:
