@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from inmail_lint.context import HONORIFICS, CommonGround, Profile, fold_aligned
 from inmail_lint.resources import load_data
-from inmail_lint.templates import PLACEHOLDER, variable_key
+from inmail_lint.templates import PLACEHOLDER, variable_base
 from inmail_lint.tokenmatch import TokenPatterns
 
 if TYPE_CHECKING:
@@ -26,9 +26,9 @@ PERSONAL = COMMON_GROUND | {"recent-post", "recent-event", "their-work", "placeh
 NAME_VARIABLES = frozenset({"first_name", "firstname", "name", "full_name", "fullname", "last_name", "lastname"})
 
 _GREETING_WORD = r"(?:hi|hello|hey|dear|hiya|howdy|greetings|good\s+(?:morning|afternoon|evening|day)|yo)"
-_LEADING_SYMBOLS = re.compile(r"[^\w\s]+[^\S\n]*")
-# a greeting word at the start of the line, perhaps after an emoji ("👋 Hi Ana,")
-_GREETING = re.compile(rf"(?i)^[^\S\n]*(?:[^\w\s]+[^\S\n]*)?(?P<word>{_GREETING_WORD})\b(?P<rest>[^\n]*)")
+_SYMBOLS = r"[^\w\s]+[^\S\n]*"  # an emoji or other symbols before the greeting ("👋 Hi Ana,")
+_LEADING_SYMBOLS = re.compile(_SYMBOLS)
+_GREETING = re.compile(rf"(?i)^[^\S\n]*(?:{_SYMBOLS})?(?P<word>{_GREETING_WORD})\b(?P<rest>[^\n]*)")
 _NAME_ONLY = re.compile(r"^[^\S\n]*(?P<rest>[A-Z][\w'’.-]*(?:[^\S\n]+[A-Z][\w'’.-]*){0,2})[^\S\n]*,[^\S\n]*$", re.M)
 _TRAILING_PUNCT = " \t\n,!.:;\u2014\u2013-"  # stripped from the end of a greeting line
 
@@ -114,13 +114,10 @@ def find_greeting(text: str) -> Greeting | None:
             line_start, end, name_text, line_start + offset, line_start + offset + len(name_text), placeholder=True
         )
     words = name_text.split()
-    while words and words[0].lower().rstrip(".") in HONORIFICS:
-        offset += line[offset:].index(words[0]) + len(words[0])
-        offset += len(line[offset:]) - len(line[offset:].lstrip())
-        words = words[1:]
     while words and not any(ch.isalpha() for ch in words[-1]):
         words.pop()  # "Hi Ana 👋," / "Hi Ana :)"
-    if len(words) > 1 and words[0].lower() == "there":  # "Hi there Ana"
+    # a title, or "there" before a name ("Hi there Ana"), is not the name
+    while words and (words[0].lower().rstrip(".") in HONORIFICS or (words[0].lower() == "there" and len(words) > 1)):
         offset += line[offset:].index(words[0]) + len(words[0])
         offset += len(line[offset:]) - len(line[offset:].lstrip())
         words = words[1:]
@@ -219,7 +216,7 @@ def subject_cues(fa: FieldAnalysis) -> list[Cue]:
 def is_name_variable(name: str) -> bool:
     """Whether a template variable stands for the recipient's name: {{first_name}}, {{First Name}},
     {{contact.firstname}}."""
-    return variable_key(name).rsplit(".", 1)[-1] in NAME_VARIABLES
+    return variable_base(name) in NAME_VARIABLES
 
 
 def placeholder_cues(fa: FieldAnalysis) -> list[Cue]:

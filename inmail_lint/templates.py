@@ -34,9 +34,14 @@ _SEPARATORS = re.compile(r"[\s-]+")
 
 def variable_key(name: str) -> str:
     """How variable names are compared: ``First Name``, ``first-name`` and ``first_name`` are one variable,
-    so a template's ``{{first_name}}`` is filled from a column headed "First Name". A dotted name
-    (``{{contact.first_name}}``) is looked up in the built-in tables by its last part."""
+    so a template's ``{{first_name}}`` is filled from a column headed "First Name"."""
     return _SEPARATORS.sub("_", name.strip()).lower()
+
+
+def variable_base(name: str) -> str:
+    """What a variable stands for, without the object a CRM export puts before it: ``{{contact.first_name}}``
+    is ``first_name``."""
+    return variable_key(name).rsplit(".", 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -57,8 +62,8 @@ def _builtin(key: str) -> Mapping[str, Any]:
     """The built-in table's entry for a variable: by its name, else by its last dotted part, with or without
     underscores ("contact.firstname" is first_name)."""
     _, known = _defaults()
-    last = key.rsplit(".", 1)[-1]
-    return known.get(key) or known.get(last) or _loose_defaults().get(last.replace("_", ""), {})
+    base = variable_base(key)
+    return known.get(key) or known.get(base) or _loose_defaults().get(base.replace("_", ""), {})
 
 
 @lru_cache(maxsize=1)

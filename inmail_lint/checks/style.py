@@ -124,9 +124,8 @@ A word in capitals is flagged when it has four or more letters and is not a know
 (`rules/phrases/acronyms.yaml`; add yours with the option `extend-acronyms`), or is a short word such as
 NOW or FREE. Capitalised words next to each other are one diagnostic ("WE HAVE AN AMAZING OFFER FOR YOU"),
 up to a full stop or other punctuation. A subject written wholly in capitals, and repeated "!!" or "??", are
-flagged too. The fixes
-(lower case; sentence case for a subject) are unsafe, since a word in capitals may be a name: apply them with
-`--fix --unsafe-fixes`.
+flagged too. The fixes (lower case; sentence case for a subject) are unsafe, since a word in capitals may be
+a name: apply them with `--fix --unsafe-fixes`.
 """
     options = MappingProxyType(
         {"extend-acronyms": OptionSpec("list", [], "more words that may be written in capitals")}
