@@ -6,6 +6,7 @@ rule that needs language analysis.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -170,9 +171,11 @@ def check(
             _error(str(exc))
             return EXIT_ERROR
     processes = jobs or os.cpu_count() or 1
-    # --jobs: the worker processes start now, so their start-up overlaps finding the drafts
-    pool = None if (fix or diff) else start_workers(processes)
-    try:
+    with contextlib.ExitStack() as cleanup:
+        # --jobs: the helper processes start now, so their start-up overlaps finding the drafts
+        pool = None if (fix or diff) else start_workers(processes)
+        if pool is not None:
+            cleanup.callback(pool.shutdown, cancel_futures=True)
         try:
             resolver = ConfigResolver(
                 config_file=config_file,
@@ -204,7 +207,11 @@ def check(
             _error(str(exc))
             return EXIT_ERROR
 
-        stream: IO[str] = output_file.open("w", encoding="utf-8", newline="\n") if output_file else sys.stdout
+        if output_file is not None:
+            stream: IO[str] = cleanup.enter_context(output_file.open("w", encoding="utf-8", newline="\n"))
+        else:
+            stream = sys.stdout
+            cleanup.callback(stream.flush)
         include = resolver.for_directory(Path.cwd()).include if not plan else plan[0][1].include
         summary = Summary(path_errors=path_errors, include=include)
         # With --diff, or --fix on standard input, the output is the diff or the fixed draft: no report.
@@ -242,43 +249,37 @@ def check(
             if report:
                 formatter.file(result)
 
-        try:
-            if report:
-                formatter.start()
-            if fix or diff:
-                for target, config, linter in plan:
-                    try:
-                        outcome = fix_target(target, config, linter, unsafe=unsafe_fixes)
-                    except Exception as exc:  # one broken file must not stop the others
-                        handle(FileResult(target.display, None, error=f"{type(exc).__name__}: {exc}"))
-                        continue
-                    summary.fixed += outcome.fixed
-                    changed += outcome.changed
-                    if diff:
-                        _print_diff(target.display, outcome.before, outcome.after)
-                    elif target.path is None:
-                        click.echo(outcome.after, nl=False)
-                    elif outcome.changed:
-                        write_atomic(target.path, outcome.encoded())
-                    handle(outcome.result)
-            else:
-                configs = {id(config): config for _, config, _ in plan}
-                job_list = list(make_jobs(plan, rows))
-                results = run_all(job_list, configs, {k: linters[k] for k in configs}, pool, processes - 1)
-                if len(job_list) >= PROGRESS_AFTER and _use_progress():
-                    with click.progressbar(results, length=len(job_list), label="Linting", file=sys.stderr) as bar:
-                        for result in bar:
-                            handle(result)
-                else:
-                    for result in results:
+        if report:
+            formatter.start()
+        if fix or diff:
+            for target, config, linter in plan:
+                try:
+                    outcome = fix_target(target, config, linter, unsafe=unsafe_fixes)
+                except Exception as exc:  # one broken file must not stop the others
+                    handle(FileResult(target.display, None, error=f"{type(exc).__name__}: {exc}"))
+                    continue
+                summary.fixed += outcome.fixed
+                changed += outcome.changed
+                if diff:
+                    _print_diff(target.display, outcome.before, outcome.after)
+                elif target.path is None:
+                    click.echo(outcome.after, nl=False)
+                elif outcome.changed:
+                    write_atomic(target.path, outcome.encoded())
+                handle(outcome.result)
+        else:
+            configs = {id(config): config for _, config, _ in plan}
+            job_list = list(make_jobs(plan, rows))
+            results = run_all(job_list, configs, {k: linters[k] for k in configs}, pool, processes - 1)
+            if len(job_list) >= PROGRESS_AFTER and _use_progress():
+                with click.progressbar(results, length=len(job_list), label="Linting", file=sys.stderr) as bar:
+                    for result in bar:
                         handle(result)
-            if report:
-                formatter.finish(summary)
-        finally:
-            if output_file is not None:
-                stream.close()
             else:
-                stream.flush()
+                for result in results:
+                    handle(result)
+        if report:
+            formatter.finish(summary)
         if path_errors or internal_errors:
             return EXIT_ERROR
         if diff:
@@ -286,10 +287,6 @@ def check(
         if failed and not exit_zero:
             return EXIT_PROBLEMS
         return EXIT_OK
-
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
 
 
 def _print_diff(display: str, before: str, after: str) -> None:
