@@ -6,6 +6,7 @@ or whether it runs: the linter applies the configuration.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -383,6 +384,7 @@ class ExistenceRule(DeclarativeRule):
             raise RuleDefinitionError(f"{self.origin}: key 'fix': expected one of {', '.join(self.fixes)}")
         ignore_case = self.spec.get("ignore-case", True)
         self._regexes = [BoundedPattern(self.origin, f"patterns[{i}]", p, ignore_case) for i, p in enumerate(patterns)]
+        self._any = any_of(self._regexes, ignore_case)
         self._phrases = tuple(str(p) for p in phrases)
 
     def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
@@ -393,7 +395,8 @@ class ExistenceRule(DeclarativeRule):
             if not fa.text.strip():
                 continue
             spans: set[tuple[int, int]] = set(fa.phrase_spans(phrases, attr)) if phrases else set()
-            for pattern in self._regexes:
+            regexes = self._regexes if self._any is None or self._any.search(fa.text) is not False else ()
+            for pattern in regexes:
                 found = pattern.spans(fa.text)
                 if found is None:
                     _timed_out(analysis, self, pattern.key, name)
@@ -447,6 +450,7 @@ class BoundedPattern:
         import regex
 
         self.key = key
+        self.source = pattern
         try:
             self._pattern = regex.compile(pattern, regex.IGNORECASE if ignore_case else 0)
         except (regex.error, ValueError) as exc:
@@ -458,6 +462,49 @@ class BoundedPattern:
             return [m.span() for m in self._pattern.finditer(text, timeout=PATTERN_TIMEOUT) if m.end() > m.start()]
         except TimeoutError:
             return None
+
+
+class _AnyOf:
+    """One search for "does any of these patterns match here?", so that a field none of them matches (most
+    fields, for a rule such as IM301 with nine patterns) costs one call instead of one per pattern."""
+
+    def __init__(self, pattern: Any) -> None:
+        self._pattern = pattern
+
+    def search(self, text: str) -> bool | None:
+        """False when no pattern matches anywhere in ``text``; True when one matches some characters; None when
+        the patterns must be run one by one (an empty match, which may hide another pattern's match at the
+        same place, or out of time)."""
+        try:
+            m = self._pattern.search(text, timeout=PATTERN_TIMEOUT)
+        except TimeoutError:
+            return None
+        if m is None:
+            return False
+        return True if m.end() > m.start() else None
+
+
+ANY_OF_MIN = 4  # fewer patterns are quicker one by one: an alternation loses each one's literal-prefix scan
+
+
+def any_of(patterns: list[BoundedPattern], ignore_case: bool) -> _AnyOf | None:
+    """The patterns as one alternation, when there are enough of them to be worth it and none sets a flag for
+    the whole pattern (which, inside an alternation, would change the others)."""
+    import regex
+
+    sources = [p.source for p in patterns]
+    if len(sources) < ANY_OF_MIN or any(_NOT_COMBINABLE.search(s) for s in sources):
+        return None
+    try:
+        combined = regex.compile("|".join(f"(?:{s})" for s in sources), regex.IGNORECASE if ignore_case else 0)
+    except (regex.error, ValueError):
+        return None
+    return _AnyOf(combined)
+
+
+# what would mean something else inside an alternation: a flag for the whole pattern ("(?i)"), a group
+# number or name used again (the groups of the patterns before it count too), recursion
+_NOT_COMBINABLE = re.compile(r"\(\?[a-zA-Z^-]+\)|\\[1-9]|\\g|\(\?P?[=>&]|\(\?[R0-9+-]")
 
 
 def _timed_out(analysis: Analysis, rule: Rule, key: str, field: str) -> None:

@@ -108,8 +108,13 @@ def relpath_for(target: Target, config: Config) -> str | None:
 def read_bytes(path: Path) -> tuple[bytes | None, str | None]:
     """A file's bytes, or why they cannot be read. Reads no more than needed to know it is too large."""
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+        with path.open("rb", buffering=0) as handle:
+            # read(MAX_BYTES + 1) would allocate a MiB for every file; ask for the size the file says it has,
+            # then for the rest (a file that grew, or one that reports no size such as a pipe)
+            size = min(os.fstat(handle.fileno()).st_size, MAX_BYTES)
+            data = handle.read(size + 1)
+            while 0 < len(data) <= MAX_BYTES and (more := handle.read(MAX_BYTES + 1 - len(data))):
+                data += more
     except IsADirectoryError:
         return None, "is a directory"
     except PermissionError:

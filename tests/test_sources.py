@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from inmail_lint.sources import load_draft
+from inmail_lint.draft import MAX_BYTES
+from inmail_lint.sources import load_draft, read_bytes
 
 
 def load(tmp_path: Path, front: str, root: Path | None = None) -> tuple[dict, list[str]]:
@@ -59,3 +61,25 @@ def test_profile_problems_are_im002(tmp_path: Path, setup: str | None, reference
     assert "recipient" not in meta
     [message] = problems
     assert fragment in message and reference in message
+
+
+@pytest.mark.parametrize("size", [0, 1, 5_000, MAX_BYTES, MAX_BYTES + 1, MAX_BYTES + 300])
+@pytest.mark.parametrize("reported", ["true", "none", "smaller"])
+def test_read_bytes_reads_all_up_to_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int, reported: str
+) -> None:
+    """A file is read whole (or to one byte past the limit), whatever size it reports: a pipe reports none, and
+    a file may grow between the size check and the read."""
+    path = tmp_path / "d.inmail"
+    path.write_bytes(bytes(i % 251 for i in range(size)))
+    if reported != "true":
+        real = os.fstat
+
+        def fstat(fd: int) -> os.stat_result:
+            values = list(real(fd))
+            values[6] = 0 if reported == "none" else max(0, size // 2)  # st_size
+            return os.stat_result(values)
+
+        monkeypatch.setattr(os, "fstat", fstat)
+    data, error = read_bytes(path)
+    assert error is None and data == path.read_bytes()[: MAX_BYTES + 1]

@@ -1,0 +1,95 @@
+"""A rule's regular expressions searched as one alternation first (``ruletypes.any_of``): it must never change
+what the rule finds, only skip the fields none of them matches."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from inmail_lint.registry import builtin_rules
+from inmail_lint.ruletypes import ANY_OF_MIN, BoundedPattern, ExistenceRule, any_of
+
+IM301 = next(r for r in builtin_rules() if r.code == "IM301")
+assert isinstance(IM301, ExistenceRule)
+PIECES = [
+    "{{",
+    "}}",
+    "{",
+    "}",
+    "${",
+    "*|",
+    "|*",
+    "%",
+    "[",
+    "]",
+    "<",
+    ">",
+    "__",
+    "XXX",
+    "x",
+    "FNAME",
+    "first",
+    "name",
+    "Company",
+    "your ",
+    " ",
+    "\n",
+    "(",
+    "a",
+    "Z",
+    "_",
+    "'s",
+    "é",
+]
+
+
+def patterns(sources: list[str], ignore_case: bool = False) -> list[BoundedPattern]:
+    return [BoundedPattern("t", f"patterns[{i}]", s, ignore_case) for i, s in enumerate(sources)]
+
+
+def found_one_by_one(regexes: list[BoundedPattern], text: str) -> bool:
+    return any(p.spans(text) for p in regexes)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
+def test_the_alternation_agrees_with_the_patterns_one_by_one(text: str) -> None:
+    regexes = IM301._regexes
+    combined = any_of(regexes, ignore_case=False)
+    assert combined is not None
+    verdict = combined.search(text)
+    if verdict is False:
+        assert not found_one_by_one(regexes, text)
+    elif verdict is True:
+        assert found_one_by_one(regexes, text)
+
+
+def test_a_pattern_that_matches_nothing_first_cannot_hide_another() -> None:
+    regexes = patterns(["x*", "b?", "q|", "abc"])
+    combined = any_of(regexes, ignore_case=False)
+    assert combined is not None and combined.search("abc") is None  # an empty match: run them one by one
+    assert found_one_by_one(regexes, "abc")
+    assert combined.search("") is None
+
+
+@pytest.mark.parametrize(
+    "sources",
+    [
+        ["(?i)abc", "d", "e", "f"],  # a flag for the whole pattern
+        ["(a)\\1", "b", "c", "d"],  # a back-reference: numbers shift in an alternation
+        ["(?P<w>a)(?P=w)", "b", "c", "d"],
+        ["a(?R)?b", "c", "d", "e"],  # recursion
+        ["a", "b", "c"],  # too few to be worth it
+    ],
+)
+def test_patterns_that_would_change_meaning_are_not_combined(sources: list[str]) -> None:
+    assert len(sources) < ANY_OF_MIN or any_of(patterns(sources), ignore_case=False) is None
+
+
+def test_a_combined_rule_still_reports_every_match() -> None:
+    from inmail_lint.api import lint_text
+
+    result = lint_text("Subject: Hi {{first_name}}\n\nHi [First Name], about <Company> and %FNAME%: XXX.\n")
+    found = [d.message.split("'")[1] for d in result.diagnostics if d.code == "IM301"]
+    assert found == ["{{first_name}}", "[First Name]", "<Company>", "%FNAME%", "XXX"]
