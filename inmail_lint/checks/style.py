@@ -207,6 +207,10 @@ def _sentence_case(text: str, acronyms: frozenset[str]) -> str:
 
 
 _TWO_CAPITALS = re.compile(r"[A-Z]{2}")
+# the words of _WORD that are in capitals: a word runs from the first letter of a run of its characters to the
+# run's end, so one in capitals is a capital after no letter of its run, then capitals, digits and the like
+# to the run's end
+_UPPER_WORD = re.compile(r"(?<![A-Za-z0-9&'’])[0-9&'’]*([A-Z][A-Z0-9&'’]*)(?![A-Za-z0-9&'’])")
 
 
 def _shouted_runs(text: str, acronyms: frozenset[str], loud: frozenset[str]) -> list[tuple[int, int]]:
@@ -228,14 +232,10 @@ def _shouted_runs(text: str, acronyms: frozenset[str], loud: frozenset[str]) -> 
             runs.append((group[0][0], group[-1][1]))
         group.clear()
 
-    for m in _WORD.finditer(text):
-        word = m.group()
-        if not word.isupper():  # a word starts with a letter; its letters are ASCII, the rest uncased
-            if group:
-                close()
-            continue
-        if group and text[group[-1][1] : m.start()].strip(" ,-") != "":
-            close()
+    for m in _UPPER_WORD.finditer(text):
+        word, start, end = m.group(1), m.start(1), m.end(1)
+        if group and text[group[-1][1] : start].strip(" ,-") != "":
+            close()  # a word in lower case, or other punctuation, lies between
         letters = sum(1 for ch in word if ch.isalpha())
         bare = re.sub(r"['’]S$", "", word.upper())
         if letters < 2 or bare in acronyms or word.upper() in acronyms:
@@ -244,7 +244,7 @@ def _shouted_runs(text: str, acronyms: frozenset[str], loud: frozenset[str]) -> 
             kind = "short"
         else:
             kind = "loud"
-        group.append((m.start(), m.end(), kind))
+        group.append((start, end, kind))
     close()
     return runs
 
