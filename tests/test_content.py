@@ -109,6 +109,11 @@ def test_subject_personal(subject: str, personal: bool) -> None:
         pytest.param("I also went to the gym.", False, False, id="I also went to"),
         pytest.param("We share a passion for data.", False, False, id="we share a passion"),
         pytest.param("I was impressed by your experience at the company.", False, False, id="at no named company"),
+        pytest.param("Fellow Wharton '15 here.", True, True, id="fellow <school> '15"),
+        pytest.param("Fellow Stanford ’09 grad here.", True, True, id="fellow <school> ’09 grad"),
+        pytest.param("Book your FREE demo now.", False, False, id="your free demo: an offer"),
+        pytest.param("Claim your personalised guide today.", False, False, id="your personalised guide: an offer"),
+        pytest.param("Your demo at PyData was great.", True, False, id="your demo: their work"),
     ],
 )
 def test_cues_without_a_profile(sentence: str, specific: bool, common_ground: bool) -> None:
