@@ -62,3 +62,15 @@ def flesch_kincaid_grade(text: str) -> float:
 
 def flesch_reading_ease(text: str) -> float:
     return float(_textstat().flesch_reading_ease(text))
+
+
+def is_common_word(word: str) -> bool:
+    """Whether ``word`` (any case) is on the Dale-Chall list of about 3,000 words most fourth-graders know, as
+    textstat ships it, or is a plural or past tense of one (the list has "deal" and "ask", not "deals", "asked")."""
+    word = word.lower()
+    forms = [word]
+    if word.endswith("s"):
+        forms += [word[:-1], word[:-2]] if word.endswith("es") else [word[:-1]]
+    if word.endswith("ed"):
+        forms += [word[:-1], word[:-2]]
+    return any(_textstat().is_easy_word(form, syllable_threshold=0) for form in forms if len(form) > 1)

@@ -236,7 +236,16 @@ def shouted(body: str) -> list[tuple[str, str | None]]:
         ),
         pytest.param("Hi Ana, our AWS and GCP teams met the CEO. A question?", [], id="acronyms are not shouting"),
         pytest.param("Hi Ana, I AM at the ETL day. A question?", [], id="short words alone are not shouting"),
-        pytest.param("Hi Ana, are you at GLOBEX? One question?", [("GLOBEX", "globex")], id="a four-letter word"),
+        pytest.param("Hi Ana, are you at GLOBEX? One question?", [("GLOBEX", "globex")], id="six letters"),
+        pytest.param("Hi Ana, this is GOOD news. One question?", [("GOOD", "good")], id="a common four-letter word"),
+        pytest.param(
+            "Hi %FIRSTNAME%, *|FNAME|* [COMPANY NAME] <JOBTITLE> {{COMPANY}} __SENDER__. A question?",
+            [],
+            id="merge fields and ad macros are not shouting",
+        ),
+        pytest.param("Hi Ana, CRAZY DEALS today. One question?", [("CRAZY DEALS", "crazy deals")], id="and a plural"),
+        pytest.param("Hi Ana, your FHIR and DICOM work. A question?", [], id="an unknown four-letter word: acronym"),
+        pytest.param("Hi Ana, about FHIR: one question?", [], id="an unknown acronym alone"),
     ],
 )
 def test_im408_shouted_runs(body: str, runs: list[tuple[str, str]]) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from inmail_lint.analysis import Analysis
 from inmail_lint.diagnostic import Edit, Finding, Fix, Severity
 from inmail_lint.observations import all_caps
+from inmail_lint.readability import is_common_word
 from inmail_lint.resources import load_data
 from inmail_lint.ruletypes import Example, OptionSpec, Rule, register
 
@@ -120,12 +121,15 @@ class Shouting(Rule):
     summary = 'Words in capitals (acronyms such as CEO, SaaS, AWS, ETL are fine), an all-caps subject, "!!" or "??".'
     explanation = """
 Capitals read as shouting, and all-caps subjects get fewer replies (Boomerang: 34.6% against about 50%).
-A word in capitals is flagged when it has four or more letters and is not a known acronym
-(`rules/phrases/acronyms.yaml`; add yours with the option `extend-acronyms`), or is a short word such as
-NOW or FREE. Capitalised words next to each other are one diagnostic ("WE HAVE AN AMAZING OFFER FOR YOU"),
-up to a full stop or other punctuation. A subject written wholly in capitals, and repeated "!!" or "??", are
-flagged too. The fixes (lower case; sentence case for a subject) are unsafe, since a word in capitals may be
-a name: apply them with `--fix --unsafe-fixes`.
+A word in capitals is flagged when it is not a known acronym (`rules/phrases/acronyms.yaml`; add yours with
+the option `extend-acronyms`) and it is a word that shouts: six letters or more, a common English word of four
+or five (the Dale-Chall list of about 3,000 words, as textstat ships it: HUGE, TODAY, CRAZY), or a listed one
+such as NOW or FREE. An unknown word of four or five letters in capitals (FHIR, DICOM) is taken for an
+acronym, and merge fields and ad macros (%FIRSTNAME%, [COMPANY]) are left to IM301 and IM307. Capitalised
+words next to each other are one diagnostic ("WE HAVE AN AMAZING OFFER FOR YOU"), up to a full stop or other
+punctuation. A subject written wholly in capitals, and repeated "!!" or "??", are flagged too. The fixes (lower
+case; sentence case for a subject) are unsafe, since a word in capitals may be a name: apply them with
+`--fix --unsafe-fixes`.
 """
     options = MappingProxyType(
         {"extend-acronyms": OptionSpec("list", [], "more words that may be written in capitals")}
@@ -213,9 +217,18 @@ _TWO_CAPITALS = re.compile(r"[A-Z]{2}")
 _UPPER_WORD = re.compile(r"(?<![A-Za-z0-9&'’])[0-9&'’]*([A-Z][A-Z0-9&'’]*)(?![A-Za-z0-9&'’])")
 
 
+# a merge field or ad macro is written in capitals by convention (%FIRSTNAME%, *|FNAME|*, [COMPANY]):
+# IM301 and IM307 speak about those
+_MERGE_FIELD = re.compile(
+    r"%[A-Z][A-Z0-9_]*%|\*\|[A-Z0-9_]+\|\*|\{\{[^{}\n]*\}\}|\$?\{[A-Za-z_][\w .-]*\}"
+    r"|\[[A-Z][A-Z0-9_ ]*\]|<[A-Z][A-Z0-9_ ]*>|__[A-Z0-9_]+__"
+)
+
+
 def _shouted_runs(text: str, acronyms: frozenset[str], loud: frozenset[str]) -> list[tuple[int, int]]:
     """Spans of shouting: runs of capitalised words, separated only by spaces, commas or hyphens, that hold at
-    least one loud word (four letters or more, or a short one such as NOW or FREE) that is not an acronym.
+    least one loud word that is not an acronym: six letters or more, a common word of four or five (HUGE), or a
+    listed one such as NOW or FREE.
     Short capitalised words inside a run belong to it ("WE HAVE AN AMAZING OFFER" is one run); single
     letters and acronyms at its edges do not ("THANK YOU, I" is "THANK YOU"; "AWS NOW" is "NOW")."""
     runs: list[tuple[int, int]] = []
@@ -232,18 +245,23 @@ def _shouted_runs(text: str, acronyms: frozenset[str], loud: frozenset[str]) -> 
             runs.append((group[0][0], group[-1][1]))
         group.clear()
 
+    fields = [m.span() for m in _MERGE_FIELD.finditer(text)]
     for m in _UPPER_WORD.finditer(text):
         word, start, end = m.group(1), m.start(1), m.end(1)
         if group and text[group[-1][1] : start].strip(" ,-") != "":
             close()  # a word in lower case, or other punctuation, lies between
+        if fields and any(a <= start and end <= b for a, b in fields):
+            close()
+            continue
         letters = sum(1 for ch in word if ch.isalpha())
         bare = re.sub(r"['’]S$", "", word.upper())
         if letters < 2 or bare in acronyms or word.upper() in acronyms:
             kind = "edge"
-        elif letters < 4 and bare not in loud:
-            kind = "short"
-        else:
+        elif bare in loud or (letters >= 4 and (letters >= 6 or is_common_word(bare))):
             kind = "loud"
+        else:
+            # short, or four or five letters and no common word (FHIR, REPLY): loud only next to a loud word
+            kind = "short"
         group.append((start, end, kind))
     close()
     return runs
