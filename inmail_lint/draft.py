@@ -3,8 +3,9 @@
 A draft file is one message, in one of three forms:
 
 1. YAML front matter between ``---`` lines, then the body;
-2. a header line ``Subject: ...`` or ``Subject line: ...``, after any blank lines (an optional blank line
-   follows), then the body;
+2. a header line ``Subject: ...`` or ``Subject line: ...`` (``**Subject:**`` in Markdown), after any blank
+   lines, with any ``To:``, ``From:``, ``Cc:`` lines of an e-mail header around it (an optional blank line
+   follows), then the body; a ``To:`` line's name is the recipient's;
 3. anything else: the whole file is the body and there is no subject.
 
 This module is pure: it reads no files. Problems with the file itself are reported as IM001 (unreadable) and
@@ -37,7 +38,11 @@ INVALID_FRONT_MATTER = "IM002"
 _LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|\Z)")
 _HSPACE = r"[^\S\r\n]"
 _FENCE = re.compile(rf"---{_HSPACE}*")
-_SUBJECT_HEADER = re.compile(rf"(?i)subject(?:{_HSPACE}+line)?{_HSPACE}*:")  # "Subject:", "Subject line:"
+# "Subject:", "Subject line:", and in Markdown "**Subject:**" or "**Subject**:"
+_SUBJECT_HEADER = re.compile(rf"(?i)(?P<em>[*_]{{1,2}})?subject(?:{_HSPACE}+line)?[*_]{{0,2}}{_HSPACE}*:[*_]{{0,2}}")
+# other lines of an e-mail style header block around the subject line ("To: Marta Kowalczyk")
+_OTHER_HEADER = re.compile(rf"(?i)[*_]{{0,2}}(?P<name>to|from|cc|bcc|date|reply-to)[*_]{{0,2}}{_HSPACE}*:[*_]{{0,2}}")
+_ADDRESS = re.compile(r"<[^<>]*>|\S+@\S+|\([^()]*\)")
 _LEADING_BLANK_LINES = re.compile(rf"(?:{_HSPACE}*(?:\r\n|\r|\n))*")
 _HSPACE_RUN = re.compile(rf"{_HSPACE}*")
 
@@ -318,14 +323,46 @@ def parse(source: str, path: str = "<string>", *, bom: bool = False) -> Draft:
         return draft
     while first is not None and not source[first[0] : first[1]].strip() and first[2] > first[0]:
         first = next(lines, None)  # blank lines before a header line
-    header = _SUBJECT_HEADER.match(source, first[0], first[1]) if first is not None else None
-    if first is not None and header is not None:
+    header: re.Match[str] | None = None
+    to: str | None = None
+    line = first
+    body_start = 0
+    while line is not None:  # a header block: the subject line, and any To:, From:, Cc: lines around it
+        start, end, following = line
+        subject = _SUBJECT_HEADER.match(source, start, end) if header is None else None
+        other = _OTHER_HEADER.match(source, start, end) if subject is None else None
+        if subject is None and other is None:
+            break
+        if subject is not None:
+            header = subject
+        elif other is not None and other.group("name").lower() == "to":
+            to = source[other.end() : end]
+        body_start = following
+        if following == end:  # the last line of the file
+            break
+        line = next(lines, None)
+    if header is not None:
         draft.style = "header"
-        draft.fields["subject"] = _stripped_field("subject", source, header.end(), first[1])
-        draft.fields["body"] = body_field(source, first[2])
+        line_end = header.endpos
+        if header.group("em"):  # "**Subject: Your talk**": the closing emphasis is not part of the subject
+            line_end = len(source[:line_end].rstrip().rstrip("*_"))
+        draft.fields["subject"] = _stripped_field("subject", source, header.end(), line_end)
+        draft.fields["body"] = body_field(source, body_start)
+        name = recipient_name(to) if to is not None else None
+        if name is not None:
+            draft.meta["recipient"] = {"name": name}
     else:
         draft.fields["body"] = body_field(source, 0)
     return draft
+
+
+def recipient_name(to: str) -> str | None:
+    """The name in a header's To: line ("Marta Kowalczyk <marta@allegro.pl>"), or None when it names no one
+    person (an address alone, several recipients)."""
+    name = " ".join(_ADDRESS.sub(" ", to).replace('"', " ").split()).strip(" ,;")
+    if not name or any(ch in name for ch in ",;") or len(name.split()) > 4 or not any(c.isalpha() for c in name):
+        return None
+    return name
 
 
 def _parse_front_matter(draft: Draft, fm_start: int, lines: Iterator[tuple[int, int, int]]) -> None:

@@ -4,6 +4,8 @@ import pytest
 
 from inmail_lint.draft import decode, parse
 
+from .conftest import codes
+
 
 def test_front_matter_form() -> None:
     text = "---\nsubject: Your PyData talk\nkind: connection-note\ntemplate: false\n---\n\nHi Ana,\n\nThanks\n\n"
@@ -37,6 +39,11 @@ def test_header_form_without_blank_line_and_any_case() -> None:
         pytest.param("Subject line: Quick question\n\nHi Ana\n", id="'Subject line:'"),
         pytest.param("SUBJECT LINE : Quick question\n\nHi Ana\n", id="any case, space before the colon"),
         pytest.param("\n  \r\nSubject: Quick question\n\nHi Ana\n", id="after blank lines"),
+        pytest.param("**Subject:** Quick question\n\nHi Ana\n", id="Markdown bold, colon inside"),
+        pytest.param("**Subject**: Quick question\n\nHi Ana\n", id="Markdown bold, colon outside"),
+        pytest.param("**Subject: Quick question**\n\nHi Ana\n", id="Markdown bold around the whole line"),
+        pytest.param("To: Ana Kowalski\nSubject: Quick question\n\nHi Ana\n", id="a To: line first"),
+        pytest.param("From: Jo\r\nSubject: Quick question\r\nCc: Lee <lee@x.io>\r\nHi Ana\r\n", id="header block"),
     ],
 )
 def test_header_forms_people_write(text: str) -> None:
@@ -45,6 +52,34 @@ def test_header_forms_people_write(text: str) -> None:
     assert draft.subject is not None and draft.subject.text == "Quick question"
     assert text[draft.subject.start : draft.subject.end] == "Quick question"
     assert draft.body.text == "Hi Ana"
+
+
+@pytest.mark.parametrize(
+    ("to", "name"),
+    [
+        pytest.param("Marta Kowalczyk", "Marta Kowalczyk", id="a name"),
+        pytest.param('"Marta Kowalczyk" <marta@allegro.pl>', "Marta Kowalczyk", id="a name and an address"),
+        pytest.param("Marta Kowalczyk (Allegro)", "Marta Kowalczyk", id="a name and a note"),
+        pytest.param("marta@allegro.pl", None, id="an address alone"),
+        pytest.param("Marta Kowalczyk, Jan Nowak", None, id="two people"),
+        pytest.param("", None, id="blank"),
+    ],
+)
+def test_a_to_line_names_the_recipient(to: str, name: str | None) -> None:
+    draft = parse(f"To: {to}\nSubject: Quick question\n\nHi Marta\n")
+    assert draft.meta.get("recipient") == ({"name": name} if name else None)
+
+
+def test_a_to_line_without_a_subject_line_is_body() -> None:
+    draft = parse("To: the hiring team\n\nHi all\n")
+    assert draft.style == "plain" and draft.subject is None and "recipient" not in draft.meta
+    assert draft.body.text.startswith("To: the hiring team")
+
+
+def test_a_to_line_is_checked_against_the_greeting() -> None:
+    found = codes("To: Marta Kowalczyk\nSubject: Your search talk\n\nHi Mark, one question about it?\n")
+    assert "IM306" in found
+    assert "IM306" not in codes("To: Marta Kowalczyk\nSubject: Your search talk\n\nHi Marta, one question?\n")
 
 
 def test_front_matter_must_open_the_file() -> None:

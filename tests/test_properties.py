@@ -123,7 +123,9 @@ def drafts(draw: Any) -> str:
         return body
     if form == "header":
         subject = (draw(prose).splitlines() or [""])[0]
-        return f"Subject: {subject}\n\n{body}"
+        lead = draw(st.sampled_from(["Subject:", "**Subject:**", "Subject line:"]))
+        around = draw(st.lists(st.sampled_from(["To: Ana Doe <a@x.io>\n", "From: Jo\r\n", "Cc: x@y.io\n", "To:\n"])))
+        return "".join(around) + f"{lead} {subject}\n" + "".join(reversed(around)) + f"\n{body}"
     keys = draw(
         st.lists(
             st.sampled_from(["subject", "kind", "template", "cta", "recipient", "inmail-lint", "send_at", "bogus"]),
