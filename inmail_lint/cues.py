@@ -197,7 +197,7 @@ def profile_cues(fa: FieldAnalysis, recipient: Profile, common: CommonGround) ->
 def _subject_your() -> tuple[re.Pattern[str], frozenset[str]]:
     data = load_data("cues.yaml")
     after = "|".join(re.escape(w) for w in data["subject-your-after"])
-    pattern = re.compile(rf"(?i)(?:^[^\w]*|\b(?:{after})[^\S\n]+)your\b(?P<rest>[^.!?,;:()\n]*)")
+    pattern = re.compile(rf"(?i)(?:^[^\w]*|\b(?:{after}):?[^\S\n]+)your\b(?P<rest>[^.!?,;:()\n]*)")
     return pattern, frozenset(data["generic-after-your"])
 
 

@@ -65,6 +65,8 @@ def test_common_ground_from_both_profiles() -> None:
         pytest.param("Your data contracts post", True, id="post topic"),
         pytest.param("Quick question", False, id="generic"),
         pytest.param("Anaconda licensing", False, id="not a whole-word name"),
+        pytest.param("Question re: your Terraform module", True, id="re: your <thing>"),
+        pytest.param("Your thoughts on our new product?", False, id="your thoughts on our product"),
     ],
 )
 def test_subject_personal(subject: str, personal: bool) -> None:
@@ -114,6 +116,11 @@ def test_subject_personal(subject: str, personal: bool) -> None:
         pytest.param("Book your FREE demo now.", False, False, id="your free demo: an offer"),
         pytest.param("Claim your personalised guide today.", False, False, id="your personalised guide: an offer"),
         pytest.param("Your demo at PyData was great.", True, False, id="your demo: their work"),
+        pytest.param(
+            "I've been using your terraform-aws-eks module at work.", True, False, id="your <hyphenated> module"
+        ),
+        pytest.param("Your point about evaluation sets drifting stuck with me.", True, False, id="your point"),
+        pytest.param("Hope you had a great weekend! We help SaaS founders.", False, False, id="weekend filler"),
     ],
 )
 def test_cues_without_a_profile(sentence: str, specific: bool, common_ground: bool) -> None:
@@ -264,3 +271,16 @@ def test_a_trained_pipeline_with_entities_is_used(tmp_path: Path) -> None:
     text = draft("Hello", "Hi Ana, Jane Doe suggested I write. Is your team with the folks at umbrella corp?")
     assert "IM306" not in codes(text)  # lower case: the patterns alone do not see a company
     assert "IM306" in codes(text, **{"spacy-model": str(tmp_path / "pipeline")})
+
+
+@pytest.mark.parametrize(
+    ("opener", "cliche"),
+    [
+        pytest.param("Hope you had a great weekend!", True, id="weekend"),
+        pytest.param("I hope your week is going well.", True, id="week"),
+        pytest.param("Hope you're doing great.", True, id="doing great"),
+        pytest.param("Hope the launch went well.", False, id="a real hope about their launch"),
+    ],
+)
+def test_small_talk_openers_are_cliches(opener: str, cliche: bool) -> None:
+    assert ("IM405" in codes(f"Subject: Your talk\n\nHi Ana,\n\n{opener} One question about your talk?\n")) is cliche
