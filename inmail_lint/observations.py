@@ -38,8 +38,8 @@ def names_recipient_in_subject(analysis: Analysis) -> bool:
     greeting = analysis.greeting
     if greeting is not None and greeting.name and not greeting.placeholder:
         names.add(fold_aligned(greeting.name.split()[0]))
-    words = set(re.findall(r"\w+", subject.folded))
-    return any(name in words or (" " in name and name in subject.folded) for name in names if name)
+    folded = subject.folded.replace("’", "'")
+    return any(re.search(rf"(?<!\w){re.escape(name.replace('’', chr(39)))}(?!\w)", folded) for name in names if name)
 
 
 def all_caps(text: str) -> bool:

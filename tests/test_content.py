@@ -284,3 +284,18 @@ def test_a_trained_pipeline_with_entities_is_used(tmp_path: Path) -> None:
 )
 def test_small_talk_openers_are_cliches(opener: str, cliche: bool) -> None:
     assert ("IM405" in codes(f"Subject: Your talk\n\nHi Ana,\n\n{opener} One question about your talk?\n")) is cliche
+
+
+@pytest.mark.parametrize(
+    ("name", "subject", "personal"),
+    [
+        pytest.param("Liam O'Neil", "O'Neil, one question", True, id="an apostrophe"),
+        pytest.param("Liam O'Neil", "O’Neil, one question", True, id="a curly apostrophe"),
+        pytest.param("Mary-Jane Watson", "Mary-Jane, one question", True, id="a hyphen"),
+        pytest.param("Mary-Jane Watson", "Jane, one question", True, id="part of a hyphenated name"),
+        pytest.param("Ana Kowalski", "Anastasia's question", False, id="not inside another word"),
+    ],
+)
+def test_their_name_in_the_subject(name: str, subject: str, personal: bool) -> None:
+    text = f'---\nsubject: "{subject}"\nrecipient: {{name: "{name}"}}\n---\nHi there, one question?\n'
+    assert ("IM305" not in codes(text)) is personal
