@@ -25,7 +25,7 @@ COMMON_GROUND = frozenset({"mutual-connection", "shared-group", "shared-employer
 PERSONAL = COMMON_GROUND | {"recent-post", "recent-event", "their-work", "placeholder"}
 NAME_VARIABLES = frozenset({"first_name", "firstname", "name", "full_name", "fullname", "last_name", "lastname"})
 
-_GREETING_WORD = r"(?:hi|hello|hey|dear|hiya|howdy|greetings|good\s+(?:morning|afternoon|evening|day)|yo)"
+_GREETING_WORD = r"(?:hi|hello|hey|dear|respected|hiya|howdy|greetings|good\s+(?:morning|afternoon|evening|day)|yo)"
 _SYMBOLS = r"[^\w\s]+[^\S\n]*"  # an emoji or other symbols before the greeting ("👋 Hi Ana,")
 _LEADING_SYMBOLS = re.compile(_SYMBOLS)
 _GREETING = re.compile(rf"(?i)^[^\S\n]*(?:{_SYMBOLS})?(?P<word>{_GREETING_WORD})\b(?P<rest>[^\n]*)")

@@ -190,6 +190,9 @@ def test_greeting_by_a_short_form_of_the_name(name: str, greeting: str, mismatch
         pytest.param("Hello, Team,", True, id="a comma and no one"),
         pytest.param("👋 Hi there,", True, id="an emoji, then hi there"),
         pytest.param("Hi 👋", True, id="hi and an emoji"),
+        pytest.param("Respected Sir,", True, id="respected sir"),
+        pytest.param("Respected Sir/Madam,", True, id="respected sir/madam"),
+        pytest.param("Respected Dr. Kowalski,", False, id="respected and a name"),
     ],
 )
 def test_generic_greeting_by_what_follows(greeting: str, generic: bool) -> None:
