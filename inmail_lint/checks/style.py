@@ -105,6 +105,7 @@ turn sentences around: what is in it for the reader?
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'’]*")
 _REPEATED = re.compile(r"!{2,}|\?{2,}|[!?]{3,}")
+_PAIRS = ("!!", "??", "!?", "?!")  # every _REPEATED match holds one: a quick test before the search
 
 
 @lru_cache(maxsize=1)
@@ -180,7 +181,8 @@ case; sentence case for a subject) are unsafe, since a word in capitals may be a
                     field=name,
                     fix=Fix(f"write '{quiet}'", (Edit(start, end, quiet),), safe=False),
                 )
-            for m in _REPEATED.finditer(fa.text):
+            repeated = _REPEATED.finditer(fa.text) if any(pair in fa.text for pair in _PAIRS) else ()
+            for m in repeated:
                 one = m.group()[-1]
                 yield Finding(
                     f"'{m.group()}' reads as shouting; use one mark",
