@@ -511,6 +511,14 @@ def _describe(value: Any) -> str:
 
 def _check_events(text: str) -> tuple[str, int] | None:
     """Refuse aliases and deep nesting before anything is composed from the YAML (no alias bombs)."""
+    if "*" not in text and "&" not in text and sum(text.count(ch) for ch in _OPENERS) <= MAX_YAML_DEPTH:
+        # no alias or anchor without '*' and '&'; and every mapping or sequence opens with its own '{', '[', '-', '?' or the ':'
+        # of its first key, so with this few of them none can be nested too deep: no need for the event pass
+        return None
+    return _event_pass(text)
+
+
+def _event_pass(text: str) -> tuple[str, int] | None:
     depth = 0
     for event in yaml.parse(text, Loader=FAST_LOADER):
         at = event.start_mark.index if event.start_mark is not None else 0
@@ -523,6 +531,9 @@ def _check_events(text: str) -> tuple[str, int] | None:
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
     return None
+
+
+_OPENERS = ":-[{?"
 
 
 def _check_duplicates(root: yaml.Node) -> tuple[str, int] | None:

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from inmail_lint.draft import decode, parse
+from inmail_lint.draft import MAX_YAML_DEPTH, _check_events, _event_pass, decode, parse
+from inmail_lint.resources import FAST_LOADER
 
 from .conftest import codes
 
@@ -231,3 +235,33 @@ def test_front_matter_with_crlf() -> None:
 def test_ignore_settings() -> None:
     draft = parse("---\nsubject: Hi\ninmail-lint: {ignore: [IM201, IM2]}\n---\nHi\n")
     assert draft.ignore == ("IM201", "IM2")
+
+
+YAML_PIECES = ["a", ": ", "- ", "\n", "\n  ", "\n    ", "[", "]", "{", "}", ", ", "? ", "&x ", "*x", "'q'", '"', "#"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(YAML_PIECES), max_size=40).map("".join))
+def test_the_event_pass_is_skipped_only_when_it_could_find_nothing(text: str) -> None:
+    """Front matter with no '*' or '&' and at most MAX_YAML_DEPTH openers skips the event pass (it is half the cost of
+    reading front matter); the event pass would have found no alias and no deep nesting there, and a YAML
+    error is then raised by the load instead, with the same message."""
+    if "*" in text or "&" in text or sum(text.count(ch) for ch in ":-[{?") > MAX_YAML_DEPTH:
+        return
+    try:
+        assert _event_pass(text) is None
+    except yaml.YAMLError as exc:
+        loader = FAST_LOADER(text)
+        with pytest.raises(yaml.YAMLError) as raised:
+            loader.get_single_node()
+        loader.dispose()
+        assert str(raised.value) == str(exc)
+
+
+@pytest.mark.parametrize("depth", [MAX_YAML_DEPTH, MAX_YAML_DEPTH + 1])
+def test_nesting_is_refused_with_or_without_the_shortcut(depth: int) -> None:
+    flow = "[" * depth + "]" * depth
+    block = "".join(f"{'  ' * i}k{i}:\n" for i in range(depth)) + "  " * depth + "v\n"
+    for text in (f"x: {flow}\n", block):
+        refused = _check_events(text) is not None
+        assert refused is (depth + (text.startswith("x") and 1) > MAX_YAML_DEPTH)
