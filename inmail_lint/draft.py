@@ -512,8 +512,8 @@ def _describe(value: Any) -> str:
 def _check_events(text: str) -> tuple[str, int] | None:
     """Refuse aliases and deep nesting before anything is composed from the YAML (no alias bombs)."""
     if "*" not in text and "&" not in text and sum(text.count(ch) for ch in _OPENERS) <= MAX_YAML_DEPTH:
-        # no alias or anchor without '*' and '&'; and every mapping or sequence opens with its own '{', '[', '-', '?' or the ':'
-        # of its first key, so with this few of them none can be nested too deep: no need for the event pass
+        # no alias or anchor without '*' and '&'; and every mapping or sequence opens with its own '{', '[',
+        # '-', '?' or first key's ':', so with this few of them none can nest too deep: no event pass needed
         return None
     return _event_pass(text)
 
