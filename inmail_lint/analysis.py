@@ -321,6 +321,15 @@ OCCURRENCES = {
 }
 
 
+@lru_cache(maxsize=1)
+def _language_data() -> tuple[int, int, float, frozenset[str], frozenset[str]]:
+    from inmail_lint.resources import load_data
+
+    data = load_data("phrases/languages.yaml")
+    english, other = (frozenset(str(w).lower() for w in data[key]) for key in ("english", "other"))
+    return int(data["min-words"]), int(data["min-other"]), float(data["ratio"]), english, other
+
+
 class Analysis:
     """The shared analysis of one draft, handed to every rule. Everything is computed on first use, once."""
 
@@ -396,6 +405,20 @@ class Analysis:
         variables = {n: variable(n, declared, self._variables) for n in names_in(field.text)}
         rendering = render(field, {n: v.sample for n, v in variables.items()})
         return FieldAnalysis(rendering.field, self.model, rendering.placeholders, length_range(field, variables))
+
+    @cached_property
+    def in_english(self) -> bool:
+        """Whether the body reads as English; False only when it is clearly in another language (see
+        ``rules/phrases/languages.yaml``). The rules marked ``language: en`` are not run on such a draft."""
+        body = self.field("body")
+        if body is None:
+            return True
+        words = body.counts.words
+        min_words, min_other, ratio, english, other = _language_data()
+        if words < min_words:
+            return True
+        found = body.count_norms(other)
+        return not (found >= min_other and found >= ratio * body.count_norms(english))
 
     @cached_property
     def greeting(self) -> Greeting | None:

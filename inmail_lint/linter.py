@@ -204,7 +204,15 @@ class Linter:
                 refund_model=self.refund_model,
                 send_at=self.config.send_at,
             )
-            for active in self._runnable_for(suppressed):
+            runnable = self._runnable_for(suppressed)
+            if any(a.rule.language == "en" for a in runnable) and not analysis.in_english:
+                skipped = tuple(a.rule.code for a in runnable if a.rule.language == "en")
+                analysis.notes.append(
+                    f"the body is not in English, so the rules that read English phrasing were not run "
+                    f"({', '.join(skipped)}); its limits, counts, capitals, links and placeholders were checked"
+                )
+                runnable = self._runnable_for(suppressed + skipped)
+            for active in runnable:
                 for finding in active.rule.check(analysis, active.options):
                     diagnostics.append(self._place(active, draft, analysis, finding))
             result.estimate = analysis.estimate

@@ -23,7 +23,7 @@ from inmail_lint.ruletypes import (
 )
 
 COMMON_KEYS = frozenset(
-    {"code", "name", "type", "severity", "summary", "explanation", "message", "url", "source", "examples"}
+    {"code", "name", "type", "severity", "summary", "explanation", "message", "url", "source", "language", "examples"}
 )
 MAX_RULE_FILE_BYTES = 256 * 1024
 

@@ -41,6 +41,7 @@ def rule_to_json(rule: Rule) -> dict[str, Any]:
         },
         "url": rule.url,
         "origin": rule.origin,
+        "language": rule.language,
         "examples": {
             "pass": [_example_json(e) for e in rule.examples if not e.fails],
             "fail": [_example_json(e) for e in rule.examples if e.fails],
@@ -66,6 +67,8 @@ def rule_to_text(rule: Rule) -> str:
         "",
         textwrap.dedent(rule.explanation).strip(),
     ]
+    if rule.language == "en":
+        lines += ["", "Reads English phrasing: not run on a draft whose body is in another language."]
     if rule.options:
         lines += ["", "Options:"]
         for name, spec in rule.options.items():

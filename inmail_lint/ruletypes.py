@@ -83,6 +83,7 @@ class Rule:
     options: Mapping[str, OptionSpec] = {}
     url: str | None = None
     origin: str = "built-in"
+    language: str | None = None  # "en": reads English phrasing, so the engine skips it on a draft in another
     type_name: ClassVar[str] = "python"
 
     def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterable[Finding]:
@@ -122,6 +123,7 @@ class DeclarativeRule(Rule):
         self.summary = meta["summary"]
         self.explanation = meta.get("explanation", "").strip()
         self.url = meta.get("url")
+        self.language = meta.get("language")
         self.origin = origin
         self.message = meta["message"]
         self.fields = tuple(spec.get("fields") or [spec.get("field", "body")])

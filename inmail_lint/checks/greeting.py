@@ -33,6 +33,7 @@ _CLAIM_BEFORE = re.compile(r"(?i)\b(?:your|you(?:'re|’re| are| were)?)\b[^.!?\
 @register
 class GenericGreeting(Rule):
     code = "IM302"
+    language = "en"
     name = "generic-greeting"
     default_severity = Severity.WARNING
     summary = 'The greeting names no one: "Dear Sir/Madam", "To whom it may concern", "Hi there", "Hello,".'

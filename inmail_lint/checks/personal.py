@@ -42,6 +42,7 @@ def _what_to_mention(analysis: Analysis) -> str:
 @register
 class NoPersonalization(Rule):
     code = "IM303"
+    language = "en"
     name = "no-personalization"
     default_severity = Severity.WARNING
     summary = "Beyond the greeting, nothing in the message is specific to the recipient."
@@ -90,6 +91,7 @@ than the name (`{{company}}`) counts. Phrases such as "I came across your profil
 @register
 class NoCommonGround(Rule):
     code = "IM304"
+    language = "en"
     name = "no-common-ground"
     default_severity = Severity.INFO
     summary = "No mutual connection, shared group, former employer or school is mentioned."
@@ -130,6 +132,7 @@ sender's config (`[tool.inmail-lint.sender]`) show common ground, the message na
 @register
 class SubjectNotPersonal(Rule):
     code = "IM305"
+    language = "en"
     name = "subject-not-personal"
     default_severity = Severity.INFO
     summary = "The subject holds nothing specific to the recipient."

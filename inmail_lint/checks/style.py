@@ -28,6 +28,7 @@ def _requests() -> tuple[str, ...]:
 @register
 class NoAsk(Rule):
     code = "IM402"
+    language = "en"
     name = "no-ask"
     default_severity = Severity.WARNING
     summary = "No question and no explicit request: nothing to reply to."
@@ -61,6 +62,7 @@ open to a 15-minute call next week?"). A question mark anywhere in the body coun
 @register
 class SelfFocused(Rule):
     code = "IM404"
+    language = "en"
     name = "self-focused"
     default_severity = Severity.INFO
     summary = "I/we/our/us far outnumber you/your: the message is about the sender."
