@@ -417,7 +417,10 @@ class Analysis:
         min_words, min_other, ratio, english, other = _language_data()
         if words < min_words:
             return True
-        found = body.count_norms(other)
+        if body.count_norms(other) < min_other:  # most drafts: no need to look closer
+            return True
+        # a word written in capitals is an acronym, not another language's word (MIT, OS, ES, DOS)
+        found = sum(1 for token in body.doc if token.norm_ in other and not token.text.isupper())
         return not (found >= min_other and found >= ratio * body.count_norms(english))
 
     @cached_property

@@ -60,6 +60,10 @@ def test_a_draft_in_another_language_skips_the_english_rules(language: str) -> N
             id="a Dutch greeting and sign-off around English",
         ),
         pytest.param("Bonjour! We met at the Paris meetup; merci for the slides. Coffee soon?", id="a French word"),
+        pytest.param(
+            "Hi Ana, MIT OS ES DOS ET IL grads: our MIT OS team ships ES DOS tools. Coffee in IL with ET folks?",
+            id="acronyms that are words elsewhere (mit, os, es, dos, et, il)",
+        ),
     ],
 )
 def test_english_drafts_stay_english(body: str) -> None:
