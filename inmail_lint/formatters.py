@@ -254,6 +254,8 @@ def result_to_json(result: FileResult) -> dict[str, Any]:
             "estimate": estimate_to_json(result.estimate),
         }
     )
+    if result.notes:
+        document["notes"] = list(result.notes)
     return document
 
 

@@ -185,6 +185,7 @@ def create_server() -> InmailLanguageServer:
             f"- {f.sign or '±'}{f.label}: odds x{f.odds_ratio:.2f} ({f.grade}; {f.source})" for f in estimate.factors
         ]
         lines += ["", f"Range {estimate.low:.0%}-{estimate.high:.0%}. See `inmail-lint rule IM901` for the model."]
+        lines += [f"\nNote: {note}" for note in entry[0].notes]
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n".join(lines)))
 
     return server

@@ -124,3 +124,12 @@ def test_rule_docs_say_which_rules_read_english() -> None:
 def test_french_is_not_reported_as_generic() -> None:
     assert "IM303" in codes("Subject: Hello\n\nHi Ana, we sell software to companies. Interested in a demo?\n")
     assert "IM303" not in codes(f"Subject: Hello\n\n{OTHER['French']}\n")
+
+
+def test_the_json_report_carries_the_note(report_schema: dict[str, object]) -> None:
+    from .conftest import result_to_json, validate_report
+
+    document = result_to_json(lint_text(f"Subject: Bonjour\n\n{OTHER['French']}\n"))
+    assert document["notes"] and "not in English" in document["notes"][0]
+    validate_report({"version": 1, "files": [document]}, report_schema)
+    assert "notes" not in result_to_json(lint_text("Subject: Hello\n\nHi Ana, one question?\n"))

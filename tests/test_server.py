@@ -86,6 +86,18 @@ async def test_code_lens_and_hover_show_the_estimate(client: LanguageClient, tmp
     assert hover is not None and "refund likelihood" in str(hover.contents)
 
 
+async def test_hover_shows_the_notes(client: LanguageClient, tmp_path: Path) -> None:
+    french = (
+        "Subject: Votre article\n\nBonjour Élodie, j'ai lu votre article sur la migration chez Doctolib. Nous "
+        "faisons la même chose chez Alan. Seriez-vous disponible pour un café ?\n\nMerci,\nThomas\n"
+    )
+    uri = await open_draft(client, tmp_path / "fr.inmail", french)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(2, 2))
+    )
+    assert hover is not None and "Note: the body is not in English" in str(hover.contents)
+
+
 async def test_config_is_found_per_document(client: LanguageClient, tmp_path: Path) -> None:
     (tmp_path / "quiet").mkdir()
     (tmp_path / "quiet" / "inmail-lint.toml").write_text('ignore = ["IM4"]\n', encoding="utf-8")
