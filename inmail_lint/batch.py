@@ -5,6 +5,7 @@ tool), or a row of a mail merge. A run is a list of jobs, done in order by one p
 from __future__ import annotations
 
 import csv
+import dataclasses
 import gc
 import json
 import sys
@@ -20,7 +21,7 @@ from inmail_lint.config import Config
 from inmail_lint.draft import Draft
 from inmail_lint.linter import FileResult, Linter, unreadable_result
 from inmail_lint.sources import Target, load_draft, relpath_for
-from inmail_lint.templates import variable_key
+from inmail_lint.templates import names_in, variable_key
 
 BATCH_SUFFIXES = (".csv", ".jsonl", ".ndjson")
 MAX_BATCH_BYTES = 512 * 1024 * 1024
@@ -155,9 +156,28 @@ def _run_job(job: Job, config: Config, linter: Linter) -> FileResult:
             return unreadable_result(job.target.display, template, linter)
         values = {k: v for k, v in job.values.items() if v.strip()}
         result = linter.lint(merge(template, values), relpath_for(job.target, config))
+        _name_empty_cells(result, template.source, job.values)
     if job.row:
         result.row, result.row_id = job.row, (job.values.get("id") or None)
     return result
+
+
+def _name_empty_cells(result: FileResult, source: str, row: Mapping[str, str]) -> None:
+    """IM301 on a mail-merge row says which variable the row leaves empty, or that no column holds it (the
+    template itself is fine: its placeholders are meant to be filled from the rows)."""
+    columns = {variable_key(k): v for k, v in row.items()}
+    for i, d in enumerate(result.diagnostics):
+        written = source[d.start : d.end]
+        names = names_in(written) if d.code == "IM301" else []
+        empty = [n for n in names if not columns.get(variable_key(n), "").strip()]
+        if empty:
+            name = empty[0]
+            where = "this row leaves its column empty" if variable_key(name) in columns else "no column holds it"
+            message = (
+                f"'{written}' is not filled in: {where}; fill it in, or give the variable a fallback "
+                f'({{{{{name} | default: "..."}}}})'
+            )
+            result.diagnostics[i] = dataclasses.replace(d, message=message)
 
 
 _WORKER: dict[str, Any] = {}

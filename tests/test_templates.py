@@ -127,7 +127,28 @@ def test_vars_lints_each_row_and_names_it(cli: Run, tmp_path: Path, report_schem
     by_row = {(f["row"], f["id"]): sorted({d["code"] for d in f["diagnostics"]}) for f in document["files"]}
     assert by_row == {(1, "a1"): [], (2, "b2"): ["IM301"], (3, "c3"): ["IM201"]}
     _, out, _ = cli("check", "t.inmail", "--vars", "people.csv", "--output-format", "concise", cwd=tmp_path)
-    assert "t.inmail:2:32: IM301 [error] row 2 (id b2), subject: '{{topic}}'" in out
+    assert "t.inmail:2:32: IM301 [error] row 2 (id b2), subject: '{{topic}}' is not filled in: this row leaves " in out
+
+
+def test_vars_say_which_cell_or_column_is_missing(cli: Run, tmp_path: Path) -> None:
+    (tmp_path / "t.inmail").write_text(
+        "---\nsubject: Your {{Topic}} talk\ntemplate: true\n---\nHi {{First Name}}, see you at {{Venue}}?\n",
+        encoding="utf-8",
+    )
+    write_rows(tmp_path / "p.csv", [{"First Name": "Ana", "Topic": " "}, {"First Name": "Tom", "Topic": "dbt"}])
+    _, out, _ = cli("check", "t.inmail", "--vars", "p.csv", "--output-format", "concise", cwd=tmp_path)
+    lines = [line for line in out.splitlines() if "IM301" in line]
+    assert lines == [
+        "t.inmail:2:15: IM301 [error] row 1, subject: '{{Topic}}' is not filled in: this row leaves its column "
+        'empty; fill it in, or give the variable a fallback ({{Topic | default: "..."}})',
+        "t.inmail:5:31: IM301 [error] row 1, body: '{{Venue}}' is not filled in: no column holds it; fill it in, "
+        'or give the variable a fallback ({{Venue | default: "..."}})',
+        "t.inmail:5:31: IM301 [error] row 2, body: '{{Venue}}' is not filled in: no column holds it; fill it in, "
+        'or give the variable a fallback ({{Venue | default: "..."}})',
+    ]
+    (tmp_path / "plain.inmail").write_text("Subject: Hi {{topic}}\n\nHi Ana, a question?\n", encoding="utf-8")
+    _, out, _ = cli("check", "plain.inmail", "--output-format", "concise", cwd=tmp_path)
+    assert "mark the draft `template: true`" in out  # not a merge: the rule's own message
 
 
 def test_vars_rows_become_the_recipient(cli: Run, tmp_path: Path) -> None:
@@ -183,8 +204,8 @@ def test_a_thousand_rows(cli: Run, tmp_path: Path) -> None:
     lines = [line for line in out.splitlines() if "IM301" in line]
     column = len("Jane Doe suggested I reach out after your talk on {{topic}} at ") + 1
     assert lines == [
-        f"t.inmail:7:{column}: IM301 [error] row 500 (id r499), body: '{{{{company}}}}' looks like a placeholder "
-        "that was never filled in; fill it in, or mark the draft `template: true` if it is a template"
+        f"t.inmail:7:{column}: IM301 [error] row 500 (id r499), body: '{{{{company}}}}' is not filled in: this "
+        'row leaves its column empty; fill it in, or give the variable a fallback ({{company | default: "..."}})'
     ]
     assert out.splitlines()[-1] == "Found 1 problem (1 error) in 1 of 1000 drafts."
 
