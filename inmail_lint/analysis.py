@@ -175,9 +175,10 @@ class FieldAnalysis:
 
     @cached_property
     def _norm_counts(self) -> dict[int, int]:
+        doc = self.doc  # first: spaCy is imported by get_nlp(), without its command line (see inmail_lint.nlp)
         from spacy.attrs import NORM
 
-        return dict(self.doc.count_by(NORM))
+        return dict(doc.count_by(NORM))
 
     def count_norms(self, norms: frozenset[str]) -> int:
         """How many tokens have one of these NORM values."""

@@ -95,9 +95,9 @@ def phrase_matcher(phrases: tuple[str, ...], attr: str = "NORM", model: str | No
     """A PhraseMatcher for these phrases, built once per process. It compares whole tokens on ``attr``: NORM
     is lower case with contractions expanded, so "I'm" matches "I am"; ORTH is exact. Whitespace inside a
     phrase is collapsed, as it is in the text it is matched against (see FieldAnalysis.doc)."""
+    nlp = get_nlp(model)  # first: it imports spaCy without its command line
     from spacy.matcher import PhraseMatcher
 
-    nlp = get_nlp(model)
     matcher = PhraseMatcher(nlp.vocab, attr=attr)
     patterns = [nlp.make_doc(" ".join(p.split())) for p in phrases if p.strip()]
     matcher.add("PHRASE", patterns)

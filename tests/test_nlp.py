@@ -6,6 +6,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 
 def _run(code: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=120)
@@ -24,6 +26,30 @@ def test_spacy_is_imported_without_its_command_line() -> None:
         assert not loaded, loaded
         import spacy
         assert not hasattr(spacy, "cli")
+        """
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "from inmail_lint.api import lint_text; lint_text('Subject: Hi\\n\\nBonjour, merci pour votre article sur '"
+        "'les données et la migration chez Doctolib, une question pour vous et votre équipe ?')",
+        "from inmail_lint.analysis import FieldAnalysis; from inmail_lint.draft import parse; "
+        "FieldAnalysis(parse('Hi Ana').body).count_norms(frozenset({'hi'}))",
+        "from inmail_lint.nlp import phrase_matcher; phrase_matcher(('touch base',))",
+    ],
+    ids=["a whole lint", "counting words first", "a phrase matcher first"],
+)
+def test_no_way_in_imports_the_spacy_command_line(first: str) -> None:
+    done = _run(
+        f"""
+        import sys
+        {first}
+        heavy = ("spacy.cli", "spacy.cli.info", "requests", "typer", "weasel", "httpx")
+        loaded = [m for m in heavy if m in sys.modules]
+        assert "spacy" in sys.modules and not loaded, loaded
         """
     )
     assert done.returncode == 0, done.stderr
