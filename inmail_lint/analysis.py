@@ -400,7 +400,7 @@ class Analysis:
         return self._fields[name]
 
     def _analyse(self, field: Field) -> FieldAnalysis:
-        if not self.template or "{{" not in field.text:
+        if not self.template or ("{{" not in field.text and "{%" not in field.text):
             return FieldAnalysis(field, self.model)
         declared = self.draft.meta.get("variables") or {}
         variables = {n: variable(n, declared, self._variables) for n in names_in(field.text)}

@@ -4,7 +4,7 @@ values while keeping every character's place in the original file."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -19,6 +19,74 @@ PLACEHOLDER = re.compile(
     r"\{\{\s*([A-Za-z_][\w.-]*(?: [\w.-]+){0,4})\s*"
     r"(?:\|\s*(?:default\s*:\s*)?(?:\"([^\"{}\n]*)\"|'([^'{}\n]*)'|([^{}|\"'\n]*?))\s*)?\}\}"
 )
+
+
+# the block tags of Handlebars/Mustache ({{#if x}}, {{else}}, {{/if}}, {{^x}}, {{! note }}) and Liquid
+# ({% if x %}, {% else %}, {% endif %}): they choose what a row gets, and are never sent themselves
+BLOCK_TAG = re.compile(
+    r"\{\{~?\s*(?:(?P<hb>[#^/])\s*(?P<hb_word>[\w.-]{0,80})\s*(?P<hb_arg>[^{}\n]{0,200}?)"
+    r"|(?P<hb_else>else(?:\s+if\s+(?P<hb_elif>[^{}\n]{0,200}?))?)|![^{}\n]{0,200})\s*~?\}\}"
+    r"|\{%-?\s*(?P<lq_word>\w{1,40})\s*(?P<lq_arg>[^%\n]{0,200}?)\s*-?%\}"
+)
+_BARE_NAME = re.compile(r"[A-Za-z_][\w.-]*")
+_NOT_BLANK = re.compile(r"""\s*(?:!=|<>)\s*(?:blank|empty|nil|null|""|'')\s*$""")
+
+
+def branches(text: str, has_value: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """The spans of ``text`` a template engine would send: block tags left out, and of each if/else the branch
+    the values choose (``has_value(name)``). A condition that is more than a variable's name counts as true."""
+    kept: list[tuple[int, int]] = []
+    # per open block: [this branch is sent, a branch of it was taken, the text around the block is sent]
+    frames: list[list[bool]] = []
+    position = 0
+
+    def sending() -> bool:
+        return not frames or (frames[-1][0] and frames[-1][2])
+
+    def holds(condition: str) -> bool:
+        name = _NOT_BLANK.sub("", condition.strip())  # "x != blank" asks whether x has a value
+        return has_value(name) if _BARE_NAME.fullmatch(name) else True
+
+    def open_block(sent: bool) -> None:
+        frames.append([sent, sent, sending()])
+
+    for m in BLOCK_TAG.finditer(text):
+        if sending() and m.start() > position:
+            kept.append((position, m.start()))
+        position = m.end()
+        sign, liquid = m.group("hb"), m.group("lq_word") is not None
+        word = (m.group("hb_word") or m.group("lq_word") or "").lower()
+        argument = m.group("hb_arg") or m.group("lq_arg") or ""
+        if sign == "/" or (liquid and word.startswith("end")):
+            if frames:
+                frames.pop()
+        elif m.group("hb_else") or (liquid and word in ("else", "elsif")):
+            condition = m.group("hb_elif") if m.group("hb_else") else (argument if word == "elsif" else None)
+            if frames:
+                sent = not frames[-1][1] and (condition is None or holds(condition))
+                frames[-1][0] = sent
+                frames[-1][1] = frames[-1][1] or sent
+        elif (sign == "#" or liquid) and word == "unless":
+            open_block(not holds(argument))
+        elif ((sign == "#" or liquid) and word == "if") or (sign == "#" and word in ("with", "each")):
+            open_block(holds(argument))
+        elif sign == "#":  # a Mustache section: {{#company}}...{{/company}}
+            open_block(holds(word))
+        elif sign == "^":  # an inverted section: {{^company}}...{{/company}}
+            open_block(not holds(word))
+        elif liquid and word in ("for", "case", "capture", "comment", "raw"):
+            open_block(word in ("for", "case"))  # a loop or case is sent; a capture or comment is not
+        # other tags ({{! note }}, {% assign %}, {% when %}) send nothing themselves
+    if sending() and position < len(text):
+        kept.append((position, len(text)))
+    return kept
+
+
+def selected(text: str, has_value: Callable[[str], bool]) -> str:
+    """The text of :func:`branches`."""
+    if "{{" not in text and "{%" not in text:
+        return text
+    return "".join(text[a:b] for a, b in branches(text, has_value))
 
 
 def fallback(m: re.Match[str]) -> str | None:
@@ -94,36 +162,39 @@ class Rendering:
 
 def render(field: Field, values: Mapping[str, str]) -> Rendering:
     """Replace each ``{{name}}`` that has a value (names compared by :func:`variable_key`) or a fallback
-    (``{{name | default: "there"}}``); leave the others as written."""
+    (``{{name | default: "there"}}``); leave the others as written. Block tags ({{#if x}}, {% if x %}) are
+    left out, with the branches the values do not choose."""
     values = {variable_key(k): v for k, v in values.items()}
     parts: list[str] = []
     index: list[int] = []
     placeholders: list[tuple[str, int, int]] = []
-    position = 0
     length = 0
-    for m in PLACEHOLDER.finditer(field.text):
-        literal = field.text[position : m.start()]
-        parts.append(literal)
-        index.extend(field.to_file(i) for i in range(position, m.start()))
-        length += len(literal)
-        name = m.group(1)
-        value = values.get(variable_key(name))
-        if value is None:
-            value = fallback(m)  # the tool would send the fallback ("Hi there,")
-        if value is not None:
-            anchor = field.to_file(m.start())
-            parts.append(value)
-            index.extend([anchor] * len(value))
-            placeholders.append((name, length, length + len(value)))
-            length += len(value)
-        else:
-            raw = m.group()
-            parts.append(raw)
-            index.extend(field.to_file(i) for i in range(m.start(), m.end()))
-            length += len(raw)
-        position = m.end()
-    parts.append(field.text[position:])
-    index.extend(field.to_file(i) for i in range(position, len(field.text)))
+    for start, end in branches(field.text, lambda name: bool(values.get(variable_key(name), "").strip())):
+        position = start
+        for m in PLACEHOLDER.finditer(field.text, start, end):
+            literal = field.text[position : m.start()]
+            parts.append(literal)
+            index.extend(field.to_file(i) for i in range(position, m.start()))
+            length += len(literal)
+            name = m.group(1)
+            value = values.get(variable_key(name))
+            if value is None:
+                value = fallback(m)  # the tool would send the fallback ("Hi there,")
+            if value is not None:
+                anchor = field.to_file(m.start())
+                parts.append(value)
+                index.extend([anchor] * len(value))
+                placeholders.append((name, length, length + len(value)))
+                length += len(value)
+            else:
+                raw = m.group()
+                parts.append(raw)
+                index.extend(field.to_file(i) for i in range(m.start(), m.end()))
+                length += len(raw)
+            position = m.end()
+        parts.append(field.text[position:end])
+        index.extend(field.to_file(i) for i in range(position, end))
+        length += end - position
     text = "".join(parts)
     rendered = Field(field.name, text, field.start, field.end, tuple(index), field.exact)
     return Rendering(rendered, tuple(placeholders))
@@ -138,12 +209,14 @@ class LengthRange:
 
 
 def length_range(field: Field, variables: Mapping[str, Variable]) -> LengthRange:
-    """Characters (UTF-16 units) and words of the shortest and longest renderings of a template field."""
-    literal = PLACEHOLDER.sub("", field.text)
-    names = names_in(field.text)
+    """Characters (UTF-16 units) and words of the shortest and longest renderings of a template field (for a
+    row with every value: the if-branches of its blocks)."""
+    text = selected(field.text, lambda name: True)
+    literal = PLACEHOLDER.sub("", text)
+    names = names_in(text)
     base = utf16_length(literal)
-    short_words = word_count(PLACEHOLDER.sub(" ", field.text))
-    long_words = word_count(PLACEHOLDER.sub(lambda m: " " + variables[m.group(1)].sample + " ", field.text))
+    short_words = word_count(PLACEHOLDER.sub(" ", text))
+    long_words = word_count(PLACEHOLDER.sub(lambda m: " " + variables[m.group(1)].sample + " ", text))
     return LengthRange(
         base + sum(variables[n].min for n in names),
         base + sum(variables[n].max for n in names),

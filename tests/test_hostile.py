@@ -49,6 +49,10 @@ HOSTILE: dict[str, bytes] = {
     "python-tag": b"---\nsubject: !!python/object/apply:os.system ['echo pwned']\n---\nhi",
     "unclosed-front-matter": ("---\nsubject: x\n" + "a: b\n" * 50000).encode(),
     "template-placeholders": ("---\ntemplate: true\nsubject: x\n---\n" + "{{a}} " * 100000).encode(),
+    "nested-template-blocks": (
+        "---\ntemplate: true\nsubject: x\n---\n" + "{% if a %}{{#if b}}x" * 25000 + "{{/if}}{% endif %}" * 25000
+    ).encode(),
+    "open-liquid-tags": ("---\ntemplate: true\nsubject: x\n---\n" + "{% " * 300000).encode(),
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -224,3 +225,66 @@ def test_bad_vars_file(cli: Run, tmp_path: Path, content: bytes | None, message:
         (tmp_path / "p.csv").write_bytes(content)
     status, out, err = cli("check", "t.inmail", "--vars", "p.csv", cwd=tmp_path)
     assert status == 2 and "p.csv" in err and message in err and out == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "values", "sent"),
+    [
+        pytest.param("Hi {{#if first_name}}{{first_name}}{{else}}there{{/if}},", {"first_name"}, "Hi {{first_name}},"),
+        pytest.param("Hi {{#if first_name}}{{first_name}}{{else}}there{{/if}},", set(), "Hi there,"),
+        pytest.param("{{#if a}}A{{else if b}}B{{else}}C{{/if}}", {"b"}, "B", id="handlebars else if"),
+        pytest.param("{% if a %}A{% elsif b %}B{% else %}C{% endif %}", {"a", "b"}, "A", id="liquid elsif, first"),
+        pytest.param("{% if a %}A{% elsif b %}B{% else %}C{% endif %}", set(), "C", id="liquid else"),
+        pytest.param("{% if x != blank %}X{% else %}Y{% endif %}", set(), "Y", id="x != blank"),
+        pytest.param("{% if x > 3 %}X{% else %}Y{% endif %}", set(), "X", id="an expression counts as true"),
+        pytest.param("{{^company}}your team{{/company}}{{#company}}{{company}}{{/company}}", set(), "your team"),
+        pytest.param("{{#company}}at {{company}}{{/company}}!", {"company"}, "at {{company}}!", id="a section"),
+        pytest.param("{%- unless x -%}no x{%- endunless -%} end", set(), "no x end", id="unless, whitespace control"),
+        pytest.param("{{! a note }}Hi{% assign y = 1 %}!", set(), "Hi!", id="notes and assignments"),
+        pytest.param("{% comment %}secret{% endcomment %}shown", set(), "shown", id="a comment block"),
+        pytest.param("Text {{/if}} with {% endif %} strays", set(), "Text  with  strays", id="unbalanced tags"),
+        pytest.param("{% if a %}{% if b %}AB{% else %}A{% endif %}{% endif %}.", {"a"}, "A.", id="nested"),
+    ],
+)
+def test_block_tags_choose_what_is_sent(text: str, values: set[str], sent: str) -> None:
+    from inmail_lint.templates import selected
+
+    assert selected(text, lambda name: name in values) == sent
+
+
+CONDITIONAL = (
+    '---\nsubject: "{{#if referrer}}{{referrer}} suggested I write{{else}}A question about your long and storied '
+    'data platform migration{{/if}}"\ntemplate: true\n---\n'
+    "Hi {{#if first_name}}{{first_name}}{{else}}there{{/if}},\n\n"
+    "{% if topic %}I read your post on {{topic}}.{% endif %} Could I ask one question about it?\n"
+)
+
+
+def test_a_template_with_blocks_is_linted_as_a_row_with_every_value() -> None:
+    found = lint_text(CONDITIONAL)
+    assert [d.code for d in found.diagnostics] == ["IM201"]  # no block tag is IM301
+    lengths = found.fields["subject"].lengths
+    assert lengths is not None  # the if-branch: referrer (at most 40) and " suggested I write", not the else-branch
+    assert (lengths.shortest_chars, lengths.longest_chars) == (5 + 18, 40 + 18)
+
+
+def test_mail_merge_rows_get_the_branch_their_values_choose(cli: Run, tmp_path: Path) -> None:
+    (tmp_path / "t.inmail").write_text(CONDITIONAL, encoding="utf-8")
+    write_rows(
+        tmp_path / "p.csv",
+        [
+            {"first_name": "Ana", "referrer": "Jane Doe", "topic": "contracts"},
+            {"first_name": "", "referrer": "", "topic": ""},
+        ],
+    )
+    _, out, _ = cli("check", "t.inmail", "--vars", "p.csv", "--output-format", "concise", cwd=tmp_path)
+    rows: dict[int, list[str]] = {1: [], 2: []}
+    for line in out.splitlines():
+        found = re.search(r" (IM\d+) \[\w+\] row (\d+)", line)
+        if found:
+            rows[int(found.group(2))].append(found.group(1))
+    assert "IM301" not in rows[1] + rows[2]
+    assert "IM302" in rows[2] and "IM302" not in rows[1]  # "Hi there," only where the name is empty
+    assert "IM201" in rows[2] and "IM201" not in rows[1]  # the long subject is the else-branch
+    greeting = [line for line in out.splitlines() if "IM302" in line]
+    assert greeting[0].startswith("t.inmail:5:1: IM302")  # positions still point into the template
