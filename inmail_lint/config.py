@@ -97,6 +97,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "kinds": {"type": "object", "additionalProperties": _KIND_SCHEMA},
         "free-account": {"type": "boolean"},
         "spacy-model": {"type": "string", "minLength": 1},
+        "language": {"enum": ["auto", "en"]},
         "model": {"type": "string", "minLength": 1},
         "plans": {
             "type": "object",
@@ -159,6 +160,7 @@ class Config:
     kinds: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     free_account: bool = False
     spacy_model: str | None = None
+    language: str = "auto"  # "en": every draft is English (the rules marked language: en always run)
     templates: tuple[str, ...] = ()
     variables: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     sender: Mapping[str, Any] = field(default_factory=dict)
@@ -277,6 +279,7 @@ def parse_config(data: Mapping[str, Any], path: Path | None, root: Path) -> Conf
         kinds=kinds,
         free_account=bool(data.get("free-account", False)),
         spacy_model=data.get("spacy-model"),
+        language=data.get("language", "auto"),
         templates=tuple(data.get("templates", ())),
         variables=data.get("variables") or {},
         sender=data.get("sender") or {},

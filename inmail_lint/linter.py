@@ -205,11 +205,13 @@ class Linter:
                 send_at=self.config.send_at,
             )
             runnable = self._runnable_for(suppressed)
-            if any(a.rule.language == "en" for a in runnable) and not analysis.in_english:
+            auto = self.config.language == "auto"
+            if auto and any(a.rule.language == "en" for a in runnable) and not analysis.in_english:
                 skipped = tuple(a.rule.code for a in runnable if a.rule.language == "en")
                 analysis.notes.append(
                     f"the body is not in English, so the rules that read English phrasing were not run "
-                    f"({', '.join(skipped)}); its limits, counts, capitals, links and placeholders were checked"
+                    f"({', '.join(skipped)}); its limits, counts, capitals, links and placeholders were checked "
+                    '(language = "en" in the config runs them on every draft)'
                 )
                 runnable = self._runnable_for(suppressed + skipped)
             for active in runnable:

@@ -133,3 +133,10 @@ def test_the_json_report_carries_the_note(report_schema: dict[str, object]) -> N
     assert document["notes"] and "not in English" in document["notes"][0]
     validate_report({"version": 1, "files": [document]}, report_schema)
     assert "notes" not in result_to_json(lint_text("Subject: Hello\n\nHi Ana, one question?\n"))
+
+
+def test_the_config_can_say_every_draft_is_english() -> None:
+    text = f"Subject: Bonjour\n\n{OTHER['French']}\n"
+    forced = lint_text(text, language="en")
+    assert forced.notes == [] and "IM303" in {d.code for d in forced.diagnostics}
+    assert "not in English" in lint_text(text, language="auto").notes[0]
