@@ -58,6 +58,14 @@ SPICE = [
     "Subject line:",
     ",",
     "x@y.io",
+    "{{#if first_name}}",
+    "{{else}}",
+    "{{/if}}",
+    "{% if company %}",
+    "{% endif %}",
+    "{{^x}}",
+    "To: ",
+    "**Subject:**",
 ]
 words = st.sampled_from(
     [
@@ -117,10 +125,13 @@ yaml_value = st.one_of(
 
 @st.composite
 def drafts(draw: Any) -> str:
-    form = draw(st.sampled_from(["front", "header", "plain"]))
+    form = draw(st.sampled_from(["front", "header", "plain", "template"]))
     body = draw(prose)
     if form == "plain":
         return body
+    if form == "template":  # placeholders and block tags, rendered with samples
+        subject = (draw(prose).splitlines() or [""])[0].replace('"', "")
+        return f'---\ntemplate: true\nsubject: "{subject}"\n---\n{body}'
     if form == "header":
         subject = (draw(prose).splitlines() or [""])[0]
         lead = draw(st.sampled_from(["Subject:", "**Subject:**", "Subject line:"]))
