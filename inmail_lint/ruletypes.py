@@ -366,6 +366,7 @@ class ExistenceRule(DeclarativeRule):
         "fix": ("string", False),
         "fix-safe": ("boolean", False),
         "fix-message": ("string", False),
+        "fix-capitalize": ("boolean", False),
     }
     placeholders = frozenset({"field", "kind", "kind_name", "match"})
     fixes = ("remove-match", "remove-sentence")
@@ -428,6 +429,12 @@ class ExistenceRule(DeclarativeRule):
             removal_end = end
             start = len(fa.text[:start].rstrip())
         message = self.spec.get("fix-message", "remove '{match}'").format(**values)
+        following = fa.text[removal_end : removal_end + 1]
+        if self.spec.get("fix-capitalize") and not fa.text[:start].strip() and following.islower():
+            # "Re: your talk" -> "Your talk": what now opens the field starts with a capital
+            return Fix(
+                message, (Edit(start, removal_end + 1, following.upper()),), safe=self.spec.get("fix-safe", True)
+            )
         return Fix(message, (Edit(start, removal_end, ""),), safe=self.spec.get("fix-safe", True))
 
 

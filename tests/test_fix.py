@@ -19,7 +19,7 @@ FIXABLE = (
     "Jane Doe suggested I reach out.  Could I ask one question about your talk??   \n"
 )
 FIXED = (
-    "---\nsubject: 'your PyData talk'\nrecipient: {name: Ana Kowalski, first_name: Ana}\n---\n"
+    "---\nsubject: 'Your PyData talk'\nrecipient: {name: Ana Kowalski, first_name: Ana}\n---\n"
     "Hi Ana,\n\n"
     "Jane Doe suggested I reach out. Could I ask one question about your talk?\n"
 )
@@ -130,3 +130,21 @@ def test_parallel_fixes_leave_every_file_valid(tmp_path: Path) -> None:
     for i in range(20):
         assert (tmp_path / f"d{i}.inmail").read_text(encoding="utf-8") == FIXED
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize(
+    ("subject", "fixed"),
+    [
+        pytest.param("Re: your PyData talk", "Your PyData talk", id="capital after the prefix"),
+        pytest.param("RE: Fwd: data contracts", "Data contracts", id="several prefixes"),
+        pytest.param("Re: PyData", "PyData", id="already a capital"),
+        pytest.param("Re: 3 questions", "3 questions", id="no letter to capitalise"),
+    ],
+)
+def test_removing_a_fake_reply_prefix_capitalises_what_follows(subject: str, fixed: str) -> None:
+    from inmail_lint.api import lint_text as lint
+    from inmail_lint.fixer import fix_until_stable
+
+    text = f"Subject: {subject}\n\nHi Ana, one question about your talk?\n"
+    after, _, _ = fix_until_stable(text, lambda source: lint(source), unsafe=False)
+    assert after.splitlines()[0] == f"Subject: {fixed}"

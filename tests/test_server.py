@@ -72,7 +72,7 @@ async def test_code_action_applies_a_fix(client: LanguageClient, tmp_path: Path)
     lines = BAD.split("\n")
     line = lines[edit.range.start.line]
     fixed = line[: edit.range.start.character] + edit.new_text + line[edit.range.end.character :]
-    assert fixed == "Subject: your PyData talk"
+    assert fixed == "Subject: Your PyData talk"
 
 
 async def test_code_lens_and_hover_show_the_estimate(client: LanguageClient, tmp_path: Path) -> None:
