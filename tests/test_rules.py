@@ -245,6 +245,21 @@ def shouted(body: str) -> list[tuple[str, str | None]]:
         ),
         pytest.param("Hi Ana, CRAZY DEALS today. One question?", [("CRAZY DEALS", "crazy deals")], id="and a plural"),
         pytest.param("Hi Ana, your FHIR and DICOM work. A question?", [], id="an unknown four-letter word: acronym"),
+        pytest.param(
+            "Hi Ana, WE THINK OUR SAAS AND IOS TEAMS AT PYDATA ARE GREAT. A question?",
+            [
+                (
+                    "WE THINK OUR SAAS AND IOS TEAMS AT PYDATA ARE GREAT",
+                    "we think our SaaS and iOS teams at PyData are great",
+                )
+            ],
+            id="the fix spells acronyms as the list does",
+        ),
+        pytest.param(
+            "Hi Ana, WE THINK I WAS RIGHT. A question?",
+            [("WE THINK I WAS RIGHT", "we think I was right")],
+            id="I stays a capital",
+        ),
         pytest.param("Hi Ana, about FHIR: one question?", [], id="an unknown acronym alone"),
     ],
 )

@@ -111,6 +111,12 @@ _PAIRS = ("!!", "??", "!?", "?!")  # every _REPEATED match holds one: a quick te
 
 
 @lru_cache(maxsize=1)
+def _proper_forms() -> dict[str, str]:
+    """The acronym list's spelling of each entry, by its capitals: {"SAAS": "SaaS", "PYDATA": "PyData"}."""
+    return {str(a).upper(): str(a) for a in load_data("phrases/acronyms.yaml")["acronyms"]}
+
+
+@lru_cache(maxsize=1)
 def _acronym_data() -> tuple[frozenset[str], frozenset[str]]:
     data = load_data("phrases/acronyms.yaml")
     return frozenset(a.upper() for a in data["acronyms"]), frozenset(w.upper() for w in data.get("shouting", ()))
@@ -199,7 +205,10 @@ def _lower_keeping(text: str, acronyms: frozenset[str]) -> str:
     """'CALL OUR AWS TEAM' -> 'call our AWS team': lower case, but acronyms keep their capitals."""
 
     def word(m: re.Match[str]) -> str:
-        return m.group() if m.group().upper() in acronyms and len(m.group()) > 1 else m.group().lower()
+        written = m.group()
+        if written == "I" or (len(written) > 1 and written.upper() in acronyms):
+            return _proper_forms().get(written.upper(), written)  # "PYDATA" -> "PyData", as the list writes it
+        return written.lower()
 
     return _WORD.sub(word, text)
 
