@@ -33,6 +33,15 @@ def lint_text(
     return Linter(config).lint(parse(text, "draft.inmail"))
 
 
+def team_rule(project: Path, name: str, definition: str) -> Path:
+    """Write a team rule file into ``project/team/`` and a config that loads that folder; the config's path."""
+    (project / "team").mkdir(exist_ok=True)
+    (project / "team" / f"{name}.yaml").write_text(definition, encoding="utf-8")
+    config = project / "inmail-lint.toml"
+    config.write_text('rule-dirs = ["team"]\n', encoding="utf-8")
+    return config
+
+
 def codes(text: str, **kwargs: Any) -> list[str]:
     return [d.code for d in lint_text(text, **kwargs).diagnostics]
 
@@ -68,4 +77,4 @@ def validate_report(document: Any, schema: Mapping[str, Any]) -> None:
     jsonschema.Draft202012Validator(schema).validate(document)
 
 
-__all__ = ["codes", "lint_text", "result_to_json", "validate_report"]
+__all__ = ["codes", "lint_text", "result_to_json", "team_rule", "validate_report"]

@@ -15,6 +15,8 @@ from inmail_lint.config import parse_config
 from inmail_lint.draft import parse
 from inmail_lint.linter import Linter
 
+from .conftest import team_rule
+
 Run = Callable[..., tuple[int, str, str]]
 MIB = 1024 * 1024
 BUDGET = 2.0  # seconds per file, for the linting itself
@@ -126,13 +128,12 @@ def test_built_in_patterns_are_fast_on_adversarial_strings(index: int) -> None:
 
 
 def test_a_catastrophic_team_pattern_is_stopped(cli: Run, tmp_path: Path) -> None:
-    (tmp_path / "team").mkdir()
-    (tmp_path / "team" / "slow.yaml").write_text(
+    team_rule(
+        tmp_path,
+        "slow",
         "code: TM001\nname: slow\ntype: existence\nsummary: s\npatterns: ['(a|aa)+$']\nmessage: m\n"
         "examples: {pass: [x], fail: [y]}\n",
-        encoding="utf-8",
     )
-    (tmp_path / "inmail-lint.toml").write_text('rule-dirs = ["team"]\n', encoding="utf-8")
     (tmp_path / "a.inmail").write_text("Subject: Hi\n\n" + "a" * 60 + "!\n", encoding="utf-8")
     start = time.perf_counter()
     _status, _out, err = cli("check", "a.inmail", "--output-format", "concise", cwd=tmp_path)

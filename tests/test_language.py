@@ -9,7 +9,7 @@ import pytest
 
 from inmail_lint.registry import builtin_rules
 
-from .conftest import codes, lint_text
+from .conftest import codes, lint_text, team_rule
 
 ENGLISH_RULES = {"IM302", "IM303", "IM304", "IM305", "IM401", "IM402", "IM404", "IM405", "IM406", "IM407"}
 
@@ -89,14 +89,13 @@ def test_only_the_rules_that_are_on_are_named() -> None:
 def test_a_team_rule_can_be_marked_english(tmp_path: Path) -> None:
     from inmail_lint.config import load_config_file
 
-    (tmp_path / "team").mkdir()
-    (tmp_path / "team" / "hype.yaml").write_text(
+    path = team_rule(
+        tmp_path,
+        "hype",
         "code: TM001\nname: hype\ntype: existence\nlanguage: en\nsummary: s\nphrases: [rapide, Kubernetes]\n"
         "message: m\nexamples: {pass: ['Subject: a\\n\\nHi Ana'], fail: ['Subject: a\\n\\nHi Ana, Kubernetes?']}\n",
-        encoding="utf-8",
     )
-    (tmp_path / "inmail-lint.toml").write_text('rule-dirs = ["team"]\n', encoding="utf-8")
-    config = load_config_file(tmp_path / "inmail-lint.toml")
+    config = load_config_file(path)
     from inmail_lint.api import lint_text as api_lint_text
 
     assert "TM001" not in {
