@@ -31,10 +31,7 @@ _LINK = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>()\"']*[^\s<>()\"'.,;:!?]")
 MAX_ANALYSED = 10_000
 MAX_CHUNK = 64
 _CHUNK = re.compile(r"\S+")
-_SPACES = re.compile(r"\s+")
 _LONG_SPACE = re.compile(r"\s{2,}")
-_LONG_CHUNK = re.compile(rf"\S{{{MAX_CHUNK + 1}}}")
-_WHITESPACE_RUN = re.compile(r"\s{2,}|[^\S ]|^\s|\s$")
 _QUESTIONS = re.compile("[?\uff1f]+")  # ASCII and full-width question marks
 _QUOTED = re.compile(
     '"[^"\\n]{1,300}"|\u201c[^\u201d\\n]{1,300}\u201d|\u00ab[^\u00bb\\n]{1,300}\u00bb|(?m:^[^\\S\\n]*>.*$)'
@@ -129,10 +126,16 @@ class FieldAnalysis:
         characters (spaCy's tokenizer slows down quadratically on a long chunk of punctuation). The function maps
         an offset in it back to the field's text; None when the text is already in that shape."""
         text = self.text
-        if _LONG_CHUNK.search(text):
+        words = text.split()  # str.split() and the regular expressions' \s agree on what is whitespace
+        if words and max(map(len, words)) > MAX_CHUNK:
             return _split_long_chunks(text)
-        if not _WHITESPACE_RUN.search(text):
+        collapsed = " ".join(words)
+        if collapsed == text:
             return text, None
+        if text[:1].isspace():  # a run at either end becomes one space too
+            collapsed = " " + collapsed
+        if text[-1:].isspace() and words:
+            collapsed += " "
         # each run of whitespace becomes one space; only runs of two or more move the offsets after them:
         # remember, at each such run's end in the new text, how many characters were removed so far
         ends: list[int] = []
@@ -147,7 +150,7 @@ class FieldAnalysis:
             i = bisect.bisect_right(ends, offset) - 1
             return offset + (removed[i] if i >= 0 else 0)
 
-        return _SPACES.sub(" ", text), to_field
+        return collapsed, to_field
 
     @cached_property
     def doc(self) -> Any:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from inmail_lint.counting import normalize_newlines, utf16_length, word_count
 
@@ -41,3 +43,57 @@ def test_word_count(text: str, expected: int) -> None:
 
 def test_normalize_newlines() -> None:
     assert normalize_newlines("a\r\nb\rc\n") == "a\nb\nc\n"
+
+
+WHITESPACE = [
+    " ",
+    "  ",
+    "\n",
+    "\n\n",
+    "\t",
+    "\r",
+    "\x0b",
+    "\x0c",
+    "\x1c",
+    "\x1f",
+    "\x85",
+    "\xa0",
+    "\u2028",
+    "\u3000",
+    "\u200b",
+]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(WHITESPACE), st.sampled_from(["a", "word", "x" * 70, "é", "🚀", "."])), max_size=25
+    )
+)
+def test_the_text_spacy_reads_collapses_whitespace_as_the_regular_expression_did(pieces: list[str]) -> None:
+    """FieldAnalysis._nlp_input splits with str.split(); it must agree with the regular expressions it replaced
+    (runs of \\s become one space, a chunk of 65 or more non-space characters is cut), offsets included."""
+    import bisect
+    import re
+
+    from inmail_lint.analysis import MAX_CHUNK, FieldAnalysis
+    from inmail_lint.draft import Field
+
+    text = "".join(pieces)
+    got, to_field = FieldAnalysis(Field("body", text, 0, len(text)))._nlp_input
+    if re.search(rf"\S{{{MAX_CHUNK + 1}}}", text):
+        assert all(len(chunk) <= MAX_CHUNK for chunk in got.split(" "))
+        return
+    if not re.search(r"\s{2,}|[^\S ]|^\s|\s$", text):
+        assert (got, to_field) == (text, None)
+        return
+    assert got == re.sub(r"\s+", " ", text)
+    assert to_field is not None
+    ends, removed, total = [], [], 0
+    for m in re.finditer(r"\s{2,}", text):
+        total += m.end() - m.start() - 1
+        ends.append(m.end() - total)
+        removed.append(total)
+    for offset in range(len(got) + 1):
+        i = bisect.bisect_right(ends, offset) - 1
+        assert to_field(offset) == offset + (removed[i] if i >= 0 else 0)
