@@ -523,3 +523,40 @@ def test_linkedin_ad_macros(kind: str | None, text: str, found: list[str]) -> No
 )
 def test_im301_markdown_links_are_not_placeholders(sentence: str, flagged: bool) -> None:
     assert ("IM301" in codes(draft("Your talk", f"Hi Ana, loved your talk. {sentence} Coffee?"))) is flagged
+
+
+@pytest.mark.parametrize(
+    ("body", "flagged", "fixed"),
+    [
+        pytest.param("Your **Kafka** talk was great.", ["**Kafka**"], "Your Kafka talk was great.", id="bold"),
+        pytest.param("A *really* great talk.", ["*really*"], "A really great talk.", id="italic"),
+        pytest.param(
+            "See [my notes](https://example.com/n).",
+            ["[my notes](https://example.com/n)"],
+            "See my notes (https://example.com/n).",
+            id="a link",
+        ),
+        pytest.param(
+            "See [example.com](https://example.com).",
+            ["[example.com](https://example.com)"],
+            "See https://example.com.",
+            id="a link that is its address",
+        ),
+        pytest.param(
+            "## Why I write\nBecause of your talk.", ["## "], "Why I write\nBecause of your talk.", id="heading"
+        ),
+        pytest.param("5 * 3 * 2 is 30, *terms apply, a*b.", [], None, id="arithmetic and footnotes"),
+        pytest.param("#python folks, my_var_name and __init__.py", [], None, id="hashtags and snake_case"),
+        pytest.param("Points:\n- one\n* two\n1. three", [], None, id="lists read well as plain text"),
+    ],
+)
+def test_im411_markdown(body: str, flagged: list[str], fixed: str | None) -> None:
+    from inmail_lint.api import lint_text as lint
+    from inmail_lint.fixer import fix_until_stable
+
+    text = f"Subject: Your talk\n\nHi Ana,\n\n{body} One question?\n"
+    found = [text[d.start : d.end] for d in lint(text).diagnostics if d.code == "IM411"]
+    assert found == flagged
+    if fixed is not None:
+        after, _, _ = fix_until_stable(text, lambda source: lint(source), unsafe=False)
+        assert after == f"Subject: Your talk\n\nHi Ana,\n\n{fixed} One question?\n"
