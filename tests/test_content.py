@@ -112,6 +112,16 @@ def test_subject_personal(subject: str, personal: bool) -> None:
         pytest.param("We share a passion for data.", False, False, id="we share a passion"),
         pytest.param("I was impressed by your experience at the company.", False, False, id="at no named company"),
         pytest.param("Fellow Wharton '15 here.", True, True, id="fellow <school> '15"),
+        pytest.param(
+            "A former student of yours, Sara Holm, said you would know.", True, True, id="of yours, <Name>, said"
+        ),
+        pytest.param("A friend of mine said you would know.", False, False, id="a friend of mine: no one they know"),
+        pytest.param("As a fellow CFA charterholder, I value your view.", True, True, id="fellow charterholder"),
+        pytest.param(
+            "Your organization's work on eviction defense in Queens came up.", True, False, id="your org's work on X"
+        ),
+        pytest.param("Your organization's work is important.", False, False, id="your org's work, nothing named"),
+        pytest.param("Your data journalism seminar invites practitioners.", True, False, id="your seminar"),
         pytest.param("Fellow Stanford ’09 grad here.", True, True, id="fellow <school> ’09 grad"),
         pytest.param("Book your FREE demo now.", False, False, id="your free demo: an offer"),
         pytest.param("Claim your personalised guide today.", False, False, id="your personalised guide: an offer"),
