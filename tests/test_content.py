@@ -122,6 +122,11 @@ def test_subject_personal(subject: str, personal: bool) -> None:
         ),
         pytest.param("Your organization's work is important.", False, False, id="your org's work, nothing named"),
         pytest.param("Your data journalism seminar invites practitioners.", True, False, id="your seminar"),
+        pytest.param(
+            "Saw on your careers page that Glovo is hiring four SREs.", True, False, id="saw <they> are hiring"
+        ),
+        pytest.param("I saw you're hiring.", True, False, id="saw you're hiring"),
+        pytest.param("I saw that we are hiring too.", False, False, id="we are hiring: the sender's news"),
         pytest.param("Fellow Stanford ’09 grad here.", True, True, id="fellow <school> ’09 grad"),
         pytest.param("Book your FREE demo now.", False, False, id="your free demo: an offer"),
         pytest.param("Claim your personalised guide today.", False, False, id="your personalised guide: an offer"),
