@@ -159,9 +159,16 @@ def language_cues(fa: FieldAnalysis) -> list[Cue]:
 
 
 def find_phrase(fa: FieldAnalysis, phrase: str) -> list[tuple[int, int]]:
-    """Where ``phrase`` occurs in the field as whole words, ignoring case and accents."""
+    """Where ``phrase`` occurs in the field as whole words, ignoring case and accents; a one-word name
+    ("Notion", "Square", "Box") must be written with its capital, so "a notion that", "square footage" and
+    "outside the box" are not their company."""
     pattern = _phrase_pattern(phrase)
-    return [] if pattern is None else [m.span() for m in pattern.finditer(fa.folded)]
+    if pattern is None:
+        return []
+    spans = [m.span() for m in pattern.finditer(fa.folded)]
+    if spans and phrase[:1].isupper() and len(phrase.split()) == 1:
+        spans = [(a, b) for a, b in spans if not fa.text[a].islower()]
+    return spans
 
 
 @lru_cache(maxsize=1024)

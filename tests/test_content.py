@@ -317,3 +317,19 @@ def test_small_talk_openers_are_cliches(opener: str, cliche: bool) -> None:
 def test_their_name_in_the_subject(name: str, subject: str, personal: bool) -> None:
     text = f'---\nsubject: "{subject}"\nrecipient: {{name: "{name}"}}\n---\nHi there, one question?\n'
     assert ("IM305" not in codes(text)) is personal
+
+
+@pytest.mark.parametrize(
+    ("company", "sentence", "personal"),
+    [
+        pytest.param("Notion", "I had a notion that this might help.", False, id="a common word, not the company"),
+        pytest.param("Box", "Think outside the box with us.", False, id="outside the box"),
+        pytest.param("Notion", "Everyone at Notion must be busy.", True, id="the company, capitalised"),
+        pytest.param("Initech", "Everyone at INITECH must be busy.", True, id="in capitals"),
+        pytest.param("Raj Patel", "raj patel said hello.", True, id="a name of two words: any case"),
+    ],
+)
+def test_a_one_word_profile_name_needs_its_capital(company: str, sentence: str, personal: bool) -> None:
+    field = "mutual_connections: [Raj Patel]" if " " in company else f"company: {company}"
+    text = f"---\nsubject: Hello\nrecipient: {{name: Ana Kowalski, {field}}}\n---\nHi Ana,\n\n{sentence} Coffee?\n"
+    assert ("IM303" not in codes(text)) is personal
