@@ -126,6 +126,9 @@ def test_subject_personal(subject: str, personal: bool) -> None:
             "Saw on your careers page that Glovo is hiring four SREs.", True, False, id="saw <they> are hiring"
         ),
         pytest.param("I saw you're hiring.", True, False, id="saw you're hiring"),
+        pytest.param("Following up on our chat at SaaStr.", True, False, id="our chat at <event>"),
+        pytest.param("Would you like our call next week?", False, False, id="our call next week: not yet had"),
+        pytest.param("I have an idea for Ramp's AP team.", True, False, id="for <Company>'s team"),
         pytest.param("I saw that we are hiring too.", False, False, id="we are hiring: the sender's news"),
         pytest.param("Fellow Stanford ’09 grad here.", True, True, id="fellow <school> ’09 grad"),
         pytest.param("Book your FREE demo now.", False, False, id="your free demo: an offer"),
@@ -296,6 +299,7 @@ def test_a_trained_pipeline_with_entities_is_used(tmp_path: Path) -> None:
     [
         pytest.param("Hope you had a great weekend!", True, id="weekend"),
         pytest.param("I hope your week is going well.", True, id="week"),
+        pytest.param("Hope you're well!", True, id="hope you're well"),
         pytest.param("Hope you're doing great.", True, id="doing great"),
         pytest.param("Hope the launch went well.", False, id="a real hope about their launch"),
     ],
