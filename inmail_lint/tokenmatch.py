@@ -142,13 +142,16 @@ def _all_of(checks: list[Predicate]) -> Predicate:
 
 
 class _Pattern:
-    __slots__ = ("elements", "label", "next_norms", "skip")
+    __slots__ = ("elements", "label", "next_flags", "next_norms", "skip")
 
     def __init__(self, label: str, elements: tuple[_Element, ...]) -> None:
         self.label = label
         self.elements = elements
         self.skip = 1 if elements[0].only_norm else 0  # found in the index: the first token is already known
         self.next_norms = _next_norms(elements) if self.skip else None
+        # the flags the token after a one-token first element must have, when the next element is required
+        following = elements[1] if self.skip and len(elements) > 1 else None
+        self.next_flags = following.flags if following is not None and following.low >= 1 else frozenset()
 
     def ends(self, tokens: list[Token], start: int, first: int = 0) -> set[int] | list[int]:
         """Every position at which the pattern, begun at ``start``, can end (element by element, keeping the
@@ -243,6 +246,9 @@ class TokenPatterns:
             for pattern in by_norm[tokens[i][0]]:
                 following = pattern.next_norms
                 if following is not None and (i + 1 >= n or tokens[i + 1][0] not in following):
+                    continue
+                flags = pattern.next_flags
+                if flags and (i + 1 >= n or not flags <= tokens[i + 1][3]):
                     continue
                 for end in pattern.ends(tokens, i, pattern.skip):
                     found.add((pattern.label, i, end))
