@@ -439,10 +439,12 @@ class ExistenceRule(DeclarativeRule):
 
 
 def _outermost(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Drop spans that lie inside another, so one stretch of text is reported once."""
+    """Spans that overlap become one, so one stretch of text is reported once ("For a limited time only" holds
+    "for a limited time" and "limited time only")."""
     kept: list[tuple[int, int]] = []
     for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):
-        if kept and start >= kept[-1][0] and end <= kept[-1][1]:
+        if kept and start < kept[-1][1]:
+            kept[-1] = (kept[-1][0], max(end, kept[-1][1]))
             continue
         kept.append((start, end))
     return kept

@@ -560,3 +560,23 @@ def test_im411_markdown(body: str, flagged: list[str], fixed: str | None) -> Non
     if fixed is not None:
         after, _, _ = fix_until_stable(text, lambda source: lint(source), unsafe=False)
         assert after == f"Subject: Your talk\n\nHi Ana,\n\n{fixed} One question?\n"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "flagged"),
+    [
+        pytest.param("Our tool is guaranteed to cut costs.", ["guaranteed"], id="guaranteed"),
+        pytest.param("Nothing is guaranteed, of course.", [], id="nothing is guaranteed"),
+        pytest.param("Results are not guaranteed.", [], id="not guaranteed"),
+        pytest.param("It can't be guaranteed.", [], id="can't be guaranteed"),
+        pytest.param("URGENT: please reply.", ["URGENT"], id="urgent"),
+        pytest.param("Urgent care clinics are your focus.", [], id="urgent care"),
+        pytest.param("I have limited time, so one question.", [], id="limited time, not an offer"),
+        pytest.param("For a limited time only.", ["For a limited time only"], id="overlapping phrases are one"),
+    ],
+)
+def test_im407_spam_in_context(sentence: str, flagged: list[str]) -> None:
+    from inmail_lint.api import lint_text as lint
+
+    text = f"Subject: Your talk\n\nHi Ana,\n\n{sentence} One question about your talk?\n"
+    assert [text[d.start : d.end] for d in lint(text).diagnostics if d.code == "IM407"] == flagged
