@@ -17,7 +17,7 @@ from inmail_lint.draft import Draft, body_field, decode, field_from_slice, parse
 from inmail_lint.fixer import fix_until_stable
 from inmail_lint.linter import FileResult, Linter, unreadable_result
 from inmail_lint.sources import STDIN, Target, load_draft, prepare, read_bytes, relpath_for
-from inmail_lint.templates import render, variable_key
+from inmail_lint.templates import render
 
 _LINTERS: dict[int, tuple[Config, Linter]] = {}
 MAX_CELL = 1024 * 1024  # characters read from one cell of a batch or history row
@@ -178,10 +178,10 @@ def row_draft(values: Mapping[str, str], display: str) -> Draft:
 
 
 def profile_from_row(values: Mapping[str, str]) -> dict[str, Any]:
-    """Recipient profile fields from a row's columns named like them (name, first_name or "First Name",
-    company, ...)."""
-    keyed = {variable_key(k): v for k, v in values.items()}
-    return {key: _profile_value(key, keyed[key]) for key in RECIPIENT_KEYS if str(keyed.get(key, "")).strip()}
+    """Recipient profile fields from a row's columns named like them (name, first_name, company, ...). The
+    row's keys are variable keys, as :func:`~inmail_lint.batch.batch_rows` and :func:`read_rows` give them
+    ("First Name" is ``first_name``)."""
+    return {key: _profile_value(key, values[key]) for key in RECIPIENT_KEYS if str(values.get(key, "")).strip()}
 
 
 def _profile_value(key: str, value: str) -> Any:

@@ -164,15 +164,15 @@ def _run_job(job: Job, config: Config, linter: Linter) -> FileResult:
 
 def _name_empty_cells(result: FileResult, source: str, row: Mapping[str, str]) -> None:
     """IM301 on a mail-merge row says which variable the row leaves empty, or that no column holds it (the
-    template itself is fine: its placeholders are meant to be filled from the rows)."""
-    columns = {variable_key(k): v for k, v in row.items()}
+    template itself is fine: its placeholders are meant to be filled from the rows). The row's keys are
+    variable keys (:func:`~inmail_lint.sources.read_rows`)."""
     for i, d in enumerate(result.diagnostics):
         written = source[d.start : d.end]
         names = names_in(written) if d.code == "IM301" else []
-        empty = [n for n in names if not columns.get(variable_key(n), "").strip()]
+        empty = [n for n in names if not row.get(variable_key(n), "").strip()]
         if empty:
             name = empty[0]
-            where = "this row leaves its column empty" if variable_key(name) in columns else "no column holds it"
+            where = "this row leaves its column empty" if variable_key(name) in row else "no column holds it"
             message = (
                 f"'{written}' is not filled in: {where}; fill it in, or give the variable a fallback "
                 f'({{{{{name} | default: "..."}}}})'

@@ -38,8 +38,9 @@ def names_recipient_in_subject(analysis: Analysis) -> bool:
     greeting = analysis.greeting
     if greeting is not None and greeting.name and not greeting.placeholder:
         names.add(fold_aligned(greeting.name.split()[0]))
-    folded = subject.folded.replace("’", "'")
-    return any(re.search(rf"(?<!\w){re.escape(name.replace('’', chr(39)))}(?!\w)", folded) for name in names if name)
+    folded = subject.folded.replace("’", "'")  # O’Neil and O'Neil are one name
+    forms = {name.replace("’", "'") for name in names if name}
+    return any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", folded) for form in forms)
 
 
 def all_caps(text: str) -> bool:

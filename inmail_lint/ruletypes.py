@@ -83,7 +83,7 @@ class Rule:
     options: Mapping[str, OptionSpec] = {}
     url: str | None = None
     origin: str = "built-in"
-    language: str | None = None  # "en": reads English phrasing, so the engine skips it on a draft in another
+    language: str | None = None  # "en": reads English phrasing; the engine skips it on other languages
     type_name: ClassVar[str] = "python"
 
     def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterable[Finding]:
@@ -429,13 +429,11 @@ class ExistenceRule(DeclarativeRule):
             removal_end = end
             start = len(fa.text[:start].rstrip())
         message = self.spec.get("fix-message", "remove '{match}'").format(**values)
+        edit = Edit(start, removal_end, "")
         following = fa.text[removal_end : removal_end + 1]
         if self.spec.get("fix-capitalize") and not fa.text[:start].strip() and following.islower():
-            # "Re: your talk" -> "Your talk": what now opens the field starts with a capital
-            return Fix(
-                message, (Edit(start, removal_end + 1, following.upper()),), safe=self.spec.get("fix-safe", True)
-            )
-        return Fix(message, (Edit(start, removal_end, ""),), safe=self.spec.get("fix-safe", True))
+            edit = Edit(start, removal_end + 1, following.upper())  # "Re: your talk" -> "Your talk"
+        return Fix(message, (edit,), safe=self.spec.get("fix-safe", True))
 
 
 def _outermost(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -146,5 +146,5 @@ def test_removing_a_fake_reply_prefix_capitalises_what_follows(subject: str, fix
     from inmail_lint.fixer import fix_until_stable
 
     text = f"Subject: {subject}\n\nHi Ana, one question about your talk?\n"
-    after, _, _ = fix_until_stable(text, lambda source: lint(source), unsafe=False)
+    after, _, _ = fix_until_stable(text, lint, unsafe=False)
     assert after.splitlines()[0] == f"Subject: {fixed}"

@@ -558,7 +558,7 @@ def test_im411_markdown(body: str, flagged: list[str], fixed: str | None) -> Non
     found = [text[d.start : d.end] for d in lint(text).diagnostics if d.code == "IM411"]
     assert found == flagged
     if fixed is not None:
-        after, _, _ = fix_until_stable(text, lambda source: lint(source), unsafe=False)
+        after, _, _ = fix_until_stable(text, lint, unsafe=False)
         assert after == f"Subject: Your talk\n\nHi Ana,\n\n{fixed} One question?\n"
 
 

@@ -59,16 +59,13 @@ def _finding(field: str, m: re.Match[str]) -> Finding:
         label, url = m.group("label").strip(), m.group("url")
         plain = url if label in (url, url.split("://", 1)[-1]) else f"{label} ({url})"
         message = f"'{written}' is a Markdown link, and LinkedIn shows it as typed; write '{plain}'"
-        start, end = m.start(), m.end()
     elif m.group("heading"):
         plain = ""
         message = f"'{m.group('hashes')}' opens a Markdown heading, and LinkedIn shows it as typed; drop it"
-        start, end = m.start(), m.end()
     else:
         plain = m.group("strong_text") or m.group("em_text")
         message = (
             f"'{written}' is Markdown, and LinkedIn sends plain text: the asterisks arrive as typed; write '{plain}'"
         )
-        start, end = m.start(), m.end()
     action = f"write '{plain}'" if plain else f"remove '{written.strip()}'"
-    return Finding(message, start, end, field=field, fix=Fix(action, (Edit(start, end, plain),)))
+    return Finding(message, m.start(), m.end(), field=field, fix=Fix(action, (Edit(m.start(), m.end(), plain),)))

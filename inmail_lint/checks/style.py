@@ -118,8 +118,8 @@ def _proper_forms() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _acronym_data() -> tuple[frozenset[str], frozenset[str]]:
-    data = load_data("phrases/acronyms.yaml")
-    return frozenset(a.upper() for a in data["acronyms"]), frozenset(w.upper() for w in data.get("shouting", ()))
+    loud = load_data("phrases/acronyms.yaml").get("shouting", ())
+    return frozenset(_proper_forms()), frozenset(w.upper() for w in loud)
 
 
 @register
