@@ -22,6 +22,7 @@ from inmail_lint.draft import Draft
 from inmail_lint.linter import FileResult, Linter, unreadable_result
 from inmail_lint.sources import Target, load_draft, relpath_for
 from inmail_lint.templates import names_in, variable_key
+from inmail_lint.util.yamlsafe import UnsafeYaml, load_json
 
 BATCH_SUFFIXES = (".csv", ".jsonl", ".ndjson")
 MAX_BATCH_BYTES = 512 * 1024 * 1024
@@ -85,7 +86,10 @@ def _jsonl_rows(handle: Any) -> Iterator[tuple[int, dict[str, str] | None, str |
             continue
         number += 1
         try:
-            data = json.loads(line)
+            data = load_json(line)
+        except UnsafeYaml as exc:
+            yield number, None, f"the JSON {exc}"
+            continue
         except ValueError as exc:
             yield number, None, f"not valid JSON: {exc}"
             continue

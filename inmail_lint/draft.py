@@ -25,10 +25,9 @@ import yaml
 
 from inmail_lint.context import validate_profile
 from inmail_lint.counting import normalize_newlines
-from inmail_lint.resources import FAST_LOADER
+from inmail_lint.util.yamlsafe import UnsafeYaml, load_yaml
 
 MAX_BYTES = 1024 * 1024
-MAX_YAML_DEPTH = 20
 MAX_KEY_PROBLEMS = 20  # unknown keys reported one by one; past this, one summary
 BOM = "\ufeff"
 
@@ -388,31 +387,6 @@ def _parse_front_matter(draft: Draft, fm_start: int, lines: Iterator[tuple[int, 
     _load_front_matter(draft, fm_start, fm_end)
 
 
-class UnsafeYaml(ValueError):
-    """YAML that is refused before anything is built from it: anchors and aliases, deep nesting, a key twice."""
-
-    def __init__(self, message: str, index: int) -> None:
-        super().__init__(message)
-        self.index = index  # character offset in the YAML text
-
-
-def load_yaml(text: str) -> tuple[yaml.Node | None, Any]:
-    """The node tree and the value of one YAML document, loaded safely: no tags that build objects (a safe
-    loader), and :class:`UnsafeYaml` for aliases or nesting (checked on the event stream, before anything is
-    composed) and for duplicate keys. Front matter and recipient profile files are both read with it."""
-    loader = FAST_LOADER(text)
-    try:
-        structural = _check_events(text)
-        node = None if structural else loader.get_single_node()
-        if node is not None:
-            structural = _check_duplicates(node)
-        if structural is not None:
-            raise UnsafeYaml(*structural)
-        return node, (loader.construct_document(node) if node is not None else None)
-    finally:
-        loader.dispose()
-
-
 def _load_front_matter(draft: Draft, fm_start: int, fm_end: int) -> None:
     source = draft.source
     text = source[fm_start:fm_end]
@@ -507,51 +481,6 @@ def _describe(value: Any) -> str:
     if isinstance(value, str):
         return "plain text"
     return f"a {type(value).__name__}"
-
-
-def _check_events(text: str) -> tuple[str, int] | None:
-    """Refuse aliases and deep nesting before anything is composed from the YAML (no alias bombs)."""
-    if "*" not in text and "&" not in text and sum(text.count(ch) for ch in _OPENERS) <= MAX_YAML_DEPTH:
-        # no alias or anchor without '*' and '&'; and every mapping or sequence opens with its own '{', '[',
-        # '-', '?' or first key's ':', so with this few of them none can nest too deep: no event pass needed
-        return None
-    return _event_pass(text)
-
-
-def _event_pass(text: str) -> tuple[str, int] | None:
-    depth = 0
-    for event in yaml.parse(text, Loader=FAST_LOADER):
-        at = event.start_mark.index if event.start_mark is not None else 0
-        if isinstance(event, yaml.AliasEvent):
-            return "may not use YAML anchors and aliases ('&', '*')", at
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_YAML_DEPTH:
-                return f"is nested more than {MAX_YAML_DEPTH} levels deep", at
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
-    return None
-
-
-_OPENERS = ":-[{?"
-
-
-def _check_duplicates(root: yaml.Node) -> tuple[str, int] | None:
-    """Refuse a key given twice in one mapping (YAML would silently keep the last)."""
-    stack: list[yaml.Node] = [root]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, yaml.MappingNode):
-            keys: set[Any] = set()
-            for key_node, value_node in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
-                    if key_node.value in keys:
-                        return f"has the key {key_node.value!r} twice; keep one", key_node.start_mark.index
-                    keys.add(key_node.value)
-                stack.append(value_node)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-    return None
 
 
 def _scalar_field(name: str, source: str, value: str, node: yaml.Node, fm_start: int) -> Field:

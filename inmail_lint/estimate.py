@@ -15,7 +15,8 @@ from typing import Any
 
 import yaml
 
-from inmail_lint.resources import FAST_LOADER, rules_dir
+from inmail_lint.resources import rules_dir
+from inmail_lint.util.yamlsafe import UnsafeYaml, load_yaml_value, yaml_error_summary
 
 
 class ModelError(Exception):
@@ -260,10 +261,14 @@ def load_model(path: Path | None = None) -> Model:
     key = str(path)
     if key not in _MODELS:
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=FAST_LOADER)
+            data = load_yaml_value(path.read_text(encoding="utf-8"))
         except OSError as exc:
             raise ModelError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        except UnicodeDecodeError as exc:
+            raise ModelError(f"{path}: not UTF-8 (byte {exc.start}); save it as UTF-8") from None
+        except UnsafeYaml as exc:
+            raise ModelError(f"{path}: model file {exc}") from None
         except yaml.YAMLError as exc:
-            raise ModelError(f"{path}: not valid YAML: {exc}") from None
+            raise ModelError(f"{path}: not valid YAML: {yaml_error_summary(exc)}") from None
         _MODELS[key] = parse_model(data, str(path))
     return _MODELS[key]

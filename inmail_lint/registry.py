@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from inmail_lint.resources import FAST_LOADER, rules_dir, schema_path
+from inmail_lint.resources import rules_dir, schema_path
 from inmail_lint.ruletypes import (
     PYTHON_RULES,
     RULE_TYPES,
@@ -21,6 +21,7 @@ from inmail_lint.ruletypes import (
     Rule,
     RuleDefinitionError,
 )
+from inmail_lint.util.yamlsafe import UnsafeYaml, load_yaml_value, yaml_error_summary
 
 COMMON_KEYS = frozenset(
     {"code", "name", "type", "severity", "summary", "explanation", "message", "url", "source", "language", "examples"}
@@ -90,11 +91,13 @@ def load_rule_file(path: Path, *, validate: bool = True, phrase_dirs: tuple[Path
     try:
         if path.stat().st_size > MAX_RULE_FILE_BYTES:
             raise RuleDefinitionError(f"{path}: rule file is over {MAX_RULE_FILE_BYTES // 1024} KiB")
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=FAST_LOADER)
+        data = load_yaml_value(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleDefinitionError(f"{path}: cannot read rule file: {exc}") from None
+    except UnsafeYaml as exc:
+        raise RuleDefinitionError(f"{path}: rule file {exc}") from None
     except yaml.YAMLError as exc:
-        raise RuleDefinitionError(f"{path}: not valid YAML: {exc}") from None
+        raise RuleDefinitionError(f"{path}: not valid YAML: {yaml_error_summary(exc)}") from None
     if not isinstance(data, dict):
         raise RuleDefinitionError(f"{path}: a rule file must be a mapping with 'code', 'name', 'type', ...")
     if "phrase-list" in data:
@@ -138,9 +141,15 @@ def _phrase_list(path: Path, name: str, phrase_dirs: tuple[Path, ...]) -> tuple[
         candidate = folder / f"{name}.yaml"
         if candidate.is_file():
             try:
-                data = yaml.load(candidate.read_text(encoding="utf-8"), Loader=FAST_LOADER)
-            except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+                data = load_yaml_value(candidate.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError) as exc:
                 raise RuleDefinitionError(f"{candidate}: cannot read phrase list: {exc}") from None
+            except UnsafeYaml as exc:
+                raise RuleDefinitionError(f"{candidate}: phrase list {exc}") from None
+            except yaml.YAMLError as exc:
+                raise RuleDefinitionError(
+                    f"{candidate}: phrase list is not valid YAML: {yaml_error_summary(exc)}"
+                ) from None
             if isinstance(data, list):
                 return _strings(candidate, "phrases", data), []
             if not isinstance(data, dict):

@@ -12,9 +12,9 @@ from typing import Any
 
 import yaml
 
+from inmail_lint.util.yamlsafe import FAST_LOADER
+
 _PACKAGE = Path(__file__).resolve().parent
-#: A safe YAML loader, libyaml's when PyYAML has it (several times faster at start-up).
-FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @lru_cache(maxsize=1)
@@ -31,6 +31,8 @@ def schema_path(name: str) -> Path:
 
 @lru_cache(maxsize=32)
 def load_data(name: str) -> Any:
-    """A YAML data file of the built-in rule pack, loaded safely once per process."""
+    """A YAML data file of the built-in rule pack, loaded once per process with a safe loader. The pack is the
+    project's own data, so it may use anchors and aliases (``rules/cues.yaml`` does); what users write is read
+    with :func:`inmail_lint.util.yamlsafe.load_yaml`."""
     with (rules_dir() / name).open(encoding="utf-8") as handle:
         return yaml.load(handle, Loader=FAST_LOADER)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
-import json
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -20,8 +19,9 @@ import yaml
 
 from inmail_lint.config import Config, ConfigResolver
 from inmail_lint.context import validate_profile
-from inmail_lint.draft import INVALID_FRONT_MATTER, MAX_BYTES, Draft, Problem, UnsafeYaml, decode, load_yaml, parse
+from inmail_lint.draft import INVALID_FRONT_MATTER, MAX_BYTES, Draft, Problem, decode, parse
 from inmail_lint.templates import variable_key
+from inmail_lint.util.yamlsafe import UnsafeYaml, load_json, load_yaml_value, yaml_error_summary
 
 STDIN = "-"
 
@@ -190,14 +190,14 @@ def _load_recipient(draft: Draft, reference: str, directory: Path, root: Path | 
         return
     try:
         text = data.decode("utf-8-sig")
-        profile: Any = json.loads(text) if target.suffix.lower() == ".json" else load_yaml(text)[1]
-    except RecursionError:
-        problem("cannot be read: it is nested too deeply")
-        return
+        profile: Any = load_json(text) if target.suffix.lower() == ".json" else load_yaml_value(text)
     except UnsafeYaml as exc:
         problem(str(exc))
         return
-    except (UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+    except yaml.YAMLError as exc:
+        problem(f"cannot be read: {yaml_error_summary(exc)}")
+        return
+    except (UnicodeDecodeError, ValueError) as exc:
         problem(f"cannot be read: {str(exc).splitlines()[0]}")
         return
     if not isinstance(profile, dict):

@@ -5,8 +5,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inmail_lint.draft import MAX_YAML_DEPTH, _check_events, _event_pass, decode, parse
-from inmail_lint.resources import FAST_LOADER
+from inmail_lint.draft import decode, parse
+from inmail_lint.util.yamlsafe import FAST_LOADER
+from inmail_lint.util.yamlsafe import MAX_DEPTH as MAX_YAML_DEPTH
+from inmail_lint.util.yamlsafe import check_events as _check_events
+from inmail_lint.util.yamlsafe import event_pass as _event_pass
 
 from .conftest import codes
 

