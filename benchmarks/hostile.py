@@ -17,9 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from inmail_lint.api import lint_bytes  # noqa: E402
-from inmail_lint.config import parse_config  # noqa: E402
-from inmail_lint.draft import parse  # noqa: E402
-from inmail_lint.linter import Linter  # noqa: E402
+from inmail_lint.config.settings import parse_config  # noqa: E402
+from inmail_lint.draft.parse import parse  # noqa: E402
+from inmail_lint.engine.linter import Linter  # noqa: E402
 from tests.test_hostile import ADVERSARIAL, HOSTILE  # noqa: E402
 
 TARGET = 2.0

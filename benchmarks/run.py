@@ -56,9 +56,9 @@ def proselint_cmd(folder: Path) -> list[str] | None:
 
 def relint_ms() -> float:
     """The language server's work after an edit: lint one typical draft in a warm process (median)."""
-    from inmail_lint.config import default_config
-    from inmail_lint.linter import Linter
-    from inmail_lint.sources import prepare
+    from inmail_lint.config.settings import default_config
+    from inmail_lint.engine.linter import Linter
+    from inmail_lint.sources.files import prepare
 
     linter = Linter(default_config())
     text = (ROOT / "examples" / "good" / "pydata-talk.inmail").read_text(encoding="utf-8")

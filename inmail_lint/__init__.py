@@ -31,19 +31,19 @@ _LAZY = {
     "lint_file": "inmail_lint.api",
     "lint_bytes": "inmail_lint.api",
     "load_config": "inmail_lint.api",
-    "Config": "inmail_lint.config",
+    "Config": "inmail_lint.config.settings",
     "Diagnostic": "inmail_lint.diagnostic",
     "Severity": "inmail_lint.diagnostic",
-    "Estimate": "inmail_lint.estimate",
-    "FileResult": "inmail_lint.linter",
+    "Estimate": "inmail_lint.model.estimate",
+    "FileResult": "inmail_lint.engine.linter",
 }
 
 if TYPE_CHECKING:
     from inmail_lint.api import lint_bytes, lint_file, lint_text, load_config
-    from inmail_lint.config import Config
+    from inmail_lint.config.settings import Config
     from inmail_lint.diagnostic import Diagnostic, Severity
-    from inmail_lint.estimate import Estimate
-    from inmail_lint.linter import FileResult
+    from inmail_lint.model.estimate import Estimate
+    from inmail_lint.engine.linter import FileResult
 
 
 def __getattr__(name: str) -> Any:

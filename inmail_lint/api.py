@@ -1,4 +1,4 @@
-"""The Python API: lint a string, bytes or a file and get a :class:`~inmail_lint.linter.FileResult`."""
+"""The Python API: lint a string, bytes or a file and get a :class:`~inmail_lint.engine.linter.FileResult`."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from inmail_lint.config import Config, ConfigResolver, default_config, load_config_file
-from inmail_lint.context import RECIPIENT_KEYS
-from inmail_lint.draft import Draft, body_field, decode, field_from_slice, parse
-from inmail_lint.fixer import fix_until_stable
-from inmail_lint.linter import FileResult, Linter, unreadable_result
-from inmail_lint.sources import STDIN, Target, load_draft, prepare, read_bytes, relpath_for
-from inmail_lint.templates import render
+from inmail_lint.config.settings import Config, ConfigResolver, default_config, load_config_file
+from inmail_lint.draft.profiles import RECIPIENT_KEYS
+from inmail_lint.draft.parse import Draft, body_field, decode, field_from_slice, parse
+from inmail_lint.engine.fixer import fix_until_stable
+from inmail_lint.engine.linter import FileResult, Linter, unreadable_result
+from inmail_lint.sources.files import STDIN, Target, load_draft, prepare, read_bytes, relpath_for
+from inmail_lint.draft.templates import render
 
 _LINTERS: dict[int, tuple[Config, Linter]] = {}
 MAX_CELL = 1024 * 1024  # characters read from one cell of a batch or history row
@@ -179,7 +179,7 @@ def row_draft(values: Mapping[str, str], display: str) -> Draft:
 
 def profile_from_row(values: Mapping[str, str]) -> dict[str, Any]:
     """Recipient profile fields from a row's columns named like them (name, first_name, company, ...). The
-    row's keys are variable keys, as :func:`~inmail_lint.batch.batch_rows` and :func:`read_rows` give them
+    row's keys are variable keys, as :func:`~inmail_lint.run.batch.batch_rows` and :func:`read_rows` give them
     ("First Name" is ``first_name``)."""
     return {key: _profile_value(key, values[key]) for key in RECIPIENT_KEYS if str(values.get(key, "")).strip()}
 
@@ -196,11 +196,11 @@ def _profile_value(key: str, value: str) -> Any:
 def history_observations(rows: list[dict[str, str]], config: Config) -> tuple[list[dict[str, Any]], list[int]]:
     """What the refund model observes in each sent message of a history CSV, and whether it got a response.
     Columns: ``subject``, ``body``, ``responded``; optionally ``kind``, ``send_at`` and profile fields."""
-    from inmail_lint.analysis import Analysis
-    from inmail_lint.calibrate import CalibrationError, parse_outcome
-    from inmail_lint.context import Profile
-    from inmail_lint.draft import parse_send_at
-    from inmail_lint.observations import observe
+    from inmail_lint.analysis.document import Analysis
+    from inmail_lint.model.calibrate import CalibrationError, parse_outcome
+    from inmail_lint.draft.profiles import Profile
+    from inmail_lint.draft.parse import parse_send_at
+    from inmail_lint.analysis.observations import observe
 
     if rows and not {"body", "responded"} <= set(rows[0]):
         raise CalibrationError("the history needs the columns 'body' and 'responded' (and usually 'subject')")

@@ -89,7 +89,7 @@ class Diagnostic:
     doc: str = ""
     url: str | None = None
     fix: Fix | None = None
-    # Filled in once per file by :func:`inmail_lint.linter.place`:
+    # Filled in once per file by :func:`inmail_lint.engine.linter.place`:
     location: Position | None = None  # 1-based row, UTF-16 column
     end_location: Position | None = None
     offset: int = 0  # UTF-16 units from the start of the file

@@ -15,11 +15,11 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from inmail_lint import __version__
-from inmail_lint.config import CONFIG_NAMES, ConfigError, ConfigResolver
+from inmail_lint.config.settings import CONFIG_NAMES, ConfigError, ConfigResolver
 from inmail_lint.diagnostic import Diagnostic, Locator, Severity
-from inmail_lint.linter import FileResult, Linter
-from inmail_lint.ruletypes import RuleDefinitionError
-from inmail_lint.sources import Target, prepare, relpath_for
+from inmail_lint.engine.linter import FileResult, Linter
+from inmail_lint.ruledef.base import RuleDefinitionError
+from inmail_lint.sources.files import Target, prepare, relpath_for
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from inmail_lint.cli import main
-from inmail_lint.config import parse_config
-from inmail_lint.draft import parse
-from inmail_lint.formatters import result_to_json
-from inmail_lint.linter import FileResult, Linter
-from inmail_lint.resources import schema_path
+from inmail_lint.cli.main import main
+from inmail_lint.config.settings import parse_config
+from inmail_lint.draft.parse import parse
+from inmail_lint.report.formatters import result_to_json
+from inmail_lint.engine.linter import FileResult, Linter
+from inmail_lint.util.resources import schema_path
 
 
 def lint_text(

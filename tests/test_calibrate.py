@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
-from inmail_lint.calibrate import CalibrationError, fit, parse_outcome
-from inmail_lint.estimate import load_model, parse_model
+from inmail_lint.model.calibrate import CalibrationError, fit, parse_outcome
+from inmail_lint.model.estimate import load_model, parse_model
 
 pytest.importorskip("sklearn")
 Run = Callable[..., tuple[int, str, str]]
@@ -89,7 +89,7 @@ def test_calibration_recovers_known_coefficients() -> None:
 
 
 def test_a_fitted_model_is_judged_better_than_a_wrong_one() -> None:
-    from inmail_lint.calibrate import score
+    from inmail_lint.model.calibrate import score
 
     observations, outcomes = synthetic_history(6000, seed=3)
     fitted, _ = fit(observations[:4000], outcomes[:4000], BASE, bootstrap=5)
@@ -174,7 +174,7 @@ def test_history_rows_become_drafts_as_batch_rows_do() -> None:
     """A history row is a draft made from its columns (as in a batch file), never re-parsed as a draft file:
     a body that starts like a header or front matter stays body."""
     from inmail_lint.api import history_observations
-    from inmail_lint.config import default_config
+    from inmail_lint.config.settings import default_config
 
     rows = [
         {"subject": "", "body": "Subject: GREAT NEWS FOR YOU\n\nHi Ana, could we talk?", "responded": "0"},

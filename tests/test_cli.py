@@ -249,7 +249,7 @@ def test_rule_command(cli: Run, tmp_path: Path) -> None:
 
 def test_version_and_help_do_not_import_spacy(tmp_path: Path) -> None:
     code = (
-        "import sys\nfrom inmail_lint.cli import main\n"
+        "import sys\nfrom inmail_lint.cli.main import main\n"
         "for args in (['--version'], ['--help'], ['check', '--help'], ['rule', 'IM201']):\n"
         "    try:\n        main(args)\n    except SystemExit:\n        pass\n"
         "print('spacy' in sys.modules, 'textstat' in sys.modules)\n"
@@ -302,7 +302,7 @@ def test_stdin_draft_finds_its_profile_beside_stdin_filename(cli: Run, tmp_path:
 def test_internal_error_in_one_file_does_not_stop_the_others(
     cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from inmail_lint import linter as linter_module
+    from inmail_lint.engine import linter as linter_module
 
     write(tmp_path, "a.inmail", WARN)
     write(tmp_path, "boom.inmail", GOOD)

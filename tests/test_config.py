@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from inmail_lint.config import ConfigError, load_config_file, parse_config
-from inmail_lint.linter import is_selected
+from inmail_lint.config.settings import ConfigError, load_config_file, parse_config
+from inmail_lint.engine.linter import is_selected
 
 from .conftest import codes
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from inmail_lint.config import parse_config
-from inmail_lint.draft import parse
-from inmail_lint.linter import Linter
+from inmail_lint.config.settings import parse_config
+from inmail_lint.draft.parse import parse
+from inmail_lint.engine.linter import Linter
 
 from .conftest import codes, lint_text
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inmail_lint.counting import normalize_newlines, utf16_length, word_count
+from inmail_lint.util.text import normalize_newlines, utf16_length, word_count
 
 
 @pytest.mark.parametrize(
@@ -76,8 +76,8 @@ def test_the_text_spacy_reads_collapses_whitespace_as_the_regular_expression_did
     import bisect
     import re
 
-    from inmail_lint.analysis import MAX_CHUNK, FieldAnalysis
-    from inmail_lint.draft import Field
+    from inmail_lint.analysis.document import MAX_CHUNK, FieldAnalysis
+    from inmail_lint.draft.parse import Field
 
     text = "".join(pieces)
     got, to_field = FieldAnalysis(Field("body", text, 0, len(text)))._nlp_input

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from inmail_lint.credits import Plan, PlanError, plans, simulate, sustainable
+from inmail_lint.model.credits import Plan, PlanError, plans, simulate, sustainable
 
 Run = Callable[..., tuple[int, str, str]]
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from inmail_lint.resources import rules_dir
+from inmail_lint.util.resources import rules_dir
 
 DATA_FILES = sorted(p for p in rules_dir().rglob("*.yaml"))
 
@@ -50,9 +50,9 @@ def test_cue_patterns_compile() -> None:
     """The cue patterns build in inmail-lint's matcher and are valid for spaCy's Matcher too (same syntax)."""
     from spacy.matcher import Matcher
 
-    from inmail_lint.cues import cue_patterns
-    from inmail_lint.nlp import get_nlp
-    from inmail_lint.resources import load_data
+    from inmail_lint.analysis.cues import cue_patterns
+    from inmail_lint.analysis.nlp import get_nlp
+    from inmail_lint.util.resources import load_data
 
     assert cue_patterns()
     matcher = Matcher(get_nlp().vocab, validate=True)

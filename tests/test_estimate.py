@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from inmail_lint.estimate import ModelError, load_model, logistic, logit, odds_ratio_from_lift, parse_model
+from inmail_lint.model.estimate import ModelError, load_model, logistic, logit, odds_ratio_from_lift, parse_model
 
 from .conftest import lint_text, validate_report
 
@@ -214,7 +214,7 @@ def test_every_factor_and_the_baseline_have_a_source() -> None:
     assert all(factor.source and factor.grade for factor in MODEL.factors)
     import yaml
 
-    from inmail_lint.resources import rules_dir
+    from inmail_lint.util.resources import rules_dir
 
     data = yaml.safe_load((rules_dir() / "refund-model.yaml").read_text(encoding="utf-8"))
     assert data["baseline"]["source"] and data["max-shift-source"]
@@ -250,7 +250,7 @@ def test_bad_model_file_on_the_command_line(cli: Run, tmp_path: Path) -> None:
 
 
 def test_summary_says_what_raised_and_what_lowered_the_estimate() -> None:
-    from inmail_lint.estimate import Estimate, FactorResult
+    from inmail_lint.model.estimate import Estimate, FactorResult
 
     def factor(label: str, odds_ratio: float) -> FactorResult:
         return FactorResult(label, label, None, odds_ratio, "source", "VEND")

@@ -28,7 +28,7 @@ def test_bad_examples_fail(path: Path) -> None:
 
 
 def test_recipient_profile_is_loaded(tmp_path: Path) -> None:
-    from inmail_lint.sources import load_draft
+    from inmail_lint.sources.files import load_draft
 
     path = EXAMPLES / "good" / "pydata-talk.inmail"
     draft, _ = load_draft(path.read_bytes(), str(path), path.parent, EXAMPLES.parent)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from inmail_lint.cli import main
+from inmail_lint.cli.main import main
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -143,7 +143,7 @@ def test_parallel_fixes_leave_every_file_valid(tmp_path: Path) -> None:
 )
 def test_removing_a_fake_reply_prefix_capitalises_what_follows(subject: str, fixed: str) -> None:
     from inmail_lint.api import lint_text as lint
-    from inmail_lint.fixer import fix_until_stable
+    from inmail_lint.engine.fixer import fix_until_stable
 
     text = f"Subject: {subject}\n\nHi Ana, one question about your talk?\n"
     after, _, _ = fix_until_stable(text, lint, unsafe=False)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from inmail_lint.api import lint_bytes
-from inmail_lint.draft import decode, parse
+from inmail_lint.draft.parse import decode, parse
 
 FUZZ = Path(__file__).resolve().parent / "fuzz"
 INPUTS = sorted(

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from inmail_lint.api import lint_bytes
-from inmail_lint.config import parse_config
-from inmail_lint.draft import parse
-from inmail_lint.linter import Linter
+from inmail_lint.config.settings import parse_config
+from inmail_lint.draft.parse import parse
+from inmail_lint.engine.linter import Linter
 
 from .conftest import team_rule
 
@@ -153,7 +153,7 @@ def test_a_language_server_session_opens_no_socket(tmp_path: Path) -> None:
 
     code = (
         "import socket, sys\n"
-        "from inmail_lint.nlp import get_nlp\nfrom inmail_lint.readability import flesch_kincaid_grade\n"
+        "from inmail_lint.analysis.nlp import get_nlp\nfrom inmail_lint.analysis.readability import flesch_kincaid_grade\n"
         "get_nlp(); flesch_kincaid_grade('Warm up.')\n"
         "def refuse(*a, **k):\n    sys.stderr.write('SOCKET USED\\n'); raise OSError('no network')\n"
         "socket.socket.connect = refuse\nsocket.getaddrinfo = refuse\nsocket.create_connection = refuse\n"

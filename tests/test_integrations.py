@@ -283,10 +283,10 @@ def test_jobs_with_several_configs_match_one_process(tmp_path: Path) -> None:
 
 def folder_jobs(tmp_path: Path, n: int) -> tuple[list[Any], dict[int, Any], dict[int, Any], list[str]]:
     """n drafts in a folder, as the jobs of a run: (jobs, configs, linters, the drafts' names in order)."""
-    from inmail_lint.batch import make_jobs
-    from inmail_lint.config import ConfigResolver
-    from inmail_lint.linter import Linter
-    from inmail_lint.sources import Target
+    from inmail_lint.run.batch import make_jobs
+    from inmail_lint.config.settings import ConfigResolver
+    from inmail_lint.engine.linter import Linter
+    from inmail_lint.sources.files import Target
 
     for i in range(n):
         write(
@@ -308,7 +308,7 @@ def test_jobs_share_the_work_between_this_process_and_its_helpers(
     import time
     from concurrent.futures import ThreadPoolExecutor
 
-    from inmail_lint import batch
+    from inmail_lint.run import batch
 
     jobs, configs, linters, names = folder_jobs(tmp_path, 300)
     serial = [(r.path, [d.code for d in r.diagnostics]) for r in batch.run_all(jobs, configs, linters)]
@@ -336,7 +336,7 @@ def test_jobs_go_on_here_when_a_helper_dies(tmp_path: Path, monkeypatch: pytest.
     from concurrent.futures import ThreadPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    from inmail_lint import batch
+    from inmail_lint.run import batch
 
     jobs, configs, linters, names = folder_jobs(tmp_path, 200)
     calls = 0

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from inmail_lint.registry import builtin_rules
+from inmail_lint.engine.registry import builtin_rules
 
 from .conftest import codes, lint_text, team_rule
 
@@ -87,7 +87,7 @@ def test_only_the_rules_that_are_on_are_named() -> None:
 
 
 def test_a_team_rule_can_be_marked_english(tmp_path: Path) -> None:
-    from inmail_lint.config import load_config_file
+    from inmail_lint.config.settings import load_config_file
 
     path = team_rule(
         tmp_path,
@@ -112,7 +112,7 @@ def test_the_command_line_prints_the_note(cli: object, tmp_path: Path) -> None:
 
 
 def test_rule_docs_say_which_rules_read_english() -> None:
-    from inmail_lint.rulesdoc import rule_to_json, rule_to_text
+    from inmail_lint.report.rulesdoc import rule_to_json, rule_to_text
 
     im303 = next(r for r in builtin_rules() if r.code == "IM303")
     im201 = next(r for r in builtin_rules() if r.code == "IM201")

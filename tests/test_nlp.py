@@ -17,7 +17,7 @@ def test_spacy_is_imported_without_its_command_line() -> None:
     done = _run(
         """
         import sys
-        from inmail_lint.nlp import get_nlp
+        from inmail_lint.analysis.nlp import get_nlp
         doc = get_nlp()("I'm sure. We both worked there!")
         assert [t.norm_ for t in doc][:2] == ["i", "am"], [t.norm_ for t in doc]
         assert len(list(doc.sents)) == 2
@@ -36,9 +36,9 @@ def test_spacy_is_imported_without_its_command_line() -> None:
     [
         "from inmail_lint.api import lint_text; lint_text('Subject: Hi\\n\\nBonjour, merci pour votre article sur '"
         "'les données et la migration chez Doctolib, une question pour vous et votre équipe ?')",
-        "from inmail_lint.analysis import FieldAnalysis; from inmail_lint.draft import parse; "
+        "from inmail_lint.analysis.document import FieldAnalysis; from inmail_lint.draft.parse import parse; "
         "FieldAnalysis(parse('Hi Ana').body).count_norms(frozenset({'hi'}))",
-        "from inmail_lint.nlp import phrase_matcher; phrase_matcher(('touch base',))",
+        "from inmail_lint.analysis.nlp import phrase_matcher; phrase_matcher(('touch base',))",
     ],
     ids=["a whole lint", "counting words first", "a phrase matcher first"],
 )
@@ -58,7 +58,7 @@ def test_no_way_in_imports_the_spacy_command_line(first: str) -> None:
 def test_spacy_command_line_and_info_still_work_afterwards() -> None:
     done = _run(
         """
-        from inmail_lint.nlp import get_nlp
+        from inmail_lint.analysis.nlp import get_nlp
         get_nlp()
         import spacy
         import spacy.cli
@@ -75,7 +75,7 @@ def test_spacy_imported_first_is_used_as_it_is() -> None:
         """
         import spacy, spacy.cli
         real = spacy.cli
-        from inmail_lint.nlp import get_nlp
+        from inmail_lint.analysis.nlp import get_nlp
         get_nlp()
         import sys
         assert sys.modules["spacy.cli"] is real
@@ -87,6 +87,6 @@ def test_spacy_imported_first_is_used_as_it_is() -> None:
 def test_one_pipeline_per_model_however_it_is_asked_for() -> None:
     # the --jobs workers warm up with get_nlp() and the linter asks for get_nlp(config.spacy_model), which is
     # None by default: both must be the same pipeline, built once (each build costs a tenth of a second or more)
-    from inmail_lint.nlp import get_nlp
+    from inmail_lint.analysis.nlp import get_nlp
 
     assert get_nlp() is get_nlp(None) is get_nlp(model=None)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from inmail_lint.readability import flesch_kincaid_grade
+from inmail_lint.analysis.readability import flesch_kincaid_grade
 
 ROOT = Path(__file__).resolve().parent.parent
 Run = Callable[..., tuple[int, str, str]]
@@ -28,8 +28,8 @@ def no_sockets(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     IPv6 support; it never connects. The libraries are imported before the guard goes up, and the test in a
     fresh interpreter below checks that nothing during import connects or resolves a name either.
     """
-    from inmail_lint.nlp import get_nlp
-    from inmail_lint.readability import flesch_kincaid_grade
+    from inmail_lint.analysis.nlp import get_nlp
+    from inmail_lint.analysis.readability import flesch_kincaid_grade
 
     get_nlp()
     flesch_kincaid_grade("Warm up.")
@@ -53,7 +53,7 @@ def test_nothing_connects_or_resolves_even_at_import(tmp_path: Path) -> None:
         "def refuse(*a, **k):\n    raise SystemExit('network used: %r' % (a,))\n"
         "socket.socket.connect = refuse\nsocket.socket.connect_ex = refuse\nsocket.socket.sendto = refuse\n"
         "socket.getaddrinfo = refuse\nsocket.create_connection = refuse\n"
-        "from inmail_lint.cli import main\n"
+        "from inmail_lint.cli.main import main\n"
         f"sys.exit(main(['check', {str(ROOT / 'examples')!r}, '--isolated', '-q']))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)

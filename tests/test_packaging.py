@@ -66,7 +66,7 @@ def test_installed_wheel_finds_its_rules(artifacts: Path, tmp_path: Path) -> Non
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(target)  # what an installer puts in site-packages
     code = (
-        "import inmail_lint.resources as r, sys; d = r.rules_dir(); "
+        "import inmail_lint.util.resources as r, sys; d = r.rules_dir(); "
         "print(d); sys.exit(0 if str(d).startswith(sys.argv[1]) else 1)"
     )
     done = subprocess.run(

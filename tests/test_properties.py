@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from inmail_lint.api import lint_bytes, lint_text
-from inmail_lint.fixer import fix_until_stable
-from inmail_lint.formatters import result_to_json
+from inmail_lint.engine.fixer import fix_until_stable
+from inmail_lint.report.formatters import result_to_json
 
 from .conftest import validate_report
 
@@ -183,7 +183,7 @@ def test_any_bytes_give_a_report(data: bytes) -> None:
 def test_json_validates(text: str) -> None:
     from pathlib import Path
 
-    from inmail_lint.resources import schema_path
+    from inmail_lint.util.resources import schema_path
 
     schema = json.loads(Path(schema_path("report.schema.json")).read_text(encoding="utf-8"))
     document = {"version": 1, "files": [result_to_json(lint_text(text))]}

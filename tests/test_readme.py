@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from inmail_lint.registry import builtin_rules
-from inmail_lint.rulesdoc import readme_with_rules
+from inmail_lint.engine.registry import builtin_rules
+from inmail_lint.report.rulesdoc import readme_with_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -32,7 +32,7 @@ def test_every_rule_code_is_in_the_readme() -> None:
 
 
 def test_readme_explains_every_factor_of_the_model() -> None:
-    from inmail_lint.estimate import load_model
+    from inmail_lint.model.estimate import load_model
 
     text = README.read_text(encoding="utf-8").lower()
     for factor in load_model().factors:

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from inmail_lint.api import lint_bytes
-from inmail_lint.config import parse_config
-from inmail_lint.draft import parse
-from inmail_lint.linter import Linter
-from inmail_lint.registry import Registry, build_registry, builtin_rules, load_rule_dir
-from inmail_lint.resources import rules_dir
-from inmail_lint.ruletypes import Example, Rule, RuleDefinitionError
+from inmail_lint.config.settings import parse_config
+from inmail_lint.draft.parse import parse
+from inmail_lint.engine.linter import Linter
+from inmail_lint.engine.registry import Registry, build_registry, builtin_rules, load_rule_dir
+from inmail_lint.util.resources import rules_dir
+from inmail_lint.ruledef.base import Example, Rule, RuleDefinitionError
 
 from .conftest import codes, lint_text
 
@@ -295,8 +295,8 @@ LIST_BODY = (
 
 
 def test_list_items_are_sentences_of_their_own() -> None:
-    from inmail_lint.analysis import Analysis
-    from inmail_lint.config import default_config
+    from inmail_lint.analysis.document import Analysis
+    from inmail_lint.config.settings import default_config
 
     config = default_config()
     text = draft("Your package", LIST_BODY)
@@ -552,7 +552,7 @@ def test_im301_markdown_links_are_not_placeholders(sentence: str, flagged: bool)
 )
 def test_im411_markdown(body: str, flagged: list[str], fixed: str | None) -> None:
     from inmail_lint.api import lint_text as lint
-    from inmail_lint.fixer import fix_until_stable
+    from inmail_lint.engine.fixer import fix_until_stable
 
     text = f"Subject: Your talk\n\nHi Ana,\n\n{body} One question?\n"
     found = [text[d.start : d.end] for d in lint(text).diagnostics if d.code == "IM411"]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from inmail_lint.draft import MAX_BYTES
-from inmail_lint.sources import load_draft, read_bytes
+from inmail_lint.draft.parse import MAX_BYTES
+from inmail_lint.sources.files import load_draft, read_bytes
 
 
 def load(tmp_path: Path, front: str, root: Path | None = None) -> tuple[dict, list[str]]:

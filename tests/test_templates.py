@@ -84,9 +84,9 @@ def test_templates_glob_in_config(tmp_path: Path) -> None:
     assert "IM301" in codes(text)
     result = lint_text(text, templates=["templates/*"])
     assert "IM301" in [d.code for d in result.diagnostics]  # lint_text has no path: the glob cannot match
-    from inmail_lint.config import parse_config
-    from inmail_lint.draft import parse
-    from inmail_lint.linter import Linter
+    from inmail_lint.config.settings import parse_config
+    from inmail_lint.draft.parse import parse
+    from inmail_lint.engine.linter import Linter
 
     linter = Linter(parse_config({"templates": ["templates/*"]}, None, tmp_path))
     assert "IM301" not in [d.code for d in linter.lint(parse(text), "templates/intro.inmail").diagnostics]
@@ -247,7 +247,7 @@ def test_bad_vars_file(cli: Run, tmp_path: Path, content: bytes | None, message:
     ],
 )
 def test_block_tags_choose_what_is_sent(text: str, values: set[str], sent: str) -> None:
-    from inmail_lint.templates import selected
+    from inmail_lint.draft.templates import selected
 
     assert selected(text, lambda name: name in values) == sent
 

@@ -1,4 +1,4 @@
-"""inmail_lint.tokenmatch finds exactly what spaCy's Matcher finds, for the syntax it accepts, and refuses the
+"""inmail_lint.analysis.tokenmatch finds exactly what spaCy's Matcher finds, for the syntax it accepts, and refuses the
 rest when patterns are built."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.matcher import Matcher
 
-from inmail_lint.nlp import get_nlp
-from inmail_lint.resources import load_data
-from inmail_lint.tokenmatch import PatternError, TokenPatterns
+from inmail_lint.analysis.nlp import get_nlp
+from inmail_lint.util.resources import load_data
+from inmail_lint.analysis.tokenmatch import PatternError, TokenPatterns
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""Built-in rules that need logic. Each module registers its rules with :func:`inmail_lint.ruletypes.register`."""
+"""Built-in rules that need logic. Each module registers its rules with :func:`inmail_lint.ruledef.base.register`."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """IM001 and IM002: problems with the file itself, found while reading and parsing it.
 
-The parser (:mod:`inmail_lint.draft`) reports them; these classes give them a place in the registry, so they
+The parser (:mod:`inmail_lint.draft.parse`) reports them; these classes give them a place in the registry, so they
 are documented, selected and ignored like any other rule.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from inmail_lint.analysis import Analysis
+from inmail_lint.analysis.document import Analysis
 from inmail_lint.diagnostic import Finding, Severity
-from inmail_lint.ruletypes import Example, Rule, register
+from inmail_lint.ruledef.base import Example, Rule, register
 
 
 class _ParserRule(Rule):

@@ -7,11 +7,11 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
-from inmail_lint.analysis import Analysis
-from inmail_lint.context import fold, same_organisation
+from inmail_lint.analysis.document import Analysis
+from inmail_lint.draft.profiles import fold, same_organisation
 from inmail_lint.diagnostic import Edit, Finding, Fix, Severity
-from inmail_lint.resources import load_data
-from inmail_lint.ruletypes import Example, Rule, register
+from inmail_lint.util.resources import load_data
+from inmail_lint.ruledef.base import Example, Rule, register
 
 _ORG = r"(?P<org>[A-Z][\w&'’-]*(?:[^\S\n]+(?:of[^\S\n]+|&[^\S\n]+)?[A-Z][\w&'’-]*){0,3})"
 _SP = r"[^\S\n]+"

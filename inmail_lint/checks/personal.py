@@ -1,5 +1,5 @@
 """IM303, IM304, IM305: whether the message is about the recipient, names common ground, and says so in the
-subject. The cues come from :mod:`inmail_lint.cues` (profile, language, template variables)."""
+subject. The cues come from :mod:`inmail_lint.analysis.cues` (profile, language, template variables)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from inmail_lint.analysis import Analysis
-from inmail_lint.cues import COMMON_GROUND, PERSONAL
+from inmail_lint.analysis.document import Analysis
+from inmail_lint.analysis.cues import COMMON_GROUND, PERSONAL
 from inmail_lint.diagnostic import Finding, Severity
-from inmail_lint.observations import categories, names_recipient_in_subject, personalized
-from inmail_lint.ruletypes import Example, Rule, register
+from inmail_lint.analysis.observations import categories, names_recipient_in_subject, personalized
+from inmail_lint.ruledef.base import Example, Rule, register
 
 
 def _first_line(analysis: Analysis) -> tuple[int, int]:

@@ -6,9 +6,9 @@ from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from inmail_lint.analysis import Analysis
+from inmail_lint.analysis.document import Analysis
 from inmail_lint.diagnostic import Finding, Severity
-from inmail_lint.ruletypes import Example, OptionSpec, Rule, register
+from inmail_lint.ruledef.base import Example, OptionSpec, Rule, register
 
 
 @register

@@ -9,12 +9,12 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
-from inmail_lint.analysis import Analysis
+from inmail_lint.analysis.document import Analysis
 from inmail_lint.diagnostic import Edit, Finding, Fix, Severity
-from inmail_lint.observations import all_caps
-from inmail_lint.readability import is_common_word
-from inmail_lint.resources import load_data
-from inmail_lint.ruletypes import Example, OptionSpec, Rule, register
+from inmail_lint.analysis.observations import all_caps
+from inmail_lint.analysis.readability import is_common_word
+from inmail_lint.util.resources import load_data
+from inmail_lint.ruledef.base import Example, OptionSpec, Rule, register
 
 SELF = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"})
 OTHER = frozenset({"you", "your", "yours", "yourself", "yourselves"})

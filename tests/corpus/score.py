@@ -33,7 +33,7 @@ class Score:
 
 def found_codes() -> dict[str, set[str]]:
     from inmail_lint.api import lint_file
-    from inmail_lint.config import default_config
+    from inmail_lint.config.settings import default_config
 
     config = default_config(HERE)
     return {

@@ -16,7 +16,7 @@ import atheris
 
 with atheris.instrument_imports():
     from inmail_lint.api import lint_bytes
-    from inmail_lint.draft import decode, parse
+    from inmail_lint.draft.parse import decode, parse
 
 
 def one_input(data: bytes) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from inmail_lint.estimate import Factor, Model, logistic, parse_model
+from inmail_lint.model.estimate import Factor, Model, logistic, parse_model
 
 FITTED_MAX_SHIFT = 6.0
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from inmail_lint.resources import load_data
+from inmail_lint.util.resources import load_data
 
 
 class PlanError(Exception):

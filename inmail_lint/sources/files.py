@@ -17,10 +17,10 @@ from typing import Any
 
 import yaml
 
-from inmail_lint.config import Config, ConfigResolver
-from inmail_lint.context import validate_profile
-from inmail_lint.draft import INVALID_FRONT_MATTER, MAX_BYTES, Draft, Problem, decode, parse
-from inmail_lint.templates import variable_key
+from inmail_lint.config.settings import Config, ConfigResolver
+from inmail_lint.draft.profiles import validate_profile
+from inmail_lint.draft.parse import INVALID_FRONT_MATTER, MAX_BYTES, Draft, Problem, decode, parse
+from inmail_lint.draft.templates import variable_key
 from inmail_lint.util.yamlsafe import UnsafeYaml, load_json, load_yaml_value, yaml_error_summary
 
 STDIN = "-"
@@ -216,7 +216,7 @@ class RowsError(Exception):
 
 def read_rows(path: Path) -> list[dict[str, str]]:
     """The rows of a mail-merge or history CSV file (UTF-8, a header row naming the columns). Column names are
-    compared as template variables are (:func:`~inmail_lint.templates.variable_key`): "ID", "First Name"."""
+    compared as template variables are (:func:`~inmail_lint.draft.templates.variable_key`): "ID", "First Name"."""
     import csv
     import io
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
-from inmail_lint.context import CommonGround, Profile, fold_aligned
-from inmail_lint.counting import utf16_length, word_count, word_spans
-from inmail_lint.cues import (
+from inmail_lint.draft.profiles import CommonGround, Profile, fold_aligned
+from inmail_lint.util.text import utf16_length, word_count, word_spans
+from inmail_lint.analysis.cues import (
     Cue,
     Greeting,
     find_greeting,
@@ -21,10 +21,10 @@ from inmail_lint.cues import (
     profile_cues,
     subject_cues,
 )
-from inmail_lint.draft import Draft, Field, parse_send_at
-from inmail_lint.estimate import Estimate, Model
-from inmail_lint.nlp import get_nlp, phrase_matcher
-from inmail_lint.templates import LengthRange, length_range, names_in, render, variable
+from inmail_lint.draft.parse import Draft, Field, parse_send_at
+from inmail_lint.model.estimate import Estimate, Model
+from inmail_lint.analysis.nlp import get_nlp, phrase_matcher
+from inmail_lint.draft.templates import LengthRange, length_range, names_in, render, variable
 
 # a link, without the punctuation that ends the sentence around it ("see https://x.io/a?b=1." ends at "1")
 _LINK = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>()\"']*[^\s<>()\"'.,;:!?]")
@@ -170,7 +170,7 @@ class FieldAnalysis:
         return self.span(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
 
     def phrase_spans(self, phrases: tuple[str, ...], attr: str = "NORM") -> list[tuple[int, int]]:
-        """Where any of these phrases occurs, as whole tokens (see :func:`inmail_lint.nlp.phrase_matcher`)."""
+        """Where any of these phrases occurs, as whole tokens (see :func:`inmail_lint.analysis.nlp.phrase_matcher`)."""
         if not self.text.strip():
             return []
         matcher = phrase_matcher(phrases, attr, self.model)
@@ -178,7 +178,7 @@ class FieldAnalysis:
 
     @cached_property
     def _norm_counts(self) -> dict[int, int]:
-        doc = self.doc  # first: spaCy is imported by get_nlp(), without its command line (see inmail_lint.nlp)
+        doc = self.doc  # first: spaCy is imported by get_nlp(), without its command line (see inmail_lint.analysis.nlp)
         from spacy.attrs import NORM
 
         return dict(doc.count_by(NORM))
@@ -269,13 +269,13 @@ class FieldAnalysis:
     @cached_property
     def grade(self) -> float:
         """Flesch-Kincaid grade level (textstat, pyphen syllables)."""
-        from inmail_lint.readability import flesch_kincaid_grade
+        from inmail_lint.analysis.readability import flesch_kincaid_grade
 
         return flesch_kincaid_grade(self.prose)
 
     @cached_property
     def reading_ease(self) -> float:
-        from inmail_lint.readability import flesch_reading_ease
+        from inmail_lint.analysis.readability import flesch_reading_ease
 
         return flesch_reading_ease(self.prose)
 
@@ -327,7 +327,7 @@ OCCURRENCES = {
 
 @lru_cache(maxsize=1)
 def _language_data() -> tuple[int, int, float, frozenset[str], frozenset[str]]:
-    from inmail_lint.resources import load_data
+    from inmail_lint.util.resources import load_data
 
     data = load_data("phrases/languages.yaml")
     english, other = (frozenset(str(w).lower() for w in data[key]) for key in ("english", "other"))
@@ -385,7 +385,7 @@ class Analysis:
         """The refund (response) likelihood, or None when no model is loaded."""
         if self.refund_model is None:
             return None
-        from inmail_lint.observations import observe
+        from inmail_lint.analysis.observations import observe
 
         wanted = {factor.observe for factor in self.refund_model.factors}
         return self.refund_model.estimate(observe(self, wanted), credit_at_stake=self.credit_at_stake)
@@ -433,7 +433,7 @@ class Analysis:
         return find_greeting(body.text) if body is not None else None
 
     def cues(self, name: str) -> list[Cue]:
-        """Everything in the field that is specific to the recipient (see :mod:`inmail_lint.cues`)."""
+        """Everything in the field that is specific to the recipient (see :mod:`inmail_lint.analysis.cues`)."""
         if name not in self._cues:
             fa = self.field(name)
             found: list[Cue] = []

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from inmail_lint.resources import rules_dir
+from inmail_lint.util.resources import rules_dir
 from inmail_lint.util.yamlsafe import UnsafeYaml, load_yaml_value, yaml_error_summary
 
 

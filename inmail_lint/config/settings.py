@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from inmail_lint.diagnostic import SEVERITY_NAMES
-from inmail_lint.resources import load_data
+from inmail_lint.util.resources import load_data
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -10,9 +10,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from inmail_lint.analysis import Analysis
-from inmail_lint.context import fold_aligned
-from inmail_lint.cues import PERSONAL, is_name_variable
+from inmail_lint.analysis.document import Analysis
+from inmail_lint.draft.profiles import fold_aligned
+from inmail_lint.analysis.cues import PERSONAL, is_name_variable
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'’]*")
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import yaml
 
-from inmail_lint.resources import rules_dir, schema_path
-from inmail_lint.ruletypes import (
+from inmail_lint.util.resources import rules_dir, schema_path
+from inmail_lint.ruledef.base import (
     PYTHON_RULES,
     RULE_TYPES,
     DeclarativeRule,

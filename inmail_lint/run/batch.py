@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from inmail_lint.api import lint_target, linter_for, merge, read_target, row_draft
-from inmail_lint.config import Config
-from inmail_lint.draft import Draft
-from inmail_lint.linter import FileResult, Linter, unreadable_result
-from inmail_lint.sources import Target, load_draft, relpath_for
-from inmail_lint.templates import names_in, variable_key
+from inmail_lint.config.settings import Config
+from inmail_lint.draft.parse import Draft
+from inmail_lint.engine.linter import FileResult, Linter, unreadable_result
+from inmail_lint.sources.files import Target, load_draft, relpath_for
+from inmail_lint.draft.templates import names_in, variable_key
 from inmail_lint.util.yamlsafe import UnsafeYaml, load_json
 
 BATCH_SUFFIXES = (".csv", ".jsonl", ".ndjson")
@@ -169,7 +169,7 @@ def _run_job(job: Job, config: Config, linter: Linter) -> FileResult:
 def _name_empty_cells(result: FileResult, source: str, row: Mapping[str, str]) -> None:
     """IM301 on a mail-merge row says which variable the row leaves empty, or that no column holds it (the
     template itself is fine: its placeholders are meant to be filled from the rows). The row's keys are
-    variable keys (:func:`~inmail_lint.sources.read_rows`)."""
+    variable keys (:func:`~inmail_lint.sources.files.read_rows`)."""
     for i, d in enumerate(result.diagnostics):
         written = source[d.start : d.end]
         names = names_in(written) if d.code == "IM301" else []
@@ -203,9 +203,9 @@ def start_workers(processes: int) -> ProcessPoolExecutor | None:
 def _init_worker() -> None:
     _WORKER["linters"] = {}
     try:  # warm up what every configuration shares; a problem here shows on the first draft, with its file
-        from inmail_lint.cues import cue_patterns
-        from inmail_lint.nlp import get_nlp
-        from inmail_lint.readability import flesch_kincaid_grade
+        from inmail_lint.analysis.cues import cue_patterns
+        from inmail_lint.analysis.nlp import get_nlp
+        from inmail_lint.analysis.readability import flesch_kincaid_grade
 
         get_nlp()
         cue_patterns()

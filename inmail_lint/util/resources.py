@@ -14,7 +14,7 @@ import yaml
 
 from inmail_lint.util.yamlsafe import FAST_LOADER
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # the inmail_lint package
 
 
 @lru_cache(maxsize=1)

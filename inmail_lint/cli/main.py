@@ -17,9 +17,9 @@ import click
 from inmail_lint import __version__
 
 if TYPE_CHECKING:
-    from inmail_lint.config import Config
-    from inmail_lint.linter import Linter
-    from inmail_lint.sources import Target
+    from inmail_lint.config.settings import Config
+    from inmail_lint.engine.linter import Linter
+    from inmail_lint.sources.files import Target
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
 PROGRESS_AFTER = 300  # drafts: a run this long shows a progress bar on a terminal
@@ -141,14 +141,14 @@ def check(
     """Lint drafts. PATHS are draft files, directories (walked for *.inmail, *.inmail.md, *.inmail.txt), or '-'
     for standard input. With no PATHS, the current directory."""
     from inmail_lint.api import fix_target
-    from inmail_lint.batch import make_jobs, run_all, start_workers
-    from inmail_lint.config import ConfigError, ConfigResolver
+    from inmail_lint.run.batch import make_jobs, run_all, start_workers
+    from inmail_lint.config.settings import ConfigError, ConfigResolver
     from inmail_lint.diagnostic import Severity
-    from inmail_lint.draft import parse_send_at
-    from inmail_lint.formatters import FORMATTERS, RuleDoc, Summary
-    from inmail_lint.linter import FileResult, Linter
-    from inmail_lint.ruletypes import RuleDefinitionError
-    from inmail_lint.sources import PathError, RowsError, discover, read_rows, write_atomic
+    from inmail_lint.draft.parse import parse_send_at
+    from inmail_lint.report.formatters import FORMATTERS, RuleDoc, Summary
+    from inmail_lint.engine.linter import FileResult, Linter
+    from inmail_lint.ruledef.base import RuleDefinitionError
+    from inmail_lint.sources.files import PathError, RowsError, discover, read_rows, write_atomic
 
     if isolated and config_file:
         _error("--config and --isolated cannot be used together")
@@ -308,9 +308,9 @@ def rule(code: str | None, show_all: bool, output_format: str, isolated: bool) -
     """Explain a rule (by code or name), or list them all with --all."""
     import json
 
-    from inmail_lint.config import ConfigResolver
-    from inmail_lint.registry import build_registry
-    from inmail_lint.rulesdoc import rule_to_json, rule_to_text, rules_table
+    from inmail_lint.config.settings import ConfigResolver
+    from inmail_lint.engine.registry import build_registry
+    from inmail_lint.report.rulesdoc import rule_to_json, rule_to_text, rules_table
 
     if bool(code) == show_all:
         _error("give a rule code (such as IM201) or --all")
@@ -377,11 +377,11 @@ def calibrate(
 
     import yaml
 
-    from inmail_lint import calibrate as cal
+    from inmail_lint.model import calibrate as cal
     from inmail_lint.api import history_observations
-    from inmail_lint.config import ConfigError, ConfigResolver
-    from inmail_lint.estimate import ModelError, load_model
-    from inmail_lint.sources import RowsError, read_rows, write_atomic
+    from inmail_lint.config.settings import ConfigError, ConfigResolver
+    from inmail_lint.model.estimate import ModelError, load_model
+    from inmail_lint.sources.files import RowsError, read_rows, write_atomic
 
     try:
         config = ConfigResolver(isolated=isolated).for_directory(Path.cwd())
@@ -464,8 +464,8 @@ def credits(
     import dataclasses
     import json
 
-    from inmail_lint.config import ConfigError, ConfigResolver
-    from inmail_lint.credits import PlanError, plans, simulate, sustainable
+    from inmail_lint.config.settings import ConfigError, ConfigResolver
+    from inmail_lint.model.credits import PlanError, plans, simulate, sustainable
 
     if (response_rate is None) == (drafts_dir is None):
         _error("give either --response-rate or --drafts")
@@ -528,8 +528,8 @@ def credits(
 
 def _mean_estimate(folder: Path, isolated: bool) -> tuple[float, int]:
     from inmail_lint.api import lint_target
-    from inmail_lint.config import ConfigResolver
-    from inmail_lint.sources import PathError, discover
+    from inmail_lint.config.settings import ConfigResolver
+    from inmail_lint.sources.files import PathError, discover
 
     resolver = ConfigResolver(isolated=isolated)
     total, count = 0.0, 0

@@ -36,7 +36,7 @@ def _import_spacy() -> Any:
 
         return importlib.import_module("spacy.cli.info").info(*args, **kwargs)
 
-    cli = types.ModuleType("spacy.cli", "inmail-lint: stand-in while spaCy imports (see inmail_lint.nlp)")
+    cli = types.ModuleType("spacy.cli", "inmail-lint: stand-in while spaCy imports (see inmail_lint.analysis.nlp)")
     cli.__path__ = []
     cli_info = types.ModuleType("spacy.cli.info", cli.__doc__)
     cli_info.info = info  # type: ignore[attr-defined]

@@ -2,7 +2,7 @@
 
 Cues come from three places: the recipient's profile (their company, mutual connections, groups, ...), the
 language alone (token patterns in spaCy's Matcher syntax in ``rules/cues.yaml``, matched by
-:mod:`inmail_lint.tokenmatch`: "Jane Doe suggested I reach out", "we both worked at Globex", "I enjoyed your
+:mod:`inmail_lint.analysis.tokenmatch`: "Jane Doe suggested I reach out", "we both worked at Globex", "I enjoyed your
 post on ..."), and template placeholders that stand for something about the recipient (``{{company}}``).
 """
 
@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from inmail_lint.context import HONORIFICS, CommonGround, Profile, fold_aligned
-from inmail_lint.resources import load_data
-from inmail_lint.templates import PLACEHOLDER, variable_base
-from inmail_lint.tokenmatch import TokenPatterns
+from inmail_lint.draft.profiles import HONORIFICS, CommonGround, Profile, fold_aligned
+from inmail_lint.util.resources import load_data
+from inmail_lint.draft.templates import PLACEHOLDER, variable_base
+from inmail_lint.analysis.tokenmatch import TokenPatterns
 
 if TYPE_CHECKING:
-    from inmail_lint.analysis import FieldAnalysis
+    from inmail_lint.analysis.document import FieldAnalysis
 
 COMMON_GROUND = frozenset({"mutual-connection", "shared-group", "shared-employer", "shared-school"})
 PERSONAL = COMMON_GROUND | {"recent-post", "recent-event", "their-work", "placeholder"}

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from inmail_lint.analysis import METRICS, OCCURRENCES, Analysis, FieldAnalysis
-from inmail_lint.counting import utf16_length, word_count
+from inmail_lint.analysis.document import METRICS, OCCURRENCES, Analysis, FieldAnalysis
+from inmail_lint.util.text import utf16_length, word_count
 from inmail_lint.diagnostic import Edit, Finding, Fix, Severity
 
 FIELD_TITLES = {"subject": "subject", "body": "body", "cta": "call-to-action label", "file": "file"}
@@ -309,7 +309,7 @@ class OccurrenceRule(DeclarativeRule):
 
 
 class MetricRule(DeclarativeRule):
-    """A threshold on a measure of a field (see ``inmail_lint.analysis.METRICS``)."""
+    """A threshold on a measure of a field (see ``inmail_lint.analysis.document.METRICS``)."""
 
     type_name = "metric"
     type_keys: ClassVar[dict[str, tuple[str, bool]]] = {

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import IO, Any, ClassVar
 
 from inmail_lint.diagnostic import Diagnostic, Severity
-from inmail_lint.estimate import Estimate
-from inmail_lint.linter import FileResult
+from inmail_lint.model.estimate import Estimate
+from inmail_lint.engine.linter import FileResult
 
 JSON_VERSION = 1
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}

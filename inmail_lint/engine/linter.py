@@ -12,17 +12,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from inmail_lint.analysis import Analysis, Counts
-from inmail_lint.config import Config, ConfigError
-from inmail_lint.context import Profile
-from inmail_lint.counting import normalize_newlines
+from inmail_lint.analysis.document import Analysis, Counts
+from inmail_lint.config.settings import Config, ConfigError
+from inmail_lint.draft.profiles import Profile
+from inmail_lint.util.text import normalize_newlines
 from inmail_lint.diagnostic import Diagnostic, Edit, Finding, Fix, Locator, Severity
-from inmail_lint.draft import INVALID_FRONT_MATTER, UNREADABLE, Draft, Field, Problem
-from inmail_lint.estimate import Estimate, ModelError, load_model
-from inmail_lint.nlp import ModelNotInstalled, get_nlp
-from inmail_lint.registry import Registry, build_registry
-from inmail_lint.ruletypes import Rule
-from inmail_lint.templates import LengthRange
+from inmail_lint.draft.parse import INVALID_FRONT_MATTER, UNREADABLE, Draft, Field, Problem
+from inmail_lint.model.estimate import Estimate, ModelError, load_model
+from inmail_lint.analysis.nlp import ModelNotInstalled, get_nlp
+from inmail_lint.engine.registry import Registry, build_registry
+from inmail_lint.ruledef.base import Rule
+from inmail_lint.draft.templates import LengthRange
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class FileResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The same content as this draft's entry in the JSON report."""
-        from inmail_lint.formatters import result_to_json
+        from inmail_lint.report.formatters import result_to_json
 
         return result_to_json(self)
 

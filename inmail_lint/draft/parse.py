@@ -23,8 +23,8 @@ from typing import Any
 
 import yaml
 
-from inmail_lint.context import validate_profile
-from inmail_lint.counting import normalize_newlines
+from inmail_lint.draft.profiles import validate_profile
+from inmail_lint.util.text import normalize_newlines
 from inmail_lint.util.yamlsafe import UnsafeYaml, load_yaml
 
 MAX_BYTES = 1024 * 1024
