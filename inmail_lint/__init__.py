@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from inmail_lint.util.version import __version__
 
 __all__ = [
     "Config",
@@ -35,15 +35,15 @@ _LAZY = {
     "Diagnostic": "inmail_lint.diagnostic",
     "Severity": "inmail_lint.diagnostic",
     "Estimate": "inmail_lint.model.estimate",
-    "FileResult": "inmail_lint.engine.linter",
+    "FileResult": "inmail_lint.engine.result",
 }
 
 if TYPE_CHECKING:
     from inmail_lint.api import lint_bytes, lint_file, lint_text, load_config
     from inmail_lint.config.settings import Config
     from inmail_lint.diagnostic import Diagnostic, Severity
+    from inmail_lint.engine.result import FileResult
     from inmail_lint.model.estimate import Estimate
-    from inmail_lint.engine.linter import FileResult
 
 
 def __getattr__(name: str) -> Any:

@@ -14,12 +14,13 @@ from urllib.parse import unquote, urlparse
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
-from inmail_lint import __version__
 from inmail_lint.config.settings import CONFIG_NAMES, ConfigError, ConfigResolver
 from inmail_lint.diagnostic import Diagnostic, Locator, Severity
-from inmail_lint.engine.linter import FileResult, Linter
+from inmail_lint.engine.result import FileResult
 from inmail_lint.ruledef.base import RuleDefinitionError
+from inmail_lint.run.cache import LinterCache
 from inmail_lint.sources.files import Target, prepare, relpath_for
+from inmail_lint.util.version import __version__
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -39,7 +40,7 @@ class InmailLanguageServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("inmail-lint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.resolver = ConfigResolver()
-        self.linters: dict[int, Linter] = {}
+        self.linters = LinterCache()
         self.results: dict[str, tuple[FileResult, Locator]] = {}
 
     def reset_config(self) -> None:
@@ -53,9 +54,7 @@ class InmailLanguageServer(LanguageServer):
         source = document.source.removeprefix("\ufeff")
         try:
             config = self.resolver.for_path(path) if path is not None else self.resolver.for_directory(Path.cwd())
-            linter = self.linters.get(id(config))
-            if linter is None:
-                linter = self.linters[id(config)] = Linter(config)
+            linter = self.linters.get(config)
         except (ConfigError, RuleDefinitionError) as exc:
             self.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"inmail-lint: {exc}"))
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))

@@ -10,8 +10,8 @@ import pytest
 from inmail_lint.cli.main import main
 from inmail_lint.config.settings import parse_config
 from inmail_lint.draft.parse import parse
-from inmail_lint.report.formatters import result_to_json
-from inmail_lint.engine.linter import FileResult, Linter
+from inmail_lint.engine.linter import Linter
+from inmail_lint.engine.result import FileResult, result_to_json
 from inmail_lint.util.resources import schema_path
 
 

@@ -173,8 +173,8 @@ def test_history_has_no_nan() -> None:
 def test_history_rows_become_drafts_as_batch_rows_do() -> None:
     """A history row is a draft made from its columns (as in a batch file), never re-parsed as a draft file:
     a body that starts like a header or front matter stays body."""
-    from inmail_lint.api import history_observations
     from inmail_lint.config.settings import default_config
+    from inmail_lint.run.history import history_observations
 
     rows = [
         {"subject": "", "body": "Subject: GREAT NEWS FOR YOU\n\nHi Ana, could we talk?", "responded": "0"},

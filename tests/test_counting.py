@@ -76,7 +76,7 @@ def test_the_text_spacy_reads_collapses_whitespace_as_the_regular_expression_did
     import bisect
     import re
 
-    from inmail_lint.analysis.document import MAX_CHUNK, FieldAnalysis
+    from inmail_lint.analysis.field import MAX_CHUNK, FieldAnalysis
     from inmail_lint.draft.parse import Field
 
     text = "".join(pieces)

@@ -153,7 +153,8 @@ def test_a_language_server_session_opens_no_socket(tmp_path: Path) -> None:
 
     code = (
         "import socket, sys\n"
-        "from inmail_lint.analysis.nlp import get_nlp\nfrom inmail_lint.analysis.readability import flesch_kincaid_grade\n"
+        "from inmail_lint.analysis.nlp import get_nlp\n"
+        "from inmail_lint.analysis.readability import flesch_kincaid_grade\n"
         "get_nlp(); flesch_kincaid_grade('Warm up.')\n"
         "def refuse(*a, **k):\n    sys.stderr.write('SOCKET USED\\n'); raise OSError('no network')\n"
         "socket.socket.connect = refuse\nsocket.getaddrinfo = refuse\nsocket.create_connection = refuse\n"

@@ -283,9 +283,9 @@ def test_jobs_with_several_configs_match_one_process(tmp_path: Path) -> None:
 
 def folder_jobs(tmp_path: Path, n: int) -> tuple[list[Any], dict[int, Any], dict[int, Any], list[str]]:
     """n drafts in a folder, as the jobs of a run: (jobs, configs, linters, the drafts' names in order)."""
-    from inmail_lint.run.batch import make_jobs
     from inmail_lint.config.settings import ConfigResolver
     from inmail_lint.engine.linter import Linter
+    from inmail_lint.run.batch import make_jobs
     from inmail_lint.sources.files import Target
 
     for i in range(n):
@@ -402,7 +402,8 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
 
 def test_python_api(tmp_path: Path) -> None:
     import inmail_lint
-    from inmail_lint import Severity, lint_file, lint_text, load_config
+    from inmail_lint.api import lint_file, lint_text, load_config
+    from inmail_lint.diagnostic import Severity
 
     result = lint_text(BAD)
     assert "IM410" in [d.code for d in result.diagnostics]

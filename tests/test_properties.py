@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from inmail_lint.api import lint_bytes, lint_text
 from inmail_lint.engine.fixer import fix_until_stable
-from inmail_lint.report.formatters import result_to_json
+from inmail_lint.engine.result import result_to_json
 
 from .conftest import validate_report
 

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from spacy.matcher import Matcher
 
 from inmail_lint.analysis.nlp import get_nlp
-from inmail_lint.util.resources import load_data
 from inmail_lint.analysis.tokenmatch import PatternError, TokenPatterns
+from inmail_lint.util.resources import load_data
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from inmail_lint.draft.profiles import HONORIFICS, CommonGround, Profile, fold_aligned
-from inmail_lint.util.resources import load_data
-from inmail_lint.draft.templates import PLACEHOLDER, variable_base
 from inmail_lint.analysis.tokenmatch import TokenPatterns
+from inmail_lint.draft.profiles import HONORIFICS, CommonGround, Profile
+from inmail_lint.draft.templates import PLACEHOLDER, variable_base
+from inmail_lint.util.resources import load_data
+from inmail_lint.util.text import fold_aligned
 
 if TYPE_CHECKING:
-    from inmail_lint.analysis.document import FieldAnalysis
+    from inmail_lint.analysis.field import FieldAnalysis
 
 COMMON_GROUND = frozenset({"mutual-connection", "shared-group", "shared-employer", "shared-school"})
 PERSONAL = COMMON_GROUND | {"recent-post", "recent-event", "their-work", "placeholder"}

@@ -8,10 +8,11 @@ from functools import lru_cache
 from typing import Any
 
 from inmail_lint.analysis.document import Analysis
-from inmail_lint.draft.profiles import fold, same_organisation
 from inmail_lint.diagnostic import Edit, Finding, Fix, Severity
-from inmail_lint.util.resources import load_data
+from inmail_lint.draft.profiles import same_organisation
 from inmail_lint.ruledef.base import Example, Rule, register
+from inmail_lint.util.resources import load_data
+from inmail_lint.util.text import fold
 
 _ORG = r"(?P<org>[A-Z][\w&'’-]*(?:[^\S\n]+(?:of[^\S\n]+|&[^\S\n]+)?[A-Z][\w&'’-]*){0,3})"
 _SP = r"[^\S\n]+"

@@ -7,10 +7,9 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from inmail_lint.analysis.document import Analysis
 from inmail_lint.analysis.cues import COMMON_GROUND, PERSONAL
+from inmail_lint.analysis.document import Analysis, categories, names_recipient_in_subject, personalized
 from inmail_lint.diagnostic import Finding, Severity
-from inmail_lint.analysis.observations import categories, names_recipient_in_subject, personalized
 from inmail_lint.ruledef.base import Example, Rule, register
 
 

@@ -10,11 +10,11 @@ from types import MappingProxyType
 from typing import Any
 
 from inmail_lint.analysis.document import Analysis
-from inmail_lint.diagnostic import Edit, Finding, Fix, Severity
-from inmail_lint.analysis.observations import all_caps
 from inmail_lint.analysis.readability import is_common_word
-from inmail_lint.util.resources import load_data
+from inmail_lint.diagnostic import Edit, Finding, Fix, Severity
 from inmail_lint.ruledef.base import Example, OptionSpec, Rule, register
+from inmail_lint.util.resources import load_data
+from inmail_lint.util.text import all_caps
 
 SELF = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"})
 OTHER = frozenset({"you", "your", "yours", "yourself", "yourselves"})

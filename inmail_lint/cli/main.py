@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from inmail_lint import __version__
+from inmail_lint.util.version import __version__
 
 if TYPE_CHECKING:
     from inmail_lint.config.settings import Config
@@ -140,14 +140,15 @@ def check(
 ) -> int:
     """Lint drafts. PATHS are draft files, directories (walked for *.inmail, *.inmail.md, *.inmail.txt), or '-'
     for standard input. With no PATHS, the current directory."""
-    from inmail_lint.api import fix_target
-    from inmail_lint.run.batch import make_jobs, run_all, start_workers
     from inmail_lint.config.settings import ConfigError, ConfigResolver
     from inmail_lint.diagnostic import Severity
     from inmail_lint.draft.parse import parse_send_at
+    from inmail_lint.engine.result import FileResult
     from inmail_lint.report.formatters import FORMATTERS, RuleDoc, Summary
-    from inmail_lint.engine.linter import FileResult, Linter
     from inmail_lint.ruledef.base import RuleDefinitionError
+    from inmail_lint.run.batch import make_jobs, run_all, start_workers
+    from inmail_lint.run.cache import LINTERS
+    from inmail_lint.run.targets import fix_target
     from inmail_lint.sources.files import PathError, RowsError, discover, read_rows, write_atomic
 
     if isolated and config_file:
@@ -189,7 +190,6 @@ def check(
             )
             # Resolve every draft's configuration before printing anything: a bad config stops the run.
             targets: list[Target] = []
-            linters: dict[int, Linter] = {}
             plan: list[tuple[Target, Config, Linter]] = []
             path_errors = 0
             stdin_dir = Path(stdin_filename).parent if stdin_filename else Path.cwd()
@@ -200,9 +200,7 @@ def check(
                     continue
                 targets.append(item)
                 config = resolver.for_path(item.path) if item.path else resolver.for_directory(stdin_dir)
-                if id(config) not in linters:
-                    linters[id(config)] = Linter(config)
-                plan.append((item, config, linters[id(config)]))
+                plan.append((item, config, LINTERS.get(config)))
         except (ConfigError, RuleDefinitionError) as exc:
             _error(str(exc))
             return EXIT_ERROR
@@ -220,7 +218,7 @@ def check(
             rule.code: RuleDoc(
                 rule.code, rule.name, rule.summary, rule.explanation.strip(), rule.default_severity, rule.url
             )
-            for linter in linters.values()
+            for linter in {id(linter): linter for _, _, linter in plan}.values()
             for rule in linter.registry
         }
         formatter = FORMATTERS[output_format](
@@ -269,8 +267,9 @@ def check(
                 handle(outcome.result)
         else:
             configs = {id(config): config for _, config, _ in plan}
+            linters = {id(config): linter for _, config, linter in plan}
             job_list = list(make_jobs(plan, rows))
-            results = run_all(job_list, configs, {k: linters[k] for k in configs}, pool, processes - 1)
+            results = run_all(job_list, configs, linters, pool, processes - 1)
             if len(job_list) >= PROGRESS_AFTER and _use_progress():
                 with click.progressbar(results, length=len(job_list), label="Linting", file=sys.stderr) as bar:
                     for result in bar:
@@ -377,10 +376,10 @@ def calibrate(
 
     import yaml
 
-    from inmail_lint.model import calibrate as cal
-    from inmail_lint.api import history_observations
     from inmail_lint.config.settings import ConfigError, ConfigResolver
+    from inmail_lint.model import calibrate as cal
     from inmail_lint.model.estimate import ModelError, load_model
+    from inmail_lint.run.history import history_observations
     from inmail_lint.sources.files import RowsError, read_rows, write_atomic
 
     try:
@@ -527,8 +526,8 @@ def credits(
 
 
 def _mean_estimate(folder: Path, isolated: bool) -> tuple[float, int]:
-    from inmail_lint.api import lint_target
     from inmail_lint.config.settings import ConfigResolver
+    from inmail_lint.run.targets import lint_target
     from inmail_lint.sources.files import PathError, discover
 
     resolver = ConfigResolver(isolated=isolated)

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from inmail_lint.util.text import fold
 
 RECIPIENT_KEYS: dict[str, str] = {
     "name": "text",
@@ -90,26 +91,6 @@ class Profile:
         if self.name:
             forms.add(fold(self.name))
         return {f for f in forms if f}
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form for comparing names."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()
-
-
-def fold_aligned(text: str) -> str:
-    """Lower-case ``text`` and drop accents without changing its length, so offsets stay valid."""
-    if text.isascii():
-        return text.lower()
-    out = []
-    for ch in text:
-        low = ch.lower()
-        if len(low) != 1:
-            low = ch
-        base = unicodedata.normalize("NFKD", low)[:1]
-        out.append(base if base and len(base) == 1 and base.isascii() and base.isalpha() else low)
-    return "".join(out)
 
 
 _POSSESSIVE = re.compile(r"['’]s\b.*", re.DOTALL)

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from inmail_lint.util.text import utf16_length, word_count
 from inmail_lint.draft.parse import Field
 from inmail_lint.util.resources import load_data
+from inmail_lint.util.text import utf16_length, word_count
 
 # {{first_name}}, {{ company }}, names with spaces as outreach tools export them ({{First Name}}), and a
 # fallback for an empty value: {{first_name | default: "there"}} (Liquid) or {{first_name|there}}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from inmail_lint.diagnostic import Diagnostic, Edit
-from inmail_lint.engine.linter import FileResult
+from inmail_lint.engine.result import FileResult
 
 MAX_ROUNDS = 10
 

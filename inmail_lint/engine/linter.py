@@ -9,56 +9,20 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from inmail_lint.analysis.document import Analysis, Counts
-from inmail_lint.config.settings import Config, ConfigError
-from inmail_lint.draft.profiles import Profile
-from inmail_lint.util.text import normalize_newlines
-from inmail_lint.diagnostic import Diagnostic, Edit, Finding, Fix, Locator, Severity
-from inmail_lint.draft.parse import INVALID_FRONT_MATTER, UNREADABLE, Draft, Field, Problem
-from inmail_lint.model.estimate import Estimate, ModelError, load_model
+from inmail_lint.analysis.document import Analysis
 from inmail_lint.analysis.nlp import ModelNotInstalled, get_nlp
+from inmail_lint.config.settings import Config, ConfigError
+from inmail_lint.diagnostic import Diagnostic, Edit, Finding, Fix, Severity
+from inmail_lint.draft.parse import INVALID_FRONT_MATTER, UNREADABLE, Draft, Field, Problem
+from inmail_lint.draft.profiles import Profile
 from inmail_lint.engine.registry import Registry, build_registry
+from inmail_lint.engine.result import FieldSummary, FileResult, place
+from inmail_lint.model.estimate import ModelError, load_model
 from inmail_lint.ruledef.base import Rule
-from inmail_lint.draft.templates import LengthRange
-
-
-@dataclass(frozen=True)
-class FieldSummary:
-    text: str  # as written (a template keeps its placeholders)
-    counts: Counts  # for a template: of the longest rendering
-    lengths: LengthRange | None = None  # for a template: shortest and longest renderings
-
-
-@dataclass
-class FileResult:
-    """Everything the linter found in one draft; formatters read only this."""
-
-    path: str
-    kind: str | None
-    fields: dict[str, FieldSummary] = field(default_factory=dict)
-    row: int | None = None  # mail merge: the data row this rendering came from (1 = first after the header)
-    row_id: str | None = None  # and its id column
-    estimate: Estimate | None = None  # the refund likelihood (None for an unreadable draft)
-    error: str | None = None  # an internal error while linting this draft (reported, never formatted)
-    notes: list[str] = field(default_factory=list)  # printed to standard error by the command line
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    locator: Locator | None = None  # the file's table of lines, when it has diagnostics
-
-    def line(self, row: int) -> str | None:
-        """The text of line ``row`` (1-based) of the file, for showing context."""
-        return self.locator.line_text(row) if self.locator else None
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for d in self.diagnostics if d.severity == severity)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The same content as this draft's entry in the JSON report."""
-        from inmail_lint.report.formatters import result_to_json
-
-        return result_to_json(self)
+from inmail_lint.util.text import normalize_newlines
 
 
 @dataclass(frozen=True)
@@ -282,48 +246,10 @@ def _matches(relpath: str, patterns: Iterable[str]) -> bool:
     return False
 
 
-def place(source: str, diagnostics: list[Diagnostic]) -> tuple[list[Diagnostic], Locator | None]:
-    """Give each diagnostic its row, UTF-16 column, UTF-16 offset and length; one table of lines per file."""
-    if not diagnostics:
-        return [], None
-    locator = Locator(source)
-    placed = []
-    utf16_offset, position = locator.utf16_offset, locator.position
-    for d in diagnostics:
-        offset = utf16_offset(d.start)
-        fix = d.fix
-        if fix is not None:
-            fix = Fix(fix.message, tuple(_utf16_edit(locator, e) for e in fix.edits), fix.safe)
-        placed.append(
-            Diagnostic(
-                d.code,
-                d.name,
-                d.severity,
-                d.message,
-                d.field,
-                d.start,
-                d.end,
-                d.doc,
-                d.url,
-                fix,
-                position(d.start),
-                position(d.end),
-                offset,
-                utf16_offset(d.end) - offset,
-            )
-        )
-    return placed, locator
-
-
-def _utf16_edit(locator: Locator, edit: Edit) -> Edit:
-    offset = locator.utf16_offset(edit.start)
-    return Edit(edit.start, edit.end, edit.text, offset, locator.utf16_offset(edit.end) - offset)
-
-
 def unreadable_result(path: str, message: str, linter: Linter) -> FileResult:
     """The result for a file that could not be decoded (IM001)."""
     draft = Draft(path=path, source="", readable=False, problems=[Problem(UNREADABLE, message)])
     return linter.lint(draft)
 
 
-__all__ = ["FileResult", "Linter", "is_selected", "place"]
+__all__ = ["Linter", "is_selected"]

@@ -12,7 +12,6 @@ from typing import Any
 
 import yaml
 
-from inmail_lint.util.resources import rules_dir, schema_path
 from inmail_lint.ruledef.base import (
     PYTHON_RULES,
     RULE_TYPES,
@@ -21,6 +20,7 @@ from inmail_lint.ruledef.base import (
     Rule,
     RuleDefinitionError,
 )
+from inmail_lint.util.resources import rules_dir, schema_path
 from inmail_lint.util.yamlsafe import UnsafeYaml, load_yaml_value, yaml_error_summary
 
 COMMON_KEYS = frozenset(

@@ -10,10 +10,8 @@ from dataclasses import dataclass, field
 from typing import IO, Any, ClassVar
 
 from inmail_lint.diagnostic import Diagnostic, Severity
-from inmail_lint.model.estimate import Estimate
-from inmail_lint.engine.linter import FileResult
+from inmail_lint.engine.result import JSON_VERSION, FileResult, diagnostic_to_json, result_to_json
 
-JSON_VERSION = 1
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _CONTEXT_WIDTH = 100
 
@@ -197,92 +195,6 @@ def _char_index(line: str, utf16_column: int) -> int:
     return len(line)
 
 
-def diagnostic_to_json(d: Diagnostic) -> dict[str, Any]:
-    loc, end = d.location, d.end_location
-    return {
-        "code": d.code,
-        "name": d.name,
-        "severity": str(d.severity),
-        "message": d.message,
-        "field": d.field,
-        "location": {"row": loc.row, "column": loc.column} if loc else {"row": 1, "column": 1},
-        "end_location": {"row": end.row, "column": end.column} if end else {"row": 1, "column": 1},
-        "offset": d.offset,
-        "length": d.length,
-        "url": d.url,
-        "doc": d.doc,
-        "fix": None
-        if d.fix is None
-        else {
-            "message": d.fix.message,
-            "safe": d.fix.safe,
-            "edits": [{"offset": e.offset, "length": e.length, "text": e.text} for e in d.fix.edits],
-        },
-    }
-
-
-def result_to_json(result: FileResult) -> dict[str, Any]:
-    def field_json(name: str) -> dict[str, Any] | None:
-        summary = result.fields.get(name)
-        if summary is None:
-            return None
-        counts = summary.counts
-        data: dict[str, Any] = {
-            "text": summary.text,
-            "chars": counts.chars,
-            "chars_utf16": counts.chars_utf16,
-            "words": counts.words,
-        }
-        if summary.lengths is not None:
-            lengths = summary.lengths
-            data["rendered"] = {
-                "shortest": {"chars_utf16": lengths.shortest_chars, "words": lengths.shortest_words},
-                "longest": {"chars_utf16": lengths.longest_chars, "words": lengths.longest_words},
-            }
-        return data
-
-    document: dict[str, Any] = {"path": result.path}
-    if result.row is not None:
-        document["row"] = result.row
-        document["id"] = result.row_id
-    document.update(
-        {
-            "kind": result.kind,
-            "subject": field_json("subject"),
-            "body": field_json("body"),
-            "diagnostics": [diagnostic_to_json(d) for d in result.diagnostics],
-            "estimate": estimate_to_json(result.estimate),
-        }
-    )
-    if result.notes:
-        document["notes"] = list(result.notes)
-    return document
-
-
-def estimate_to_json(estimate: Estimate | None) -> dict[str, Any] | None:
-    if estimate is None:
-        return None
-    return {
-        "probability": round(estimate.probability, 4),
-        "low": round(estimate.low, 4),
-        "high": round(estimate.high, 4),
-        "baseline": estimate.baseline,
-        "model": estimate.model,
-        "factors": [
-            {
-                "name": f.name,
-                "observed": f.label,
-                "odds_ratio": round(f.odds_ratio, 4),
-                "source": f.source,
-                "grade": f.grade,
-            }
-            for f in estimate.factors
-        ],
-        "credit_at_stake": estimate.credit_at_stake,
-        "expected_credit_cost": round(estimate.expected_credit_cost, 4),
-    }
-
-
 class JsonFormatter(Formatter):
     """One versioned JSON document (see ``inmail_lint/schemas/report.schema.json``), written as files are linted."""
 
@@ -394,7 +306,7 @@ class SarifFormatter(Formatter):
             self._results.append(sarif_result)
 
     def finish(self, summary: Summary) -> None:
-        from inmail_lint import __version__
+        from inmail_lint.util.version import __version__
 
         document = {
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

@@ -12,9 +12,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from inmail_lint.analysis.document import METRICS, OCCURRENCES, Analysis, FieldAnalysis
-from inmail_lint.util.text import utf16_length, word_count
+from inmail_lint.analysis.document import Analysis
+from inmail_lint.analysis.field import METRICS, OCCURRENCES, FieldAnalysis
 from inmail_lint.diagnostic import Edit, Finding, Fix, Severity
+from inmail_lint.util.text import utf16_length, word_count
 
 FIELD_TITLES = {"subject": "subject", "body": "body", "cta": "call-to-action label", "file": "file"}
 

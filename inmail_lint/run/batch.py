@@ -16,12 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from inmail_lint.api import lint_target, linter_for, merge, read_target, row_draft
 from inmail_lint.config.settings import Config
 from inmail_lint.draft.parse import Draft
-from inmail_lint.engine.linter import FileResult, Linter, unreadable_result
-from inmail_lint.sources.files import Target, load_draft, relpath_for
+from inmail_lint.draft.rows import merge, row_draft
 from inmail_lint.draft.templates import names_in, variable_key
+from inmail_lint.engine.linter import Linter, unreadable_result
+from inmail_lint.engine.result import FileResult
+from inmail_lint.run.cache import LINTERS
+from inmail_lint.run.targets import lint_target, read_target
+from inmail_lint.sources.files import Target, load_draft, relpath_for
 from inmail_lint.util.yamlsafe import UnsafeYaml, load_json
 
 BATCH_SUFFIXES = (".csv", ".jsonl", ".ndjson")
@@ -201,7 +204,6 @@ def start_workers(processes: int) -> ProcessPoolExecutor | None:
 
 
 def _init_worker() -> None:
-    _WORKER["linters"] = {}
     try:  # warm up what every configuration shares; a problem here shows on the first draft, with its file
         from inmail_lint.analysis.cues import cue_patterns
         from inmail_lint.analysis.nlp import get_nlp
@@ -219,12 +221,9 @@ def _ready() -> None:
 
 
 def _run_in_worker(items: list[tuple[int, Config, Job]]) -> list[FileResult]:
-    linters: dict[int, Linter] = _WORKER["linters"]
     results = []
-    for key, config, job in items:
-        if key not in linters:
-            linters[key] = linter_for(config)
-        results.append(run_job(job, config, linters[key]))
+    for key, config, job in items:  # each batch brings fresh copies of the configs: key them by the parent's key
+        results.append(run_job(job, config, LINTERS.get(config, key)))
     return results
 
 

@@ -18,8 +18,8 @@ from typing import Any
 import yaml
 
 from inmail_lint.config.settings import Config, ConfigResolver
-from inmail_lint.draft.profiles import validate_profile
 from inmail_lint.draft.parse import INVALID_FRONT_MATTER, MAX_BYTES, Draft, Problem, decode, parse
+from inmail_lint.draft.profiles import validate_profile
 from inmail_lint.draft.templates import variable_key
 from inmail_lint.util.yamlsafe import UnsafeYaml, load_json, load_yaml_value, yaml_error_summary
 

@@ -1,4 +1,7 @@
-"""How inmail-lint counts, the way LinkedIn's web composer does.
+"""Text helpers that know nothing of drafts: counting the way LinkedIn's web composer does, folding names for
+comparison, telling text written in capitals.
+
+How inmail-lint counts:
 
 * Characters are UTF-16 code units after CRLF and CR become LF: an emoji outside the Basic Multilingual Plane
   counts 2, a line break counts 1. (JavaScript's ``String.length``, which LinkedIn's text boxes enforce.)
@@ -8,6 +11,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 
 def utf16_length(text: str) -> int:
@@ -32,3 +36,32 @@ def word_spans(text: str) -> list[tuple[int, int]]:
 
 def word_count(text: str) -> int:
     return len(_WORD_CHUNK.findall(text))
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form for comparing names."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()
+
+
+def fold_aligned(text: str) -> str:
+    """Lower-case ``text`` and drop accents without changing its length, so offsets stay valid."""
+    if text.isascii():
+        return text.lower()
+    out = []
+    for ch in text:
+        low = ch.lower()
+        if len(low) != 1:
+            low = ch
+        base = unicodedata.normalize("NFKD", low)[:1]
+        out.append(base if base and len(base) == 1 and base.isascii() and base.isalpha() else low)
+    return "".join(out)
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'’]*")
+
+
+def all_caps(text: str) -> bool:
+    """Written wholly in capitals: two or more words and at least six letters, none of them lower case."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(_WORD.findall(text)) >= 2 and len(letters) >= 6 and all(ch.isupper() for ch in letters)

@@ -1,0 +1,173 @@
+"""What linting one draft gives: a :class:`FileResult` (its fields' counts, its diagnostics placed in rows and
+UTF-16 columns, the refund estimate), and its JSON form. Formatters read only this; the JSON form lives here so
+the engine never imports the report layer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from inmail_lint.analysis.field import Counts
+from inmail_lint.diagnostic import Diagnostic, Edit, Fix, Locator, Severity
+from inmail_lint.draft.templates import LengthRange
+from inmail_lint.model.estimate import Estimate
+
+JSON_VERSION = 1
+
+
+@dataclass(frozen=True)
+class FieldSummary:
+    text: str  # as written (a template keeps its placeholders)
+    counts: Counts  # for a template: of the longest rendering
+    lengths: LengthRange | None = None  # for a template: shortest and longest renderings
+
+
+@dataclass
+class FileResult:
+    """Everything the linter found in one draft; formatters read only this."""
+
+    path: str
+    kind: str | None
+    fields: dict[str, FieldSummary] = field(default_factory=dict)
+    row: int | None = None  # mail merge: the data row this rendering came from (1 = first after the header)
+    row_id: str | None = None  # and its id column
+    estimate: Estimate | None = None  # the refund likelihood (None for an unreadable draft)
+    error: str | None = None  # an internal error while linting this draft (reported, never formatted)
+    notes: list[str] = field(default_factory=list)  # printed to standard error by the command line
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    locator: Locator | None = None  # the file's table of lines, when it has diagnostics
+
+    def line(self, row: int) -> str | None:
+        """The text of line ``row`` (1-based) of the file, for showing context."""
+        return self.locator.line_text(row) if self.locator else None
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == severity)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The same content as this draft's entry in the JSON report."""
+        return result_to_json(self)
+
+
+def place(source: str, diagnostics: list[Diagnostic]) -> tuple[list[Diagnostic], Locator | None]:
+    """Give each diagnostic its row, UTF-16 column, UTF-16 offset and length; one table of lines per file."""
+    if not diagnostics:
+        return [], None
+    locator = Locator(source)
+    placed = []
+    utf16_offset, position = locator.utf16_offset, locator.position
+    for d in diagnostics:
+        offset = utf16_offset(d.start)
+        fix = d.fix
+        if fix is not None:
+            fix = Fix(fix.message, tuple(_utf16_edit(locator, e) for e in fix.edits), fix.safe)
+        placed.append(
+            Diagnostic(
+                d.code,
+                d.name,
+                d.severity,
+                d.message,
+                d.field,
+                d.start,
+                d.end,
+                d.doc,
+                d.url,
+                fix,
+                position(d.start),
+                position(d.end),
+                offset,
+                utf16_offset(d.end) - offset,
+            )
+        )
+    return placed, locator
+
+
+def _utf16_edit(locator: Locator, edit: Edit) -> Edit:
+    offset = locator.utf16_offset(edit.start)
+    return Edit(edit.start, edit.end, edit.text, offset, locator.utf16_offset(edit.end) - offset)
+
+
+def diagnostic_to_json(d: Diagnostic) -> dict[str, Any]:
+    loc, end = d.location, d.end_location
+    return {
+        "code": d.code,
+        "name": d.name,
+        "severity": str(d.severity),
+        "message": d.message,
+        "field": d.field,
+        "location": {"row": loc.row, "column": loc.column} if loc else {"row": 1, "column": 1},
+        "end_location": {"row": end.row, "column": end.column} if end else {"row": 1, "column": 1},
+        "offset": d.offset,
+        "length": d.length,
+        "url": d.url,
+        "doc": d.doc,
+        "fix": None
+        if d.fix is None
+        else {
+            "message": d.fix.message,
+            "safe": d.fix.safe,
+            "edits": [{"offset": e.offset, "length": e.length, "text": e.text} for e in d.fix.edits],
+        },
+    }
+
+
+def result_to_json(result: FileResult) -> dict[str, Any]:
+    def field_json(name: str) -> dict[str, Any] | None:
+        summary = result.fields.get(name)
+        if summary is None:
+            return None
+        counts = summary.counts
+        data: dict[str, Any] = {
+            "text": summary.text,
+            "chars": counts.chars,
+            "chars_utf16": counts.chars_utf16,
+            "words": counts.words,
+        }
+        if summary.lengths is not None:
+            lengths = summary.lengths
+            data["rendered"] = {
+                "shortest": {"chars_utf16": lengths.shortest_chars, "words": lengths.shortest_words},
+                "longest": {"chars_utf16": lengths.longest_chars, "words": lengths.longest_words},
+            }
+        return data
+
+    document: dict[str, Any] = {"path": result.path}
+    if result.row is not None:
+        document["row"] = result.row
+        document["id"] = result.row_id
+    document.update(
+        {
+            "kind": result.kind,
+            "subject": field_json("subject"),
+            "body": field_json("body"),
+            "diagnostics": [diagnostic_to_json(d) for d in result.diagnostics],
+            "estimate": estimate_to_json(result.estimate),
+        }
+    )
+    if result.notes:
+        document["notes"] = list(result.notes)
+    return document
+
+
+def estimate_to_json(estimate: Estimate | None) -> dict[str, Any] | None:
+    if estimate is None:
+        return None
+    return {
+        "probability": round(estimate.probability, 4),
+        "low": round(estimate.low, 4),
+        "high": round(estimate.high, 4),
+        "baseline": estimate.baseline,
+        "model": estimate.model,
+        "factors": [
+            {
+                "name": f.name,
+                "observed": f.label,
+                "odds_ratio": round(f.odds_ratio, 4),
+                "source": f.source,
+                "grade": f.grade,
+            }
+            for f in estimate.factors
+        ],
+        "credit_at_stake": estimate.credit_at_stake,
+        "expected_credit_cost": round(estimate.expected_credit_cost, 4),
+    }
