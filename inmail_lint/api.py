@@ -52,5 +52,3 @@ def lint_file(path: str | Path, *, config: Config | None = None) -> FileResult:
     file_path = Path(path)
     chosen = config or ConfigResolver().for_path(file_path)
     return lint_target(Target(file_path, str(path)), chosen, linter_for(chosen))
-
-

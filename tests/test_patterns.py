@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from inmail_lint.engine.registry import builtin_rules
-from inmail_lint.ruledef.base import ANY_OF_MIN, BoundedPattern, ExistenceRule, any_of
+from inmail_lint.ruledef.existence import ExistenceRule
+from inmail_lint.ruledef.patterns import ANY_OF_MIN, BoundedPattern, any_of
 
 IM301 = next(r for r in builtin_rules() if r.code == "IM301")
 assert isinstance(IM301, ExistenceRule)

@@ -10,8 +10,9 @@ from inmail_lint.api import lint_bytes
 from inmail_lint.config.settings import parse_config
 from inmail_lint.draft.parse import parse
 from inmail_lint.engine.linter import Linter
-from inmail_lint.engine.registry import Registry, build_registry, builtin_rules, load_rule_dir
+from inmail_lint.engine.registry import Registry, build_registry, builtin_rules
 from inmail_lint.ruledef.base import Example, Rule, RuleDefinitionError
+from inmail_lint.ruledef.loader import load_rule_dir
 from inmail_lint.util.resources import rules_dir
 
 from .conftest import codes, lint_text

@@ -11,7 +11,7 @@ from typing import Any
 
 from inmail_lint.analysis.document import Analysis
 from inmail_lint.diagnostic import Finding, Severity
-from inmail_lint.ruledef.base import Example, Rule, register
+from inmail_lint.ruledef.base import Example, Rule
 
 
 class _ParserRule(Rule):
@@ -19,7 +19,6 @@ class _ParserRule(Rule):
         return ()  # reported by the parser
 
 
-@register
 class UnreadableDraft(_ParserRule):
     code = "IM001"
     name = "unreadable-draft"
@@ -37,7 +36,6 @@ Save the file as UTF-8 (most editors offer "Save with encoding").
     )
 
 
-@register
 class InvalidFrontMatter(_ParserRule):
     code = "IM002"
     name = "invalid-front-matter"

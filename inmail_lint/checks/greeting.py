@@ -10,7 +10,7 @@ from typing import Any
 from inmail_lint.analysis.document import Analysis
 from inmail_lint.diagnostic import Edit, Finding, Fix, Severity
 from inmail_lint.draft.profiles import same_organisation
-from inmail_lint.ruledef.base import Example, Rule, register
+from inmail_lint.ruledef.base import Example, Rule
 from inmail_lint.util.resources import load_data
 from inmail_lint.util.text import fold
 
@@ -31,7 +31,6 @@ _CLAIMS = tuple(
 _CLAIM_BEFORE = re.compile(r"(?i)\b(?:your|you(?:'re|’re| are| were)?)\b[^.!?\n]{0,40}\b(?:at|with)\s+$")
 
 
-@register
 class GenericGreeting(Rule):
     code = "IM302"
     language = "en"
@@ -71,7 +70,6 @@ When the recipient's profile gives their name, the fix writes "Hi {first name},"
         )
 
 
-@register
 class RecipientMismatch(Rule):
     code = "IM306"
     name = "recipient-mismatch"

@@ -8,7 +8,7 @@ from typing import Any
 
 from inmail_lint.analysis.document import Analysis
 from inmail_lint.diagnostic import Edit, Finding, Fix, Severity
-from inmail_lint.ruledef.base import Example, Rule, register
+from inmail_lint.ruledef.base import Example, Rule
 
 # **bold**, *italic* (an asterisk that opens must touch a word on its right, one that closes on its left, and
 # neither may sit inside a word: "5 * 3", "*terms apply" and "a*b" are not Markdown), [text](address), and a
@@ -23,7 +23,6 @@ _MARKDOWN = re.compile(
 )
 
 
-@register
 class MarkdownFormatting(Rule):
     code = "IM411"
     name = "markdown-formatting"

@@ -10,7 +10,7 @@ from typing import Any
 from inmail_lint.analysis.cues import COMMON_GROUND, PERSONAL
 from inmail_lint.analysis.document import Analysis, categories, names_recipient_in_subject, personalized
 from inmail_lint.diagnostic import Finding, Severity
-from inmail_lint.ruledef.base import Example, Rule, register
+from inmail_lint.ruledef.base import Example, Rule
 
 
 def _first_line(analysis: Analysis) -> tuple[int, int]:
@@ -38,7 +38,6 @@ def _what_to_mention(analysis: Analysis) -> str:
     return "mention their work, a recent post, a mutual connection or shared background"
 
 
-@register
 class NoPersonalization(Rule):
     code = "IM303"
     language = "en"
@@ -87,7 +86,6 @@ than the name (`{{company}}`) counts. Phrases such as "I came across your profil
         )
 
 
-@register
 class NoCommonGround(Rule):
     code = "IM304"
     language = "en"
@@ -128,7 +126,6 @@ sender's config (`[tool.inmail-lint.sender]`) show common ground, the message na
         yield Finding(message, start, end, field="body")
 
 
-@register
 class SubjectNotPersonal(Rule):
     code = "IM305"
     language = "en"

@@ -8,10 +8,9 @@ from typing import Any
 
 from inmail_lint.analysis.document import Analysis
 from inmail_lint.diagnostic import Finding, Severity
-from inmail_lint.ruledef.base import Example, OptionSpec, Rule, register
+from inmail_lint.ruledef.base import Example, OptionSpec, Rule
 
 
-@register
 class LowRefundLikelihood(Rule):
     code = "IM901"
     name = "low-refund-likelihood"

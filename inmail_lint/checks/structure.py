@@ -7,10 +7,9 @@ from typing import Any
 
 from inmail_lint.analysis.document import Analysis
 from inmail_lint.diagnostic import Finding, Severity
-from inmail_lint.ruledef.base import Example, Rule, register
+from inmail_lint.ruledef.base import Example, Rule
 
 
-@register
 class SubjectMissing(Rule):
     code = "IM101"
     name = "subject-missing"
@@ -42,7 +41,6 @@ InMails, Open Profile messages and Message Ads cannot be sent without a subject.
             yield Finding(f"subject is blank ({title}s need one); keep it under 40 characters", field="subject")
 
 
-@register
 class BodyMissing(Rule):
     code = "IM103"
     name = "body-missing"
@@ -61,7 +59,6 @@ class BodyMissing(Rule):
             yield Finding("body is empty; write the message below the subject", field="body")
 
 
-@register
 class SubjectNotSent(Rule):
     code = "IM105"
     name = "subject-not-sent"

@@ -1,4 +1,4 @@
-"""IM402, IM404, IM408, IM204: an ask to reply to, the reader's side, capitals, and stray whitespace."""
+"""IM408 shouting: words written in capitals, and runs of marks."""
 
 from __future__ import annotations
 
@@ -12,98 +12,9 @@ from typing import Any
 from inmail_lint.analysis.document import Analysis
 from inmail_lint.analysis.readability import is_common_word
 from inmail_lint.diagnostic import Edit, Finding, Fix, Severity
-from inmail_lint.ruledef.base import Example, OptionSpec, Rule, register
+from inmail_lint.ruledef.base import Example, OptionSpec, Rule
 from inmail_lint.util.resources import load_data
 from inmail_lint.util.text import all_caps
-
-SELF = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"})
-OTHER = frozenset({"you", "your", "yours", "yourself", "yourselves"})
-
-
-@lru_cache(maxsize=1)
-def _requests() -> tuple[str, ...]:
-    return tuple(load_data("phrases/requests.yaml")["phrases"])
-
-
-@register
-class NoAsk(Rule):
-    code = "IM402"
-    language = "en"
-    name = "no-ask"
-    default_severity = Severity.WARNING
-    summary = "No question and no explicit request: nothing to reply to."
-    explanation = """
-A message that asks nothing gets nothing back. End with one clear, easy question or request ("Would you be
-open to a 15-minute call next week?"). A question mark anywhere in the body counts, except inside a link
-("/offer?id=1"), and so do request phrases such as "let me know", "would you be open", "happy to"
-(`rules/phrases/requests.yaml`).
-"""
-    examples = (
-        Example("Subject: Your talk\n\nHi Ana, loved your talk. Would a short call next week work?\n", fails=False),
-        Example("Subject: Your talk\n\nHi Ana, loved your talk. Let me know if a short call works.\n", fails=False),
-        Example("Subject: Your talk\n\nHi Ana, loved your talk. We build data tools at Initech.\n", fails=True),
-    )
-
-    def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
-        body = analysis.field("body")
-        if body is None or not body.text.strip() or body.questions:
-            return
-        if body.phrase_spans(_requests()):
-            return
-        start, end = body.sentences[-1] if body.sentences else (0, len(body.text))
-        yield Finding(
-            'nothing here asks for a reply; end with one easy question ("Would a 15-minute call next week work?")',
-            start,
-            start + len(body.text[start:end].rstrip()),
-            field="body",
-        )
-
-
-@register
-class SelfFocused(Rule):
-    code = "IM404"
-    language = "en"
-    name = "self-focused"
-    default_severity = Severity.INFO
-    summary = "I/we/our/us far outnumber you/your: the message is about the sender."
-    explanation = """
-Readers answer messages about themselves. When the words for the sender (I, me, my, we, us, our) outnumber
-the words for the reader (you, your) by more than `ratio` to one, and there are at least `min-count` of them,
-turn sentences around: what is in it for the reader?
-"""
-    options = MappingProxyType(
-        {
-            "ratio": OptionSpec("number", 2.5, "how many sender words per reader word are too many"),
-            "min-count": OptionSpec("integer", 6, "sender words needed before the rule looks at the ratio"),
-        }
-    )
-    examples = (
-        Example(
-            "Subject: Your talk\n\nHi Ana, your talk on contracts was great. How do you version yours? "
-            "I would love your take.\n",
-            fails=False,
-        ),
-        Example(
-            "Subject: Us\n\nHi Ana, we are a startup. Our platform is great and we love our customers. "
-            "I think our team and I can help. We are hiring. Do you like it?\n",
-            fails=True,
-        ),
-    )
-
-    def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
-        body = analysis.field("body")
-        if body is None or not body.text.strip():
-            return
-        mine = body.count_norms(SELF)
-        theirs = body.count_norms(OTHER)
-        if mine >= options["min-count"] and mine > options["ratio"] * max(theirs, 1):
-            yield Finding(
-                f"{mine} words about you (I, we, our) and {theirs} about them (you, your); say what is in it for them",
-                0,
-                len(body.text),
-                field="body",
-            )
-
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'’]*")
 _REPEATED = re.compile(r"!{2,}|\?{2,}|[!?]{3,}")
@@ -122,7 +33,6 @@ def _acronym_data() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(_proper_forms()), frozenset(w.upper() for w in loud)
 
 
-@register
 class Shouting(Rule):
     code = "IM408"
     name = "shouting"
@@ -278,53 +188,3 @@ def _shouted_runs(text: str, acronyms: frozenset[str], loud: frozenset[str]) -> 
         group.append((start, end, kind))
     close()
     return runs
-
-
-def _trailing_spaces(text: str) -> list[tuple[int, int]]:
-    """Spans of spaces at the ends of lines (line by line: a regex here backtracks badly on long runs)."""
-    spans = []
-    start = 0
-    for line in text.split("\n"):
-        kept = len(line.rstrip())
-        if kept < len(line):
-            spans.append((start + kept, start + len(line)))
-        start += len(line) + 1
-    return spans
-
-
-_DOUBLE = re.compile(r"(?<=\S)[^\S\n]{2,}(?=\S)")
-
-
-@register
-class StrayWhitespace(Rule):
-    code = "IM204"
-    name = "stray-whitespace"
-    default_severity = Severity.INFO
-    summary = "Spaces at the ends of lines, or several spaces between words."
-    explanation = """
-Stray spaces count toward LinkedIn's character limit and show as ragged gaps in the composer. The fix trims
-spaces at the ends of lines and turns runs of spaces between words into one.
-"""
-    examples = (
-        Example("Subject: Your talk\n\nHi Ana,\n\nOne question?\n", fails=False),
-        Example("Subject: Your talk\n\nHi Ana,   \n\nOne  question?\n", fails=True),
-    )
-
-    def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
-        body = analysis.field("body")
-        if body is None or body.placeholders:
-            return
-        edits = [Edit(a, b, "") for a, b in _trailing_spaces(body.text)]
-        edits += [Edit(m.start(), m.end(), " ") for m in _DOUBLE.finditer(body.text)]
-        if not edits:
-            return
-        edits.sort(key=lambda e: e.start)
-        first = edits[0]
-        places = "1 place" if len(edits) == 1 else f"{len(edits)} places"
-        yield Finding(
-            f"stray whitespace in {places} (spaces at line ends or between words); the fix trims it",
-            first.start,
-            first.end,
-            field="body",
-            fix=Fix("trim stray whitespace", tuple(edits)),
-        )

@@ -1,0 +1,50 @@
+"""IM402 no-ask: nothing in the message to reply to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from typing import Any
+
+from inmail_lint.analysis.document import Analysis
+from inmail_lint.diagnostic import Finding, Severity
+from inmail_lint.ruledef.base import Example, Rule
+from inmail_lint.util.resources import load_data
+
+
+@lru_cache(maxsize=1)
+def _requests() -> tuple[str, ...]:
+    return tuple(load_data("phrases/requests.yaml")["phrases"])
+
+
+class NoAsk(Rule):
+    code = "IM402"
+    language = "en"
+    name = "no-ask"
+    default_severity = Severity.WARNING
+    summary = "No question and no explicit request: nothing to reply to."
+    explanation = """
+A message that asks nothing gets nothing back. End with one clear, easy question or request ("Would you be
+open to a 15-minute call next week?"). A question mark anywhere in the body counts, except inside a link
+("/offer?id=1"), and so do request phrases such as "let me know", "would you be open", "happy to"
+(`rules/phrases/requests.yaml`).
+"""
+    examples = (
+        Example("Subject: Your talk\n\nHi Ana, loved your talk. Would a short call next week work?\n", fails=False),
+        Example("Subject: Your talk\n\nHi Ana, loved your talk. Let me know if a short call works.\n", fails=False),
+        Example("Subject: Your talk\n\nHi Ana, loved your talk. We build data tools at Initech.\n", fails=True),
+    )
+
+    def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
+        body = analysis.field("body")
+        if body is None or not body.text.strip() or body.questions:
+            return
+        if body.phrase_spans(_requests()):
+            return
+        start, end = body.sentences[-1] if body.sentences else (0, len(body.text))
+        yield Finding(
+            'nothing here asks for a reply; end with one easy question ("Would a 15-minute call next week work?")',
+            start,
+            start + len(body.text[start:end].rstrip()),
+            field="body",
+        )

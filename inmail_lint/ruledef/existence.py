@@ -1,0 +1,109 @@
+"""The ``existence`` rule type: phrases and patterns that should not be in a field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar
+
+from inmail_lint.analysis.document import Analysis
+from inmail_lint.analysis.field import FieldAnalysis
+from inmail_lint.diagnostic import Edit, Finding, Fix
+from inmail_lint.ruledef.base import OptionSpec, RuleDefinitionError
+from inmail_lint.ruledef.declarative import DeclarativeRule, _values
+from inmail_lint.ruledef.patterns import BoundedPattern, _timed_out, any_of
+
+
+class ExistenceRule(DeclarativeRule):
+    """Flags each phrase (matched on tokens, case-insensitively) or regular-expression match in a field."""
+
+    type_name = "existence"
+    type_keys: ClassVar[dict[str, tuple[str, bool]]] = {
+        "field": ("string", False),
+        "fields": ("list", False),
+        "phrases": ("list", False),
+        "patterns": ("list", False),
+        "ignore-case": ("boolean", False),
+        "skip-quoted": ("boolean", False),
+        "fix": ("string", False),
+        "fix-safe": ("boolean", False),
+        "fix-message": ("string", False),
+        "fix-capitalize": ("boolean", False),
+    }
+    placeholders = frozenset({"field", "kind", "kind_name", "match"})
+    fixes = ("remove-match", "remove-sentence")
+
+    def __init__(self, meta: Mapping[str, Any], spec: Mapping[str, Any], origin: str) -> None:
+        super().__init__(meta, spec, origin)
+        self.options = {
+            "extend-phrases": OptionSpec("list", [], "more phrases to flag, added to the rule's own"),
+        }
+
+    def validate(self) -> None:
+        super().validate()
+        phrases = self.spec.get("phrases") or []
+        patterns = self.spec.get("patterns") or []
+        if not phrases and not patterns:
+            raise RuleDefinitionError(f"{self.origin}: an existence rule needs 'phrases' or 'patterns'")
+        if self.spec.get("fix") not in (None, *self.fixes):
+            raise RuleDefinitionError(f"{self.origin}: key 'fix': expected one of {', '.join(self.fixes)}")
+        ignore_case = self.spec.get("ignore-case", True)
+        self._regexes = [BoundedPattern(self.origin, f"patterns[{i}]", p, ignore_case) for i, p in enumerate(patterns)]
+        self._any = any_of(self._regexes, ignore_case)
+        self._phrases = tuple(str(p) for p in phrases)
+
+    def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
+        phrases = self._phrases + tuple(options.get("extend-phrases") or ())
+        attr = "NORM" if self.spec.get("ignore-case", True) else "ORTH"
+        skip_quoted = self.spec.get("skip-quoted", False)
+        for name, fa in self.fields_present(analysis):
+            if not fa.text.strip():
+                continue
+            spans: set[tuple[int, int]] = set(fa.phrase_spans(phrases, attr)) if phrases else set()
+            regexes = self._regexes if self._any is None or self._any.search(fa.text) is not False else ()
+            for pattern in regexes:
+                found = pattern.spans(fa.text)
+                if found is None:
+                    _timed_out(analysis, self, pattern.key, name)
+                else:
+                    spans.update(found)
+            for start, end in sorted(_outermost(spans)):
+                if skip_quoted and fa.in_quote(start, end):
+                    continue
+                values = _values(analysis, fa, name) | {"match": fa.text[start:end]}
+                yield Finding(self.format(**values), start, end, field=name, fix=self._fix(fa, start, end, values))
+
+    def _fix(self, fa: FieldAnalysis, start: int, end: int, values: Mapping[str, Any]) -> Fix | None:
+        action = self.spec.get("fix")
+        if action is None:
+            return None
+        if action == "remove-sentence":
+            span = fa.sentence_around(start, end)
+            if span is None:
+                return None
+            sentence = fa.text[span[0] : span[1]]
+            rest = sentence[: start - span[0]] + sentence[end - span[0] :]
+            if any(ch.isalnum() for ch in rest):
+                return None  # the sentence says more than the cliche: leave it to the writer
+            start, end = span
+        removal_end = end + (len(fa.text[end:]) - len(fa.text[end:].lstrip()))
+        if removal_end == len(fa.text):  # at the end of the field: take the whitespace before instead
+            removal_end = end
+            start = len(fa.text[:start].rstrip())
+        message = self.spec.get("fix-message", "remove '{match}'").format(**values)
+        edit = Edit(start, removal_end, "")
+        following = fa.text[removal_end : removal_end + 1]
+        if self.spec.get("fix-capitalize") and not fa.text[:start].strip() and following.islower():
+            edit = Edit(start, removal_end + 1, following.upper())  # "Re: your talk" -> "Your talk"
+        return Fix(message, (edit,), safe=self.spec.get("fix-safe", True))
+
+
+def _outermost(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans that overlap become one, so one stretch of text is reported once ("For a limited time only" holds
+    "for a limited time" and "limited time only")."""
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if kept and start < kept[-1][1]:
+            kept[-1] = (kept[-1][0], max(end, kept[-1][1]))
+            continue
+        kept.append((start, end))
+    return kept

@@ -1,0 +1,143 @@
+"""Reading a declarative rule from its YAML file: schema, type, options, examples and phrase lists, each problem
+a :class:`~inmail_lint.ruledef.base.RuleDefinitionError` naming the file and the key."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from inmail_lint.ruledef.base import Example, RuleDefinitionError
+from inmail_lint.ruledef.declarative import DeclarativeRule
+from inmail_lint.ruledef.types import RULE_TYPES
+from inmail_lint.util.resources import rules_dir, schema_path
+from inmail_lint.util.yamlsafe import UnsafeYaml, load_yaml_value, yaml_error_summary
+
+COMMON_KEYS = frozenset(
+    {"code", "name", "type", "severity", "summary", "explanation", "message", "url", "source", "language", "examples"}
+)
+MAX_RULE_FILE_BYTES = 256 * 1024
+
+
+@lru_cache(maxsize=1)
+def _rule_validator() -> Any:
+    import jsonschema
+
+    schema = json.loads(schema_path("rule.schema.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _schema_error(path: Path, data: Any) -> str | None:
+    errors = sorted(_rule_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return None
+    error = errors[0]
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extra = sorted(set(error.instance) - allowed)
+        where = ".".join(str(p) for p in error.absolute_path)
+        prefix = f"{where}." if where else ""
+        return f"{path}: unknown key '{prefix}{extra[0]}'" if extra else f"{path}: {error.message}"
+    where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+    return f"{path}: key '{where}': {error.message}"
+
+
+def load_rule_file(path: Path, *, validate: bool = True, phrase_dirs: tuple[Path, ...] = ()) -> DeclarativeRule:
+    """Load one declarative rule. Raises :class:`RuleDefinitionError` naming the file and key."""
+    try:
+        if path.stat().st_size > MAX_RULE_FILE_BYTES:
+            raise RuleDefinitionError(f"{path}: rule file is over {MAX_RULE_FILE_BYTES // 1024} KiB")
+        data = load_yaml_value(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleDefinitionError(f"{path}: cannot read rule file: {exc}") from None
+    except UnsafeYaml as exc:
+        raise RuleDefinitionError(f"{path}: rule file {exc}") from None
+    except yaml.YAMLError as exc:
+        raise RuleDefinitionError(f"{path}: not valid YAML: {yaml_error_summary(exc)}") from None
+    if not isinstance(data, dict):
+        raise RuleDefinitionError(f"{path}: a rule file must be a mapping with 'code', 'name', 'type', ...")
+    if "phrase-list" in data:
+        data = dict(data)
+        listed, patterns = _phrase_list(path, str(data.pop("phrase-list")), phrase_dirs)
+        data["phrases"] = list(data.get("phrases") or []) + listed
+        if patterns:
+            data["patterns"] = list(data.get("patterns") or []) + patterns
+    if validate:
+        error = _schema_error(path, data)
+        if error:
+            raise RuleDefinitionError(error)
+    rule_type = RULE_TYPES.get(str(data.get("type")))
+    if rule_type is None:
+        raise RuleDefinitionError(f"{path}: key 'type': expected one of {', '.join(RULE_TYPES)}")
+    meta = {k: v for k, v in data.items() if k in COMMON_KEYS}
+    spec = {k: v for k, v in data.items() if k not in COMMON_KEYS}
+    for key in spec:
+        if key not in rule_type.type_keys:
+            raise RuleDefinitionError(f"{path}: key {key!r} does not apply to a {rule_type.type_name} rule")
+    for key, (_, required) in rule_type.type_keys.items():
+        if required and key not in spec:
+            raise RuleDefinitionError(f"{path}: a {rule_type.type_name} rule needs the key {key!r}")
+    try:
+        rule = rule_type(meta, spec, str(path))
+    except KeyError as exc:
+        raise RuleDefinitionError(f"{path}: missing key {exc}") from None
+    rule.examples = tuple(_examples(path, data.get("examples") or {}))
+    return rule
+
+
+def _strings(candidate: Path, key: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(p, str) and p.strip() for p in value):
+        raise RuleDefinitionError(f"{candidate}: key {key!r}: expected a list of non-empty strings")
+    return value
+
+
+def _phrase_list(path: Path, name: str, phrase_dirs: tuple[Path, ...]) -> tuple[list[str], list[str]]:
+    """The phrases and patterns of a phrase list: ``rules/phrases/NAME.yaml`` or one beside the rule."""
+    for folder in (path.parent, *phrase_dirs, rules_dir() / "phrases"):
+        candidate = folder / f"{name}.yaml"
+        if candidate.is_file():
+            try:
+                data = load_yaml_value(candidate.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError) as exc:
+                raise RuleDefinitionError(f"{candidate}: cannot read phrase list: {exc}") from None
+            except UnsafeYaml as exc:
+                raise RuleDefinitionError(f"{candidate}: phrase list {exc}") from None
+            except yaml.YAMLError as exc:
+                raise RuleDefinitionError(
+                    f"{candidate}: phrase list is not valid YAML: {yaml_error_summary(exc)}"
+                ) from None
+            if isinstance(data, list):
+                return _strings(candidate, "phrases", data), []
+            if not isinstance(data, dict):
+                raise RuleDefinitionError(f"{candidate}: a phrase list is a list, or a mapping with 'phrases'")
+            return (
+                _strings(candidate, "phrases", data.get("phrases") or []),
+                _strings(candidate, "patterns", data.get("patterns") or []),
+            )
+    raise RuleDefinitionError(f"{path}: key 'phrase-list': no phrase list named {name!r} ({name}.yaml)")
+
+
+def _examples(path: Path, examples: Mapping[str, Any]) -> Iterator[Example]:
+    for outcome in ("pass", "fail"):
+        for item in examples.get(outcome) or []:
+            if isinstance(item, str):
+                yield Example(item, fails=outcome == "fail")
+            else:
+                yield Example(
+                    item["draft"],
+                    fails=outcome == "fail",
+                    kind=item.get("kind"),
+                    options=item.get("options") or {},
+                    settings=item.get("settings") or {},
+                )
+
+
+def load_rule_dir(folder: Path, *, validate: bool = True) -> list[DeclarativeRule]:
+    if not folder.is_dir():
+        raise RuleDefinitionError(f"{folder}: rule directory does not exist")
+    files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    return [load_rule_file(path, validate=validate) for path in files]

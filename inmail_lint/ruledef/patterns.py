@@ -1,0 +1,83 @@
+"""Rule-file patterns run with a time limit (the ``regex`` package's timeout), and many patterns as one
+alternation where that means the same."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from inmail_lint.analysis.document import Analysis
+from inmail_lint.ruledef.base import Rule, RuleDefinitionError
+
+PATTERN_TIMEOUT = 0.25  # seconds one pattern may spend on one field
+
+
+class BoundedPattern:
+    """A rule file's regular expression, run with a time limit (the ``regex`` package's timeout), so a
+    pattern that backtracks catastrophically on some input cannot hang the linter."""
+
+    def __init__(self, origin: str, key: str, pattern: str, ignore_case: bool) -> None:
+        import regex
+
+        self.key = key
+        self.source = pattern
+        try:
+            self._pattern = regex.compile(pattern, regex.IGNORECASE if ignore_case else 0)
+        except (regex.error, ValueError) as exc:
+            raise RuleDefinitionError(f"{origin}: key {key!r}: invalid regular expression: {exc}") from None
+
+    def spans(self, text: str) -> list[tuple[int, int]] | None:
+        """Non-empty match spans, or None when the pattern ran out of time."""
+        try:
+            return [m.span() for m in self._pattern.finditer(text, timeout=PATTERN_TIMEOUT) if m.end() > m.start()]
+        except TimeoutError:
+            return None
+
+
+class _AnyOf:
+    """One search for "does any of these patterns match here?", so that a field none of them matches (most
+    fields, for a rule such as IM301 with nine patterns) costs one call instead of one per pattern."""
+
+    def __init__(self, pattern: Any) -> None:
+        self._pattern = pattern
+
+    def search(self, text: str) -> bool | None:
+        """False when no pattern matches anywhere in ``text``; True when one matches some characters; None when
+        the patterns must be run one by one (an empty match, which may hide another pattern's match at the
+        same place, or out of time)."""
+        try:
+            m = self._pattern.search(text, timeout=PATTERN_TIMEOUT)
+        except TimeoutError:
+            return None
+        if m is None:
+            return False
+        return True if m.end() > m.start() else None
+
+
+ANY_OF_MIN = 4  # fewer patterns are quicker one by one: an alternation loses each one's literal-prefix scan
+
+
+def any_of(patterns: list[BoundedPattern], ignore_case: bool) -> _AnyOf | None:
+    """The patterns as one alternation, when there are enough of them to be worth it and none sets a flag for
+    the whole pattern (which, inside an alternation, would change the others)."""
+    import regex
+
+    sources = [p.source for p in patterns]
+    if len(sources) < ANY_OF_MIN or any(_NOT_COMBINABLE.search(s) for s in sources):
+        return None
+    try:
+        combined = regex.compile("|".join(f"(?:{s})" for s in sources), regex.IGNORECASE if ignore_case else 0)
+    except (regex.error, ValueError):
+        return None
+    return _AnyOf(combined)
+
+
+# what would mean something else inside an alternation: a flag for the whole pattern ("(?i)"), a group
+# number or name used again (the groups of the patterns before it count too), recursion
+_NOT_COMBINABLE = re.compile(r"\(\?[a-zA-Z^-]+\)|\\[1-9]|\\g|\(\?P?[=>&]|\(\?[R0-9+-]")
+
+
+def _timed_out(analysis: Analysis, rule: Rule, key: str, field: str) -> None:
+    analysis.notes.append(
+        f"{rule.code}: the pattern in key {key!r} took over {PATTERN_TIMEOUT} s on the {field} and was stopped"
+    )
