@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import NamedTuple
 
+from inmail_lint.util.text import astral_offsets
+
 
 class Severity(IntEnum):
     INFO = 1
@@ -116,10 +118,7 @@ class Locator:
 
     def __post_init__(self) -> None:
         self._line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self.text)]
-        if self.text.isascii():
-            self._astral = []
-        else:
-            self._astral = [i for i, ch in enumerate(self.text) if ord(ch) > 0xFFFF]
+        self._astral = astral_offsets(self.text)
 
     def utf16_offset(self, offset: int) -> int:
         """UTF-16 code units before character ``offset``."""

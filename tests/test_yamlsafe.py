@@ -17,8 +17,8 @@ from inmail_lint.model import estimate
 from inmail_lint.model.estimate import ModelError, load_model
 from inmail_lint.ruledef.base import RuleDefinitionError
 from inmail_lint.ruledef.loader import load_rule_file
-from inmail_lint.run.batch import _jsonl_rows
 from inmail_lint.sources.files import load_draft
+from inmail_lint.sources.tables import _jsonl_rows
 from inmail_lint.util import yamlsafe
 from inmail_lint.util.yamlsafe import MAX_DEPTH, UnsafeYaml, json_depth_problem, load_json, load_yaml
 

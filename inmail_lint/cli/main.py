@@ -149,7 +149,8 @@ def check(
     from inmail_lint.run.batch import make_jobs, run_all, start_workers
     from inmail_lint.run.cache import LINTERS
     from inmail_lint.run.targets import fix_target
-    from inmail_lint.sources.files import PathError, RowsError, discover, read_rows, write_atomic
+    from inmail_lint.sources.files import PathError, discover, write_atomic
+    from inmail_lint.sources.tables import RowsError, read_rows
 
     if isolated and config_file:
         _error("--config and --isolated cannot be used together")
@@ -380,7 +381,8 @@ def calibrate(
     from inmail_lint.model import calibrate as cal
     from inmail_lint.model.estimate import ModelError, load_model
     from inmail_lint.run.history import history_observations
-    from inmail_lint.sources.files import RowsError, read_rows, write_atomic
+    from inmail_lint.sources.files import write_atomic
+    from inmail_lint.sources.tables import RowsError, read_rows
 
     try:
         config = ConfigResolver(isolated=isolated).for_directory(Path.cwd())

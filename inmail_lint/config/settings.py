@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
-import difflib
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from typing import Any
 
 from inmail_lint.diagnostic import SEVERITY_NAMES
 from inmail_lint.util.resources import load_data
+from inmail_lint.util.schema import describe, first_error
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -219,35 +219,9 @@ def default_config(root: Path | None = None) -> Config:
 def _validate(data: Any, label: str) -> None:
     import jsonschema
 
-    validator = jsonschema.Draft202012Validator(CONFIG_SCHEMA)
-    errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
-    if not errors:
-        return
-    error = errors[0]
-    where = ".".join(str(p) for p in error.absolute_path)
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = list(error.schema.get("properties", {}))
-        extra = sorted(set(error.instance) - set(allowed))
-        if extra:
-            key = f"{where}.{extra[0]}" if where else extra[0]
-            close = difflib.get_close_matches(extra[0], allowed, n=1)
-            hint = (
-                f"; did you mean {close[0]!r}?"
-                if close
-                else (f"; expected one of {', '.join(allowed)}" if allowed else "")
-            )
-            raise ConfigError(f"{label}: unknown key {key!r}{hint}")
-    raise ConfigError(f"{label}: key {where or '(top level)'!r}: {_describe(error)}")
-
-
-def _describe(error: Any) -> str:
-    if error.validator == "type":
-        return f"expected {error.validator_value}, got {error.instance!r}"
-    if error.validator == "enum":
-        return f"expected one of {', '.join(map(str, error.validator_value))}, got {error.instance!r}"
-    if error.validator in ("minLength", "minimum"):
-        return f"{error.instance!r} is too small"
-    return str(error.message)
+    error = first_error(jsonschema.Draft202012Validator(CONFIG_SCHEMA), data)
+    if error is not None:
+        raise ConfigError(f"{label}: {describe(error)}")
 
 
 def parse_config(data: Mapping[str, Any], path: Path | None, root: Path) -> Config:

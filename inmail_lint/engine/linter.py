@@ -7,7 +7,6 @@ diagnostics in file offsets, and are placed (row, UTF-16 column) once, here.
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +21,7 @@ from inmail_lint.engine.registry import Registry, build_registry
 from inmail_lint.engine.result import FieldSummary, FileResult, place
 from inmail_lint.model.estimate import ModelError, load_model
 from inmail_lint.ruledef.base import Rule
+from inmail_lint.util.globs import matches
 from inmail_lint.util.text import normalize_newlines
 
 
@@ -121,14 +121,14 @@ class Linter:
         """Front matter ``template:`` decides; otherwise the config's ``templates`` globs."""
         if "template" in draft.meta:
             return draft.template
-        return relpath is not None and _matches(relpath, self.config.templates)
+        return relpath is not None and matches(relpath, self.config.templates)
 
     def file_ignores(self, relpath: str | None) -> tuple[str, ...]:
         if relpath is None:
             return ()
         ignored: list[str] = []
         for pattern, codes in self.config.per_file_ignores:
-            if _matches(relpath, (pattern,)):
+            if matches(relpath, (pattern,)):
                 ignored.extend(codes)
         return tuple(ignored)
 
@@ -233,17 +233,6 @@ def _fix_to_file(fix: Fix, field_: Field, source: str) -> Fix | None:
             return None
         edits.append(Edit(start, end, edit.text.replace("\n", newline)))
     return Fix(fix.message, tuple(edits), fix.safe)
-
-
-def _matches(relpath: str, patterns: Iterable[str]) -> bool:
-    """Glob match on the path relative to the config file; a pattern without '/' also matches the name."""
-    name = relpath.rsplit("/", 1)[-1]
-    for pattern in patterns:
-        if fnmatch.fnmatchcase(relpath, pattern) or ("/" not in pattern and fnmatch.fnmatchcase(name, pattern)):
-            return True
-        if pattern.endswith("/**") and relpath.startswith(pattern[:-2]):
-            return True
-    return False
 
 
 def unreadable_result(path: str, message: str, linter: Linter) -> FileResult:

@@ -11,6 +11,7 @@ from typing import IO, Any, ClassVar
 
 from inmail_lint.diagnostic import Diagnostic, Severity
 from inmail_lint.engine.result import JSON_VERSION, FileResult, diagnostic_to_json, result_to_json
+from inmail_lint.util.text import index_at_utf16
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _CONTEXT_WIDTH = 100
@@ -154,10 +155,10 @@ class FullFormatter(ConciseFormatter):
         line = result.line(d.location.row)
         if line is None:
             return
-        start_char = _char_index(line, d.location.column - 1)
+        start_char = index_at_utf16(line, d.location.column - 1)
         end_char = len(line)
         if d.end_location and d.end_location.row == d.location.row:
-            end_char = _char_index(line, d.end_location.column - 1)
+            end_char = index_at_utf16(line, d.end_location.column - 1)
         window_start = max(0, min(start_char - 20, len(line) - _CONTEXT_WIDTH))
         shown = line[window_start : window_start + _CONTEXT_WIDTH].expandtabs(1)
         prefix = "…" if window_start > 0 else ""
@@ -183,16 +184,6 @@ def row_label(result: FileResult, d: Diagnostic | None = None) -> str:
     if d is not None and d.field in ("subject", "body", "cta"):
         label += f", {d.field}"
     return label + ": "
-
-
-def _char_index(line: str, utf16_column: int) -> int:
-    """The character index in ``line`` of a UTF-16 column."""
-    units = 0
-    for i, ch in enumerate(line):
-        if units >= utf16_column:
-            return i
-        units += 2 if ord(ch) > 0xFFFF else 1
-    return len(line)
 
 
 class JsonFormatter(Formatter):

@@ -10,7 +10,7 @@ from inmail_lint.analysis.field import FieldAnalysis
 from inmail_lint.diagnostic import Finding
 from inmail_lint.ruledef.base import RuleDefinitionError, resolve
 from inmail_lint.ruledef.declarative import DeclarativeRule, _values
-from inmail_lint.util.text import utf16_length, word_count
+from inmail_lint.util.text import index_past_utf16, utf16_length, word_count
 
 
 class LimitRule(DeclarativeRule):
@@ -85,9 +85,5 @@ def _overflow(fa: FieldAnalysis, measure: str, limit: int) -> tuple[int, int]:
     if measure == "words":
         spans = fa.word_spans
         return (spans[limit][0], len(fa.text)) if limit < len(spans) else (0, len(fa.text))
-    units = 0
-    for i, ch in enumerate(fa.text):
-        units += 2 if ord(ch) > 0xFFFF else 1
-        if units > limit:
-            return i, len(fa.text)
-    return 0, len(fa.text)
+    past = index_past_utf16(fa.text, limit)
+    return (past, len(fa.text)) if past is not None else (0, len(fa.text))

@@ -15,6 +15,7 @@ from inmail_lint.ruledef.base import Example, RuleDefinitionError
 from inmail_lint.ruledef.declarative import DeclarativeRule
 from inmail_lint.ruledef.types import RULE_TYPES
 from inmail_lint.util.resources import rules_dir, schema_path
+from inmail_lint.util.schema import describe, first_error
 from inmail_lint.util.yamlsafe import UnsafeYaml, load_yaml_value, yaml_error_summary
 
 COMMON_KEYS = frozenset(
@@ -32,18 +33,8 @@ def _rule_validator() -> Any:
 
 
 def _schema_error(path: Path, data: Any) -> str | None:
-    errors = sorted(_rule_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
-    if not errors:
-        return None
-    error = errors[0]
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = set(error.schema.get("properties", {}))
-        extra = sorted(set(error.instance) - allowed)
-        where = ".".join(str(p) for p in error.absolute_path)
-        prefix = f"{where}." if where else ""
-        return f"{path}: unknown key '{prefix}{extra[0]}'" if extra else f"{path}: {error.message}"
-    where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
-    return f"{path}: key '{where}': {error.message}"
+    error = first_error(_rule_validator(), data)
+    return None if error is None else f"{path}: {describe(error)}"
 
 
 def load_rule_file(path: Path, *, validate: bool = True, phrase_dirs: tuple[Path, ...] = ()) -> DeclarativeRule:

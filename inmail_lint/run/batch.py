@@ -4,16 +4,13 @@ tool), or a row of a mail merge. A run is a list of jobs, done in order by one p
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import gc
-import json
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from inmail_lint.config.settings import Config
@@ -25,10 +22,9 @@ from inmail_lint.engine.result import FileResult
 from inmail_lint.run.cache import LINTERS
 from inmail_lint.run.targets import lint_target, read_target
 from inmail_lint.sources.files import Target, load_draft, relpath_for
-from inmail_lint.util.yamlsafe import UnsafeYaml, load_json
+from inmail_lint.sources.tables import iter_rows
 
 BATCH_SUFFIXES = (".csv", ".jsonl", ".ndjson")
-MAX_BATCH_BYTES = 512 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -44,64 +40,6 @@ class Job:
 
 def is_batch(target: Target) -> bool:
     return target.path is not None and target.path.suffix.lower() in BATCH_SUFFIXES
-
-
-def batch_rows(path: Path) -> Iterator[tuple[int, dict[str, str] | None, str | None]]:
-    """(row number, values, problem) for each row of a CSV (header row first) or JSON Lines file. Column names
-    are compared as template variables are (:func:`variable_key`): "Subject", "Body" and "First Name" work."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        yield 0, None, f"cannot read: {exc.strerror or exc}"
-        return
-    if size > MAX_BATCH_BYTES:
-        yield 0, None, f"batch file is {size / 2**20:.0f} MiB; split it (at most {MAX_BATCH_BYTES // 2**20} MiB)"
-        return
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            if path.suffix.lower() == ".csv":
-                yield from _csv_rows(handle)
-            else:
-                yield from _jsonl_rows(handle)
-    except UnicodeDecodeError as exc:
-        yield 0, None, f"not UTF-8 (byte {exc.start}); save it as UTF-8"
-    except OSError as exc:
-        yield 0, None, f"cannot read: {exc.strerror or exc}"
-
-
-def _csv_rows(handle: Any) -> Iterator[tuple[int, dict[str, str] | None, str | None]]:
-    reader = csv.DictReader(handle)
-    try:
-        header = reader.fieldnames
-        if not header or "body" not in [variable_key(h) for h in header]:
-            yield 0, None, "a batch CSV needs a header row with a 'body' column (and usually 'subject', 'id')"
-            return
-        for number, row in enumerate(reader, start=1):
-            yield number, {variable_key(str(k)): (v or "") for k, v in row.items() if k is not None}, None
-    except csv.Error as exc:
-        yield reader.line_num, None, f"not valid CSV at line {reader.line_num}: {exc}"
-
-
-def _jsonl_rows(handle: Any) -> Iterator[tuple[int, dict[str, str] | None, str | None]]:
-    number = 0
-    for line in handle:
-        if not line.strip():
-            continue
-        number += 1
-        try:
-            data = load_json(line)
-        except UnsafeYaml as exc:
-            yield number, None, f"the JSON {exc}"
-            continue
-        except ValueError as exc:
-            yield number, None, f"not valid JSON: {exc}"
-            continue
-        if isinstance(data, dict):
-            data = {variable_key(str(k)): v for k, v in data.items()}
-        if not isinstance(data, dict) or not isinstance(data.get("body"), str):
-            yield number, None, "not a JSON object with a 'body' string"
-            continue
-        yield number, {k: v if isinstance(v, str) else json.dumps(v) for k, v in data.items()}, None
 
 
 # ------------------------------------------------------------------------------------------------- running
@@ -133,7 +71,7 @@ def make_jobs(plan: Iterable[tuple[Target, Config, Linter]], rows: list[dict[str
                 yield Job("merge", target, key, number, values)
         elif is_batch(target):
             assert target.path is not None
-            for number, cells, problem in batch_rows(target.path):
+            for number, cells, problem in iter_rows(target.path, required="body"):
                 yield Job("batch", target, key, number or None, cells or {}, problem)
         elif target.path is None:
             yield Job("file", target, key, data=sys.stdin.buffer.read())

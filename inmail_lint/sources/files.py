@@ -6,12 +6,9 @@ This is the I/O edge of the core: it reads files and hands text to the pure pars
 from __future__ import annotations
 
 import contextlib
-import fnmatch
 import os
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +17,7 @@ import yaml
 from inmail_lint.config.settings import Config, ConfigResolver
 from inmail_lint.draft.parse import INVALID_FRONT_MATTER, MAX_BYTES, Draft, Problem, decode, parse
 from inmail_lint.draft.profiles import validate_profile
-from inmail_lint.draft.templates import variable_key
+from inmail_lint.util.globs import matches
 from inmail_lint.util.yamlsafe import UnsafeYaml, load_json, load_yaml_value, yaml_error_summary
 
 STDIN = "-"
@@ -38,19 +35,6 @@ class Target:
 class PathError:
     display: str
     message: str
-
-
-@lru_cache(maxsize=64)
-def _globs(patterns: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
-    """One compiled expression that matches what any of these globs matches (as ``fnmatch.fnmatchcase``)."""
-    if not patterns:
-        return lambda text: None
-    return re.compile("|".join(fnmatch.translate(p) for p in patterns)).match
-
-
-def _excluded(name: str, relpath: str, patterns: tuple[str, ...]) -> bool:
-    match = _globs(patterns)
-    return match(name) is not None or match(relpath) is not None
 
 
 def discover(
@@ -76,11 +60,10 @@ def _walk(top: Path, shown: str, resolver: ConfigResolver) -> Iterator[Target]:
         folder_path = Path(folder)
         config = resolver.for_directory(folder_path)
         rel_folder = _relative(folder_path, config.root)
-        dirs[:] = sorted(d for d in dirs if not _excluded(d, f"{rel_folder}{d}", config.exclude))
+        dirs[:] = sorted(d for d in dirs if not matches(f"{rel_folder}{d}", config.exclude, folder=True))
         for name in sorted(files):
-            if _globs(config.include)(name) is None:
-                continue
-            if _excluded(name, f"{rel_folder}{name}", config.exclude):
+            relpath = f"{rel_folder}{name}"
+            if not matches(relpath, config.include) or matches(relpath, config.exclude):
                 continue
             file_path = folder_path / name
             found.append(Target(file_path, os.path.normpath(os.path.join(shown, os.path.relpath(file_path, top)))))
@@ -208,30 +191,3 @@ def _load_recipient(draft: Draft, reference: str, directory: Path, root: Path | 
         problem(invalid)
         return
     draft.meta["recipient"] = profile
-
-
-class RowsError(Exception):
-    """A mail-merge data file cannot be used; the message names the file and the problem."""
-
-
-def read_rows(path: Path) -> list[dict[str, str]]:
-    """The rows of a mail-merge or history CSV file (UTF-8, a header row naming the columns). Column names are
-    compared as template variables are (:func:`~inmail_lint.draft.templates.variable_key`): "ID", "First Name"."""
-    import csv
-    import io
-
-    data, error = read_bytes(path) if path.is_file() else (None, "no such file")
-    if data is None:
-        raise RowsError(f"{path}: {error}")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RowsError(f"{path}: not UTF-8 (byte {exc.start}); save it as UTF-8 CSV") from None
-    try:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        rows = [{variable_key(str(k)): (v or "") for k, v in row.items() if k is not None} for row in reader]
-    except csv.Error as exc:
-        raise RowsError(f"{path}: not valid CSV: {exc}") from None
-    if reader.fieldnames is None:
-        raise RowsError(f"{path}: empty; the first row must name the variables (first_name, company, ...)")
-    return rows

@@ -14,10 +14,41 @@ import re
 import unicodedata
 
 
+def utf16_units(ch: str) -> int:
+    """UTF-16 code units of one character: 2 outside the Basic Multilingual Plane (most emoji), else 1."""
+    return 2 if ord(ch) > 0xFFFF else 1
+
+
 def utf16_length(text: str) -> int:
     if text.isascii():
         return len(text)
     return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def astral_offsets(text: str) -> list[int]:
+    """The sorted character offsets of the characters that count two UTF-16 units."""
+    return [] if text.isascii() else [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
+
+
+def index_at_utf16(text: str, units: int) -> int:
+    """The index of the first character that starts at or after ``units`` UTF-16 units (``len(text)`` if none):
+    where an editor's UTF-16 column falls in the text."""
+    count = 0
+    for i, ch in enumerate(text):
+        if count >= units:
+            return i
+        count += utf16_units(ch)
+    return len(text)
+
+
+def index_past_utf16(text: str, limit: int) -> int | None:
+    """The index of the first character that ends past ``limit`` UTF-16 units, or None when all of it fits."""
+    count = 0
+    for i, ch in enumerate(text):
+        count += utf16_units(ch)
+        if count > limit:
+            return i
+    return None
 
 
 def normalize_newlines(text: str) -> str:

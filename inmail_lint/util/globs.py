@@ -1,0 +1,31 @@
+"""The one way inmail-lint matches paths against the globs of a configuration (``include``, ``exclude``,
+``templates``, ``per-file-ignores``): gitignore-style patterns, by pathspec, as yamllint and ruff users know them.
+
+Paths are matched relative to the folder of the config file, with ``/`` between folders. A pattern without a
+``/`` (``*.inmail``, ``build``) matches a file or folder of that name at any depth; one with a ``/``
+(``templates/*.inmail``) is anchored at the config's folder, and there ``*`` does not cross a ``/`` while
+``**`` does (``templates/**``). A pattern that matches a folder matches everything in it; ``!pattern``
+takes a path back out again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+import pathspec
+
+
+@lru_cache(maxsize=256)
+def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
+
+
+def matches(relpath: str, patterns: Iterable[str], *, folder: bool = False) -> bool:
+    """Whether ``relpath`` (relative to the config's folder, ``/``-separated) is matched by ``patterns``;
+    ``folder`` when it names a folder (so that ``build/`` matches it)."""
+    patterns = tuple(patterns)
+    if not patterns:
+        return False
+    path = relpath.strip("/")
+    return _spec(patterns).match_file(f"{path}/" if folder else path)
