@@ -77,7 +77,7 @@ def test_the_text_spacy_reads_collapses_whitespace_as_the_regular_expression_did
     import re
 
     from inmail_lint.analysis.field import MAX_CHUNK, FieldAnalysis
-    from inmail_lint.draft.parse import Field
+    from inmail_lint.draft.document import Field
 
     text = "".join(pieces)
     got, to_field = FieldAnalysis(Field("body", text, 0, len(text)))._nlp_input

@@ -5,7 +5,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inmail_lint.draft.parse import decode, parse
+from inmail_lint.draft.decode import decode
+from inmail_lint.draft.parse import parse
 from inmail_lint.util.yamlsafe import FAST_LOADER
 from inmail_lint.util.yamlsafe import MAX_DEPTH as MAX_YAML_DEPTH
 from inmail_lint.util.yamlsafe import check_events as _check_events

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from inmail_lint.api import lint_bytes
-from inmail_lint.draft.parse import decode, parse
+from inmail_lint.draft.decode import decode
+from inmail_lint.draft.parse import parse
 
 FUZZ = Path(__file__).resolve().parent / "fuzz"
 INPUTS = sorted(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from inmail_lint.draft.parse import MAX_BYTES
+from inmail_lint.draft.decode import MAX_BYTES
 from inmail_lint.sources.files import load_draft, read_bytes
 
 

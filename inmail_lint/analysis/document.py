@@ -24,17 +24,17 @@ from inmail_lint.analysis.cues import (
     subject_cues,
 )
 from inmail_lint.analysis.field import FieldAnalysis
-from inmail_lint.draft.parse import Draft, Field, parse_send_at
+from inmail_lint.draft.document import Draft, Field
+from inmail_lint.draft.frontmatter import parse_send_at
 from inmail_lint.draft.profiles import CommonGround, Profile
 from inmail_lint.draft.templates import length_range, names_in, render, variable
 from inmail_lint.model.estimate import Estimate, Model
+from inmail_lint.util.resources import load_data
 from inmail_lint.util.text import all_caps, fold_aligned
 
 
 @lru_cache(maxsize=1)
 def _language_data() -> tuple[int, int, float, frozenset[str], frozenset[str]]:
-    from inmail_lint.util.resources import load_data
-
     data = load_data("phrases/languages.yaml")
     english, other = (frozenset(str(w).lower() for w in data[key]) for key in ("english", "other"))
     return int(data["min-words"]), int(data["min-other"]), float(data["ratio"]), english, other

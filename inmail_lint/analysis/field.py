@@ -11,7 +11,8 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from inmail_lint.analysis.nlp import get_nlp, phrase_matcher
-from inmail_lint.draft.parse import Field
+from inmail_lint.analysis.readability import flesch_kincaid_grade, flesch_reading_ease
+from inmail_lint.draft.document import Field
 from inmail_lint.draft.templates import LengthRange
 from inmail_lint.util.text import fold_aligned, utf16_length, word_count, word_spans
 
@@ -258,14 +259,10 @@ class FieldAnalysis:
     @cached_property
     def grade(self) -> float:
         """Flesch-Kincaid grade level (textstat, pyphen syllables)."""
-        from inmail_lint.analysis.readability import flesch_kincaid_grade
-
         return flesch_kincaid_grade(self.prose)
 
     @cached_property
     def reading_ease(self) -> float:
-        from inmail_lint.analysis.readability import flesch_reading_ease
-
         return flesch_reading_ease(self.prose)
 
     def metric(self, name: str) -> float:
@@ -275,7 +272,7 @@ class FieldAnalysis:
 
 @lru_cache(maxsize=64)
 def _norm_hashes(norms: frozenset[str]) -> tuple[int, ...]:
-    from spacy.strings import get_string_id
+    from spacy.strings import get_string_id  # spaCy is imported on first use (start-up; see analysis.nlp)
 
     return tuple(get_string_id(n) for n in norms)
 

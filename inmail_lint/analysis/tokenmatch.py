@@ -218,7 +218,7 @@ class TokenPatterns:
 
     def tokens(self, doc: Any) -> list[Token]:
         """What the predicates read, for each token of ``doc`` (remembered per ORTH and NORM, per process)."""
-        from spacy.attrs import NORM, ORTH
+        from spacy.attrs import NORM, ORTH  # spaCy is imported on first use (start-up; see analysis.nlp)
 
         array = doc.to_array([ORTH, NORM])
         known = self._known

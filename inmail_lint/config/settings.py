@@ -217,7 +217,7 @@ def default_config(root: Path | None = None) -> Config:
 
 
 def _validate(data: Any, label: str) -> None:
-    import jsonschema
+    import jsonschema  # on first use: it is a tenth of a second of start-up that --version does not need
 
     error = first_error(jsonschema.Draft202012Validator(CONFIG_SCHEMA), data)
     if error is not None:

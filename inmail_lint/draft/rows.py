@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from inmail_lint.draft.parse import Draft, body_field, field_from_slice
+from inmail_lint.draft.document import Draft, body_field, field_from_slice
 from inmail_lint.draft.profiles import RECIPIENT_KEYS
 from inmail_lint.draft.templates import render
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from inmail_lint.draft.parse import Field
+from inmail_lint.draft.document import Field
 from inmail_lint.util.resources import load_data
 from inmail_lint.util.text import utf16_length, word_count
 

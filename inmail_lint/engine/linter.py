@@ -15,7 +15,7 @@ from inmail_lint.analysis.document import Analysis
 from inmail_lint.analysis.nlp import ModelNotInstalled, get_nlp
 from inmail_lint.config.settings import Config, ConfigError
 from inmail_lint.diagnostic import Diagnostic, Edit, Finding, Fix, Severity
-from inmail_lint.draft.parse import INVALID_FRONT_MATTER, UNREADABLE, Draft, Field, Problem
+from inmail_lint.draft.document import INVALID_FRONT_MATTER, UNREADABLE, Draft, Field, Problem
 from inmail_lint.draft.profiles import Profile
 from inmail_lint.engine.registry import Registry, build_registry
 from inmail_lint.engine.result import FieldSummary, FileResult, place

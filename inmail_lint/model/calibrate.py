@@ -55,7 +55,7 @@ def design_row(cols: Sequence[Column], observations: Mapping[str, Any]) -> list[
 
 def _sklearn() -> Any:
     try:
-        from sklearn import linear_model, metrics, model_selection
+        from sklearn import linear_model, metrics, model_selection  # the calibrate extra: only when fitting
     except ImportError:
         raise CalibrationError(
             "calibration needs scikit-learn: python -m pip install 'inmail-lint[calibrate]'"
@@ -76,7 +76,7 @@ def fit(
     """A model with ``base``'s factors, fitted to these outcomes (1: a response within 90 days), and the YAML
     document that stores it."""
     linear_model, _, _ = _sklearn()
-    import numpy as np
+    import numpy as np  # scikit-learn's numpy: the calibrate extra, imported only when fitting
 
     if len(set(outcomes)) < 2:
         raise CalibrationError("the history needs both outcomes (some responded, some did not)")

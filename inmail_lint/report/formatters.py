@@ -8,10 +8,12 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any, ClassVar
+from xml.sax.saxutils import escape, quoteattr
 
 from inmail_lint.diagnostic import Diagnostic, Severity
 from inmail_lint.engine.result import JSON_VERSION, FileResult, diagnostic_to_json, result_to_json
 from inmail_lint.util.text import index_at_utf16
+from inmail_lint.util.version import __version__
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _CONTEXT_WIDTH = 100
@@ -86,7 +88,7 @@ class Formatter:
     def style(self, text: str, **styles: Any) -> str:
         if not self.color:
             return text
-        import click
+        import click  # only a coloured report needs it (the JSON formats and the server do not)
 
         return click.style(text, **styles)
 
@@ -297,8 +299,6 @@ class SarifFormatter(Formatter):
             self._results.append(sarif_result)
 
     def finish(self, summary: Summary) -> None:
-        from inmail_lint.util.version import __version__
-
         document = {
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
             "version": "2.1.0",
@@ -330,8 +330,6 @@ class JunitFormatter(Formatter):
         self._failures = 0
 
     def file(self, result: FileResult) -> None:
-        from xml.sax.saxutils import escape, quoteattr
-
         name = result.path if result.row is None else f"{result.path} {row_label(result).rstrip(': ')}"
         if not result.diagnostics:
             self._cases.append(f'    <testcase classname="inmail-lint" name={quoteattr(name)}/>')

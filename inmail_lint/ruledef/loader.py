@@ -26,7 +26,7 @@ MAX_RULE_FILE_BYTES = 256 * 1024
 
 @lru_cache(maxsize=1)
 def _rule_validator() -> Any:
-    import jsonschema
+    import jsonschema  # on first use: built-in rules are not validated at start-up
 
     schema = json.loads(schema_path("rule.schema.json").read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(schema)

@@ -17,7 +17,7 @@ class BoundedPattern:
     pattern that backtracks catastrophically on some input cannot hang the linter."""
 
     def __init__(self, origin: str, key: str, pattern: str, ignore_case: bool) -> None:
-        import regex
+        import regex  # on first use: only rules with patterns need it, and it is slow to import
 
         self.key = key
         self.source = pattern
@@ -60,7 +60,7 @@ ANY_OF_MIN = 4  # fewer patterns are quicker one by one: an alternation loses ea
 def any_of(patterns: list[BoundedPattern], ignore_case: bool) -> _AnyOf | None:
     """The patterns as one alternation, when there are enough of them to be worth it and none sets a flag for
     the whole pattern (which, inside an alternation, would change the others)."""
-    import regex
+    import regex  # on first use (see BoundedPattern)
 
     sources = [p.source for p in patterns]
     if len(sources) < ANY_OF_MIN or any(_NOT_COMBINABLE.search(s) for s in sources):

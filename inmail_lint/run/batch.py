@@ -13,8 +13,11 @@ from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
+from inmail_lint.analysis.cues import cue_patterns
+from inmail_lint.analysis.nlp import get_nlp
+from inmail_lint.analysis.readability import flesch_kincaid_grade
 from inmail_lint.config.settings import Config
-from inmail_lint.draft.parse import Draft
+from inmail_lint.draft.document import Draft
 from inmail_lint.draft.rows import merge, row_draft
 from inmail_lint.draft.templates import names_in, variable_key
 from inmail_lint.engine.linter import Linter, unreadable_result
@@ -143,10 +146,6 @@ def start_workers(processes: int) -> ProcessPoolExecutor | None:
 
 def _init_worker() -> None:
     try:  # warm up what every configuration shares; a problem here shows on the first draft, with its file
-        from inmail_lint.analysis.cues import cue_patterns
-        from inmail_lint.analysis.nlp import get_nlp
-        from inmail_lint.analysis.readability import flesch_kincaid_grade
-
         get_nlp()
         cue_patterns()
         flesch_kincaid_grade("Warm up.")

@@ -6,7 +6,7 @@ from typing import Any
 
 from inmail_lint.analysis.document import Analysis, observe
 from inmail_lint.config.settings import Config
-from inmail_lint.draft.parse import parse_send_at
+from inmail_lint.draft.frontmatter import parse_send_at
 from inmail_lint.draft.profiles import Profile
 from inmail_lint.draft.rows import row_draft
 from inmail_lint.model.calibrate import CalibrationError, parse_outcome

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from inmail_lint.config.settings import Config
-from inmail_lint.draft.parse import decode
+from inmail_lint.draft.decode import decode
 from inmail_lint.engine.fixer import fix_until_stable
 from inmail_lint.engine.linter import Linter, unreadable_result
 from inmail_lint.engine.result import FileResult

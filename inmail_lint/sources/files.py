@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,9 @@ from typing import Any
 import yaml
 
 from inmail_lint.config.settings import Config, ConfigResolver
-from inmail_lint.draft.parse import INVALID_FRONT_MATTER, MAX_BYTES, Draft, Problem, decode, parse
+from inmail_lint.draft.decode import MAX_BYTES, decode
+from inmail_lint.draft.document import INVALID_FRONT_MATTER, Draft, Problem
+from inmail_lint.draft.parse import parse
 from inmail_lint.draft.profiles import validate_profile
 from inmail_lint.util.globs import matches
 from inmail_lint.util.yamlsafe import UnsafeYaml, load_json, load_yaml_value, yaml_error_summary
@@ -127,8 +130,6 @@ def prepare(text: str, display: str, directory: Path | None, root: Path | None, 
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace a file's content in one step (a temporary file beside it, then a rename), keeping its mode,
     so a reader or a second writer never sees half a file."""
-    import tempfile
-
     mode = path.stat().st_mode & 0o7777 if path.exists() else None
     handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)  # noqa: SIM115
     try:

@@ -16,7 +16,8 @@ import atheris
 
 with atheris.instrument_imports():
     from inmail_lint.api import lint_bytes
-    from inmail_lint.draft.parse import decode, parse
+    from inmail_lint.draft.decode import decode
+    from inmail_lint.draft.parse import parse
 
 
 def one_input(data: bytes) -> None:

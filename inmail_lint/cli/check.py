@@ -1,0 +1,161 @@
+"""``inmail-lint check``: lint drafts, fix them, or print the fixes as a diff."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+import click
+
+from inmail_lint.cli.common import (
+    OUTPUT_FORMATS,
+    PROGRESS_AFTER,
+    _codes,
+    _error,
+    _use_color,
+    _use_progress,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    from inmail_lint.engine.result import FileResult
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option(
+    "--output-format",
+    type=click.Choice(OUTPUT_FORMATS),
+    default="full",
+    show_default=True,
+    help="How to print diagnostics.",
+)
+@click.option(
+    "-o",
+    "--output-file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the report to this file instead of standard output.",
+)
+@click.option("--select", multiple=True, metavar="CODES", help="Only these rule codes or prefixes (replaces config).")
+@click.option("--extend-select", multiple=True, metavar="CODES", help="Also these rule codes or prefixes.")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Not these rule codes or prefixes.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    default="warning",
+    show_default=True,
+    help="Exit 1 when a diagnostic is at least this severe.",
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are diagnostics.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Use this config file for every draft instead of looking for one.",
+)
+@click.option("--isolated", is_flag=True, help="Ignore all config files.")
+@click.option("--kind", help="Message kind for drafts that do not name one (inmail, open-profile, ...).")
+@click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary.")
+@click.option("--statistics", is_flag=True, help="Print how often each rule fired instead of each diagnostic.")
+@click.option("--stdin-filename", help="The name of the draft read from '-', for config lookup and messages.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes in place (atomic writes).")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply the fixes marked unsafe too.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Processes to lint with (0: one per CPU); the output is the same, in the same order.",
+)
+@click.option(
+    "--model",
+    "model_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A refund model fitted by 'inmail-lint calibrate' (default: the built-in model).",
+)
+@click.option("--send-at", help="When the drafts go out (ISO 8601, e.g. 2026-05-04T09:30); front matter send_at wins.")
+@click.option(
+    "--vars",
+    "vars_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Mail merge: a CSV whose rows fill the templates' {{variables}}; each row is linted.",
+)
+def check(
+    paths: tuple[str, ...],
+    output_format: str,
+    output_file: Path | None,
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str,
+    exit_zero: bool,
+    config_file: Path | None,
+    isolated: bool,
+    kind: str | None,
+    quiet: bool,
+    statistics: bool,
+    stdin_filename: str | None,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    vars_file: Path | None,
+    model_file: Path | None,
+    send_at: str | None,
+    jobs: int,
+) -> int:
+    """Lint drafts. PATHS are draft files, directories (walked for *.inmail, *.inmail.md, *.inmail.txt), or '-'
+    for standard input. With no PATHS, the current directory."""
+    # imported when the command runs, so that --help and --version stay fast
+    from inmail_lint.run.check import CheckRequest, run_check
+
+    request = CheckRequest(
+        paths=paths,
+        output_format=output_format,
+        output_file=output_file,
+        select=_codes(select),
+        extend_select=_codes(extend_select),
+        ignore=_codes(ignore),
+        fail_on=fail_on,
+        exit_zero=exit_zero,
+        config_file=config_file,
+        isolated=isolated,
+        kind=kind,
+        quiet=quiet,
+        statistics=statistics,
+        stdin_filename=stdin_filename,
+        fix=fix,
+        unsafe_fixes=unsafe_fixes,
+        diff=diff,
+        vars_file=vars_file,
+        model_file=model_file,
+        send_at=send_at,
+        jobs=jobs,
+    )
+    return run_check(request, ClickConsole())
+
+
+class ClickConsole:
+    """The run's messages on a terminal: errors and notes on standard error, a progress bar for long runs."""
+
+    def error(self, message: str) -> None:
+        _error(message)
+
+    def note(self, message: str) -> None:
+        click.echo(f"inmail-lint: note: {message}", err=True)
+
+    def out(self, text: str) -> None:
+        click.echo(text, nl=False)
+
+    def color(self, stream: IO[str]) -> bool:
+        return _use_color(stream)
+
+    def progress(self, results: Iterable[FileResult], total: int) -> Iterator[FileResult]:
+        if total < PROGRESS_AFTER or not _use_progress():
+            yield from results
+            return
+        with click.progressbar(results, length=total, label="Linting", file=sys.stderr) as bar:
+            yield from bar

@@ -1,0 +1,104 @@
+"""``inmail-lint credits``: plan InMail credits over the months."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from inmail_lint.cli.common import _error
+from inmail_lint.run.status import EXIT_ERROR, EXIT_OK
+
+
+@click.command()
+@click.option(
+    "--plan", "plan_name", required=True, help="The plan: premium-career, sales-navigator-core, recruiter-lite, ..."
+)
+@click.option("--per-month", type=click.FloatRange(min=0), required=True, help="InMails you want to send a month.")
+@click.option("--months", type=click.IntRange(1, 120), default=12, show_default=True)
+@click.option(
+    "--response-rate", type=click.FloatRange(0, 1, max_open=True), help="Share of InMails answered within 90 days."
+)
+@click.option(
+    "--drafts",
+    "drafts_dir",
+    type=click.Path(exists=True, path_type=Path),
+    help="Use the mean refund estimate of the drafts here as the response rate.",
+)
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--isolated", is_flag=True, help="Ignore config files (only the built-in plans).")
+def credits(
+    plan_name: str,
+    per_month: float,
+    months: int,
+    response_rate: float | None,
+    drafts_dir: Path | None,
+    output_format: str,
+    isolated: bool,
+) -> int:
+    """Plan an InMail credit balance month by month: allotments, sends, refunds, expiry, and when it runs out."""
+    import dataclasses
+    import json
+
+    # imported when the command runs, so that --help and --version stay fast
+    from inmail_lint.config.settings import ConfigError, ConfigResolver
+    from inmail_lint.model.credits import PlanError, plans, simulate, sustainable
+    from inmail_lint.run.estimates import mean_estimate
+
+    if (response_rate is None) == (drafts_dir is None):
+        _error("give either --response-rate or --drafts")
+        return EXIT_ERROR
+    try:
+        config = ConfigResolver(isolated=isolated).for_directory(Path.cwd())
+        available = plans(config.plans)
+        if plan_name not in available:
+            _error(f"unknown plan {plan_name!r}; plans: {', '.join(available)}")
+            return EXIT_ERROR
+        plan = available[plan_name]
+        basis = "given"
+        if drafts_dir is not None:
+            response_rate, count = mean_estimate(drafts_dir, isolated)
+            if count == 0:
+                _error(f"{drafts_dir}: no InMail drafts with a credit at stake")
+                return EXIT_ERROR
+            basis = f"mean estimate over {count} draft{'s' if count != 1 else ''} in {drafts_dir}"
+        assert response_rate is not None
+        table = simulate(plan, per_month, months, response_rate)
+    except (ConfigError, PlanError) as exc:
+        _error(str(exc))
+        return EXIT_ERROR
+    ran_out = [m.month for m in table if m.short > 0]
+    keepable = sustainable(plan, response_rate)
+    if output_format == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "plan": dataclasses.asdict(plan),
+                    "per_month": per_month,
+                    "response_rate": round(response_rate, 4),
+                    "response_rate_basis": basis,
+                    "months": [dataclasses.asdict(m) for m in table],
+                    "ran_out": ran_out,
+                    "sustainable_per_month": round(keepable, 2),
+                },
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    click.echo(
+        f"{plan.title}: {plan.monthly:g} credits a month, up to {plan.cap:g}; "
+        f"response rate {response_rate:.0%} ({basis})"
+    )
+    click.echo(f"{'month':>5} {'allotted':>9} {'sent':>7} {'refunded':>9} {'expired':>8} {'balance':>8}")
+    for m in table:
+        click.echo(f"{m.month:>5} {m.allotted:>9g} {m.sent:>7g} {m.refunded:>9g} {m.expired:>8g} {m.balance_end:>8g}")
+    if ran_out:
+        short = sum(m.short for m in table)
+        click.echo(
+            f"Runs out in month{'s' if len(ran_out) > 1 else ''} {', '.join(map(str, ran_out))}: "
+            f"{short:g} fewer sends than planned."
+        )
+    else:
+        click.echo("Never runs out.")
+    click.echo(f"Sustainable: {keepable:.1f} sends a month ({plan.monthly:g} / (1 - {response_rate:.2f})).")
+    return EXIT_OK

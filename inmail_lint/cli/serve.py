@@ -1,0 +1,20 @@
+"""``inmail-lint server``: the language server on standard input and output."""
+
+from __future__ import annotations
+
+import click
+
+from inmail_lint.cli.common import _error
+from inmail_lint.run.status import EXIT_ERROR, EXIT_OK
+
+
+@click.command()
+def server() -> int:
+    """Run the language server on standard input and output (needs the extra: pip install 'inmail-lint[lsp]')."""
+    try:
+        from inmail_lint.server import main as serve  # pygls is an extra: imported only here
+    except ImportError as exc:
+        _error(f"the language server needs pygls ({exc.name}): python -m pip install 'inmail-lint[lsp]'")
+        return EXIT_ERROR
+    serve()
+    return EXIT_OK

@@ -1,0 +1,213 @@
+"""The run that ``inmail-lint check`` drives: find the drafts, resolve each one's configuration, lint (or fix, or
+diff) them, in parallel when asked, hand each result to a formatter, and decide the exit status. The command
+line parses the options into a :class:`CheckRequest` and gives a :class:`Console` for what it prints beside
+the report."""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Protocol
+
+from inmail_lint.config.settings import Config, ConfigError, ConfigResolver
+from inmail_lint.diagnostic import Severity
+from inmail_lint.draft.frontmatter import parse_send_at
+from inmail_lint.engine.linter import Linter
+from inmail_lint.engine.result import FileResult
+from inmail_lint.report.formatters import FORMATTERS, RuleDoc, Summary
+from inmail_lint.ruledef.base import RuleDefinitionError
+from inmail_lint.run.batch import make_jobs, run_all, start_workers
+from inmail_lint.run.cache import LINTERS
+from inmail_lint.run.status import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS
+from inmail_lint.run.targets import fix_target
+from inmail_lint.sources.files import PathError, Target, discover, write_atomic
+from inmail_lint.sources.tables import RowsError, read_rows
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    """What ``check`` was asked to do (the command line's options, parsed)."""
+
+    paths: tuple[str, ...] = ()
+    output_format: str = "full"
+    output_file: Path | None = None
+    select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: str = "warning"
+    exit_zero: bool = False
+    config_file: Path | None = None
+    isolated: bool = False
+    kind: str | None = None
+    quiet: bool = False
+    statistics: bool = False
+    stdin_filename: str | None = None
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False
+    vars_file: Path | None = None
+    model_file: Path | None = None
+    send_at: str | None = None
+    jobs: int = 1
+
+
+class Console(Protocol):
+    """What the run prints beside the report, and how (the command line gives one)."""
+
+    def error(self, message: str) -> None: ...
+
+    def note(self, message: str) -> None: ...
+
+    def out(self, text: str) -> None:
+        """Text for standard output: a diff, or a fixed draft read from standard input."""
+
+    def color(self, stream: IO[str]) -> bool: ...
+
+    def progress(self, results: Iterable[FileResult], total: int) -> Iterator[FileResult]: ...
+
+
+def run_check(request: CheckRequest, console: Console) -> int:
+    """Run ``check``; the exit status (0 clean, 1 problems, 2 an error)."""
+    if request.isolated and request.config_file:
+        console.error("--config and --isolated cannot be used together")
+        return EXIT_ERROR
+    if request.vars_file is not None and (request.fix or request.diff):
+        console.error("--vars lints renderings; it cannot be combined with --fix or --diff")
+        return EXIT_ERROR
+    when = None
+    if request.send_at is not None:
+        try:
+            when = parse_send_at(request.send_at)
+        except ValueError:
+            console.error(f"--send-at: expected a date or time such as 2026-05-04T09:30, got {request.send_at!r}")
+            return EXIT_ERROR
+    rows = None
+    if request.vars_file is not None:
+        try:
+            rows = read_rows(request.vars_file)
+        except RowsError as exc:
+            console.error(str(exc))
+            return EXIT_ERROR
+    processes = request.jobs or os.cpu_count() or 1
+    with contextlib.ExitStack() as cleanup:
+        # --jobs: the helper processes start now, so their start-up overlaps finding the drafts
+        pool = None if (request.fix or request.diff) else start_workers(processes)
+        if pool is not None:
+            cleanup.callback(pool.shutdown, cancel_futures=True)
+        try:
+            resolver = ConfigResolver(
+                config_file=request.config_file,
+                isolated=request.isolated,
+                select=request.select or None,
+                extend_select=request.extend_select,
+                ignore=request.ignore,
+                kind=request.kind,
+                model=request.model_file,
+                send_at=when,
+            )
+            # Resolve every draft's configuration before printing anything: a bad config stops the run.
+            targets: list[Target] = []
+            plan: list[tuple[Target, Config, Linter]] = []
+            path_errors = 0
+            stdin_dir = Path(request.stdin_filename).parent if request.stdin_filename else Path.cwd()
+            for item in discover(list(request.paths) or ["."], resolver, request.stdin_filename):
+                if isinstance(item, PathError):
+                    console.error(f"{item.display}: {item.message}")
+                    path_errors += 1
+                    continue
+                targets.append(item)
+                config = resolver.for_path(item.path) if item.path else resolver.for_directory(stdin_dir)
+                plan.append((item, config, LINTERS.get(config)))
+        except (ConfigError, RuleDefinitionError) as exc:
+            console.error(str(exc))
+            return EXIT_ERROR
+
+        if request.output_file is not None:
+            stream: IO[str] = cleanup.enter_context(request.output_file.open("w", encoding="utf-8", newline="\n"))
+        else:
+            stream = sys.stdout
+            cleanup.callback(stream.flush)
+        include = resolver.for_directory(Path.cwd()).include if not plan else plan[0][1].include
+        summary = Summary(path_errors=path_errors, include=include)
+        # With --diff, or --fix on standard input, the output is the diff or the fixed draft: no report.
+        report = not (request.diff or (request.fix and any(t.path is None for t in targets)))
+        rule_docs = {
+            rule.code: RuleDoc(
+                rule.code, rule.name, rule.summary, rule.explanation.strip(), rule.default_severity, rule.url
+            )
+            for linter in {id(linter): linter for _, _, linter in plan}.values()
+            for rule in linter.registry
+        }
+        formatter = FORMATTERS[request.output_format](
+            stream,
+            color=request.output_file is None and console.color(stream),
+            summary=not request.quiet,
+            statistics=request.statistics,
+            rule_docs=rule_docs,
+        )
+        threshold = Severity.parse(request.fail_on)
+        failed = internal_errors = changed = 0
+
+        def handle(result: FileResult) -> None:
+            nonlocal failed, internal_errors
+            if result.error is not None:
+                internal_errors += 1
+                console.error(
+                    f"{result.path}: internal error while linting ({result.error}); please report this with the draft"
+                )
+                return
+            for note in result.notes:
+                console.note(f"{result.path}: {note}")
+            summary.add(result)
+            if any(d.severity >= threshold for d in result.diagnostics):
+                failed += 1
+            if report:
+                formatter.file(result)
+
+        if report:
+            formatter.start()
+        if request.fix or request.diff:
+            for target, config, linter in plan:
+                try:
+                    outcome = fix_target(target, config, linter, unsafe=request.unsafe_fixes)
+                except Exception as exc:  # one broken file must not stop the others
+                    handle(FileResult(target.display, None, error=f"{type(exc).__name__}: {exc}"))
+                    continue
+                summary.fixed += outcome.fixed
+                changed += outcome.changed
+                if request.diff:
+                    console.out(unified_diff(target.display, outcome.before, outcome.after))
+                elif target.path is None:
+                    console.out(outcome.after)
+                elif outcome.changed:
+                    write_atomic(target.path, outcome.encoded())
+                handle(outcome.result)
+        else:
+            configs = {id(config): config for _, config, _ in plan}
+            linters = {id(config): linter for _, config, linter in plan}
+            job_list = list(make_jobs(plan, rows))
+            results = run_all(job_list, configs, linters, pool, processes - 1)
+            for result in console.progress(results, len(job_list)):
+                handle(result)
+        if report:
+            formatter.finish(summary)
+        if path_errors or internal_errors:
+            return EXIT_ERROR
+        if request.diff:
+            return EXIT_PROBLEMS if changed and not request.exit_zero else EXIT_OK
+        if failed and not request.exit_zero:
+            return EXIT_PROBLEMS
+        return EXIT_OK
+
+
+def unified_diff(display: str, before: str, after: str) -> str:
+    """The change from ``before`` to ``after`` as a unified diff (a line without a newline at the end is marked)."""
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{display}", f"b/{display}"
+    )
+    return "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines)
