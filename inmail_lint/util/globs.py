@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
-
-import pathspec
+from typing import Any
 
 
 @lru_cache(maxsize=256)
-def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+def _spec(patterns: tuple[str, ...]) -> Any:
+    # imported on first use: pathspec takes about 40 ms to import, which a run that names its drafts and has
+    # no templates or per-file-ignores globs never needs
+    import pathspec
+
     return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
@@ -28,4 +31,4 @@ def matches(relpath: str, patterns: Iterable[str], *, folder: bool = False) -> b
     if not patterns:
         return False
     path = relpath.strip("/")
-    return _spec(patterns).match_file(f"{path}/" if folder else path)
+    return bool(_spec(patterns).match_file(f"{path}/" if folder else path))
