@@ -51,9 +51,14 @@ def calibrate(
     from inmail_lint.model import calibrate as cal
     from inmail_lint.model.estimate import ModelError, load_model
     from inmail_lint.run.history import history_observations
-    from inmail_lint.sources.files import write_atomic
     from inmail_lint.sources.tables import RowsError, read_rows
+    from inmail_lint.sources.write import WriteRefused, check_writable, write_atomic
 
+    try:  # before the work: a path that cannot take the model is refused now, not after fitting
+        check_writable(output)
+    except WriteRefused as exc:
+        _error(f"--output: {exc}")
+        return EXIT_ERROR
     try:
         config = ConfigResolver(isolated=isolated).for_directory(Path.cwd())
         base = load_model(config.model)
@@ -82,7 +87,11 @@ def calibrate(
     except (RowsError, cal.CalibrationError, ConfigError, ModelError) as exc:
         _error(str(exc))
         return EXIT_ERROR
-    write_atomic(output, yaml.safe_dump(document, sort_keys=False, allow_unicode=True).encode("utf-8"))
+    try:
+        write_atomic(output, yaml.safe_dump(document, sort_keys=False, allow_unicode=True).encode("utf-8"))
+    except WriteRefused as exc:
+        _error(f"--output: {exc}")
+        return EXIT_ERROR
     if output_format == "json":
         click.echo(json.dumps({**report, "model": str(output)}, indent=2))
         return EXIT_OK

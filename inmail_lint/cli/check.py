@@ -35,8 +35,8 @@ if TYPE_CHECKING:
 @click.option(
     "-o",
     "--output-file",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Write the report to this file instead of standard output.",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file instead of standard output (atomically, once the run is done).",
 )
 @click.option("--select", multiple=True, metavar="CODES", help="Only these rule codes or prefixes (replaces config).")
 @click.option("--extend-select", multiple=True, metavar="CODES", help="Also these rule codes or prefixes.")

@@ -111,6 +111,7 @@ class Draft:
     problems: list[Problem] = field(default_factory=list)
     readable: bool = True  # False: only the problems are reported, no content rules run
     bom: bool = False
+    reads: list[str] = field(default_factory=list)  # other files read for it (a recipient profile)
 
     @property
     def subject(self) -> Field | None:

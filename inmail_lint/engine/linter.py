@@ -156,6 +156,7 @@ class Linter:
 
         suppressed += tuple(self.config.kinds[kind_name].get("ignore", ()))  # rules that do not apply to the kind
         result = FileResult(path=draft.path, kind=kind_name if draft.readable else None)
+        result.reads = list(draft.reads)
         if draft.readable:
             analysis = Analysis(
                 draft,

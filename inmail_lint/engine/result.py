@@ -36,6 +36,7 @@ class FileResult:
     notes: list[str] = field(default_factory=list)  # printed to standard error by the command line
     diagnostics: list[Diagnostic] = field(default_factory=list)
     locator: Locator | None = None  # the file's table of lines, when it has diagnostics
+    reads: list[str] = field(default_factory=list)  # other files read for it (a recipient profile); not reported
 
     def line(self, row: int) -> str | None:
         """The text of line ``row`` (1-based) of the file, for showing context."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import io
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -21,12 +22,13 @@ from inmail_lint.engine.linter import Linter
 from inmail_lint.engine.result import FileResult
 from inmail_lint.report.formatters import FORMATTERS, RuleDoc, Summary
 from inmail_lint.ruledef.base import RuleDefinitionError
-from inmail_lint.run.batch import make_jobs, run_all, start_workers
+from inmail_lint.run.batch import is_batch, make_jobs, run_all, run_job, start_workers
 from inmail_lint.run.cache import LINTERS
 from inmail_lint.run.status import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS
-from inmail_lint.run.targets import fix_target
-from inmail_lint.sources.files import PathError, Target, discover, write_atomic
+from inmail_lint.run.targets import fix_target, lint_target
+from inmail_lint.sources.files import PathError, Target, discover
 from inmail_lint.sources.tables import RowsError, read_rows
+from inmail_lint.sources.write import WriteRefused, check_writable, same_file, write_atomic
 
 
 @dataclass(frozen=True)
@@ -127,11 +129,26 @@ def run_check(request: CheckRequest, console: Console) -> int:
             console.error(str(exc))
             return EXIT_ERROR
 
-        if request.output_file is not None:
-            stream: IO[str] = cleanup.enter_context(request.output_file.open("w", encoding="utf-8", newline="\n"))
+        # The report goes to --output-file only at the end, atomically, and never over a file the run reads.
+        output = request.output_file
+        buffer = io.StringIO()
+        if output is not None:
+            refused = _output_refused(output, request, plan)
+            if refused is not None:
+                console.error(refused)
+                return EXIT_ERROR
+            stream: IO[str] = buffer
         else:
             stream = sys.stdout
             cleanup.callback(stream.flush)
+
+        def emit(text: str) -> None:
+            """A diff, or a fixed draft from standard input: into the output file when there is one."""
+            if output is not None:
+                buffer.write(text)
+            else:
+                console.out(text)
+
         include = resolver.for_directory(Path.cwd()).include if not plan else plan[0][1].include
         summary = Summary(path_errors=path_errors, include=include)
         # With --diff, or --fix on standard input, the output is the diff or the fixed draft: no report.
@@ -151,10 +168,12 @@ def run_check(request: CheckRequest, console: Console) -> int:
             rule_docs=rule_docs,
         )
         threshold = Severity.parse(request.fail_on)
-        failed = internal_errors = changed = 0
+        failed = internal_errors = changed = write_errors = 0
+        read_files: set[str] = set()
 
         def handle(result: FileResult) -> None:
             nonlocal failed, internal_errors
+            read_files.update(result.reads)
             if result.error is not None:
                 internal_errors += 1
                 console.error(
@@ -173,19 +192,30 @@ def run_check(request: CheckRequest, console: Console) -> int:
             formatter.start()
         if request.fix or request.diff:
             for target, config, linter in plan:
+                if is_batch(target):  # its rows are drafts of their own: lint them, never rewrite the table
+                    console.note(f"{target.display}: a batch file's rows are linted, not fixed; the file is unchanged")
+                    for job in make_jobs([(target, config, linter)], None):
+                        handle(run_job(job, config, linter))
+                    continue
                 try:
                     outcome = fix_target(target, config, linter, unsafe=request.unsafe_fixes)
                 except Exception as exc:  # one broken file must not stop the others
                     handle(FileResult(target.display, None, error=f"{type(exc).__name__}: {exc}"))
                     continue
+                if request.diff:
+                    emit(unified_diff(target.display, outcome.before, outcome.after))
+                elif target.path is None:
+                    emit(outcome.after)
+                elif outcome.changed:
+                    try:
+                        write_atomic(target.path, outcome.encoded())
+                    except WriteRefused as exc:  # reported for this file; the others go on
+                        console.error(f"{exc} (its problems are reported as they are)")
+                        write_errors += 1
+                        handle(lint_target(target, config, linter))
+                        continue
                 summary.fixed += outcome.fixed
                 changed += outcome.changed
-                if request.diff:
-                    console.out(unified_diff(target.display, outcome.before, outcome.after))
-                elif target.path is None:
-                    console.out(outcome.after)
-                elif outcome.changed:
-                    write_atomic(target.path, outcome.encoded())
                 handle(outcome.result)
         else:
             configs = {id(config): config for _, config, _ in plan}
@@ -196,13 +226,49 @@ def run_check(request: CheckRequest, console: Console) -> int:
                 handle(result)
         if report:
             formatter.finish(summary)
-        if path_errors or internal_errors:
+        if output is not None:
+            read = next((f for f in sorted(read_files) if same_file(output, Path(f))), None)
+            if read is not None:
+                console.error(f"--output-file {output} is {read}, which this run reads; the report was not written")
+                return EXIT_ERROR
+            try:
+                write_atomic(output, buffer.getvalue().encode("utf-8"))
+            except WriteRefused as exc:
+                console.error(f"--output-file: {exc}")
+                return EXIT_ERROR
+        if path_errors or internal_errors or write_errors:
             return EXIT_ERROR
         if request.diff:
             return EXIT_PROBLEMS if changed and not request.exit_zero else EXIT_OK
         if failed and not request.exit_zero:
             return EXIT_PROBLEMS
         return EXIT_OK
+
+
+def _output_refused(output: Path, request: CheckRequest, plan: list[tuple[Target, Config, Linter]]) -> str | None:
+    """Why the report may not be written to ``output``: it cannot be written, or it is a file the run reads (a
+    draft, a config file, a team rule or phrase list, a model, the ``--vars`` table)."""
+    try:
+        check_writable(output)
+    except WriteRefused as exc:
+        return f"--output-file: {exc}"
+    inputs: list[tuple[str, Path]] = []
+    for target, config, _ in plan:
+        if target.path is not None:
+            inputs.append(("a draft it lints", target.path))
+        if config.path is not None:
+            inputs.append(("a config file it reads", config.path))
+        if config.model is not None:
+            inputs.append(("the refund model it reads", config.model))
+        for folder in config.rule_dirs:
+            inputs.extend(("a team rule file it reads", rule) for rule in sorted(folder.glob("*.y*ml")))
+    for what, path in (("the --vars table", request.vars_file), ("the refund model", request.model_file)):
+        if path is not None:
+            inputs.append((what, path))
+    for what, path in inputs:
+        if same_file(output, path):
+            return f"--output-file {output} is {what} ({path}); the report would replace it, so nothing was run"
+    return None
 
 
 def unified_diff(display: str, before: str, after: str) -> str:

@@ -5,9 +5,7 @@ This is the I/O edge of the core: it reads files and hands text to the pure pars
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,25 +125,6 @@ def prepare(text: str, display: str, directory: Path | None, root: Path | None, 
     return draft
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace a file's content in one step (a temporary file beside it, then a rename), keeping its mode,
-    so a reader or a second writer never sees half a file."""
-    mode = path.stat().st_mode & 0o7777 if path.exists() else None
-    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)  # noqa: SIM115
-    try:
-        with handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(handle.name, mode)
-        os.replace(handle.name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(handle.name)
-        raise
-
-
 def _load_recipient(draft: Draft, reference: str, directory: Path, root: Path | None) -> None:
     """Replace a profile path in ``recipient:`` with the profile's fields, or report why it cannot be used."""
     span = draft.spans.get("recipient", (0, 0))
@@ -165,6 +144,7 @@ def _load_recipient(draft: Draft, reference: str, directory: Path, root: Path | 
     if not target.is_file():
         problem("is not a file")
         return
+    draft.reads.append(str(target))
     data, error = read_bytes(target)
     if data is None:
         problem(str(error))
