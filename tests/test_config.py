@@ -87,7 +87,7 @@ def test_config_option_and_isolated(cli: Run, tmp_path: Path) -> None:
         pytest.param(
             "inmail-lint.toml",
             "[rules.IM201]\nmax = 'forty'\n",
-            "rules.IM201.max: expected a integer",
+            "rules.IM201.max: expected an integer of at least 1",
             id="bad option type",
         ),
         pytest.param("inmail-lint.toml", "[rules.IM201]\nlimit = 50\n", "unknown option 'limit'", id="unknown option"),

@@ -288,7 +288,7 @@ def test_a_table_over_1_mib_is_read_to_its_last_row(tmp_path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         handle.write("id,first_name,body\n")
         for i in range(rows):
-            handle.write(f"r{i},Ana{i},\"Hi Ana, a line of body text to make the file large, row {i}\"\n")
+            handle.write(f'r{i},Ana{i},"Hi Ana, a line of body text to make the file large, row {i}"\n')
     assert path.stat().st_size > 3 * 1024 * 1024
     read = read_rows(path)
     assert len(read) == rows

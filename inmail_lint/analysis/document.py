@@ -58,6 +58,7 @@ class Analysis:
     ) -> None:
         self.draft = draft
         self.notes: list[str] = []  # things the writer should know that are not diagnostics (a stopped pattern)
+        self.skipped: list[str] = []  # checks that did not run on this draft ("TM001 (patterns[0])")
         self.refund_model = refund_model
         self._send_at = send_at
         self.kind_name = kind_name

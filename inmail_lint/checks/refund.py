@@ -35,7 +35,9 @@ samples; LinkedIn's length study counts replies within 30 days, not responses wi
 treated as independent. Read the estimate as a ranking of drafts, not a promise. A team with outcomes can fit
 its own model (`inmail-lint calibrate`). The option `threshold` sets the probability below which this fires.
 """
-    options = MappingProxyType({"threshold": OptionSpec("number", 0.10, "the probability below which to warn")})
+    options = MappingProxyType(
+        {"threshold": OptionSpec("number", 0.10, "the probability below which to warn", minimum=0, maximum=1)}
+    )
     examples = (
         Example(
             "Subject: Ana, your PyData talk\n\nHi Ana, Jane Doe suggested I write. I enjoyed your talk on "

@@ -27,8 +27,8 @@ turn sentences around: what is in it for the reader?
 """
     options = MappingProxyType(
         {
-            "ratio": OptionSpec("number", 2.5, "how many sender words per reader word are too many"),
-            "min-count": OptionSpec("integer", 6, "sender words needed before the rule looks at the ratio"),
+            "ratio": OptionSpec("number", 2.5, "how many sender words per reader word are too many", minimum=0),
+            "min-count": OptionSpec("integer", 6, "sender words needed before the rule looks at the ratio", minimum=0),
         }
     )
     examples = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import click
@@ -10,14 +11,30 @@ from inmail_lint.cli.common import _error
 from inmail_lint.run.status import EXIT_ERROR, EXIT_OK
 
 
+def _finite(param: click.Parameter, value: float | None) -> float | None:
+    """click's FloatRange lets nan through (every comparison with it is false): refuse it, and infinity."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number of InMails or a rate", param=param)
+    return value
+
+
 @click.command()
 @click.option(
     "--plan", "plan_name", required=True, help="The plan: premium-career, sales-navigator-core, recruiter-lite, ..."
 )
-@click.option("--per-month", type=click.FloatRange(min=0), required=True, help="InMails you want to send a month.")
+@click.option(
+    "--per-month",
+    type=click.FloatRange(min=0),
+    required=True,
+    callback=lambda ctx, param, value: _finite(param, value),
+    help="InMails you want to send a month.",
+)
 @click.option("--months", type=click.IntRange(1, 120), default=12, show_default=True)
 @click.option(
-    "--response-rate", type=click.FloatRange(0, 1, max_open=True), help="Share of InMails answered within 90 days."
+    "--response-rate",
+    type=click.FloatRange(0, 1, max_open=True),
+    callback=lambda ctx, param, value: _finite(param, value),
+    help="Share of InMails answered within 90 days.",
 )
 @click.option(
     "--drafts",

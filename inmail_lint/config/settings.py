@@ -13,12 +13,13 @@ import copy
 import dataclasses
 import datetime as dt
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from inmail_lint.diagnostic import SEVERITY_NAMES
+from inmail_lint.util.files import ReadRefused, read_regular_text
 from inmail_lint.util.resources import load_data
 from inmail_lint.util.schema import describe, first_error
 
@@ -29,6 +30,7 @@ else:  # pragma: no cover
 
 CONFIG_NAMES = (".inmail-lint.toml", "inmail-lint.toml", "pyproject.toml")
 DEFAULT_KIND = "inmail"
+MAX_CONFIG_BYTES = 1024 * 1024
 DEFAULT_INCLUDE = ("*.inmail", "*.inmail.md", "*.inmail.txt")
 DEFAULT_EXCLUDE = (
     ".git",
@@ -264,12 +266,19 @@ def parse_config(data: Mapping[str, Any], path: Path | None, root: Path) -> Conf
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        text = read_regular_text(path, MAX_CONFIG_BYTES)
+    except ReadRefused as exc:
+        raise ConfigError(f"{path}: config file {exc}") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 (byte {exc.start}); save it as UTF-8") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses into nested inline tables and arrays
+        raise ConfigError(f"{path}: not valid TOML: nested too deeply") from None
 
 
 def _table(path: Path) -> dict[str, Any] | None:
@@ -301,19 +310,32 @@ def load_config_file(path: Path) -> Config:
         raise ConfigError(message) from None
 
 
+def _config_in(folder: Path) -> Path | None:
+    """The config file in ``folder`` itself, if any (a pyproject.toml counts when it has our table)."""
+    for name in CONFIG_NAMES:
+        candidate = folder / name
+        if candidate.exists() and not candidate.is_dir():  # a FIFO or a device is refused when it is read
+            if name == "pyproject.toml":
+                try:
+                    if _table(candidate) is None:
+                        continue
+                except ConfigError:
+                    return candidate  # report the broken file when it is loaded
+            return candidate
+    return None
+
+
+def _project_marker(folder: Path) -> Path | None:
+    """``folder`` when it holds ``.git`` or ``.hg`` (where a project without a config file begins)."""
+    return folder if (folder / ".git").exists() or (folder / ".hg").exists() else None
+
+
 def find_config_file(directory: Path) -> Path | None:
     """The nearest config file in ``directory`` or above it."""
     for folder in (directory, *directory.parents):
-        for name in CONFIG_NAMES:
-            candidate = folder / name
-            if candidate.is_file():
-                if name == "pyproject.toml":
-                    try:
-                        if _table(candidate) is None:
-                            continue
-                    except ConfigError:
-                        return candidate  # report the broken file when it is loaded
-                return candidate
+        found = _config_in(folder)
+        if found is not None:
+            return found
     return None
 
 
@@ -335,25 +357,50 @@ class ConfigResolver:
         self._by_file: dict[Path, Config] = {}
         self._by_directory: dict[Path, Config] = {}
         self._fixed: Config | None = None
+        self._memo: dict[Callable[[Path], Path | None], dict[Path, Path | None]] = {}
         if config_file is not None:
             self._fixed = load_config_file(config_file).with_overrides(**overrides)
         elif isolated:
             self._fixed = default_config().with_overrides(**overrides)
 
-    def for_directory(self, directory: Path) -> Config:
+    def for_directory(self, directory: Path, *, resolved: bool = False) -> Config:
+        """The configuration for drafts in ``directory`` (``resolved``: the path is already absolute and free
+        of links, as a walk from a resolved folder gives them)."""
         if self._fixed is not None:
             return self._fixed
         cached = self._by_directory.get(directory)
         if cached is not None:
             return cached
-        resolved = directory.resolve()
-        path = find_config_file(resolved)
-        key: Path = path if path is not None else project_root(resolved)
+        real = directory if resolved else directory.resolve()
+        path = self._nearest(real, _config_in)
+        key: Path = path if path is not None else (self._nearest(real, _project_marker) or real)
         if key not in self._by_file:
             base = load_config_file(path) if path else default_config(key)
             self._by_file[key] = base.with_overrides(**self._overrides)
         self._by_directory[directory] = self._by_file[key]
         return self._by_file[key]
+
+    def _nearest(self, folder: Path, look: Callable[[Path], Path | None]) -> Path | None:
+        """What ``look`` finds in ``folder`` or the nearest folder above it, each folder asked once per run (a
+        walk asks for every folder of a deep tree: asking each one's parents again was quadratic)."""
+        memo = self._memo.setdefault(look, {})
+        chain: list[Path] = []
+        current = folder
+        while True:
+            if current in memo:
+                found = memo[current]
+                break
+            found = look(current)
+            if found is not None:
+                memo[current] = found
+                break
+            chain.append(current)
+            if current.parent == current:
+                break
+            current = current.parent
+        for visited in chain:
+            memo[visited] = found
+        return found
 
     def for_path(self, path: Path) -> Config:
         return self.for_directory(path.parent if not path.is_dir() else path)

@@ -184,6 +184,7 @@ class Linter:
                     diagnostics.append(self._place(active, draft, analysis, finding))
             result.estimate = analysis.estimate
             result.notes = analysis.notes
+            result.skipped = analysis.skipped
             for name in ("subject", "body", "cta"):
                 fa = analysis.field(name)
                 if fa is not None:

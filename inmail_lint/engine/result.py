@@ -34,6 +34,7 @@ class FileResult:
     estimate: Estimate | None = None  # the refund likelihood (None for an unreadable draft)
     error: str | None = None  # an internal error while linting this draft (reported, never formatted)
     notes: list[str] = field(default_factory=list)  # printed to standard error by the command line
+    skipped: list[str] = field(default_factory=list)  # checks that did not run on it (a stopped pattern)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     locator: Locator | None = None  # the file's table of lines, when it has diagnostics
     reads: list[str] = field(default_factory=list)  # other files read for it (a recipient profile); not reported

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from inmail_lint.util.files import ReadRefused, read_regular_text
 from inmail_lint.util.resources import rules_dir
 from inmail_lint.util.yamlsafe import UnsafeYaml, load_yaml_value, yaml_error_summary
 
@@ -261,7 +262,9 @@ def load_model(path: Path | None = None) -> Model:
     key = str(path)
     if key not in _MODELS:
         try:
-            data = load_yaml_value(path.read_text(encoding="utf-8"))
+            data = load_yaml_value(read_regular_text(path))
+        except ReadRefused as exc:
+            raise ModelError(f"{path}: model file {exc}") from None
         except OSError as exc:
             raise ModelError(f"{path}: cannot read: {exc.strerror or exc}") from None
         except UnicodeDecodeError as exc:
@@ -270,5 +273,7 @@ def load_model(path: Path | None = None) -> Model:
             raise ModelError(f"{path}: model file {exc}") from None
         except yaml.YAMLError as exc:
             raise ModelError(f"{path}: not valid YAML: {yaml_error_summary(exc)}") from None
+        if len(_MODELS) >= 64:  # a run uses one model or a few; a long-lived server keeps no more
+            _MODELS.pop(next(iter(_MODELS)))
         _MODELS[key] = parse_model(data, str(path))
     return _MODELS[key]

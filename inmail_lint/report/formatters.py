@@ -4,14 +4,16 @@ summary, and writes text to a stream."""
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any, ClassVar
+from urllib.parse import quote
 
 from inmail_lint.diagnostic import Diagnostic, Severity
 from inmail_lint.engine.result import JSON_VERSION, FileResult, diagnostic_to_json, result_to_json
-from inmail_lint.util.text import index_at_utf16
+from inmail_lint.util.text import escape_unsafe, index_at_utf16, shown_unsafe, valid_unicode, xml_text
 from inmail_lint.util.version import __version__
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -27,9 +29,12 @@ class Summary:
     path_errors: int = 0
     include: tuple[str, ...] = ()
     fixed: int = 0
+    errors: int = 0  # files that could not be linted, fixed or written (each reported on standard error)
+    incomplete: Counter[str] = field(default_factory=Counter)  # checks skipped, by check: drafts skipped
 
     def add(self, result: FileResult) -> None:
         self.files += 1
+        self.incomplete.update(result.skipped)
         if result.diagnostics:
             self.files_with_problems += 1
         for d in result.diagnostics:
@@ -106,15 +111,16 @@ class ConciseFormatter(Formatter):
             self.out.write(self.headline(result, d) + "\n")
             self.details(result, d)
         if self.show_estimate and self.show_summary and result.estimate is not None:
-            where = self.style(f"{result.path}:", bold=True)
-            self.out.write(f"{where} {row_label(result)}{result.estimate.summary()}\n")
+            where = self.style(f"{escape_unsafe(result.path)}:", bold=True)
+            self.out.write(f"{where} {escape_unsafe(row_label(result))}{result.estimate.summary()}\n")
 
     def headline(self, result: FileResult, d: Diagnostic) -> str:
         loc = d.location
         row, col = (loc.row, loc.column) if loc else (1, 1)
-        where = self.style(f"{result.path}:{row}:{col}:", bold=True)
+        where = self.style(f"{escape_unsafe(result.path)}:{row}:{col}:", bold=True)
         code = self.style(d.code, fg=_COLORS[d.severity], bold=True)
-        return f"{where} {code} [{d.severity}] {row_label(result, d)}{d.message}"
+        # what came from the draft or its name is escaped: a draft must not drive the reader's terminal
+        return f"{where} {code} [{d.severity}] {escape_unsafe(row_label(result, d) + d.message)}"
 
     def details(self, result: FileResult, d: Diagnostic) -> None:
         pass
@@ -130,8 +136,12 @@ class ConciseFormatter(Formatter):
         if summary.files == 0 and not summary.path_errors:
             patterns = ", ".join(summary.include)
             self.out.write(f"No drafts found (draft files are named {patterns}).\n")
-        elif summary.problems == 0:
+        elif summary.problems == 0 and not (summary.incomplete or summary.errors or summary.path_errors):
             self.out.write(self.style("All checks passed", fg="green") + f": {_plural(summary.files, 'draft')}.\n")
+        elif summary.problems == 0:
+            self.out.write(
+                f"No problems found in {_plural(summary.files, 'draft')}, but {self._why_not_passed(summary)}.\n"
+            )
         else:
             parts = [
                 _plural(summary.by_severity[s], str(s))
@@ -142,6 +152,19 @@ class ConciseFormatter(Formatter):
                 f"Found {_plural(summary.problems, 'problem')} ({', '.join(parts)}) in "
                 f"{summary.files_with_problems} of {_plural(summary.files, 'draft')}.\n"
             )
+            if summary.incomplete or summary.errors or summary.path_errors:
+                self.out.write(f"Also, {self._why_not_passed(summary)}.\n")
+
+    @staticmethod
+    def _why_not_passed(summary: Summary) -> str:
+        """What keeps a run without problems from being a pass: errors, and checks that did not run."""
+        reasons = []
+        errors = summary.errors + summary.path_errors
+        if errors:
+            reasons.append(f"{_plural(errors, 'error')} (above)")
+        for check, drafts in sorted(summary.incomplete.items()):
+            reasons.append(f"{check} was not checked on {_plural(drafts, 'draft')} (see the note above)")
+        return "; ".join(reasons)
 
 
 class FullFormatter(ConciseFormatter):
@@ -161,7 +184,7 @@ class FullFormatter(ConciseFormatter):
         if d.end_location and d.end_location.row == d.location.row:
             end_char = index_at_utf16(line, d.end_location.column - 1)
         window_start = max(0, min(start_char - 20, len(line) - _CONTEXT_WIDTH))
-        shown = line[window_start : window_start + _CONTEXT_WIDTH].expandtabs(1)
+        shown = shown_unsafe(line[window_start : window_start + _CONTEXT_WIDTH].expandtabs(1))
         prefix = "…" if window_start > 0 else ""
         suffix = "…" if window_start + _CONTEXT_WIDTH < len(line) else ""
         caret_from = start_char - window_start + len(prefix)
@@ -175,6 +198,17 @@ class FullFormatter(ConciseFormatter):
         if summary.problems and not self.statistics:
             self.out.write("\n")
         super().finish(summary)
+
+
+def _json(document: Any, indent: int | None = None) -> str:
+    """JSON that is valid UTF-8 whatever it holds (a file name that is not UTF-8 has lone surrogates)."""
+    return valid_unicode(json.dumps(document, indent=indent, ensure_ascii=False))
+
+
+def _uri(path: str) -> str:
+    """A relative URI reference for a path, percent-encoded from its bytes (``my draft#1?.inmail`` is
+    ``my%20draft%231%3F.inmail``; a name that is not UTF-8 keeps its bytes)."""
+    return quote(os.fsencode(path.replace("\\", "/")), safe="/")
 
 
 def row_label(result: FileResult, d: Diagnostic | None = None) -> str:
@@ -197,7 +231,7 @@ class JsonFormatter(Formatter):
         self._first = True
 
     def file(self, result: FileResult) -> None:
-        self.out.write(("\n  " if self._first else ",\n  ") + json.dumps(result_to_json(result), ensure_ascii=False))
+        self.out.write(("\n  " if self._first else ",\n  ") + _json(result_to_json(result)))
         self._first = False
 
     def finish(self, summary: Summary) -> None:
@@ -214,7 +248,7 @@ class JsonLinesFormatter(Formatter):
             where: dict[str, Any] = {"path": result.path}
             if result.row is not None:
                 where.update(row=result.row, id=result.row_id)
-            self.out.write(json.dumps({**where, **diagnostic_to_json(d)}, ensure_ascii=False) + "\n")
+            self.out.write(_json({**where, **diagnostic_to_json(d)}) + "\n")
 
 
 _GITHUB_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -222,6 +256,7 @@ _GITHUB_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity
 
 def _github_escape(text: str, *, prop: bool = False) -> str:
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    text = escape_unsafe(text)  # after the line breaks, which GitHub's own escapes carry
     return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
 
@@ -289,7 +324,7 @@ class SarifFormatter(Formatter):
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": result.path.replace("\\", "/")},
+                            "artifactLocation": {"uri": _uri(result.path)},
                             "region": region,
                         }
                     }
@@ -316,7 +351,7 @@ class SarifFormatter(Formatter):
                 }
             ],
         }
-        self.out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        self.out.write(_json(document, indent=2) + "\n")
 
 
 class JunitFormatter(Formatter):
@@ -330,7 +365,14 @@ class JunitFormatter(Formatter):
 
     def file(self, result: FileResult) -> None:
         # imported here: xml.sax pulls in urllib and ssl, 45 ms of start-up that the other formats never need
-        from xml.sax.saxutils import escape, quoteattr
+        from xml.sax.saxutils import escape as xml_escape
+        from xml.sax.saxutils import quoteattr as xml_quoteattr
+
+        def escape(text: str) -> str:
+            return xml_escape(xml_text(text))
+
+        def quoteattr(text: str) -> str:
+            return xml_quoteattr(xml_text(text))
 
         name = result.path if result.row is None else f"{result.path} {row_label(result).rstrip(': ')}"
         if not result.diagnostics:

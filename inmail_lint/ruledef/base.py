@@ -6,6 +6,7 @@ or whether it runs: the linter applies the configuration.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -41,20 +42,43 @@ _OPTION_TYPES: dict[str, tuple[type, ...]] = {
 
 @dataclass(frozen=True)
 class OptionSpec:
+    """A rule option: its type, default, and for a number the range it must lie in (checked when the
+    configuration loads, so a bad value is an error naming the file and the key, never a crash later)."""
+
     type: str
     default: Any
     description: str = ""
+    minimum: float | None = None  # inclusive
+    maximum: float | None = None  # inclusive
 
     def check(self, value: Any) -> str | None:
         """None if ``value`` suits this option, else what is expected."""
         allowed = _OPTION_TYPES[self.type]
         if isinstance(value, bool) and self.type != "boolean":
-            return f"a {self.type}"
+            return self.expected()
         if not isinstance(value, allowed):
-            return f"a {self.type}"
+            return self.expected()
         if isinstance(value, (list, tuple)) and not all(isinstance(item, str) for item in value):
             return "a list of strings"
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if not math.isfinite(value):
+                return self.expected()
+            if (self.minimum is not None and value < self.minimum) or (
+                self.maximum is not None and value > self.maximum
+            ):
+                return self.expected()
         return None
+
+    def expected(self) -> str:
+        noun = "an integer" if self.type == "integer" else f"a {self.type}"
+        low, high = self.minimum, self.maximum
+        if low is not None and high is not None:
+            return f"{noun} from {low:g} to {high:g}"
+        if low is not None:
+            return f"{noun} of at least {low:g}"
+        if high is not None:
+            return f"{noun} of at most {high:g}"
+        return f"a finite {self.type}" if self.type == "number" else noun
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ class DeclarativeRule(Rule):
     #: placeholders its message may use
     placeholders: ClassVar[frozenset[str]] = frozenset()
     configurable: ClassVar[tuple[str, ...]] = ()
+    #: the range of each configurable number, (minimum, maximum), inclusive; None for no bound
+    bounds: ClassVar[dict[str, tuple[float | None, float | None]]] = {}
 
     def __init__(self, meta: Mapping[str, Any], spec: Mapping[str, Any], origin: str) -> None:
         self.code = meta["code"]
@@ -34,7 +36,12 @@ class DeclarativeRule(Rule):
         self.fields = tuple(spec.get("fields") or [spec.get("field", "body")])
         self.spec = dict(spec)
         self.options = {
-            name: OptionSpec(_option_type(spec[name], self.type_keys[name][0]), _option_default(spec[name]))
+            name: OptionSpec(
+                _option_type(spec[name], self.type_keys[name][0]),
+                _option_default(spec[name]),
+                minimum=self.bounds.get(name, (None, None))[0],
+                maximum=self.bounds.get(name, (None, None))[1],
+            )
             for name in self.configurable
             if name in spec
         }

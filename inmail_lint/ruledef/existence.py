@@ -63,7 +63,7 @@ class ExistenceRule(DeclarativeRule):
             for pattern in regexes:
                 found = pattern.spans(fa.text)
                 if found is None:
-                    _timed_out(analysis, self, pattern.key, name)
+                    _timed_out(analysis, self, pattern, name)
                 else:
                     spans.update(found)
             for start, end in sorted(_outermost(spans)):
@@ -85,8 +85,11 @@ class ExistenceRule(DeclarativeRule):
             if any(ch.isalnum() for ch in rest):
                 return None  # the sentence says more than the cliche: leave it to the writer
             start, end = span
-        removal_end = end + (len(fa.text[end:]) - len(fa.text[end:].lstrip()))
-        if removal_end == len(fa.text):  # at the end of the field: take the whitespace before instead
+        # the space after goes too when the match stands alone ("Re: your" at the start, "foo ACT NOW bar"), not
+        # when it touches the word before ("PyData\u200b talk" keeps its space)
+        alone = start == 0 or fa.text[start - 1].isspace()
+        removal_end = end + (len(fa.text[end:]) - len(fa.text[end:].lstrip())) if alone else end
+        if alone and removal_end == len(fa.text):  # at the end of the field: take the whitespace before instead
             removal_end = end
             start = len(fa.text[:start].rstrip())
         message = self.spec.get("fix-message", "remove '{match}'").format(**values)

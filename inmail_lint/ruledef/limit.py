@@ -26,6 +26,7 @@ class LimitRule(DeclarativeRule):
         "scope": ("string", False),
     }
     configurable = ("max",)
+    bounds: ClassVar[dict[str, tuple[float | None, float | None]]] = {"max": (1, None)}  # 0 would flag every field
     placeholders = frozenset({"field", "kind", "kind_name", "value", "max", "over", "unit"})
 
     def validate(self) -> None:

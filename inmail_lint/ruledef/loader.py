@@ -14,6 +14,7 @@ import yaml
 from inmail_lint.ruledef.base import Example, RuleDefinitionError
 from inmail_lint.ruledef.declarative import DeclarativeRule
 from inmail_lint.ruledef.types import RULE_TYPES
+from inmail_lint.util.files import ReadRefused, read_regular_text
 from inmail_lint.util.resources import rules_dir, schema_path
 from inmail_lint.util.schema import describe, first_error
 from inmail_lint.util.yamlsafe import UnsafeYaml, load_yaml_value, yaml_error_summary
@@ -37,18 +38,30 @@ def _schema_error(path: Path, data: Any) -> str | None:
     return None if error is None else f"{path}: {describe(error)}"
 
 
-def load_rule_file(path: Path, *, validate: bool = True, phrase_dirs: tuple[Path, ...] = ()) -> DeclarativeRule:
-    """Load one declarative rule. Raises :class:`RuleDefinitionError` naming the file and key."""
+def _read_rule_data(path: Path) -> Any:
     try:
-        if path.stat().st_size > MAX_RULE_FILE_BYTES:
-            raise RuleDefinitionError(f"{path}: rule file is over {MAX_RULE_FILE_BYTES // 1024} KiB")
-        data = load_yaml_value(path.read_text(encoding="utf-8"))
+        return load_yaml_value(read_regular_text(path, MAX_RULE_FILE_BYTES))
+    except ReadRefused as exc:
+        raise RuleDefinitionError(f"{path}: rule file {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleDefinitionError(f"{path}: cannot read rule file: {exc}") from None
     except UnsafeYaml as exc:
         raise RuleDefinitionError(f"{path}: rule file {exc}") from None
     except yaml.YAMLError as exc:
         raise RuleDefinitionError(f"{path}: not valid YAML: {yaml_error_summary(exc)}") from None
+
+
+def _is_phrase_list(data: Any) -> bool:
+    """A phrase list kept beside the rules that use it (a list, or a mapping of only phrases and patterns)."""
+    return isinstance(data, list) or (isinstance(data, dict) and bool(data) and set(data) <= {"phrases", "patterns"})
+
+
+def load_rule_file(path: Path, *, validate: bool = True, phrase_dirs: tuple[Path, ...] = ()) -> DeclarativeRule:
+    """Load one declarative rule. Raises :class:`RuleDefinitionError` naming the file and key."""
+    return _rule_from_data(path, _read_rule_data(path), validate=validate, phrase_dirs=phrase_dirs)
+
+
+def _rule_from_data(path: Path, data: Any, *, validate: bool, phrase_dirs: tuple[Path, ...]) -> DeclarativeRule:
     if not isinstance(data, dict):
         raise RuleDefinitionError(f"{path}: a rule file must be a mapping with 'code', 'name', 'type', ...")
     if "phrase-list" in data:
@@ -90,9 +103,9 @@ def _phrase_list(path: Path, name: str, phrase_dirs: tuple[Path, ...]) -> tuple[
     """The phrases and patterns of a phrase list: ``rules/phrases/NAME.yaml`` or one beside the rule."""
     for folder in (path.parent, *phrase_dirs, rules_dir() / "phrases"):
         candidate = folder / f"{name}.yaml"
-        if candidate.is_file():
+        if candidate.exists():  # a FIFO or a device is refused when read, not taken for a missing list
             try:
-                data = load_yaml_value(candidate.read_text(encoding="utf-8"))
+                data = load_yaml_value(read_regular_text(candidate, MAX_RULE_FILE_BYTES))
             except (OSError, UnicodeDecodeError) as exc:
                 raise RuleDefinitionError(f"{candidate}: cannot read phrase list: {exc}") from None
             except UnsafeYaml as exc:
@@ -130,5 +143,10 @@ def _examples(path: Path, examples: Mapping[str, Any]) -> Iterator[Example]:
 def load_rule_dir(folder: Path, *, validate: bool = True) -> list[DeclarativeRule]:
     if not folder.is_dir():
         raise RuleDefinitionError(f"{folder}: rule directory does not exist")
-    files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
-    return [load_rule_file(path, validate=validate) for path in files]
+    rules = []
+    for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+        data = _read_rule_data(path)
+        if _is_phrase_list(data):  # a phrase list kept beside the rules (phrase-list: NAME), not a rule
+            continue
+        rules.append(_rule_from_data(path, data, validate=validate, phrase_dirs=()))
+    return rules

@@ -25,6 +25,7 @@ class MetricRule(DeclarativeRule):
         "min-words": ("integer", False),
     }
     configurable = ("max", "min")
+    bounds: ClassVar[dict[str, tuple[float | None, float | None]]] = {}  # any finite number
     placeholders = frozenset({"field", "kind", "kind_name", "value", "max", "min", "metric"})
 
     def validate(self) -> None:

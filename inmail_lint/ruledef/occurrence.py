@@ -27,6 +27,7 @@ class OccurrenceRule(DeclarativeRule):
         "ignore-case": ("boolean", False),
     }
     configurable = ("max", "min")
+    bounds: ClassVar[dict[str, tuple[float | None, float | None]]] = {"max": (0, None), "min": (0, None)}
     placeholders = frozenset({"field", "kind", "kind_name", "value", "max", "min", "thing"})
 
     def validate(self) -> None:
@@ -53,7 +54,7 @@ class OccurrenceRule(DeclarativeRule):
             if self._regex is not None:
                 found = self._regex.spans(fa.text)
                 if found is None:
-                    _timed_out(analysis, self, self._regex.key, name)
+                    _timed_out(analysis, self, self._regex, name)
                     continue
                 spans = found
             else:

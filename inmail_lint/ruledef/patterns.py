@@ -21,16 +21,22 @@ class BoundedPattern:
 
         self.key = key
         self.source = pattern
+        self.stopped = False  # it ran out of time once: off for the rest of the run
+        self.reported = False
         try:
             self._pattern = regex.compile(pattern, regex.IGNORECASE if ignore_case else 0)
         except (regex.error, ValueError) as exc:
             raise RuleDefinitionError(f"{origin}: key {key!r}: invalid regular expression: {exc}") from None
 
     def spans(self, text: str) -> list[tuple[int, int]] | None:
-        """Non-empty match spans, or None when the pattern ran out of time."""
+        """Non-empty match spans, or None when the pattern ran out of time, now or on an earlier field (a pattern
+        that backtracks on one field would cost its time limit on every field of every draft)."""
+        if self.stopped:
+            return None
         try:
             return [m.span() for m in self._pattern.finditer(text, timeout=PATTERN_TIMEOUT) if m.end() > m.start()]
         except TimeoutError:
+            self.stopped = True
             return None
 
 
@@ -40,14 +46,18 @@ class _AnyOf:
 
     def __init__(self, pattern: Any) -> None:
         self._pattern = pattern
+        self._off = False
 
     def search(self, text: str) -> bool | None:
         """False when no pattern matches anywhere in ``text``; True when one matches some characters; None when
         the patterns must be run one by one (an empty match, which may hide another pattern's match at the
         same place, or out of time)."""
+        if self._off:
+            return None
         try:
             m = self._pattern.search(text, timeout=PATTERN_TIMEOUT)
         except TimeoutError:
+            self._off = True  # the patterns run one by one from now on, each with its own limit
             return None
         if m is None:
             return False
@@ -77,7 +87,16 @@ def any_of(patterns: list[BoundedPattern], ignore_case: bool) -> _AnyOf | None:
 _NOT_COMBINABLE = re.compile(r"\(\?[a-zA-Z^-]+\)|\\[1-9]|\\g|\(\?P?[=>&]|\(\?[R0-9+-]")
 
 
-def _timed_out(analysis: Analysis, rule: Rule, key: str, field: str) -> None:
-    analysis.notes.append(
-        f"{rule.code}: the pattern in key {key!r} took over {PATTERN_TIMEOUT} s on the {field} and was stopped"
-    )
+def _timed_out(analysis: Analysis, rule: Rule, pattern: BoundedPattern, field: str) -> None:
+    """Record that ``pattern`` did not run on this field: a note the first time (it ran out of time and is
+    off for the rest of the run), and on every draft a check that was skipped, so no run that skipped work
+    reports a clean pass."""
+    if not pattern.reported:
+        pattern.reported = True
+        analysis.notes.append(
+            f"{rule.code}: the pattern in key {pattern.key!r} took over {PATTERN_TIMEOUT} s on the {field} and was "
+            "stopped; it is off for the rest of this run (simplify it: nested repeats such as (a|aa)+ backtrack)"
+        )
+    skipped = f"{rule.code} ({pattern.key})"
+    if skipped not in analysis.skipped:
+        analysis.skipped.append(skipped)

@@ -11,7 +11,6 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any
 
 from inmail_lint.analysis.cues import cue_patterns
 from inmail_lint.analysis.nlp import get_nlp
@@ -48,6 +47,7 @@ def is_batch(target: Target) -> bool:
 # ------------------------------------------------------------------------------------------------- running
 
 _TEMPLATES: dict[tuple[str, int], Draft | str] = {}
+MAX_TEMPLATES = 64
 
 
 def _template(job: Job, config: Config) -> Draft | str:
@@ -55,6 +55,8 @@ def _template(job: Job, config: Config) -> Draft | str:
     assert job.target.path is not None
     key = (str(job.target.path), job.config_key)  # the run's key: the same in every helper and every chunk
     if key not in _TEMPLATES:
+        if len(_TEMPLATES) >= MAX_TEMPLATES:  # a run merges few templates; a long-lived process keeps no more
+            _TEMPLATES.pop(next(iter(_TEMPLATES)))
         data, error, directory = read_target(job.target)
         if data is None:
             _TEMPLATES[key] = str(error)
@@ -126,9 +128,6 @@ def _name_empty_cells(result: FileResult, source: str, row: Mapping[str, str]) -
                 f'({{{{{name} | default: "..."}}}})'
             )
             result.diagnostics[i] = dataclasses.replace(d, message=message)
-
-
-_WORKER: dict[str, Any] = {}
 
 
 def start_workers(processes: int) -> ProcessPoolExecutor | None:

@@ -26,7 +26,7 @@ from inmail_lint.run.batch import is_batch, make_jobs, run_all, run_job, start_w
 from inmail_lint.run.cache import LINTERS
 from inmail_lint.run.status import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS
 from inmail_lint.run.targets import fix_target, lint_target
-from inmail_lint.sources.files import PathError, Target, discover
+from inmail_lint.sources.files import PathError, Skipped, Target, discover
 from inmail_lint.sources.tables import RowsError, read_rows
 from inmail_lint.sources.write import WriteRefused, check_writable, same_file, write_atomic
 
@@ -95,7 +95,9 @@ def run_check(request: CheckRequest, console: Console) -> int:
         except RowsError as exc:
             console.error(str(exc))
             return EXIT_ERROR
-    processes = request.jobs or os.cpu_count() or 1
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    # more processes than CPUs only adds start-up (each helper loads spaCy): -j 48 on two cores is -j 2
+    processes = min(request.jobs or cpus, cpus)
     with contextlib.ExitStack() as cleanup:
         # --jobs: the helper processes start now, so their start-up overlaps finding the drafts
         pool = None if (request.fix or request.diff) else start_workers(processes)
@@ -118,6 +120,9 @@ def run_check(request: CheckRequest, console: Console) -> int:
             path_errors = 0
             stdin_dir = Path(request.stdin_filename).parent if request.stdin_filename else Path.cwd()
             for item in discover(list(request.paths) or ["."], resolver, request.stdin_filename):
+                if isinstance(item, Skipped):
+                    console.note(f"{item.display}: {item.message}")
+                    continue
                 if isinstance(item, PathError):
                     console.error(f"{item.display}: {item.message}")
                     path_errors += 1
@@ -176,6 +181,7 @@ def run_check(request: CheckRequest, console: Console) -> int:
             read_files.update(result.reads)
             if result.error is not None:
                 internal_errors += 1
+                summary.errors += 1
                 console.error(
                     f"{result.path}: internal error while linting ({result.error}); please report this with the draft"
                 )
@@ -212,6 +218,7 @@ def run_check(request: CheckRequest, console: Console) -> int:
                     except WriteRefused as exc:  # reported for this file; the others go on
                         console.error(f"{exc} (its problems are reported as they are)")
                         write_errors += 1
+                        summary.errors += 1
                         handle(lint_target(target, config, linter))
                         continue
                 summary.fixed += outcome.fixed
@@ -236,8 +243,8 @@ def run_check(request: CheckRequest, console: Console) -> int:
             except WriteRefused as exc:
                 console.error(f"--output-file: {exc}")
                 return EXIT_ERROR
-        if path_errors or internal_errors or write_errors:
-            return EXIT_ERROR
+        if path_errors or internal_errors or write_errors or summary.incomplete:
+            return EXIT_ERROR  # an error, or a check that did not run (a stopped pattern): never a clean pass
         if request.diff:
             return EXIT_PROBLEMS if changed and not request.exit_zero else EXIT_OK
         if failed and not request.exit_zero:

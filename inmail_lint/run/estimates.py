@@ -6,7 +6,7 @@ from pathlib import Path
 
 from inmail_lint.config.settings import ConfigResolver
 from inmail_lint.run.targets import lint_target
-from inmail_lint.sources.files import PathError, discover
+from inmail_lint.sources.files import Target, discover
 
 
 def mean_estimate(folder: Path, isolated: bool) -> tuple[float, int]:
@@ -14,7 +14,7 @@ def mean_estimate(folder: Path, isolated: bool) -> tuple[float, int]:
     resolver = ConfigResolver(isolated=isolated)
     total, count = 0.0, 0
     for item in discover([str(folder)], resolver):
-        if isinstance(item, PathError) or item.path is None:
+        if not isinstance(item, Target) or item.path is None:
             continue
         config = resolver.for_path(item.path)
         estimate = lint_target(item, config).estimate  # one linter per config (run.cache)

@@ -18,6 +18,7 @@ from inmail_lint.draft.decode import MAX_BYTES, decode
 from inmail_lint.draft.document import INVALID_FRONT_MATTER, Draft, Problem
 from inmail_lint.draft.parse import parse
 from inmail_lint.draft.profiles import validate_profile
+from inmail_lint.util.files import ReadRefused, describe_mode, read_regular
 from inmail_lint.util.globs import matches
 from inmail_lint.util.yamlsafe import UnsafeYaml, load_json, load_yaml_value, yaml_error_summary
 
@@ -34,13 +35,24 @@ class Target:
 
 @dataclass(frozen=True)
 class PathError:
+    """A path given on the command line that cannot be linted: an error."""
+
+    display: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Something found while walking a folder that is not linted: a note (a FIFO, a device, a folder that
+    cannot be read)."""
+
     display: str
     message: str
 
 
 def discover(
     paths: list[str], resolver: ConfigResolver, stdin_filename: str | None = None
-) -> Iterator[Target | PathError]:
+) -> Iterator[Target | PathError | Skipped]:
     """The drafts named by ``paths``: files as given, directories walked for draft file names."""
     for raw in paths:
         if raw == STDIN:
@@ -55,27 +67,70 @@ def discover(
             yield PathError(raw, "no such file or directory")
 
 
-def _walk(top: Path, shown: str, resolver: ConfigResolver) -> Iterator[Target]:
+def _walk(top: Path, shown: str, resolver: ConfigResolver) -> Iterator[Target | Skipped]:
+    """The draft files under ``top``, in name order, without recursion (a tree thousands of folders deep is
+    walked like any other) and without resolving each folder again: a folder's path, its config and its
+    place under the config's folder come from its parent's. Links to folders are not followed (as
+    ``os.walk``); a FIFO, device or socket with a draft's name is skipped with a note, as is a folder that
+    cannot be read."""
     found: list[Target] = []
-    for folder, dirs, files in os.walk(top, onerror=None):
-        folder_path = Path(folder)
-        config = resolver.for_directory(folder_path)
-        rel_folder = _relative(folder_path, config.root)
-        dirs[:] = sorted(d for d in dirs if not matches(f"{rel_folder}{d}", config.exclude, folder=True))
-        for name in sorted(files):
-            relpath = f"{rel_folder}{name}"
+    skipped: list[Skipped] = []
+    # (folder as given, the same resolved, its path relative to top, its config, its path under the config's folder)
+    stack: list[tuple[Path, Path, str, Config | None, str]] = [(top, top.resolve(), "", None, "")]
+    while stack:
+        folder, real, rel_top, parent_config, parent_rel = stack.pop()
+        shown_folder = os.path.normpath(os.path.join(shown, rel_top)) if rel_top else shown
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            skipped.append(
+                Skipped(shown_folder, f"folder cannot be read ({exc.strerror or exc}); its drafts were skipped")
+            )
+            continue
+        config = resolver.for_directory(real, resolved=True)
+        rel_folder = parent_rel if config is parent_config else _relative(real, config.root)
+        subfolders = []
+        for entry in entries:
+            relpath = f"{rel_folder}{entry.name}"
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                is_folder = False
+            if is_folder:
+                if not entry.is_symlink() and not matches(relpath, config.exclude, folder=True):
+                    child_rel = f"{rel_top}/{entry.name}" if rel_top else entry.name
+                    subfolders.append((folder / entry.name, real / entry.name, child_rel, config, f"{relpath}/"))
+                continue
             if not matches(relpath, config.include) or matches(relpath, config.exclude):
                 continue
-            file_path = folder_path / name
-            found.append(Target(file_path, os.path.normpath(os.path.join(shown, os.path.relpath(file_path, top)))))
+            display = os.path.normpath(os.path.join(shown_folder, entry.name))
+            try:
+                regular = entry.is_file()
+                mode = entry.stat().st_mode
+            except OSError as exc:  # a broken link: reported when it is read, as before
+                regular, mode = True, 0
+                del exc
+            if not regular:
+                skipped.append(Skipped(display, f"is {describe_mode(mode)}, not a draft file; skipped"))
+                continue
+            found.append(Target(folder / entry.name, display))
+        stack.extend(reversed(subfolders))
+    yield from sorted(skipped, key=lambda s: s.display)
     yield from sorted(found, key=lambda t: t.display)
 
 
-def _relative(path: Path, root: Path) -> str:
-    try:
-        rel = path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
+def _relative(real: Path, root: Path) -> str:
+    """Where the resolved folder ``real`` is under the config's folder (``a/b/``), or "" when it is not."""
+    if real == root:
         return ""
+    try:
+        rel = real.relative_to(root).as_posix()  # a config's folder is resolved already, as is ``real``
+    except ValueError:
+        try:
+            rel = real.relative_to(root.resolve()).as_posix()
+        except ValueError:
+            return ""
     return "" if rel == "." else f"{rel}/"
 
 
@@ -125,6 +180,16 @@ def prepare(text: str, display: str, directory: Path | None, root: Path | None, 
     return draft
 
 
+def _path_problem(exc: BaseException) -> str:
+    if isinstance(exc, ValueError):
+        return "it holds a NUL character"
+    if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == 40:  # ELOOP
+        return "it is a loop of symbolic links"
+    if getattr(exc, "errno", None) == 36:  # ENAMETOOLONG
+        return "the name is too long"
+    return str(getattr(exc, "strerror", None) or exc)
+
+
 def _load_recipient(draft: Draft, reference: str, directory: Path, root: Path | None) -> None:
     """Replace a profile path in ``recipient:`` with the profile's fields, or report why it cannot be used."""
     span = draft.spans.get("recipient", (0, 0))
@@ -133,28 +198,35 @@ def _load_recipient(draft: Draft, reference: str, directory: Path, root: Path | 
         del draft.meta["recipient"]
         draft.problems.append(Problem(INVALID_FRONT_MATTER, f"recipient profile {reference!r} {message}", *span))
 
-    target = (directory / reference).resolve()
-    boundary = (root or directory).resolve()
-    if not target.is_relative_to(boundary) and not target.is_relative_to(directory.resolve()):
+    try:
+        target = (directory / reference).resolve()
+        boundary = (root or directory).resolve()
+        inside = target.is_relative_to(boundary) or target.is_relative_to(directory.resolve())
+        exists = inside and target.exists()
+        is_file = exists and target.is_file()
+    except (OSError, ValueError, RuntimeError) as exc:  # a NUL, a name too long, a loop of links
+        problem(f"cannot be used as a path: {_path_problem(exc)}")
+        return
+    if not inside:
         problem(f"is outside {boundary}; keep profiles inside the project")
         return
-    if not target.exists():
+    if not exists:
         problem("does not exist (paths are relative to the draft)")
         return
-    if not target.is_file():
+    if not is_file:
         problem("is not a file")
         return
     draft.reads.append(str(target))
-    data, error = read_bytes(target)
-    if data is None:
-        problem(str(error))
-        return
-    if len(data) > MAX_BYTES:
-        problem("is over 1 MiB")
-        return
     try:
+        data = read_regular(target, MAX_BYTES)
         text = data.decode("utf-8-sig")
         profile: Any = load_json(text) if target.suffix.lower() == ".json" else load_yaml_value(text)
+    except ReadRefused as exc:
+        problem(str(exc))
+        return
+    except OSError as exc:
+        problem(f"cannot be read: {exc.strerror or exc}")
+        return
     except UnsafeYaml as exc:
         problem(str(exc))
         return

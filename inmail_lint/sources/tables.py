@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import csv
 import json
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from inmail_lint.draft.templates import variable_key
+from inmail_lint.util.files import describe_mode
 from inmail_lint.util.yamlsafe import UnsafeYaml, load_json
 
 MAX_BATCH_BYTES = 512 * 1024 * 1024
+MAX_CELL_CHARS = 1024 * 1024  # characters in one cell
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 
 #: (row number, 1 for the first after the header; the row's values by variable key, or None; a problem, or None)
@@ -25,7 +28,7 @@ class RowsError(Exception):
 
 def read_rows(path: Path) -> list[dict[str, str]]:
     """Every row of a mail-merge or history CSV or JSON Lines file; the first problem is a :class:`RowsError`."""
-    if not path.is_file():
+    if not path.exists():
         raise RowsError(f"{path}: no such file")
     rows: list[dict[str, str]] = []
     for number, values, problem in iter_rows(path):
@@ -43,10 +46,14 @@ def iter_rows(path: Path, *, required: str | None = None) -> Iterator[Row]:
     are (:func:`variable_key`): "Subject", "Body" and "First Name" work. ``required`` names a column every
     row must have (a batch file's ``body``). A problem with the whole file is row 0."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as exc:
         yield 0, None, f"cannot read: {exc.strerror or exc}"
         return
+    if not stat.S_ISREG(info.st_mode):  # a link to /dev/zero, a FIFO: nothing to read to an end
+        yield 0, None, f"is {describe_mode(info.st_mode)}, not a file"
+        return
+    size = info.st_size
     if size > MAX_BATCH_BYTES:
         yield 0, None, f"batch file is {size / 2**20:.0f} MiB; split it (at most {MAX_BATCH_BYTES // 2**20} MiB)"
         return
@@ -63,19 +70,54 @@ def iter_rows(path: Path, *, required: str | None = None) -> Iterator[Row]:
 
 
 def _csv_rows(handle: Any, required: str | None) -> Iterator[Row]:
-    reader = csv.DictReader(handle)
+    """Rows of a CSV file. strict: a quote that is never closed is an error at the row where it opened, not a
+    cell that swallows the rest of the file; a cell over :data:`MAX_CELL_CHARS` is an error too."""
+    if csv.field_size_limit() < MAX_CELL_CHARS:
+        csv.field_size_limit(MAX_CELL_CHARS)
+    reader = csv.reader(handle, strict=True)
     try:
-        header = reader.fieldnames
-        if not header:
-            yield 0, None, "empty; the first row must name the columns (body, subject, first_name, ...)"
-            return
-        if required is not None and required not in [variable_key(h) for h in header]:
-            yield 0, None, f"a batch CSV needs a header row with a {required!r} column (and usually 'subject', 'id')"
-            return
-        for number, row in enumerate(reader, start=1):
-            yield number, {variable_key(str(k)): (v or "") for k, v in row.items() if k is not None}, None
+        header = next(reader, None)
     except csv.Error as exc:
-        yield reader.line_num, None, f"not valid CSV at line {reader.line_num}: {exc}"
+        yield 0, None, f"not valid CSV in the header row (line 1): {_csv_problem(exc)}"
+        return
+    if not header:
+        yield 0, None, "empty; the first row must name the columns (body, subject, first_name, ...)"
+        return
+    keys = [variable_key(h) for h in header]
+    twice = next((k for i, k in enumerate(keys) if k in keys[:i]), None)
+    if twice is not None:
+        names = ", ".join(repr(h) for h, k in zip(header, keys, strict=True) if k == twice)
+        yield 0, None, f"the header row (line 1) names the column {twice!r} twice ({names}); keep one"
+        return
+    if required is not None and required not in keys:
+        yield 0, None, f"a batch CSV needs a header row with a {required!r} column (and usually 'subject', 'id')"
+        return
+    number = 0
+    while True:
+        line = reader.line_num + 1  # where the next row starts
+        try:
+            cells = next(reader, None)
+        except csv.Error as exc:
+            yield number + 1, None, f"not valid CSV in the row that starts on line {line}: {_csv_problem(exc)}"
+            return
+        if cells is None:
+            return
+        if not cells:
+            continue  # a blank line
+        number += 1
+        if len(cells) > len(keys):
+            yield number, None, f"row on line {line} has {len(cells)} cells but the header names {len(keys)} columns"
+            continue
+        yield number, {key: cells[i] if i < len(cells) else "" for i, key in enumerate(keys)}, None
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return f"a cell is over {MAX_CELL_CHARS // 1024 // 1024} MiB"
+    if "unexpected end of data" in text:
+        return 'a quote (") opens a cell that is never closed'
+    return text
 
 
 def _jsonl_rows(handle: Any, required: str | None = "body") -> Iterator[Row]:

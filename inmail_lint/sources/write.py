@@ -27,6 +27,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from inmail_lint.util.files import describe_mode
+
 
 class WriteRefused(Exception):
     """A file was not written; the message names it and says why."""
@@ -47,7 +49,7 @@ def check_writable(path: Path) -> Path:
     except OSError as exc:
         raise WriteRefused(f"{path}: cannot write: {exc.strerror or exc}") from None
     if not stat.S_ISREG(info.st_mode):
-        raise WriteRefused(f"{path}: is not a regular file ({_kind(info.st_mode)}); not written")
+        raise WriteRefused(f"{path}: is not a regular file ({describe_mode(info.st_mode)}); not written")
     if info.st_nlink > 1:
         raise WriteRefused(
             f"{path}: has {info.st_nlink} hard links, and rewriting it would split it from the others; "
@@ -94,19 +96,6 @@ def write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(handle.name)
         raise
-
-
-def _kind(mode: int) -> str:
-    for test, name in (
-        (stat.S_ISDIR, "a folder"),
-        (stat.S_ISFIFO, "a FIFO"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
-    ):
-        if test(mode):
-            return name
-    return "not a regular file"
 
 
 def same_file(a: Path, b: Path) -> bool:

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from inmail_lint.util.text import valid_unicode
+
 
 @lru_cache(maxsize=256)
 def _spec(patterns: tuple[str, ...]) -> Any:
@@ -30,5 +32,5 @@ def matches(relpath: str, patterns: Iterable[str], *, folder: bool = False) -> b
     patterns = tuple(patterns)
     if not patterns:
         return False
-    path = relpath.strip("/")
+    path = valid_unicode(relpath.strip("/"))  # a name that is not UTF-8 is matched by its other characters
     return bool(_spec(patterns).match_file(f"{path}/" if folder else path))

@@ -96,3 +96,49 @@ def all_caps(text: str) -> bool:
     """Written wholly in capitals: two or more words and at least six letters, none of them lower case."""
     letters = [ch for ch in text if ch.isalpha()]
     return len(_WORD.findall(text)) >= 2 and len(letters) >= 6 and all(ch.isupper() for ch in letters)
+
+
+# Characters a report must not pass through as they are: C0 and C1 controls (a draft's ESC can clear a
+# terminal or retitle the window), and the invisible and direction-changing ones (U+202E turns text around).
+# Tab and line feed are not in it (callers decide about those), nor the zero-width joiners that emoji need.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# what XML 1.0 does not allow at all, even escaped
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def escape_unsafe(text: str) -> str:
+    """``text`` with every control, invisible or direction-changing character written as an escape (``\\x1b``,
+    ``\\u202e``), and a lone surrogate (a file name that was not UTF-8) as U+FFFD: safe to print."""
+    text = _UNSAFE.sub(lambda m: _escape(m.group()), text)
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def shown_unsafe(text: str) -> str:
+    """``text`` with each unsafe character replaced by one visible stand-in (a control picture such as ␛, or
+    U+FFFD), so the text keeps its length: for a line of context with a caret under it."""
+
+    def stand_in(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        if code < 0x20:
+            return chr(0x2400 + code)
+        return "\u2421" if code == 0x7F else "\ufffd"
+
+    text = _UNSAFE.sub(stand_in, text)
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def valid_unicode(text: str) -> str:
+    """``text`` without lone surrogates (U+FFFD instead), so it encodes as UTF-8."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def xml_text(text: str) -> str:
+    """``text`` without what XML 1.0 cannot hold (controls other than tab and newlines, lone surrogates):
+    each written as an escape instead."""
+    return _NOT_XML.sub(lambda m: "\ufffd" if 0xD800 <= ord(m.group()) <= 0xDFFF else _escape(m.group()), text)
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
