@@ -319,3 +319,33 @@ def test_every_report_is_valid_whatever_the_file_names(tmp_path: Path, output_fo
         ET.parse(io.StringIO(text))
     else:
         assert "\x1b" not in text and "\x07" not in text
+
+
+# --- degenerate histories and text an editor can send ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (0, "the history has a header but no rows"),
+        (1, "needs both outcomes"),
+        (10, "the history has 10 rows; calibration needs at least 50 sent messages"),
+    ],
+)
+def test_a_tiny_history_is_a_clear_error(cli: Run, tmp_path: Path, rows: int, message: str) -> None:
+    lines = ["subject,body,responded"] + [f"Hi,Hi Ana one question?,{i % 2 if rows > 1 else 1}" for i in range(rows)]
+    (tmp_path / "h.csv").write_text("\n".join(lines) + "\n")
+    status, _out, err = cli("calibrate", "h.csv", "-o", "m.yaml", "--isolated", cwd=tmp_path)
+    assert status == 2 and message in err and "h.csv" in err and "Traceback" not in err
+    assert not (tmp_path / "m.yaml").exists()
+
+
+def test_lone_surrogates_from_an_editor_are_linted_not_raised() -> None:
+    """JSON allows "\\ud800", so a language-server client can send it; lint_text raised inside spaCy."""
+    from inmail_lint.api import lint_text
+
+    text = "Subject: Your talk\ud800\n\nHi Ana,\udfff Jane Doe suggested I write. One question?\n"
+    result = lint_text(text)
+    assert result.error is None
+    assert all(d.end <= len(text) for d in result.diagnostics)
+    json.dumps(result.to_dict()).encode("utf-8")

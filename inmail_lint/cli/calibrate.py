@@ -64,6 +64,7 @@ def calibrate(
         base = load_model(config.model)
         rows = read_rows(history)
         observations, outcomes = history_observations(rows, config)
+        cal.check_history(outcomes, holdout)
         train, test = cal.split(len(outcomes), holdout, outcomes, seed)
         fitted, _ = cal.fit(
             [observations[i] for i in train],
@@ -84,7 +85,10 @@ def calibrate(
             "reliability": cal.reliability(fitted, held_obs, held_out),
         }
         _, document = cal.fit(observations, outcomes, base, c=strength, seed=seed, source=history.name)
-    except (RowsError, cal.CalibrationError, ConfigError, ModelError) as exc:
+    except cal.CalibrationError as exc:
+        _error(f"{history}: {exc}")
+        return EXIT_ERROR
+    except (RowsError, ConfigError, ModelError) as exc:
         _error(str(exc))
         return EXIT_ERROR
     try:

@@ -28,6 +28,7 @@ from inmail_lint.draft.document import (
 from inmail_lint.draft.frontmatter import (
     _load_front_matter,
 )
+from inmail_lint.util.text import valid_unicode
 
 _LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|\Z)")
 _FENCE = re.compile(rf"---{_HSPACE}*")
@@ -56,7 +57,11 @@ def _fence_at(source: str, start: int, end: int) -> bool:
 
 
 def parse(source: str, path: str = "<string>", *, bom: bool = False) -> Draft:
-    """Parse a draft's text into a Draft. Never raises on any input."""
+    """Parse a draft's text into a Draft. Never raises on any input.
+
+    A lone surrogate (valid in JSON, so an editor can send one; never in a decoded file) becomes U+FFFD, one
+    character for one, so every offset stays the same and nothing downstream meets text it cannot encode."""
+    source = valid_unicode(source)
     draft = Draft(path=path, source=source, bom=bom)
     lines = _lines(source)
     first = next(lines, None)

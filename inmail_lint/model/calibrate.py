@@ -63,6 +63,26 @@ def _sklearn() -> Any:
     return linear_model, metrics, model_selection
 
 
+#: The fewest sent messages calibration accepts: with fewer, a fit moves the model on noise, and a held-out
+#: quarter of the rows is too few to tell a fitted model from the default one (a 5-row history gave "AUC 1.000").
+MIN_ROWS = 50
+
+
+def check_history(outcomes: Sequence[int], holdout: float = 0.25) -> None:
+    """Refuse a history calibration cannot use, saying why: no rows, one outcome only, too few rows."""
+    if not outcomes:
+        raise CalibrationError("the history has a header but no rows; it needs one row for each message sent")
+    if len(set(outcomes)) < 2:
+        raise CalibrationError("the history needs both outcomes (some responded, some did not)")
+    if len(outcomes) < MIN_ROWS:
+        raise CalibrationError(
+            f"the history has {len(outcomes)} rows; calibration needs at least {MIN_ROWS} sent messages, because "
+            "with fewer a fit follows chance and the held-out comparison cannot tell it from the default model"
+        )
+    if holdout and round(len(outcomes) * holdout) < 1:
+        raise CalibrationError(f"--holdout {holdout} leaves no row to test on; give a larger share or 0")
+
+
 def fit(
     observations: Sequence[Mapping[str, Any]],
     outcomes: Sequence[int],
