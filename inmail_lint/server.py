@@ -7,12 +7,18 @@ the command line.
 
 from __future__ import annotations
 
+import json
+import os
+import select
+import sys
+from collections import deque
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 
 from inmail_lint.config.settings import CONFIG_NAMES, ConfigError, ConfigResolver
 from inmail_lint.diagnostic import Diagnostic, Locator, Severity
@@ -36,9 +42,191 @@ def uri_to_path(uri: str) -> Path | None:
     return Path(unquote(parsed.path))
 
 
+MAX_MESSAGE = 64 * 1024 * 1024  # bytes in one message: a document of 1 MiB is far less
+MAX_HEADER = 64 * 1024  # bytes of headers before the blank line
+STALL = 0.5  # seconds without more bytes after a complete message, before a too-long length is given up
+
+
+class WireReader:
+    """The bytes from the client, handed to pygls one well-formed message at a time.
+
+    pygls trusts ``Content-Length``: a length that is too long made it wait forever for bytes that never come
+    (alive but deaf: even ``shutdown`` went unanswered), one that is too short fed it half a message and then
+    garbage, and ``Content-Length: 99999999999999`` was a MemoryError. Here each body is checked: when the
+    declared length gives a JSON message it is used; otherwise the message is found by parsing (a complete
+    JSON value, followed by nothing for a moment or by the next header, ends it), and bytes that are no
+    message are dropped up to the next header, with a line on standard error. pygls then reads canonical
+    frames from :meth:`readline` and :meth:`read`."""
+
+    def __init__(self, raw: BinaryIO, log: Any = None) -> None:
+        self._raw = raw
+        try:
+            self._fd: int | None = raw.fileno()
+        except (AttributeError, OSError, ValueError):
+            self._fd = None
+        self._buf = bytearray()
+        self._eof = False
+        self._out: deque[bytes] = deque()
+        self._log = log or (lambda message: sys.stderr.write(f"inmail-lint server: {message}\n"))
+        self._decoder = json.JSONDecoder()
+
+    # pygls's side -------------------------------------------------------------------------------------
+    def readline(self) -> bytes:
+        if not self._out:
+            body = self._next_body()
+            if body is None:
+                return b""
+            self._out.extend((f"Content-Length: {len(body)}\r\n".encode(), b"\r\n", body))
+        return self._out.popleft()
+
+    def read(self, n: int = -1) -> bytes:
+        return self._out.popleft() if self._out else b""
+
+    # the client's side --------------------------------------------------------------------------------
+    def _fill(self, timeout: float | None = None) -> bool:
+        """Read what the client has sent; False at the end of input, or when nothing came within ``timeout``."""
+        if self._eof:
+            return False
+        if timeout is not None and self._fd is not None:
+            ready, _, _ = select.select([self._fd], [], [], timeout)
+            if not ready:
+                return False
+        chunk = os.read(self._fd, 65536) if self._fd is not None else self._raw.read(65536)
+        if not chunk:
+            self._eof = True
+            return False
+        self._buf += chunk
+        return True
+
+    def _message_at(self, start: int) -> int | None:
+        """Where a JSON value that starts at ``start`` of the buffer ends, or None (incomplete, or not JSON)."""
+        try:
+            text = bytes(self._buf[start:]).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            text = bytes(self._buf[start : start + exc.start]).decode("utf-8")
+        stripped = len(text) - len(text.lstrip())
+        try:
+            _, end = self._decoder.raw_decode(text, stripped)
+        except ValueError:
+            return None
+        return start + len(text[:end].encode("utf-8"))
+
+    def _drop(self, upto: int, why: str) -> None:
+        self._log(f"dropped {upto} bytes that were not a message ({why})")
+        del self._buf[:upto]
+
+    def _next_body(self) -> bytes | None:
+        while True:
+            # headers: up to the blank line
+            while True:
+                lead = len(self._buf) - len(self._buf.lstrip())
+                if lead:
+                    del self._buf[:lead]
+                end = self._buf.find(b"\r\n\r\n")
+                if end >= 0:
+                    break
+                if len(self._buf) > MAX_HEADER:
+                    nxt = self._buf.find(b"Content-Length:", 1)
+                    self._drop(nxt if nxt > 0 else len(self._buf), "no header")
+                    continue
+                if not self._fill():
+                    return None
+            headers = bytes(self._buf[:end]).decode("ascii", "replace")
+            start = end + 4
+            declared: int | None = None
+            for line in headers.split("\r\n"):
+                name, _, value = line.partition(":")
+                if name.strip().lower() == "content-length":
+                    value = value.strip()
+                    if value.isdigit() and 0 < int(value) <= MAX_MESSAGE:
+                        declared = int(value)
+                    else:
+                        self._log(f"ignored the header 'Content-Length: {value[:40]}' (not a length up to 64 MiB)")
+            body_end = self._body_end(start, declared)
+            if body_end is None:
+                if self._eof:
+                    return None
+                continue
+            body = bytes(self._buf[start:body_end])
+            del self._buf[:body_end]
+            return body
+
+    def _body_end(self, start: int, declared: int | None) -> int | None:
+        """Where the message that starts at ``start`` ends, reading more as needed; None when what is there is
+        no message (it was dropped)."""
+        if declared is not None:
+            while len(self._buf) - start < declared:
+                end = self._message_at(start)
+                if end is not None:  # a whole message before the declared end: is more coming?
+                    rest = bytes(self._buf[end:]).lstrip()
+                    if rest.startswith(b"Content-Length") or (not rest and not self._fill(STALL)):
+                        self._log(f"Content-Length {declared} was longer than the message; read it as it is")
+                        return end
+                    continue
+                if not self._fill():
+                    break
+            if len(self._buf) - start >= declared and self._message_at(start) == start + declared:
+                return start + declared
+        while True:  # the length is missing, wrong or too large: find the message by parsing
+            end = self._message_at(start)
+            if end is not None:
+                if declared is not None:
+                    self._log(f"Content-Length {declared} did not match the message; read it as it is")
+                return end
+            nxt = self._buf.find(b"Content-Length:", start)
+            if nxt > 0 or len(self._buf) - start > MAX_MESSAGE:
+                self._drop(nxt if nxt > 0 else len(self._buf), "its body is not JSON")
+                return None
+            if not self._fill():
+                if self._buf:
+                    self._drop(len(self._buf), "the input ended inside it")
+                return None
+
+
+class InmailProtocol(LanguageServerProtocol):
+    """pygls's protocol, with the rules of the LSP specification it leaves out: a request before
+    ``initialize`` is answered with ServerNotInitialized (-32002) and a notification then is dropped; a
+    request after ``shutdown`` is answered with InvalidRequest; ``exit`` without ``shutdown`` ends the process
+    with status 1."""
+
+    initialize_seen = False
+    exit_status: int | None = None
+
+    def handle_message(self, message: Any) -> None:
+        if not hasattr(message, "jsonrpc"):  # JSON, but not JSON-RPC ("{}"): pygls would raise on it
+            sys.stderr.write("inmail-lint server: ignored a message that is not JSON-RPC\n")
+            return
+        method = getattr(message, "method", None)
+        msg_id = getattr(message, "id", None)
+        request = method is not None and msg_id is not None
+        if method == types.EXIT:
+            self.exit_status = 0 if self._shutdown else 1
+        elif request and self._shutdown and msg_id is not None:
+            self._send_response(
+                msg_id,
+                error=types.ResponseError(types.ErrorCodes.InvalidRequest, "the server is shutting down"),
+            )
+            return
+        elif method is not None and not self.initialize_seen and method != types.INITIALIZE:
+            if request and msg_id is not None:
+                self._send_response(
+                    msg_id,
+                    error=types.ResponseError(types.ErrorCodes.ServerNotInitialized, "initialize comes first"),
+                )
+            return
+        if method == types.INITIALIZE:
+            self.initialize_seen = True
+        super().handle_message(message)
+
+
 class InmailLanguageServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("inmail-lint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "inmail-lint",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=InmailProtocol,
+        )
         self.resolver = ConfigResolver()
         self.linters = LinterCache()
         self.results: dict[str, tuple[FileResult, Locator]] = {}
@@ -190,5 +378,14 @@ def create_server() -> InmailLanguageServer:
     return server
 
 
-def main() -> None:
-    create_server().start_io()
+def main() -> int:
+    """Serve on standard input and output; the exit status (1 when the client exits without ``shutdown``, or
+    closes the connection without ``exit``)."""
+    server = create_server()
+    try:
+        server.start_io(WireReader(sys.stdin.buffer))  # type: ignore[arg-type]
+    except SystemExit as exc:  # pygls ends the process itself on 'exit'
+        code = exc.code
+        return code if isinstance(code, int) else 1
+    status = server.protocol.exit_status if isinstance(server.protocol, InmailProtocol) else None
+    return 1 if status is None else status

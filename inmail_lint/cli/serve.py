@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from inmail_lint.cli.common import _error
-from inmail_lint.run.status import EXIT_ERROR, EXIT_OK
+from inmail_lint.run.status import EXIT_ERROR
 
 
 @click.command()
@@ -16,5 +16,4 @@ def server() -> int:
     except ImportError as exc:
         _error(f"the language server needs pygls ({exc.name}): python -m pip install 'inmail-lint[lsp]'")
         return EXIT_ERROR
-    serve()
-    return EXIT_OK
+    return serve()
