@@ -349,3 +349,56 @@ def test_lone_surrogates_from_an_editor_are_linted_not_raised() -> None:
     assert result.error is None
     assert all(d.end <= len(text) for d in result.diagnostics)
     json.dumps(result.to_dict()).encode("utf-8")
+
+
+# --- a large profile -------------------------------------------------------------------------------------------
+
+
+def test_a_profile_is_read_once_for_all_the_drafts_that_name_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 1 MB profile cost 12 s a draft: it was parsed for every draft, and each of its 30,000 names was a
+    regular expression compiled for every field."""
+    (tmp_path / ".git").mkdir()
+    names = [f"Person{i} Surname{i % 977}" for i in range(30_000)]
+    (tmp_path / "big.yaml").write_text(
+        "name: Ana Kowalski\nmutual_connections:\n" + "".join(f"  - {n}\n" for n in names)
+    )
+    calls = []
+    real = sources_files._parse_profile
+    monkeypatch.setattr(sources_files, "_parse_profile", lambda target: calls.append(target) or real(target))
+    monkeypatch.setattr(sources_files, "_PROFILES", {})
+    draft = (
+        b"---\nsubject: Your talk\nrecipient: big.yaml\n---\nHi Ana, Person29999 Surname683 said hi. One question?\n"
+    )
+    results = [lint_bytes(draft, f"d{i}.inmail", directory=tmp_path) for i in range(5)]
+    assert len(calls) == 1
+    for result in results:  # and the mutual connection named in the body is found among the 30,000
+        assert "IM304" not in [d.code for d in result.diagnostics]
+    (tmp_path / "big.yaml").write_text("name: Ana Kowalski\n")  # a new version is read again
+    lint_bytes(draft, "d.inmail", directory=tmp_path)
+    assert len(calls) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("Hi Ana, Jane Doe said hi", "Jane Doe"),
+        ("Hi Ana, jane-doe said hi", "Jane Doe"),
+        ("Hi Ana, Zoë Müller said hi", "Zoe Muller"),
+        ("Hi, O'Neil's team", "O'Neil"),
+        ("a notion that", "Notion"),
+        ("Hi Ana", "Jane Doe"),
+    ],
+)
+def test_the_first_word_test_never_hides_a_match(text: str, phrase: str) -> None:
+    from inmail_lint.analysis import cues
+    from inmail_lint.analysis.field import FieldAnalysis
+    from inmail_lint.draft.document import Field
+
+    fa = FieldAnalysis(Field("body", text, 0, len(text)))
+    pattern = cues._phrase_pattern(phrase)
+    expected = [m.span() for m in pattern.finditer(fa.folded)] if pattern else []
+    if expected and phrase[:1].isupper() and len(phrase.split()) == 1:
+        expected = [(a, b) for a, b in expected if not fa.text[a].islower()]
+    assert cues.find_phrase(fa, phrase) == expected

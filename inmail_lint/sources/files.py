@@ -217,30 +217,50 @@ def _load_recipient(draft: Draft, reference: str, directory: Path, root: Path | 
         problem("is not a file")
         return
     draft.reads.append(str(target))
+    loaded = _read_profile(target)
+    if isinstance(loaded, str):
+        problem(loaded)
+        return
+    draft.meta["recipient"] = dict(loaded)
+
+
+_PROFILES: dict[tuple[str, int, int, int], dict[str, Any] | str] = {}
+MAX_PROFILES = 32
+
+
+def _read_profile(target: Path) -> dict[str, Any] | str:
+    """A profile file's fields, or what is wrong with it; read and checked once per file and version (by its
+    inode, size and modification time), so a hundred drafts to one large profile read it once."""
+    try:
+        info = target.stat()
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    key = (str(target), info.st_ino, info.st_size, info.st_mtime_ns)
+    if key not in _PROFILES:
+        if len(_PROFILES) >= MAX_PROFILES:
+            _PROFILES.pop(next(iter(_PROFILES)))
+        _PROFILES[key] = _parse_profile(target)
+    return _PROFILES[key]
+
+
+def _parse_profile(target: Path) -> dict[str, Any] | str:
     try:
         data = read_regular(target, MAX_BYTES)
         text = data.decode("utf-8-sig")
         profile: Any = load_json(text) if target.suffix.lower() == ".json" else load_yaml_value(text)
     except ReadRefused as exc:
-        problem(str(exc))
-        return
+        return str(exc)
     except OSError as exc:
-        problem(f"cannot be read: {exc.strerror or exc}")
-        return
+        return f"cannot be read: {exc.strerror or exc}"
     except UnsafeYaml as exc:
-        problem(str(exc))
-        return
+        return str(exc)
     except yaml.YAMLError as exc:
-        problem(f"cannot be read: {yaml_error_summary(exc)}")
-        return
+        return f"cannot be read: {yaml_error_summary(exc)}"
     except (UnicodeDecodeError, ValueError) as exc:
-        problem(f"cannot be read: {str(exc).splitlines()[0]}")
-        return
+        return f"cannot be read: {str(exc).splitlines()[0]}"
     if not isinstance(profile, dict):
-        problem("must hold a mapping of profile fields such as 'name: Ana Kowalski'")
-        return
+        return "must hold a mapping of profile fields such as 'name: Ana Kowalski'"
     invalid = validate_profile(profile)
     if invalid:
-        problem(invalid)
-        return
-    draft.meta["recipient"] = profile
+        return invalid
+    return profile
