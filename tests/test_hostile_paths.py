@@ -402,3 +402,51 @@ def test_the_first_word_test_never_hides_a_match(text: str, phrase: str) -> None
     if expected and phrase[:1].isupper() and len(phrase.split()) == 1:
         expected = [(a, b) for a, b in expected if not fa.text[a].islower()]
     assert cues.find_phrase(fa, phrase) == expected
+
+
+def test_a_batch_file_is_streamed_to_the_linter_not_read_first(
+    cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 1,000,000-row batch CSV built every job first (1.1 GB before the first diagnostic). Now a row is read
+    when it is about to be linted: when the first result is reported, only a few rows have been read."""
+    from inmail_lint.report import formatters
+    from inmail_lint.run import batch
+
+    rows = 3000
+    with (tmp_path / "big.csv").open("w", encoding="utf-8") as handle:
+        handle.write("id,subject,body\n")
+        for i in range(rows):
+            handle.write(f"r{i},Your talk,Hi Ana  one question {i}?\n")
+    read = 0
+    real_rows = batch.iter_rows
+
+    def counting(*args: object, **kwargs: object) -> object:
+        nonlocal read
+        for row in real_rows(*args, **kwargs):  # type: ignore[arg-type]
+            read += 1
+            yield row
+
+    seen_at_first: list[int] = []
+    real_file = formatters.ConciseFormatter.file
+
+    def first_file(self: object, result: object) -> None:
+        if not seen_at_first:
+            seen_at_first.append(read)
+        real_file(self, result)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "iter_rows", counting)
+    monkeypatch.setattr(formatters.ConciseFormatter, "file", first_file)
+    status, out, _err = cli(
+        "check",
+        "big.csv",
+        "--isolated",
+        "--select",
+        "IM204",
+        "--fail-on",
+        "info",
+        "--output-format",
+        "concise",
+        cwd=tmp_path,
+    )
+    assert status == 1 and out.count("IM204") == rows
+    assert read == rows and seen_at_first and seen_at_first[0] <= 64

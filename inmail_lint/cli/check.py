@@ -153,8 +153,12 @@ class ClickConsole:
     def color(self, stream: IO[str]) -> bool:
         return _use_color(stream)
 
-    def progress(self, results: Iterable[FileResult], total: int) -> Iterator[FileResult]:
-        if total < PROGRESS_AFTER or not _use_progress():
+    def wants_progress(self) -> bool:
+        return _use_progress()
+
+    def progress(self, results: Iterable[FileResult], total: int | None) -> Iterator[FileResult]:
+        # a bar only when the count is known ahead (a batch file is streamed, so its rows are not counted)
+        if total is None or total < PROGRESS_AFTER or not _use_progress():
             yield from results
             return
         with click.progressbar(results, length=total, label="Linting", file=sys.stderr) as bar:

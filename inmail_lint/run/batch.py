@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import itertools
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
@@ -169,7 +170,7 @@ HELD = 16  # chunks this process may hold, done ahead of a helper's that is not 
 
 
 def run_all(
-    jobs: list[Job],
+    jobs: Iterable[Job],
     configs: dict[int, Config],
     linters: dict[int, Linter],
     pool: ProcessPoolExecutor | None = None,
@@ -182,12 +183,17 @@ def run_all(
     chunk). The helpers always have chunks queued; whenever the next result due is not back yet, this process
     lints the next chunk itself instead of waiting. Results are handed on in the order of the jobs, so this
     process holds the chunks it did while a helper's chunk was under way (at most HELD of them). If a helper
-    fails (killed, out of memory), its chunks are linted here and the first result after that carries a note."""
-    if pool is None or helpers < 1 or len(jobs) < 2:
-        for job in jobs:
+    fails (killed, out of memory), its chunks are linted here and the first result after that carries a note.
+
+    ``jobs`` is consumed as it goes, a chunk at a time: a batch file of a million rows is never held whole."""
+    stream = iter(jobs)
+    first = list(itertools.islice(stream, 2))
+    if pool is None or helpers < 1 or len(first) < 2:
+        for job in itertools.chain(first, stream):
             yield run_job(job, configs[job.config_key], linters[job.config_key])
         return
-    chunks = iter([jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)])
+    stream = itertools.chain(first, stream)
+    chunks = iter(lambda: list(itertools.islice(stream, CHUNK)), [])
     # each chunk's jobs, and its results: a helper's future, or the list done here
     queue: deque[tuple[list[Job], Future[list[FileResult]] | list[FileResult]]] = deque()
     queued = 0  # chunks in ``queue`` that a helper has not finished

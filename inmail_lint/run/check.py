@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import io
 import os
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +27,7 @@ from inmail_lint.run.cache import LINTERS
 from inmail_lint.run.status import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS
 from inmail_lint.run.targets import fix_target, lint_target
 from inmail_lint.sources.files import PathError, Skipped, Target, discover
-from inmail_lint.sources.tables import RowsError, read_rows
+from inmail_lint.sources.tables import RowsError, iter_rows, read_rows
 from inmail_lint.sources.write import WriteRefused, check_writable, same_file, write_atomic
 
 
@@ -70,7 +70,11 @@ class Console(Protocol):
 
     def color(self, stream: IO[str]) -> bool: ...
 
-    def progress(self, results: Iterable[FileResult], total: int) -> Iterator[FileResult]: ...
+    def wants_progress(self) -> bool:
+        """Whether a progress bar would be shown (worth counting a batch file's rows ahead for)."""
+
+    def progress(self, results: Iterable[FileResult], total: int | None) -> Iterator[FileResult]:
+        """The results, as they come; ``total`` is their number when it is known ahead."""
 
 
 def run_check(request: CheckRequest, console: Console) -> int:
@@ -136,7 +140,10 @@ def run_check(request: CheckRequest, console: Console) -> int:
 
         # The report goes to --output-file only at the end, atomically, and never over a file the run reads.
         output = request.output_file
-        buffer = io.StringIO()
+        # in memory up to 16 MiB, then in a temporary file: a report of a million rows is not held in memory
+        buffer = cleanup.enter_context(
+            tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024, mode="w+", encoding="utf-8", newline="\n")
+        )
         if output is not None:
             refused = _output_refused(output, request, plan)
             if refused is not None:
@@ -227,9 +234,13 @@ def run_check(request: CheckRequest, console: Console) -> int:
         else:
             configs = {id(config): config for _, config, _ in plan}
             linters = {id(config): linter for _, config, linter in plan}
-            job_list = list(make_jobs(plan, rows))
-            results = run_all(job_list, configs, linters, pool, processes - 1)
-            for result in console.progress(results, len(job_list)):
+            # the jobs are made as they are linted (a batch file is read a row at a time, never held whole); a
+            # batch file's rows are counted ahead only for a progress bar, in a streaming pass of their own
+            total: int | None = len(plan) * len(rows or [0])
+            if rows is None and any(is_batch(t) for t, _, _ in plan):
+                total = _count_jobs(plan) if console.wants_progress() else None
+            results = run_all(make_jobs(plan, rows), configs, linters, pool, processes - 1)
+            for result in console.progress(results, total):
                 handle(result)
         if report:
             formatter.finish(summary)
@@ -239,7 +250,8 @@ def run_check(request: CheckRequest, console: Console) -> int:
                 console.error(f"--output-file {output} is {read}, which this run reads; the report was not written")
                 return EXIT_ERROR
             try:
-                write_atomic(output, buffer.getvalue().encode("utf-8"))
+                buffer.seek(0)
+                write_atomic(output, buffer)
             except WriteRefused as exc:
                 console.error(f"--output-file: {exc}")
                 return EXIT_ERROR
@@ -250,6 +262,14 @@ def run_check(request: CheckRequest, console: Console) -> int:
         if failed and not request.exit_zero:
             return EXIT_PROBLEMS
         return EXIT_OK
+
+
+def _count_jobs(plan: list[tuple[Target, Config, Linter]]) -> int:
+    """How many jobs the plan makes (batch files' rows counted by reading them through), for a progress bar."""
+    return sum(
+        sum(1 for _ in iter_rows(t.path, required="body")) if is_batch(t) and t.path is not None else 1
+        for t, _, _ in plan
+    )
 
 
 def _output_refused(output: Path, request: CheckRequest, plan: list[tuple[Target, Config, Linter]]) -> str | None:

@@ -26,6 +26,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import IO
 
 from inmail_lint.util.files import describe_mode
 
@@ -64,7 +65,7 @@ def check_writable(path: Path) -> Path:
     return target
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes | IO[str]) -> None:
     """Replace the content of ``path`` in one step, as the module's notes describe; :class:`WriteRefused` when
     it must not or cannot be written."""
     target = check_writable(path)
@@ -80,7 +81,11 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise WriteRefused(f"{path}: cannot write in {target.parent}: {exc.strerror or exc}") from None
     try:
         with handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:  # a text stream (a report spooled to disk): copied a MiB at a time
+                while chunk := data.read(1024 * 1024):
+                    handle.write(chunk.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
         if info is not None:
