@@ -450,3 +450,22 @@ def test_a_batch_file_is_streamed_to_the_linter_not_read_first(
     )
     assert status == 1 and out.count("IM204") == rows
     assert read == rows and seen_at_first and seen_at_first[0] <= 64
+
+
+def test_jobs_are_capped_at_the_cpus(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """-j 48 on one draft started 47 spaCy helpers (55 s, 4 GB)."""
+    from inmail_lint.run import check as run_check
+
+    asked: list[int] = []
+    monkeypatch.setattr(run_check, "start_workers", lambda processes: asked.append(processes))
+    (tmp_path / "a.inmail").write_text(DRAFT)
+    status, _out, _err = cli("check", "a.inmail", "-j", "48", "--isolated", cwd=tmp_path)
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    assert status == 0 and asked == [min(48, cpus)]
+
+
+def test_a_model_file_that_is_not_utf8_is_an_error_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "model.yaml"
+    path.write_bytes(b"name: caf\xe9\n")
+    with pytest.raises(ModelError, match=r"model.yaml: not UTF-8"):
+        load_model(path)
