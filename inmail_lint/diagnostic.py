@@ -134,6 +134,9 @@ class Locator:
         column = self.utf16_offset(offset) - self.utf16_offset(start)
         return Position(row=line + 1, column=column + 1)
 
+    def line_count(self) -> int:
+        return len(self._line_starts)
+
     def line_text(self, row: int) -> str:
         start = self._line_starts[row - 1]
         end = self._line_starts[row] if row < len(self._line_starts) else len(self.text)

@@ -216,6 +216,12 @@ class InmailProtocol(LanguageServerProtocol):
             return
         if method == types.INITIALIZE:
             self.initialize_seen = True
+        if method in (types.TEXT_DOCUMENT_DID_CHANGE, types.TEXT_DOCUMENT_DID_CLOSE):
+            uri = getattr(getattr(getattr(message, "params", None), "text_document", None), "uri", None)
+            if uri is not None and uri not in self._server.workspace.text_documents:
+                # a change to a document never opened: pygls raised a KeyError that popped up in the editor
+                sys.stderr.write(f"inmail-lint server: ignored {method} for {uri}, which was never opened\n")
+                return
         super().handle_message(message)
 
 
@@ -291,6 +297,20 @@ def _overlaps(a: types.Range, b: types.Range) -> bool:
     return key(a.start) <= key(b.end) and key(b.start) <= key(a.end)
 
 
+EXPLAIN_COMMAND = "inmail-lint.explainEstimate"
+
+
+def _estimate_text(result: FileResult, *, markdown: bool) -> str:
+    estimate = result.estimate
+    assert estimate is not None
+    head = f"**{estimate.summary()}**" if markdown else estimate.summary()
+    lines = [head, ""]
+    lines += [f"- {f.sign or '±'}{f.label}: odds x{f.odds_ratio:.2f} ({f.grade}; {f.source})" for f in estimate.factors]
+    lines += ["", f"Range {estimate.low:.0%}-{estimate.high:.0%}. See `inmail-lint rule IM901` for the model."]
+    lines += [f"\nNote: {note}" for note in result.notes]
+    return "\n".join(lines)
+
+
 def create_server() -> InmailLanguageServer:
     server = InmailLanguageServer()
 
@@ -359,21 +379,42 @@ def create_server() -> InmailLanguageServer:
             return []
         title = entry[0].estimate.summary()
         zero = types.Range(types.Position(0, 0), types.Position(0, 0))
-        return [types.CodeLens(range=zero, command=types.Command(title=title, command=""))]
+        command = types.Command(title=title, command=EXPLAIN_COMMAND, arguments=[params.text_document.uri])
+        return [types.CodeLens(range=zero, command=command)]
+
+    @server.command(EXPLAIN_COMMAND)
+    def explain(ls: InmailLanguageServer, *args: Any) -> str | None:
+        """The code lens's command: the estimate and its reasons, shown as a message."""
+        first = args[0] if args else None
+        uri = first[0] if isinstance(first, list) and first else first  # pygls passes the arguments one by one
+        entry = ls.results.get(uri) if isinstance(uri, str) else None
+        if entry is None or entry[0].estimate is None:
+            return None
+        text = _estimate_text(entry[0], markdown=False)
+        ls.window_show_message(types.ShowMessageParams(types.MessageType.Info, text))
+        return text
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: InmailLanguageServer, params: types.HoverParams) -> types.Hover | None:
+        """In the document: the refund estimate and its reasons, after what a diagnostic under the cursor says
+        and why. Past the end of the document (line 9999 of a short draft): nothing."""
         entry = ls.results.get(params.text_document.uri)
-        if entry is None or entry[0].estimate is None:
+        if entry is None:
             return None
-        estimate = entry[0].estimate
-        lines = [f"**{estimate.summary()}**", ""]
-        lines += [
-            f"- {f.sign or '±'}{f.label}: odds x{f.odds_ratio:.2f} ({f.grade}; {f.source})" for f in estimate.factors
+        result, locator = entry
+        point = types.Range(params.position, params.position)
+        if params.position.line >= locator.line_count():
+            return None
+        parts = [
+            f"**{d.code} {d.name}**: {d.message}" + (f"\n\n{d.doc}" if d.doc else "")
+            for d in result.diagnostics
+            if _overlaps(_range(d), point)
         ]
-        lines += ["", f"Range {estimate.low:.0%}-{estimate.high:.0%}. See `inmail-lint rule IM901` for the model."]
-        lines += [f"\nNote: {note}" for note in entry[0].notes]
-        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n".join(lines)))
+        if result.estimate is not None:
+            parts.append(_estimate_text(result, markdown=True))
+        if not parts:
+            return None
+        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n\n".join(parts)))
 
     return server
 

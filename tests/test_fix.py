@@ -105,6 +105,15 @@ def test_fix_from_stdin_prints_the_fixed_draft(cli: Run, tmp_path: Path) -> None
     assert out == FIXED
 
 
+def test_fix_from_stdin_says_on_standard_error_what_is_still_wrong(cli: Run, tmp_path: Path) -> None:
+    """It printed the fixed draft and exited 1 without saying why."""
+    draft = b"Subject: Re: your PyData talk\n\nHi Ana, Jane Doe suggested I write. I enjoyed your talk.\n"
+    status, out, err = cli("check", "-", "--fix", "--isolated", stdin=draft, cwd=tmp_path)
+    assert out.startswith("Subject: Your PyData talk") and status == 1
+    still = [line for line in err.splitlines() if line.startswith("-:")]
+    assert still and any(" IM402 " in line for line in still)  # no ask: no fix for it
+
+
 def test_json_carries_the_edits(cli: Run, tmp_path: Path) -> None:
     write(tmp_path / "a.inmail", FIXABLE.encode())
     _, out, _ = cli("check", "a.inmail", "--output-format", "json", "--isolated", cwd=tmp_path)

@@ -469,3 +469,21 @@ def test_a_model_file_that_is_not_utf8_is_an_error_naming_it(tmp_path: Path) -> 
     path.write_bytes(b"name: caf\xe9\n")
     with pytest.raises(ModelError, match=r"model.yaml: not UTF-8"):
         load_model(path)
+
+
+def test_a_huge_match_is_quoted_short(tmp_path: Path) -> None:
+    """A {match} of 40,000 characters was printed whole in the message."""
+    team_rule(
+        tmp_path,
+        "long",
+        "code: TM001\nname: long\ntype: existence\nsummary: s\npatterns: ['z+']\nmessage: \"found '{match}'\"\n"
+        "examples: {pass: [x], fail: [zz]}\n",
+    )
+    (tmp_path / "a.inmail").write_text("Subject: Hi\n\nHi Ana, " + "z" * 40_000 + " one question?\n")
+    resolver = ConfigResolver()
+    from inmail_lint.api import lint_file
+
+    result = lint_file(tmp_path / "a.inmail", config=resolver.for_directory(tmp_path))
+    [d] = [d for d in result.diagnostics if d.code == "TM001"]
+    assert len(d.message) < 100 and d.message.endswith("…'")
+    assert d.end - d.start > 9000  # the span still covers what was read (content rules read 10,000 characters)

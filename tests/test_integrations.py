@@ -417,3 +417,21 @@ def test_python_api(tmp_path: Path) -> None:
     assert set(data) == {"path", "kind", "subject", "body", "diagnostics", "estimate"}
     assert load_config(directory=tmp_path).ignore == ("IM410",)
     assert (Path(inmail_lint.__file__).parent / "py.typed").exists()
+
+
+def test_junit_fails_a_case_only_when_the_draft_fails_fail_on(cli: Run, tmp_path: Path) -> None:
+    """A draft with only an info diagnostic was a <failure> while the command exited 0."""
+    import xml.etree.ElementTree as ET
+
+    (tmp_path / "info.inmail").write_text(
+        "Subject: Your PyData talk\n\nHi Ana, Jane Doe  suggested I write. One question?\n", encoding="utf-8"
+    )
+    status, out, _err = cli("check", "info.inmail", "--isolated", "--output-format", "junit", cwd=tmp_path)
+    suite = ET.fromstring(out)
+    assert status == 0 and suite.get("failures") == "0"
+    [case] = suite.iter("testcase")
+    assert case.find("failure") is None and "IM204" in (case.findtext("system-out") or "")
+    status, out, _err = cli(
+        "check", "info.inmail", "--isolated", "--output-format", "junit", "--fail-on", "info", cwd=tmp_path
+    )
+    assert status == 1 and ET.fromstring(out).get("failures") == "1"

@@ -104,3 +104,21 @@ async def test_config_is_found_per_document(client: LanguageClient, tmp_path: Pa
     uri = await open_draft(client, tmp_path / "quiet" / "a.inmail", BAD)
     codes = {d.code for d in client.diagnostics[uri]}
     assert "IM302" in codes and not any(code.startswith("IM4") for code in codes)
+
+
+async def test_hover_past_the_end_of_the_document_shows_nothing(client: LanguageClient, tmp_path: Path) -> None:
+    uri = await open_draft(client, tmp_path / "a.inmail", BAD)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(9999, 0))
+    )
+    assert hover is None
+
+
+async def test_the_code_lens_runs_a_command_the_server_has(client: LanguageClient, tmp_path: Path) -> None:
+    uri = await open_draft(client, tmp_path / "a.inmail", BAD)
+    [lens] = await client.text_document_code_lens_async(types.CodeLensParams(types.TextDocumentIdentifier(uri)))
+    assert lens.command is not None and lens.command.command == "inmail-lint.explainEstimate"
+    text = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=lens.command.command, arguments=lens.command.arguments)
+    )
+    assert isinstance(text, str) and text.startswith("refund likelihood ")

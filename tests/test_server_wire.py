@@ -133,3 +133,19 @@ def test_an_absurd_content_length_is_ignored_not_allocated(client: Client) -> No
 def test_bytes_that_are_no_message_are_dropped_up_to_the_next_one(client: Client) -> None:
     client.send(b"Content-Length: 12\r\n\r\nnot json at all" + frame(INIT))
     assert "result" in client.responses({1})[1]
+
+
+def test_a_change_to_a_document_never_opened_is_ignored_quietly(client: Client) -> None:
+    change = {
+        "jsonrpc": "2.0",
+        "method": "textDocument/didChange",
+        "params": {
+            "textDocument": {"uri": "file:///never-opened.inmail", "version": 2},
+            "contentChanges": [{"text": "Subject: hi\n\nHi"}],
+        },
+    }
+    client.send(frame(INIT) + frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}) + frame(change))
+    client.send(frame(SHUTDOWN))
+    assert set(client.responses({1, 2})) == {1, 2}
+    stderr = client.close()
+    assert "KeyError" not in stderr and "never opened" in stderr

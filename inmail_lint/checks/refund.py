@@ -24,7 +24,7 @@ inmail-lint estimates that chance for every draft with a logistic model:
 
 The baseline p0 is 18% (InMail response rates are quoted at 10-25%; LinkedIn holds recruiters to 13%). The
 factors, each with its source and evidence grade in `rules/refund-model.yaml`: body length (LinkedIn's 2022
-bins, with the brief's "under 100 words" claim as an upper bound: one factor, not two), personalization, a
+bins, with a blog post's "under 100 words" claim as an upper bound: one factor, not two), personalization, a
 mutual connection in the subject, a shared group, a former employer in common, the recipient's name in the
 subject (a randomized study), one to three questions, reading grade and an all-caps subject (Boomerang,
 halved for cold outreach), and a Friday or Saturday send time. The total shift is capped at 1.5 logits. The

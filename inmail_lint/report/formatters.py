@@ -73,8 +73,10 @@ class Formatter:
         summary: bool = True,
         statistics: bool = False,
         rule_docs: Mapping[str, RuleDoc] | None = None,
+        fail_on: Severity = Severity.WARNING,
     ) -> None:
         self.rule_docs = rule_docs or {}
+        self.fail_on = fail_on  # what makes a draft fail, as --fail-on makes the run fail
         self.out = out
         self.color = color
         self.show_summary = summary
@@ -355,7 +357,8 @@ class SarifFormatter(Formatter):
 
 
 class JunitFormatter(Formatter):
-    """JUnit XML: one test case per draft (per row of a batch), failing when it has a diagnostic."""
+    """JUnit XML: one test case per draft (per row of a batch), failing when it fails ``--fail-on``, as the
+    command's exit status does; diagnostics below that are the case's output, not a failure."""
 
     name = "junit"
 
@@ -375,17 +378,20 @@ class JunitFormatter(Formatter):
             return xml_quoteattr(xml_text(text))
 
         name = result.path if result.row is None else f"{result.path} {row_label(result).rstrip(': ')}"
-        if not result.diagnostics:
-            self._cases.append(f'    <testcase classname="inmail-lint" name={quoteattr(name)}/>')
-            return
-        self._failures += 1
         lines = []
         for d in result.diagnostics:
             loc = d.location
             where = f"{result.path}:{loc.row}:{loc.column}" if loc else result.path
             lines.append(f"{where}: {d.code} [{d.severity}] {d.message}")
-        first = result.diagnostics[0]
-        message = quoteattr(f"{len(result.diagnostics)} problem(s); first: {first.code} {first.message}")
+        failing = [d for d in result.diagnostics if d.severity >= self.fail_on]
+        if not failing:
+            output = f"\n      <system-out>{escape(chr(10).join(lines))}</system-out>\n    " if lines else ""
+            end = f">{output}</testcase>" if output else "/>"
+            self._cases.append(f'    <testcase classname="inmail-lint" name={quoteattr(name)}{end}')
+            return
+        self._failures += 1
+        first = failing[0]
+        message = quoteattr(f"{len(failing)} problem(s); first: {first.code} {first.message}")
         self._cases.append(
             f'    <testcase classname="inmail-lint" name={quoteattr(name)}>\n'
             f'      <failure message={message} type="inmail-lint">{escape(chr(10).join(lines))}</failure>\n'

@@ -178,6 +178,7 @@ def run_check(request: CheckRequest, console: Console) -> int:
             summary=not request.quiet,
             statistics=request.statistics,
             rule_docs=rule_docs,
+            fail_on=Severity.parse(request.fail_on),
         )
         threshold = Severity.parse(request.fail_on)
         failed = internal_errors = changed = write_errors = 0
@@ -219,6 +220,8 @@ def run_check(request: CheckRequest, console: Console) -> int:
                     emit(unified_diff(target.display, outcome.before, outcome.after))
                 elif target.path is None:
                     emit(outcome.after)
+                    # standard output holds the fixed draft: what is still wrong goes to standard error
+                    FORMATTERS["concise"](sys.stderr, summary=False).file(outcome.result)
                 elif outcome.changed:
                     try:
                         write_atomic(target.path, outcome.encoded())
