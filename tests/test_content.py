@@ -261,7 +261,7 @@ def write_rule(folder: Path, phrases: str) -> None:
         pytest.param("[rapist]", "Our therapist network is growing.", [], id="therapist is not rapist"),
         pytest.param("[ass]", "Could you assess the risk?", [], id="assess is not ass"),
         pytest.param("[circle back]", "Let us Circle  back soon.", ["Circle  back"], id="case and spacing"),
-        pytest.param("[circle back]", "Let us circle\nback soon.", ["circle back"], id="across a line break, quoted on one line"),
+        pytest.param("[circle back]", "Let us circle\nback soon.", ["circle back"], id="across a line break, one line"),
         pytest.param("[I am reaching out]", "I’m reaching out today.", ["I’m reaching out"], id="contraction"),
     ],
 )

@@ -90,3 +90,18 @@ def test_one_pipeline_per_model_however_it_is_asked_for() -> None:
     from inmail_lint.analysis.nlp import get_nlp
 
     assert get_nlp() is get_nlp(None) is get_nlp(model=None)
+
+
+def test_the_pipeline_is_built_afresh_when_its_vocabulary_grows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """spaCy never forgets a word, so a batch of a million rows with new words grew without bound. Past
+    MAX_VOCAB words the pipeline is rebuilt between drafts, and the results stay the same."""
+    from inmail_lint.analysis import nlp
+    from inmail_lint.api import lint_text
+
+    drafts = [f"Subject: Your talk\n\nHi Ana, word{i}x and thing{i}y, one question? Let me know.\n" for i in range(40)]
+    before = [[(d.code, d.start, d.end, d.message) for d in lint_text(text).diagnostics] for text in drafts]
+    first = nlp.get_nlp()
+    monkeypatch.setattr(nlp, "MAX_VOCAB", 0)  # rebuilt before every draft: the hardest case
+    after = [[(d.code, d.start, d.end, d.message) for d in lint_text(text).diagnostics] for text in drafts]
+    assert nlp.get_nlp() is not first  # rebuilt at least once
+    assert after == before

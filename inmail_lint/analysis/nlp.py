@@ -70,6 +70,28 @@ def get_nlp(model: str | None = None) -> Any:
     return _build_nlp(model)
 
 
+#: Words a pipeline may learn before it is built afresh. spaCy adds every new word to the pipeline's vocabulary
+#: and never forgets one, so a batch of a million rows with a few new words each grew without bound (445 MB at
+#: 300,000 rows); a fresh blank pipeline costs about 0.2 s.
+MAX_VOCAB = 50_000
+
+
+def recycle_if_large() -> None:
+    """Build the pipelines afresh when one has learnt more than :data:`MAX_VOCAB` words. Called between
+    drafts (never while one is analysed, whose tokens belong to the old vocabulary)."""
+    if _build_nlp.cache_info().currsize == 0:
+        return
+    for model in list(_BUILT):
+        if len(_build_nlp(model).vocab) > MAX_VOCAB:
+            _build_nlp.cache_clear()
+            phrase_matcher.cache_clear()
+            _BUILT.clear()
+            return
+
+
+_BUILT: set[str | None] = set()
+
+
 @lru_cache(maxsize=4)
 def _build_nlp(model: str | None) -> Any:
     spacy = _import_spacy()
@@ -87,6 +109,7 @@ def _build_nlp(model: str | None) -> Any:
             ) from exc
     if "sentencizer" not in nlp.pipe_names and "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer")
+    _BUILT.add(model)  # only a pipeline that was built: one that failed to load is never asked again here
     return nlp
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from inmail_lint.analysis.document import Analysis
-from inmail_lint.analysis.nlp import ModelNotInstalled, get_nlp
+from inmail_lint.analysis.nlp import ModelNotInstalled, get_nlp, recycle_if_large
 from inmail_lint.config.settings import Config, ConfigError
 from inmail_lint.diagnostic import Diagnostic, Edit, Finding, Fix, Severity
 from inmail_lint.draft.document import INVALID_FRONT_MATTER, UNREADABLE, Draft, Field, Problem
@@ -134,6 +134,7 @@ class Linter:
 
     def lint(self, draft: Draft, relpath: str | None = None) -> FileResult:
         """Lint one parsed draft. ``relpath`` (relative to the config's folder) is used for per-file-ignores."""
+        recycle_if_large()  # between drafts: spaCy's vocabulary only grows
         suppressed = self.file_ignores(relpath) + draft.ignore
         problems = list(draft.problems)
         kind_name = draft.kind or self.config.kind
