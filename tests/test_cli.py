@@ -318,3 +318,16 @@ def test_internal_error_in_one_file_does_not_stop_the_others(
     assert status == 2
     assert "boom.inmail: internal error while linting (RuntimeError: kaboom)" in err
     assert "a.inmail:1:10: IM201" in out
+
+
+def test_install_advice_names_a_command_that_can_work() -> None:
+    """'pip install inmail-lint[lsp]' cannot work: the package is not on a package index."""
+    import inspect
+
+    from inmail_lint.cli import serve
+    from inmail_lint.model import calibrate
+
+    for module in (serve, calibrate):
+        source = inspect.getsource(module)
+        assert "'inmail-lint[" not in source
+        assert "python -m pip install -e '.[" in source and "checkout" in source

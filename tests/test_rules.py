@@ -581,3 +581,12 @@ def test_im407_spam_in_context(sentence: str, flagged: list[str]) -> None:
 
     text = f"Subject: Your talk\n\nHi Ana,\n\n{sentence} One question about your talk?\n"
     assert [text[d.start : d.end] for d in lint(text).diagnostics if d.code == "IM407"] == flagged
+
+
+def test_im002_names_every_key_front_matter_accepts() -> None:
+    """Its description left out 'variables' and 'send_at', which front matter accepts."""
+    from inmail_lint.draft.frontmatter import FRONT_MATTER_KEYS
+
+    [rule] = [r for r in builtin_rules() if r.code == "IM002"]
+    for key in FRONT_MATTER_KEYS:
+        assert f"`{key}`" in rule.explanation, key

@@ -11,7 +11,11 @@ from typing import Any
 
 from inmail_lint.analysis.document import Analysis
 from inmail_lint.diagnostic import Finding, Severity
+from inmail_lint.draft.frontmatter import FRONT_MATTER_KEYS
 from inmail_lint.ruledef.base import Example, Rule
+
+# every key front matter accepts, from the table that checks them (the description cannot fall behind)
+_KEYS = ", ".join(f"`{key}`" for key in FRONT_MATTER_KEYS)
 
 
 class _ParserRule(Rule):
@@ -41,11 +45,11 @@ class InvalidFrontMatter(_ParserRule):
     name = "invalid-front-matter"
     default_severity = Severity.ERROR
     summary = "The YAML front matter is not valid: bad YAML, not a mapping, a bad key or value, or never closed."
-    explanation = """
+    explanation = f"""
 Front matter is YAML between a first line `---` and the next line `---`. It must be a mapping whose keys are
-`subject`, `kind`, `recipient`, `template`, `cta` and `inmail-lint`. Invalid YAML, YAML that is not a
-mapping, anchors and aliases, and front matter that is never closed stop the draft from being linted
-further; an unknown key or a bad value is reported at its line and the rest of the draft is still linted.
+among {_KEYS}. Invalid YAML, YAML that is not a mapping, anchors and aliases, and front matter that is never
+closed stop the draft from being linted further; an unknown key or a bad value is reported at its line and
+the rest of the draft is still linted.
 """
     examples = (
         Example("---\nsubject: Your talk at PyData\n---\nHi Ana, loved the talk. Coffee?\n", fails=False),

@@ -58,7 +58,8 @@ def _sklearn() -> Any:
         from sklearn import linear_model, metrics, model_selection  # the calibrate extra: only when fitting
     except ImportError:
         raise CalibrationError(
-            "calibration needs scikit-learn: python -m pip install 'inmail-lint[calibrate]'"
+            "calibration needs scikit-learn: python -m pip install -e '.[calibrate]' in the inmail-lint checkout "
+            "(it is not on a package index)"
         ) from None
     return linear_model, metrics, model_selection
 
