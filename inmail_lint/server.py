@@ -156,6 +156,8 @@ class WireReader:
         no message (it was dropped)."""
         if declared is not None:
             while len(self._buf) - start < declared:
+                if self._fill(0):  # more is ready: read it before parsing what may be half a message
+                    continue
                 end = self._message_at(start)
                 if end is not None:  # a whole message before the declared end: is more coming?
                     rest = bytes(self._buf[end:]).lstrip()

@@ -330,24 +330,6 @@ def _project_marker(folder: Path) -> Path | None:
     return folder if (folder / ".git").exists() or (folder / ".hg").exists() else None
 
 
-def find_config_file(directory: Path) -> Path | None:
-    """The nearest config file in ``directory`` or above it."""
-    for folder in (directory, *directory.parents):
-        found = _config_in(folder)
-        if found is not None:
-            return found
-    return None
-
-
-def project_root(directory: Path) -> Path:
-    """Where a project without a config file begins: the nearest folder holding ``.git`` or ``.hg``, else
-    ``directory`` itself. Paths in drafts (``recipient:``) must stay inside it."""
-    for folder in (directory, *directory.parents):
-        if (folder / ".git").exists() or (folder / ".hg").exists():
-            return folder
-    return directory
-
-
 class ConfigResolver:
     """Gives the Config for each linted path: one file for all (``--config``), none (``--isolated``), or the
     nearest one, each loaded once."""

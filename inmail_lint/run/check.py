@@ -181,14 +181,13 @@ def run_check(request: CheckRequest, console: Console) -> int:
             fail_on=Severity.parse(request.fail_on),
         )
         threshold = Severity.parse(request.fail_on)
-        failed = internal_errors = changed = write_errors = 0
+        failed = changed = 0
         read_files: set[str] = set()
 
         def handle(result: FileResult) -> None:
-            nonlocal failed, internal_errors
+            nonlocal failed
             read_files.update(result.reads)
             if result.error is not None:
-                internal_errors += 1
                 summary.errors += 1
                 console.error(
                     f"{result.path}: internal error while linting ({result.error}); please report this with the draft"
@@ -227,7 +226,6 @@ def run_check(request: CheckRequest, console: Console) -> int:
                         write_atomic(target.path, outcome.encoded())
                     except WriteRefused as exc:  # reported for this file; the others go on
                         console.error(f"{exc} (its problems are reported as they are)")
-                        write_errors += 1
                         summary.errors += 1
                         handle(lint_target(target, config, linter))
                         continue
@@ -258,7 +256,7 @@ def run_check(request: CheckRequest, console: Console) -> int:
             except WriteRefused as exc:
                 console.error(f"--output-file: {exc}")
                 return EXIT_ERROR
-        if path_errors or internal_errors or write_errors or summary.incomplete:
+        if summary.path_errors or summary.errors or summary.incomplete:
             return EXIT_ERROR  # an error, or a check that did not run (a stopped pattern): never a clean pass
         if request.diff:
             return EXIT_PROBLEMS if changed and not request.exit_zero else EXIT_OK
