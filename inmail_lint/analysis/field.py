@@ -94,9 +94,8 @@ class FieldAnalysis:
     def counts(self) -> Counts:
         """Counted over the whole field, not only the part the content rules read."""
         if self.lengths is not None:
-            literal = len(self.text) - sum(end - start for _, start, end in self.placeholders)
-            extra = self.lengths.longest_chars - utf16_length(self.text) + sum(e - s for _, s, e in self.placeholders)
-            return Counts(literal + extra, self.lengths.longest_chars, self.lengths.longest_words)
+            lengths = self.lengths
+            return Counts(lengths.longest_points, lengths.longest_chars, lengths.longest_words)
         text = self.field.text
         return Counts(len(text), utf16_length(text), word_count(text))
 

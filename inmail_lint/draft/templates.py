@@ -206,6 +206,7 @@ class LengthRange:
     longest_chars: int
     shortest_words: int
     longest_words: int
+    longest_points: int  # code points of the longest rendering (what the JSON report calls "chars")
 
 
 def length_range(field: Field, variables: Mapping[str, Variable]) -> LengthRange:
@@ -222,6 +223,7 @@ def length_range(field: Field, variables: Mapping[str, Variable]) -> LengthRange
         base + sum(variables[n].max for n in names),
         short_words + sum(1 for n in names if variables[n].min > 0),
         long_words,
+        len(literal) + sum(variables[n].max for n in names),
     )
 
 
