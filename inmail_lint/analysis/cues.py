@@ -9,10 +9,12 @@ post on ..."), and template placeholders that stand for something about the reci
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from inmail_lint.analysis.slots import Slot, stands_for
 from inmail_lint.analysis.tokenmatch import TokenPatterns
 from inmail_lint.draft.profiles import HONORIFICS, CommonGround, Profile
 from inmail_lint.draft.templates import PLACEHOLDER, variable_base
@@ -64,8 +66,9 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s*/\s*", "/", re.sub(r"\s+", " ", text.strip().lower()))
 
 
-def find_greeting(text: str) -> Greeting | None:
-    """The greeting on the first line of a body, if it has one."""
+def find_greeting(text: str, slots: Sequence[Slot] = ()) -> Greeting | None:
+    """The greeting on the first line of a body, if it has one. A slot where the name goes ("Hi [Name],")
+    makes it a placeholder greeting, as a template variable does."""
     first = re.search(r"\S[^\n]*", text)
     if first is None:
         return None
@@ -103,6 +106,10 @@ def find_greeting(text: str) -> Greeting | None:
     while (title := _TITLE.match(line, offset)) is not None and title.group(1).lower() in HONORIFICS:
         offset = title.end()
     written = PLACEHOLDER.match(line, offset)  # "Hi {{first_name | default: 'there'}},"
+    slot = next((s for s in slots if s.start == line_start + offset), None)  # "Hi [Name],", "Hi <!-- Name -->,"
+    if slot is not None:
+        end = max(slot.end, line_start + _greeting_end(text[line_start : slot.start] + text[slot.end :].split("\n")[0]))
+        return Greeting(line_start, end, text[slot.start : slot.end], slot.start, slot.end, placeholder=True)
     name_text = (
         written.group() if written else re.split(r"[,!.:;(\u2014\u2013]| - ", line[offset:], maxsplit=1)[0].strip()
     )
@@ -242,5 +249,18 @@ def is_name_variable(name: str) -> bool:
 
 
 def placeholder_cues(fa: FieldAnalysis) -> list[Cue]:
-    """A template variable that stands for something about the recipient (not their name) is personal."""
-    return [Cue("placeholder", start, end, name) for name, start, end in fa.placeholders if not is_name_variable(name)]
+    """A template variable or a slot that stands for something about the recipient (not their name, nor
+    the sender's) is personal; one that stands for common ground ({{mutual_connection}}, [Mutual Connection])
+    is that cue."""
+    found = []
+    for name, start, end in fa.placeholders:
+        if is_name_variable(name):
+            continue
+        meaning = stands_for(name)
+        if meaning != "sender":
+            found.append(Cue(meaning if meaning in COMMON_GROUND else "placeholder", start, end, name))
+    for slot in fa.slots:
+        if slot.stands_for not in ("sender", "name"):
+            category = slot.stands_for if slot.stands_for in COMMON_GROUND else "placeholder"
+            found.append(Cue(category, slot.start, slot.end, fa.text[slot.start : slot.end]))
+    return found

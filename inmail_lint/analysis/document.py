@@ -135,7 +135,7 @@ class Analysis:
     @cached_property
     def greeting(self) -> Greeting | None:
         body = self.field("body")
-        return find_greeting(body.text) if body is not None else None
+        return find_greeting(body.text, body.slots) if body is not None else None
 
     def cues(self, name: str) -> list[Cue]:
         """Everything in the field that is specific to the recipient (see :mod:`inmail_lint.analysis.cues`)."""
@@ -178,6 +178,8 @@ def names_recipient_in_subject(analysis: Analysis) -> bool:
         return False
     if any(is_name_variable(name) for name, _, _ in subject.placeholders):
         return True
+    if any(slot.stands_for == "name" for slot in subject.slots):
+        return True  # "Quick question, [First Name]": the name goes there
     names: set[str] = set()
     if analysis.recipient is not None:
         names |= analysis.recipient.name_forms()

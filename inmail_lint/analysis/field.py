@@ -12,6 +12,7 @@ from typing import Any
 
 from inmail_lint.analysis.nlp import get_nlp, phrase_matcher
 from inmail_lint.analysis.readability import flesch_kincaid_grade, flesch_reading_ease
+from inmail_lint.analysis.slots import Slot, find_slots
 from inmail_lint.draft.document import Field
 from inmail_lint.draft.templates import LengthRange
 from inmail_lint.util.text import fold_aligned, utf16_length, word_count, word_spans
@@ -205,6 +206,18 @@ class FieldAnalysis:
     @cached_property
     def links(self) -> list[tuple[int, int]]:
         return [m.span() for m in _LINK.finditer(self.text)]
+
+    @cached_property
+    def slots(self) -> tuple[Slot, ...]:
+        """Placeholders left in the text for something to be filled in (see :mod:`inmail_lint.analysis.slots`)."""
+        return find_slots(self.text, self.links)
+
+    def in_slot(self, start: int, end: int) -> bool:
+        """Whether the span lies inside a slot or a template variable's value: words the writer did not write
+        for the reader (a variable's sample, the instructions in a [PERSONALIZE: ...] slot)."""
+        return any(s.start <= start and end <= s.end for s in self.slots) or any(
+            a <= start and end <= b for _, a, b in self.placeholders
+        )
 
     @cached_property
     def emojis(self) -> list[tuple[int, int]]:

@@ -11,6 +11,7 @@ from inmail_lint.checks.file_problems import InvalidFrontMatter, UnreadableDraft
 from inmail_lint.checks.greeting import GenericGreeting, RecipientMismatch
 from inmail_lint.checks.markdown import MarkdownFormatting
 from inmail_lint.checks.personal import NoCommonGround, NoPersonalization, SubjectNotPersonal
+from inmail_lint.checks.placeholders import UnfilledPlaceholder
 from inmail_lint.checks.refund import LowRefundLikelihood
 from inmail_lint.checks.self_focus import SelfFocused
 from inmail_lint.checks.shouting import Shouting
@@ -25,6 +26,7 @@ RULES: tuple[type[Rule], ...] = (
     BodyMissing,  # IM103
     SubjectNotSent,  # IM105
     StrayWhitespace,  # IM204
+    UnfilledPlaceholder,  # IM301
     GenericGreeting,  # IM302
     NoPersonalization,  # IM303
     NoCommonGround,  # IM304

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
@@ -82,7 +82,9 @@ case; sentence case for a subject) are unsafe, since a word in capitals may be a
             if fa is None:
                 continue
             greeting = analysis.greeting if name == "body" else None
-            for start, end in _shouted_runs(fa.text, acronyms, loud):
+            fields = [(s.start, s.end) for s in fa.slots] + [(a, b) for _, a, b in fa.placeholders]
+            fields += [m.span() for m in _AD_MACRO.finditer(fa.text)]  # %FIRSTNAME%: LinkedIn's, IM307's
+            for start, end in _shouted_runs(fa.text, acronyms, loud, fields):
                 shouted = fa.text[start:end]
                 quiet = _lower_keeping(shouted, acronyms)
                 if greeting is not None and greeting.name and start <= greeting.name_start < greeting.name_end <= end:
@@ -133,6 +135,7 @@ def _sentence_case(text: str, acronyms: frozenset[str]) -> str:
     return _SENTENCE_START.sub(lambda m: m.group()[:-1] + m.group(1).upper(), lowered)
 
 
+_AD_MACRO = re.compile(r"%[A-Z][A-Z0-9_]*%")
 _TWO_CAPITALS = re.compile(r"[A-Z]{2}")
 # the words of _WORD that are in capitals: a word runs from the first letter of a run of its characters to the
 # run's end, so one in capitals is a capital after no letter of its run, then capitals, digits and the like
@@ -140,20 +143,16 @@ _TWO_CAPITALS = re.compile(r"[A-Z]{2}")
 _UPPER_WORD = re.compile(r"(?<![A-Za-z0-9&'’])[0-9&'’]*([A-Z][A-Z0-9&'’]*)(?![A-Za-z0-9&'’])")
 
 
-# a merge field or ad macro is written in capitals by convention (%FIRSTNAME%, *|FNAME|*, [COMPANY]):
-# IM301 and IM307 speak about those
-_MERGE_FIELD = re.compile(
-    r"%[A-Z][A-Z0-9_]*%|\*\|[A-Z0-9_]+\|\*|\{\{[^{}\n]*\}\}|\$?\{[A-Za-z_][\w .-]*\}"
-    r"|\[[A-Z][A-Z0-9_ ]*\]|<[A-Z][A-Z0-9_ ]*>|__[A-Z0-9_]+__"
-)
-
-
-def _shouted_runs(text: str, acronyms: frozenset[str], loud: frozenset[str]) -> list[tuple[int, int]]:
+def _shouted_runs(
+    text: str, acronyms: frozenset[str], loud: frozenset[str], fields: Sequence[tuple[int, int]] = ()
+) -> list[tuple[int, int]]:
     """Spans of shouting: runs of capitalised words, separated only by spaces, commas or hyphens, that hold at
     least one loud word that is not an acronym: six letters or more, a common word of four or five (HUGE), or a
     listed one such as NOW or FREE.
     Short capitalised words inside a run belong to it ("WE HAVE AN AMAZING OFFER" is one run); single
-    letters and acronyms at its edges do not ("THANK YOU, I" is "THANK YOU"; "AWS NOW" is "NOW")."""
+    letters and acronyms at its edges do not ("THANK YOU, I" is "THANK YOU"; "AWS NOW" is "NOW"). Words inside
+    ``fields`` (slots and template variables: [COMPANY], %FIRSTNAME%, [PERSONALIZE: ...]) are left out:
+    IM301 and IM307 speak about those."""
     runs: list[tuple[int, int]] = []
     if not _TWO_CAPITALS.search(text):
         return runs
@@ -168,7 +167,6 @@ def _shouted_runs(text: str, acronyms: frozenset[str], loud: frozenset[str]) -> 
             runs.append((group[0][0], group[-1][1]))
         group.clear()
 
-    fields = [m.span() for m in _MERGE_FIELD.finditer(text)]
     for m in _UPPER_WORD.finditer(text):
         word, start, end = m.group(1), m.start(1), m.end(1)
         if group and text[group[-1][1] : start].strip(" ,-") != "":

@@ -11,6 +11,7 @@ from inmail_lint.diagnostic import Edit, Finding, Fix
 from inmail_lint.ruledef.base import OptionSpec, RuleDefinitionError
 from inmail_lint.ruledef.declarative import DeclarativeRule, _values
 from inmail_lint.ruledef.patterns import BoundedPattern, _timed_out, any_of
+from inmail_lint.util.text import shown
 
 
 class ExistenceRule(DeclarativeRule):
@@ -69,7 +70,7 @@ class ExistenceRule(DeclarativeRule):
             for start, end in sorted(_outermost(spans)):
                 if skip_quoted and fa.in_quote(start, end):
                     continue
-                values = _values(analysis, fa, name) | {"match": _shown(fa.text[start:end])}
+                values = _values(analysis, fa, name) | {"match": shown(fa.text[start:end])}
                 yield Finding(self.format(**values), start, end, field=name, fix=self._fix(fa, start, end, values))
 
     def _fix(self, fa: FieldAnalysis, start: int, end: int, values: Mapping[str, Any]) -> Fix | None:
@@ -98,17 +99,6 @@ class ExistenceRule(DeclarativeRule):
         if self.spec.get("fix-capitalize") and not fa.text[:start].strip() and following.islower():
             edit = Edit(start, removal_end + 1, following.upper())  # "Re: your talk" -> "Your talk"
         return Fix(message, (edit,), safe=self.spec.get("fix-safe", True))
-
-
-MAX_SHOWN = 60  # characters of a match quoted in a message; a 40,000-character match was printed whole
-
-
-def _shown(text: str) -> str:
-    """A match as a message quotes it: on one line, and cut short with an ellipsis past :data:`MAX_SHOWN`."""
-    if len(text) <= MAX_SHOWN and "\n" not in text:
-        return text
-    text = " ".join(text.split())
-    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1].rstrip() + "…"
 
 
 def _outermost(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -142,3 +142,14 @@ def xml_text(text: str) -> str:
 def _escape(ch: str) -> str:
     code = ord(ch)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+MAX_SHOWN = 60  # characters of a match quoted in a message; a 40,000-character match was printed whole
+
+
+def shown(text: str) -> str:
+    """A match as a message quotes it: on one line, and cut short with an ellipsis past :data:`MAX_SHOWN`."""
+    if len(text) <= MAX_SHOWN and "\n" not in text:
+        return text
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1].rstrip() + "…"

@@ -1,0 +1,130 @@
+"""Slots: the placeholders a writer or a mail tool leaves in a message for something to be filled in later
+(``[Name]``, ``<Company>``, ``{first_name}``, ``%FNAME%``, ``<!-- REPLACE_WITH: ... -->``).
+
+The forms, and the words that say what a slot stands for, are data (``rules/placeholders.yaml``). IM301 reports
+the slots left in; the other content rules leave a slot's own words alone; and a slot that stands for something
+about the recipient counts as a cue, the way a template variable does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from inmail_lint.util.resources import load_data
+from inmail_lint.util.text import fold_aligned
+
+ENGINE_OPENERS = ("{{", "{%")  # the syntax of the template engines: a template's engine fills these
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: int
+    end: int
+    stands_for: str  # "sender", "name", a cue category ("mutual-connection", ...) or "placeholder"
+    engine: bool  # written in a template engine's syntax ({{x}}, {% if x %})
+    inner: str = ""  # its words: "First Name" for [First Name]
+
+    def variable(self) -> str:
+        """The slot as a template variable's name: [First Name] -> first_name."""
+        return "_".join(re.findall(r"[^\W_]+", self.inner.lower())) or "value"
+
+
+@dataclass(frozen=True)
+class _SlotData:
+    patterns: tuple[re.Pattern[str], ...]
+    not_slots: frozenset[str]
+    html_tags: frozenset[str]
+    sender_words: frozenset[str]
+    name_words: frozenset[str]
+    categories: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]
+    sender_things: tuple[tuple[str, ...], ...]
+
+
+@lru_cache(maxsize=1)
+def _data() -> _SlotData:
+    data = load_data("placeholders.yaml")
+    return _SlotData(
+        tuple(re.compile(p) for p in data["patterns"]),
+        frozenset(str(w).lower() for w in data["not-slots"]),
+        frozenset(str(t).lower() for t in data["html-tags"]),
+        frozenset(_words(str(w))[0] for w in data["sender-words"]),
+        frozenset(" ".join(_words(str(w))) for w in data["name-words"]),
+        tuple((category, tuple(tuple(_words(str(k))) for k in keys)) for category, keys in data["categories"].items()),
+        tuple(tuple(_words(str(k))) for k in data["sender-things"]),
+    )
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_CLOSERS = {"[": "]", "<": ">", "(": ")", "{": "}"}
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(fold_aligned(text))
+
+
+def find_slots(text: str, links: Sequence[tuple[int, int]] = ()) -> tuple[Slot, ...]:
+    """Every slot in the text, outermost first where two overlap, in order."""
+    data = _data()
+    if not any(ch in text for ch in "{[<(%*_X") and "ame" not in text:
+        return ()
+    found: list[tuple[int, int, str]] = []
+    for pattern in data.patterns:
+        for m in pattern.finditer(text):
+            inner = m.groupdict().get("inner")
+            whole = m.group()
+            if inner is None:
+                inner = whole.strip("{}%$*|_<>!-[]() ")
+            if not _is_slot(text, m.start(), whole, inner, links, data):
+                continue
+            found.append((m.start(), m.end(), inner))
+    slots: list[Slot] = []
+    for start, end, inner in sorted(found, key=lambda s: (s[0], -s[1])):
+        if slots and start < slots[-1].end:
+            continue  # inside (or overlapping) one already taken: "[{{x}}]", "<!-- [Name] -->"
+        engine = text.startswith(ENGINE_OPENERS, start)
+        slots.append(Slot(start, end, stands_for(inner), engine, inner))
+    return tuple(slots)
+
+
+def _is_slot(text: str, start: int, whole: str, inner: str, links: Sequence[tuple[int, int]], data: _SlotData) -> bool:
+    opener = whole[:1]
+    bare = inner.strip().lower()
+    if opener == "[":
+        if bare in data.not_slots or (len(bare) == 1 and inner.islower()):
+            return False  # [sic], [x], [a]: an editor's mark, a checkbox, a footnote letter
+        definition = re.compile(rf"(?m)^[^\S\n]*\[{re.escape(inner)}\]:")
+        if definition.search(text):
+            return False  # the label of a Markdown reference link, defined elsewhere ([deck]: https://...)
+    elif opener == "<" and not whole.startswith("<!--"):
+        first = re.split(r"[\s/]", bare, maxsplit=1)[0]
+        if first in data.html_tags or _SCHEME.match(inner) or bare.startswith("/"):
+            return False  # markup, or an address written in angle brackets
+    elif opener not in _CLOSERS and opener not in "%*$_X" and links:
+        end = start + len(whole)
+        if any(a <= start and end <= b for a, b in links):
+            return False  # insert_id inside a web address is part of the address
+    return True
+
+
+def stands_for(inner: str) -> str:
+    """What a slot's words say it stands for: "sender" ([Your Name]), "name" (the reader's: [First Name]), a
+    common-ground category ([Mutual Connection]) or "placeholder" (anything else about the reader)."""
+    data = _data()
+    words = _words(inner.replace("_", " "))
+    if not words:
+        return "placeholder"
+    if words[0] in data.sender_words:
+        return "sender"
+    joined = " " + " ".join(words)
+    for category, keys in data.categories:
+        if any((" " + " ".join(k)) in joined for k in keys):
+            return category
+    if any((" " + " ".join(k)) in joined for k in data.sender_things):
+        return "sender"
+    if " ".join(words) in data.name_words or (" ".join(words[-2:]) in data.name_words and len(words) <= 3):
+        return "name"
+    return "placeholder"
