@@ -27,15 +27,19 @@ def test_placeholders_are_fine_in_a_template_and_an_error_elsewhere() -> None:
     assert "IM301" in codes(TEMPLATE.replace("template: true", "template: false"))
 
 
-def test_limits_use_the_longest_rendering() -> None:
-    # "{{first_name}}, your {{topic}} talk": 12 literal characters + first_name 20 + topic 60 = 92 at most
+def test_advice_reads_a_typical_rendering_and_the_report_gives_the_range() -> None:
+    # "{{first_name}}, your {{topic}} talk": 12 literal characters + first_name 2..20 + topic 3..60
     result = lint_text(TEMPLATE)
     subject = result.fields["subject"]
     assert subject.text == "{{first_name}}, your {{topic}} talk"
     assert subject.lengths is not None
     assert (subject.lengths.shortest_chars, subject.lengths.longest_chars) == (12 + 2 + 3, 12 + 20 + 60)
-    [im201] = [d for d in result.diagnostics if d.code == "IM201"]
-    assert "92 characters" in im201.message and "longest rendering" in im201.message and "'variables:'" in im201.message
+    # IM201 (keep it under 40) reads each variable's sample, as a typical row fills it, not the longest (92)
+    assert subject.lengths.typical_chars < 40
+    assert "IM201" not in [d.code for d in result.diagnostics]
+    long_sample = TEMPLATE.replace("template: true", "template: true\nvariables: {topic: {sample: " + "x" * 30 + "}}")
+    [im201] = [d for d in lint_text(long_sample).diagnostics if d.code == "IM201"]
+    assert "with each variable's sample value" in im201.message
 
 
 def test_declared_lengths_override_the_defaults() -> None:
@@ -45,14 +49,25 @@ def test_declared_lengths_override_the_defaults() -> None:
     assert "IM201" not in [d.code for d in config_declared.diagnostics]
 
 
-def test_subject_over_200_only_at_the_longest_rendering() -> None:
+def test_over_the_limit_only_for_long_values_is_a_warning_naming_the_lengths_assumed() -> None:
     text = (
         "---\nsubject: '"
         + "a" * 150
-        + " {{topic}}'\ntemplate: true\n---\nHi {{first_name}}, Jane Doe said hi. Coffee?\n"
+        + " {{topic}} {{zz_extra}}'\ntemplate: true\n---\nHi {{first_name}}, Jane Doe said hi. Coffee?\n"
     )
-    assert "IM102" in codes(text)  # 151 + 60 = 211
-    assert "IM102" not in codes(text.replace("template: true", "template: true\nvariables: {topic: {max: 40}}"))
+    found = lint_text(text).diagnostics
+    assert "IM102" not in [d.code for d in found]  # the shortest rendering (152 + 3 + 1) can be sent
+    [warning] = [d for d in found if d.code == "IM109"]  # 152 + 60 + 30 = 242 at the longest
+    assert warning.message.startswith("subject can reach 242 characters when its variables are long (")
+    assert "{{topic}} at 60, {{zz_extra}} at 30 (assumed)" in warning.message
+    declared = text.replace("template: true", "template: true\nvariables: {topic: {max: 10}, zz_extra: {max: 5}}")
+    assert not {"IM102", "IM109"} & set(codes(declared))
+
+
+def test_over_the_limit_for_every_row_is_the_error() -> None:
+    text = "---\nsubject: '" + "a" * 199 + " {{topic}}'\ntemplate: true\n---\nHi {{first_name}}, one question?\n"
+    found = codes(text)
+    assert "IM102" in found and "IM109" not in found  # even the shortest (200 + 3) is over 200
 
 
 def test_name_placeholder_is_a_greeting_not_personalization() -> None:
@@ -262,7 +277,7 @@ CONDITIONAL = (
 
 def test_a_template_with_blocks_is_linted_as_a_row_with_every_value() -> None:
     found = lint_text(CONDITIONAL)
-    assert [d.code for d in found.diagnostics] == ["IM201"]  # no block tag is IM301
+    assert [d.code for d in found.diagnostics] == []  # no block tag is IM301; a typical subject is short
     lengths = found.fields["subject"].lengths
     assert lengths is not None  # the if-branch: referrer (at most 40) and " suggested I write", not the else-branch
     assert (lengths.shortest_chars, lengths.longest_chars) == (5 + 18, 40 + 18)
@@ -288,3 +303,14 @@ def test_mail_merge_rows_get_the_branch_their_values_choose(cli: Run, tmp_path: 
     assert "IM201" in rows[2] and "IM201" not in rows[1]  # the long subject is the else-branch
     greeting = [line for line in out.splitlines() if "IM302" in line]
     assert greeting[0].startswith("t.inmail:5:1: IM302")  # positions still point into the template
+
+
+def test_a_variable_touching_a_word_is_read_apart_from_it() -> None:
+    # the sample value is read as its own word ("intro I am reaching out"), not glued to the next one; the
+    # lengths still count the template as sent, with no space added
+    text = "---\nsubject: Hello\ntemplate: true\n---\n{{localIntro}}I'm reaching out about your shop. Coffee?\n"
+    result = lint_text(text)
+    assert "IM405" in [d.code for d in result.diagnostics]
+    body = result.fields["body"]
+    assert body.lengths is not None
+    assert body.lengths.longest_chars == len("I'm reaching out about your shop. Coffee?") + 30  # unknown: 30

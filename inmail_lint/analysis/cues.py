@@ -108,7 +108,8 @@ def find_greeting(text: str, slots: Sequence[Slot] = ()) -> Greeting | None:
     written = PLACEHOLDER.match(line, offset)  # "Hi {{first_name | default: 'there'}},"
     slot = next((s for s in slots if s.start == line_start + offset), None)  # "Hi [Name],", "Hi <!-- Name -->,"
     if slot is not None:
-        end = max(slot.end, line_start + _greeting_end(text[line_start : slot.start] + text[slot.end :].split("\n")[0]))
+        rel = slot.end - line_start  # the greeting ends at the comma after the slot: "Hi [Name],"
+        end = line_start + rel + (_greeting_end(line[rel:]) if re.match(r"[^\S\n]*[,:!]", line[rel:]) else 0)
         return Greeting(line_start, end, text[slot.start : slot.end], slot.start, slot.end, placeholder=True)
     name_text = (
         written.group() if written else re.split(r"[,!.:;(\u2014\u2013]| - ", line[offset:], maxsplit=1)[0].strip()

@@ -112,7 +112,7 @@ class Analysis:
             return FieldAnalysis(field, self.model)
         declared = self.draft.meta.get("variables") or {}
         variables = {n: variable(n, declared, self._variables) for n in names_in(field.text)}
-        rendering = render(field, {n: v.sample for n, v in variables.items()})
+        rendering = render(field, {n: v.sample for n, v in variables.items()}, spaced=True)
         return FieldAnalysis(rendering.field, self.model, rendering.placeholders, length_range(field, variables))
 
     @cached_property

@@ -118,6 +118,7 @@ class Variable:
     max: int
     min: int
     sample: str
+    assumed: bool = False  # neither declared nor in the built-in table: the default lengths were assumed
 
 
 @lru_cache(maxsize=1)
@@ -143,15 +144,18 @@ def variable(name: str, *declared: Mapping[str, Mapping[str, Any]]) -> Variable:
     """A variable's lengths and sample: declared (front matter first, then config), else the built-in table."""
     default, _ = _defaults()
     key = variable_key(name)
-    spec: dict[str, Any] = {**default, **_builtin(key)}
+    builtin = _builtin(key)
+    spec: dict[str, Any] = {**default, **builtin}
+    assumed = not builtin
     for table in reversed(declared):
         for declared_name, declared_spec in table.items():
             if variable_key(declared_name) == key:
                 spec.update(declared_spec)
+                assumed = assumed and "max" not in declared_spec
     sample = spec.get("sample") or name.replace("_", " ")
     maximum = int(spec["max"])
     minimum = min(int(spec.get("min", 0)), maximum)
-    return Variable(name, maximum, minimum, sample)
+    return Variable(name, maximum, minimum, sample, assumed)
 
 
 @dataclass(frozen=True)
@@ -160,10 +164,12 @@ class Rendering:
     placeholders: tuple[tuple[str, int, int], ...]  # (variable, start, end) in the rendered text
 
 
-def render(field: Field, values: Mapping[str, str]) -> Rendering:
+def render(field: Field, values: Mapping[str, str], *, spaced: bool = False) -> Rendering:
     """Replace each ``{{name}}`` that has a value (names compared by :func:`variable_key`) or a fallback
     (``{{name | default: "there"}}``); leave the others as written. Block tags ({{#if x}}, {% if x %}) are
-    left out, with the branches the values do not choose."""
+    left out, with the branches the values do not choose. ``spaced`` puts a space between a value and a
+    letter it would otherwise touch (``{{intro}}I'm writing``): for reading a template's language with sample
+    values, never for a message that is sent."""
     values = {variable_key(k): v for k, v in values.items()}
     parts: list[str] = []
     index: list[int] = []
@@ -182,6 +188,11 @@ def render(field: Field, values: Mapping[str, str]) -> Rendering:
                 value = fallback(m)  # the tool would send the fallback ("Hi there,")
             if value is not None:
                 anchor = field.to_file(m.start())
+                if spaced and value:
+                    if parts and parts[-1][-1:].isalnum():
+                        value = " " + value
+                    if m.end() < len(field.text) and field.text[m.end()].isalnum():
+                        value += " "
                 parts.append(value)
                 index.extend([anchor] * len(value))
                 placeholders.append((name, length, length + len(value)))
@@ -207,6 +218,15 @@ class LengthRange:
     shortest_words: int
     longest_words: int
     longest_points: int  # code points of the longest rendering (what the JSON report calls "chars")
+    typical_chars: int  # each variable at its sample value: what best-practice advice (IM201) reads
+    typical_words: int
+    variables: tuple[Variable, ...] = ()  # each variable once, in order of appearance
+
+    def assumed(self) -> str:
+        """The lengths the longest rendering takes, as a message states them: "{{company}} at 40 characters,
+        {{topic}} at 30 (assumed)"."""
+        parts = [f"{{{{{v.name}}}}} at {v.max}" + (" (assumed)" if v.assumed else "") for v in self.variables]
+        return ", ".join(parts[:4]) + (f" and {len(parts) - 4} more" if len(parts) > 4 else "")
 
 
 def length_range(field: Field, variables: Mapping[str, Variable]) -> LengthRange:
@@ -218,12 +238,16 @@ def length_range(field: Field, variables: Mapping[str, Variable]) -> LengthRange
     base = utf16_length(literal)
     short_words = word_count(PLACEHOLDER.sub(" ", text))
     long_words = word_count(PLACEHOLDER.sub(lambda m: " " + variables[m.group(1)].sample + " ", text))
+    typical = PLACEHOLDER.sub(lambda m: variables[m.group(1)].sample, text)
     return LengthRange(
         base + sum(variables[n].min for n in names),
         base + sum(variables[n].max for n in names),
         short_words + sum(1 for n in names if variables[n].min > 0),
         long_words,
         len(literal) + sum(variables[n].max for n in names),
+        utf16_length(typical),
+        long_words,
+        tuple(variables[n] for n in dict.fromkeys(names)),
     )
 
 

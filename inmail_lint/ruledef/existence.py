@@ -11,6 +11,7 @@ from inmail_lint.diagnostic import Edit, Finding, Fix
 from inmail_lint.ruledef.base import OptionSpec, RuleDefinitionError
 from inmail_lint.ruledef.declarative import DeclarativeRule, _values
 from inmail_lint.ruledef.patterns import BoundedPattern, _timed_out, any_of
+from inmail_lint.ruledef.variants import VariantError, expand
 from inmail_lint.util.text import shown
 
 
@@ -50,10 +51,13 @@ class ExistenceRule(DeclarativeRule):
         ignore_case = self.spec.get("ignore-case", True)
         self._regexes = [BoundedPattern(self.origin, f"patterns[{i}]", p, ignore_case) for i, p in enumerate(patterns)]
         self._any = any_of(self._regexes, ignore_case)
-        self._phrases = tuple(str(p) for p in phrases)
+        try:
+            self._phrases = tuple(form for p in phrases for form in expand(str(p)))
+        except VariantError as exc:
+            raise RuleDefinitionError(f"{self.origin}: key 'phrases': {exc}") from None
 
     def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
-        phrases = self._phrases + tuple(options.get("extend-phrases") or ())
+        phrases = self._phrases + tuple(form for p in options.get("extend-phrases") or () for form in expand(p))
         attr = "NORM" if self.spec.get("ignore-case", True) else "ORTH"
         skip_quoted = self.spec.get("skip-quoted", False)
         for name, fa in self.fields_present(analysis):

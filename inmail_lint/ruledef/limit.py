@@ -24,10 +24,17 @@ class LimitRule(DeclarativeRule):
         "max": ("integer", True),
         "compare": ("string", False),
         "scope": ("string", False),
+        "rendering": ("string", False),
     }
     configurable = ("max",)
     bounds: ClassVar[dict[str, tuple[float | None, float | None]]] = {"max": (1, None)}  # 0 would flag every field
-    placeholders = frozenset({"field", "kind", "kind_name", "value", "max", "over", "unit"})
+    placeholders = frozenset({"field", "kind", "kind_name", "value", "max", "over", "unit", "assumed"})
+    # which rendering of a template is measured: the longest (every variable at its maximum length), the
+    # typical (each variable's sample value: for best-practice advice), the shortest (every variable at its
+    # minimum: a platform limit that no row can meet), or "longest-only": the longest when the shortest is
+    # within the limit (a template over the limit only for long values). A draft that is not a template has
+    # one rendering, and a "longest-only" rule never fires on it.
+    renderings = ("longest", "typical", "shortest", "longest-only")
 
     def validate(self) -> None:
         super().validate()
@@ -37,6 +44,8 @@ class LimitRule(DeclarativeRule):
             raise RuleDefinitionError(f"{self.origin}: key 'compare': expected 'above' or 'at-least'")
         if self.spec.get("scope", "field") not in ("field", "sentence"):
             raise RuleDefinitionError(f"{self.origin}: key 'scope': expected 'field' or 'sentence'")
+        if self.spec.get("rendering", "longest") not in self.renderings:
+            raise RuleDefinitionError(f"{self.origin}: key 'rendering': expected one of {', '.join(self.renderings)}")
 
     def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
         limit = resolve(options["max"], analysis)
@@ -47,8 +56,21 @@ class LimitRule(DeclarativeRule):
         if self.spec.get("scope") == "sentence":
             yield from self._check_sentences(analysis, limit, at_least, measure)
             return
+        rendering = self.spec.get("rendering", "longest")
         for name, fa in self.fields_present(analysis):
             value = fa.counts.chars_utf16 if measure == "chars" else fa.counts.words
+            lengths = fa.lengths
+            if lengths is not None:
+                chars = measure == "chars"
+                shortest = lengths.shortest_chars if chars else lengths.shortest_words
+                if rendering == "typical":
+                    value = lengths.typical_chars if chars else lengths.typical_words
+                elif rendering == "shortest":
+                    value = shortest
+                elif rendering == "longest-only" and (shortest >= limit if at_least else shortest > limit):
+                    continue  # over for every row: the rule on the shortest rendering says so
+            elif rendering == "longest-only":
+                continue
             if not (value >= limit if at_least else value > limit):
                 continue
             whole = at_least or fa.lengths is not None  # a template's overflow depends on the values
@@ -58,10 +80,11 @@ class LimitRule(DeclarativeRule):
                 max=limit,
                 over=value - limit,
                 unit="characters" if measure == "chars" else "words",
+                assumed=lengths.assumed() if lengths is not None else "",
                 **_values(analysis, fa, name),
             )
-            if fa.lengths is not None:
-                message += " (the longest rendering: each variable at its maximum length, set in 'variables:')"
+            if lengths is not None and rendering != "longest-only":
+                message += _RENDERING_NOTES[rendering]
             yield Finding(message, start, end, field=name)
 
     def _check_sentences(self, analysis: Analysis, limit: int, at_least: bool, measure: str) -> Iterator[Finding]:
@@ -79,6 +102,13 @@ class LimitRule(DeclarativeRule):
                     )
                     trimmed = len(sentence.rstrip())
                     yield Finding(message, start, start + trimmed, field=name)
+
+
+_RENDERING_NOTES = {
+    "longest": " (the longest rendering: each variable at its maximum length, set in 'variables:')",
+    "typical": " (with each variable's sample value)",
+    "shortest": " (even with every variable at its shortest)",
+}
 
 
 def _overflow(fa: FieldAnalysis, measure: str, limit: int) -> tuple[int, int]:
