@@ -38,7 +38,8 @@ def test_clean_draft_exits_0(cli: Run, tmp_path: Path) -> None:
     status, out, err = cli("check", "a.inmail", cwd=tmp_path)
     assert status == 0, out + err
     assert out.splitlines() == [
-        "a.inmail: refund likelihood 31% (typical 18%), raised by 1-3 questions, under 400 characters, personalized",
+        "a.inmail: refund likelihood 35% (typical 18%), raised by personal with common ground, 1-3 questions, under "
+        "400 characters",
         "All checks passed: 1 draft.",
     ]
     assert err == ""

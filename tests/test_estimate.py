@@ -36,16 +36,25 @@ def at_baseline(observations: dict[str, Any]) -> float:
 @pytest.mark.parametrize(
     ("observations", "lift"),
     [
-        pytest.param({"personalized": True}, 1.20, id="personalized +20%"),
-        pytest.param({"mutual-connection-in-subject": True}, 1.27, id="mutual connection in subject +27%"),
-        pytest.param({"shared-group": True}, 1.21, id="shared group +21%"),
-        pytest.param({"shared-employer": True}, 1.27, id="former employer +27%"),
-        pytest.param({"name-in-subject": True}, 1.31, id="name in subject +31%"),
+        pytest.param({"personal-level": 1}, 1.20, id="personalized +20%"),
+        pytest.param({"personal-level": 2}, 1.35, id="with common ground +35% (not 1.20 x 1.27)"),
+        pytest.param({"personal-level": 3}, 1.45, id="two kinds of common ground +45%"),
+        pytest.param({"personal-level": 0}, 1.0, id="nothing about the reader: the reference"),
         pytest.param({"body-length": 300}, 1.22, id="under 400 characters +22%"),
         pytest.param({"body-length": 600}, 1.03, id="401-800 +3%"),
         pytest.param({"body-length": 1000}, 0.94, id="801-1200 -6%"),
         pytest.param({"body-length": 1500}, 0.89, id="over 1200 -11%"),
         pytest.param({"send-day": True}, 0.93, id="Friday or Saturday"),
+        pytest.param({"finding:IM301": True}, 0.50, id="placeholder left in -50%"),
+        pytest.param({"finding:IM306": True}, 0.50, id="someone else's name -50%"),
+        pytest.param({"finding:IM407": True}, 0.60, id="spam -40%"),
+        pytest.param({"finding:IM302": True}, 0.80, id="generic greeting -20%"),
+        pytest.param({"finding:IM410": True}, 0.80, id="fake Re: -20%"),
+        pytest.param({"finding:IM101": True}, 0.70, id="no subject -30%"),
+        pytest.param({"finding:IM401": True}, 0.85, id="pitchy subject -15%"),
+        pytest.param({"finding:IM405": True}, 0.90, id="cliche -10%"),
+        pytest.param({"finding:IM404": True}, 0.90, id="self-focused -10%"),
+        pytest.param({"finding:IM407": False}, 1.0, id="no finding: no effect"),
     ],
 )
 def test_each_factor_moves_p_by_its_documented_lift(observations: dict[str, Any], lift: float) -> None:
@@ -56,14 +65,17 @@ def test_each_factor_moves_p_by_its_documented_lift(observations: dict[str, Any]
 @pytest.mark.parametrize(
     ("observations", "odds_ratio"),
     [
-        # Boomerang's ordinary-email figures at half their log odds
+        # ordinary-email figures at half their log odds
         pytest.param({"questions": 2}, math.sqrt(odds_ratio_from_lift(1.5, P0)), id="1-3 questions"),
-        pytest.param({"all-caps-subject": True}, math.sqrt((0.346 / 0.654) / 1.0), id="all-caps subject"),
-        pytest.param({"reading-grade": 4.0}, ((0.53 / 0.47) / (0.39 / 0.61)) ** 0.25, id="grade 5 or lower"),
-        pytest.param({"reading-grade": 14.0}, ((0.39 / 0.61) / (0.53 / 0.47)) ** 0.25, id="college level"),
+        pytest.param({"finding:IM408": True}, math.sqrt((0.346 / 0.654) / 1.0), id="shouting (Boomerang, all caps)"),
+        pytest.param({"name-in-subject": True}, math.sqrt(odds_ratio_from_lift(1.31, P0)), id="name in subject"),
         pytest.param({"questions": 0}, 1.0, id="no question: the reference"),
         pytest.param({"questions": 5}, 1.0, id="many questions: no gain"),
-        pytest.param({"reading-grade": 8.0}, 1.0, id="grades 6-12: the reference"),
+        # reading grade: a straight line from +0.142 at grade 5 to -0.142 at grade 13, flat beyond
+        pytest.param({"reading-grade": 4.0}, math.exp(0.1418), id="grade 5 or lower"),
+        pytest.param({"reading-grade": 14.0}, math.exp(-0.1418), id="college level"),
+        pytest.param({"reading-grade": 9.0}, 1.0, id="grade 9: the middle"),
+        pytest.param({"reading-grade": 7.0}, math.exp(0.1418 / 2), id="grade 7: half way"),
     ],
 )
 def test_scaled_factors(observations: dict[str, Any], odds_ratio: float) -> None:
@@ -71,30 +83,55 @@ def test_scaled_factors(observations: dict[str, Any], odds_ratio: float) -> None
     assert math.exp(logit(p) - logit(P0)) == pytest.approx(odds_ratio, rel=1e-6)
 
 
+def test_the_reading_grade_has_no_edge() -> None:
+    # a 0.2-grade change moves the odds by at most 0.2 x the slope (0.0354 a grade), never 15%
+    for grade in [x / 10 for x in range(30, 170)]:
+        a = MODEL.estimate({"reading-grade": grade}).probability
+        b = MODEL.estimate({"reading-grade": grade + 0.2}).probability
+        assert abs(logit(b) - logit(a)) <= 0.2 * 0.2836 / 8 + 1e-9
+
+
 def test_the_total_shift_is_capped() -> None:
-    everything = {
-        "personalized": True,
-        "mutual-connection-in-subject": True,
-        "shared-group": True,
-        "shared-employer": True,
-        "name-in-subject": True,
-        "body-length": 200,
-        "questions": 1,
-        "reading-grade": 3.0,
-    }
+    everything = {"personal-level": 3, "name-in-subject": True, "body-length": 200, "questions": 1}
+    everything["reading-grade"] = 3.0
     estimate = MODEL.estimate(everything)
-    assert logit(estimate.probability) - logit(P0) == pytest.approx(MODEL.max_shift)
-    worst = MODEL.estimate({"all-caps-subject": True, "body-length": 1900, "reading-grade": 16, "send-day": True})
-    assert worst.probability < P0
-    assert logit(worst.probability) - logit(P0) >= -MODEL.max_shift
+    assert logit(estimate.probability) - logit(P0) <= MODEL.max_shift + 1e-9
+    worst = MODEL.estimate({f"finding:{code}": True for code in MODEL.finding_codes} | {"body-length": 1900})
+    assert logit(worst.probability) - logit(P0) == pytest.approx(-MODEL.max_shift)
+    assert worst.probability < 0.10  # IM901's threshold is reachable
 
 
-def test_bounds_contain_the_estimate() -> None:
-    for observations in ({}, {"personalized": True, "body-length": 300}, {"all-caps-subject": True}):
+def test_the_interval_contains_the_estimate_and_widens_with_uncertain_factors() -> None:
+    observed: list[dict[str, Any]] = [{}, {"personal-level": 1, "body-length": 300}, {"finding:IM407": True}]
+    for observations in observed:
         estimate = MODEL.estimate(observations)
         assert estimate.low <= estimate.probability <= estimate.high
     plain = MODEL.estimate({})
-    assert (plain.low, plain.high) == pytest.approx((0.10, 0.25))
+    assert 0.10 < plain.low < P0 < plain.high < 0.25  # a 90% interval of the baseline's range, not its corners
+    spam = MODEL.estimate({"finding:IM407": True})
+    assert logit(spam.high) - logit(spam.low) > logit(plain.high) - logit(plain.low)
+
+
+def test_fixing_a_finding_says_what_it_is_worth() -> None:
+    estimate = MODEL.estimate({"finding:IM407": True, "finding:IM302": True, "finding:IM405": False})
+    assert [code for code, _ in estimate.if_fixed] == ["IM407", "IM302"]  # the largest gain first
+    alone = MODEL.estimate({"finding:IM302": True}).probability
+    assert dict(estimate.if_fixed)["IM407"] == pytest.approx(alone)
+    assert estimate.fixing().startswith("fixing IM407 would raise it to ")
+
+
+def test_every_rule_is_a_factor_or_says_why_not() -> None:
+    import yaml
+
+    from inmail_lint.engine.registry import builtin_rules
+    from inmail_lint.util.resources import rules_dir
+
+    data = yaml.safe_load((rules_dir() / "refund-model.yaml").read_text(encoding="utf-8"))
+    not_factors = data["not-factors"]
+    for rule in builtin_rules():
+        assert (rule.code in MODEL.finding_codes) != (rule.code in not_factors), rule.code
+        if rule.code in not_factors:
+            assert len(not_factors[rule.code]) > 10
 
 
 BASE_BODY = "Hi Ana, {middle} Would you have ten minutes next week?"
@@ -117,14 +154,14 @@ def odds_change(a: Any, b: Any) -> float:
         pytest.param(
             ("Data tooling", "We sell data tooling."),
             ("Data tooling", "I enjoyed your talk on contracts."),
-            "personalized",
+            "personal",
             id="personalized",
         ),
         pytest.param(
-            ("Data tooling", "I enjoyed your talk on contracts."),
-            ("Jane Doe suggested I write", "I enjoyed your talk on contracts."),
-            "mutual-connection-in-subject",
-            id="mutual connection in subject",
+            ("A question", "I enjoyed your talk on contracts."),
+            ("A question", "Jane Doe suggested I write; I enjoyed your talk on contracts."),
+            "personal",
+            id="a mutual connection named in the body",
         ),
         pytest.param(
             ("A question", "I enjoyed your talk on contracts."),
@@ -135,27 +172,75 @@ def odds_change(a: Any, b: Any) -> float:
         pytest.param(
             ("A question", "I enjoyed your talk on contracts."),
             ("A question", "We both worked at Initech, years apart."),
-            "shared-employer",
+            "personal",
             id="former employer",
         ),
         pytest.param(
             ("Data tooling", "I enjoyed your talk on contracts."),
             ("DATA TOOLING", "I enjoyed your talk on contracts."),
-            "all-caps-subject",
+            "shouting",
             id="all caps",
+        ),
+        pytest.param(
+            ("Your talk", "I enjoyed your talk on contracts."),
+            ("Your talk", "I enjoyed your talk on contracts. Book a free demo today, limited time offer."),
+            "spam-phrase",
+            id="spam",
+        ),
+        pytest.param(
+            ("Your talk", "I enjoyed your talk on contracts."),
+            ("Your talk", "I enjoyed your talk on [topic]."),
+            "unfilled-placeholder",
+            id="a placeholder left in",
+        ),
+        pytest.param(
+            ("Your talk", "I enjoyed your talk on contracts."),
+            ("Re: your talk", "I enjoyed your talk on contracts."),
+            "fake-reply",
+            id="a fake Re:",
+        ),
+        pytest.param(
+            ("Your talk", "I enjoyed your talk on contracts."),
+            ("Your talk", "I hope this message finds you well. I enjoyed your talk on contracts."),
+            "cliche",
+            id="a cliche",
         ),
     ],
 )
 def test_draft_pairs_differ_by_the_factor(before: tuple[str, str], after: tuple[str, str], factor: str) -> None:
     a, b = estimate_of(*before), estimate_of(*after)
-    differing = {f.name for f in b.factors} ^ {f.name for f in a.factors}
-    assert factor in differing
-    expected = math.prod(f.odds_ratio for f in b.factors if f.name in differing) / math.prod(
-        f.odds_ratio for f in a.factors if f.name in differing
+    differing = {(f.name, f.label) for f in b.factors} ^ {(f.name, f.label) for f in a.factors}
+    assert factor in {name for name, _ in differing}
+    expected = math.prod(f.odds_ratio for f in b.factors if (f.name, f.label) in differing) / math.prod(
+        f.odds_ratio for f in a.factors if (f.name, f.label) in differing
     )
     assert odds_change(a, b) == pytest.approx(expected, rel=1e-3)
-    [effect] = [f for f in (*a.factors, *b.factors) if f.name == factor]
-    assert (b.probability > a.probability) == (effect.odds_ratio > 1 if effect in b.factors else effect.odds_ratio < 1)
+    before_or = math.prod(f.odds_ratio for f in a.factors if f.name == factor)
+    after_or = math.prod(f.odds_ratio for f in b.factors if f.name == factor)
+    assert after_or != before_or
+
+
+def test_a_generic_greeting_and_a_wrong_name_move_it_down() -> None:
+    personal = "Hi Ana, I enjoyed your talk on contracts. Could we talk?"
+    greeted = lint_text(f"Subject: Your talk\n\n{personal}\n").estimate
+    generic = lint_text("Subject: Your talk\n\n" + personal.replace("Hi Ana", "Dear Sir/Madam") + "\n").estimate
+    assert greeted is not None and generic is not None and generic.probability < greeted.probability
+    profile = "---\nsubject: Ana, your talk\nrecipient: {name: Ana Nowak, company: Globex}\n---\n"
+    right = lint_text(profile + personal + "\n").estimate
+    wrong = lint_text(profile.replace("Ana, your", "Tom, your") + personal.replace("Ana", "Tom") + "\n").estimate
+    assert right is not None and wrong is not None and wrong.probability < right.probability
+    assert "wrong-recipient" in {f.name for f in wrong.factors}
+    assert "name-in-subject" not in {f.name for f in wrong.factors}  # a wrong name earns nothing
+    assert {f.label for f in wrong.factors if f.name == "personal"} <= {"nothing about the reader"}
+
+
+def test_turning_a_rule_off_silences_it_but_not_its_cost() -> None:
+    text = "Subject: Your talk\n\nHi Ana, book a free demo today, limited time offer. One question?\n"
+    on = lint_text(text)
+    off = lint_text(text, ignore=["IM407"])
+    assert "IM407" in [d.code for d in on.diagnostics] and "IM407" not in [d.code for d in off.diagnostics]
+    assert on.estimate is not None and off.estimate is not None
+    assert off.estimate.probability == on.estimate.probability
 
 
 def test_send_day_from_the_command_line_and_front_matter(cli: Run, tmp_path: Path) -> None:
@@ -192,7 +277,8 @@ def test_credit_at_stake_by_kind_and_open_profile() -> None:
 def test_text_and_json_output(cli: Run, tmp_path: Path, report_schema: dict[str, Any]) -> None:
     (tmp_path / "a.inmail").write_text("Subject: Ana, your talk\n\nHi Ana, one question?\n", encoding="utf-8")
     _, out, _ = cli("check", "a.inmail", cwd=tmp_path)
-    assert "a.inmail: refund likelihood " in out and "(typical 18%), raised by their name in subject" in out
+    assert "a.inmail: refund likelihood " in out and "(typical 18%), raised by " in out
+    assert "their name in subject" in out
     _, out, _ = cli("check", "a.inmail", "--output-format", "concise", cwd=tmp_path)
     assert "refund likelihood" not in out
     _, out, _ = cli("check", "a.inmail", "--output-format", "json", cwd=tmp_path)
@@ -201,13 +287,22 @@ def test_text_and_json_output(cli: Run, tmp_path: Path, report_schema: dict[str,
     estimate = document["files"][0]["estimate"]
     assert set(estimate) >= {"probability", "low", "high", "baseline", "factors", "credit_at_stake"}
     assert all(f["source"] for f in estimate["factors"])
+    (tmp_path / "b.inmail").write_text("Subject: Your talk\n\nDear Sir/Madam, one question?\n", encoding="utf-8")
+    _, out, _ = cli("check", "b.inmail", "--output-format", "json", cwd=tmp_path)
+    document = json.loads(out)
+    validate_report(document, report_schema)
+    [greeting] = [d for d in document["files"][0]["diagnostics"] if d["code"] == "IM302"]
+    assert greeting["estimate_if_fixed"] > document["files"][0]["estimate"]["probability"]
+    assert document["files"][0]["estimate"]["if_fixed"][0]["code"] == "IM302"
+    _, out, _ = cli("check", "b.inmail", cwd=tmp_path)
+    assert "fixing IM302 would raise it to " in out
 
 
 def test_im901_low_likelihood() -> None:
     caps = "Subject: OUR DATA PLATFORM\n\nDear Sir/Madam, " + "we sell a platform. " * 80 + "\n"
     result = lint_text(caps, rules={"IM901": {"threshold": 0.15}})
     [d] = [d for d in result.diagnostics if d.code == "IM901"]
-    assert "estimated chance of a refund is" in d.message and "all-caps subject" in d.message
+    assert "estimated chance of a refund is" in d.message and "shouting" in d.message
 
 
 def test_every_factor_and_the_baseline_have_a_source() -> None:

@@ -13,6 +13,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from inmail_lint.analysis.cues import (
+    COMMON_GROUND,
     PERSONAL,
     Cue,
     Greeting,
@@ -68,6 +69,9 @@ class Analysis:
         self.template = template
         self._variables = variables or {}
         self._fields: dict[str, FieldAnalysis] = {}
+        # what the rules found, by code, set by the linter before the estimate is read: the refund model
+        # observes findings ("finding:IM407"), so the estimate and the linter agree
+        self.findings: dict[str, list[Any]] | None = None
 
     @cached_property
     def recipient(self) -> Profile | None:
@@ -92,8 +96,13 @@ class Analysis:
         """The refund (response) likelihood, or None when no model is loaded."""
         if self.refund_model is None:
             return None
-        wanted = {factor.observe for factor in self.refund_model.factors}
-        return self.refund_model.estimate(observe(self, wanted), credit_at_stake=self.credit_at_stake)
+        return self.refund_model.estimate(self.observations, credit_at_stake=self.credit_at_stake)
+
+    @cached_property
+    def observations(self) -> dict[str, Any]:
+        """What the refund model observes in this draft (read after the linter has set :attr:`findings`)."""
+        wanted = {factor.observe for factor in self.refund_model.factors} if self.refund_model else None
+        return observe(self, wanted)
 
     @cached_property
     def common_ground(self) -> CommonGround:
@@ -176,6 +185,8 @@ def names_recipient_in_subject(analysis: Analysis) -> bool:
     subject = analysis.field("subject")
     if subject is None:
         return False
+    if _wrong_recipient(analysis, "subject"):
+        return False  # a wrong name in the subject earns nothing
     if any(is_name_variable(name) for name, _, _ in subject.placeholders):
         return True
     if any(slot.stands_for == "name" for slot in subject.slots):
@@ -184,11 +195,40 @@ def names_recipient_in_subject(analysis: Analysis) -> bool:
     if analysis.recipient is not None:
         names |= analysis.recipient.name_forms()
     greeting = analysis.greeting
-    if greeting is not None and greeting.name and not greeting.placeholder:
+    if greeting is not None and greeting.name and not greeting.placeholder and not _wrong_recipient(analysis):
         names.add(fold_aligned(greeting.name.split()[0]))
     folded = subject.folded.replace("’", "'")  # O’Neil and O'Neil are one name
     forms = {name.replace("’", "'") for name in names if name}
     return any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", folded) for form in forms)
+
+
+def _wrong_recipient(analysis: Analysis, field: str | None = None) -> bool:
+    """IM306 found a name or company that is not the recipient's (in ``field``, or anywhere)."""
+    found = (analysis.findings or {}).get("IM306", ())
+    return any(field is None or getattr(f, "field", None) == field for f in found)
+
+
+def personal_level(analysis: Analysis) -> int:
+    """How personal the message is, as one dimension: 0 nothing about the reader, 1 something about them (their
+    work, a post, an event), 2 one kind of common ground (a mutual connection, group, employer or school,
+    wherever it is named), 3 two kinds or more. A wrong name or company (IM306) makes it 0: it is personal to
+    someone else."""
+    if _wrong_recipient(analysis):
+        return 0
+    found = categories(analysis, "subject", "body")
+    common = len(found & COMMON_GROUND)
+    if common >= 2:
+        return 3
+    if common:
+        return 2
+    return 1 if found & PERSONAL else 0
+
+
+def _finding(code: str) -> Callable[[Analysis], bool | None]:
+    def observed(analysis: Analysis) -> bool | None:
+        return None if analysis.findings is None else bool(analysis.findings.get(code))
+
+    return observed
 
 
 def _body_length(analysis: Analysis) -> int | None:
@@ -231,6 +271,7 @@ def _anywhere(category: str) -> Callable[[Analysis], bool]:
 OBSERVERS: dict[str, Callable[[Analysis], Any]] = {
     "body-length": _body_length,
     "personalized": personalized,
+    "personal-level": personal_level,
     "mutual-connection-in-subject": _in_subject("mutual-connection"),
     "mutual-connection": _anywhere("mutual-connection"),
     "shared-group": _anywhere("shared-group"),
@@ -246,5 +287,8 @@ OBSERVERS: dict[str, Callable[[Analysis], Any]] = {
 
 def observe(analysis: Analysis, names: set[str] | None = None) -> dict[str, Any]:
     """The observations the model asks for (all of them when ``names`` is None)."""
-    wanted = OBSERVERS if names is None else {n: OBSERVERS[n] for n in names if n in OBSERVERS}
+    wanted = dict(OBSERVERS) if names is None else {n: OBSERVERS[n] for n in names if n in OBSERVERS}
+    if names is None:
+        names = {f"finding:{code}" for code in analysis.findings or ()}
+    wanted.update({n: _finding(n.split(":", 1)[1]) for n in names if n.startswith("finding:")})
     return {name: fn(analysis) for name, fn in wanted.items()}

@@ -15,6 +15,7 @@ class LowRefundLikelihood(Rule):
     code = "IM901"
     name = "low-refund-likelihood"
     default_severity = Severity.INFO
+    reads_estimate = True
     summary = "The estimated chance of a response within 90 days (which refunds the credit) is below 10%."
     explanation = """
 LinkedIn gives an InMail credit back when the recipient responds (accepts, declines or replies) within 90 days.
@@ -24,16 +25,19 @@ inmail-lint estimates that chance for every draft with a logistic model:
 
 The baseline p0 is 18% (InMail response rates are quoted at 10-25%; LinkedIn holds recruiters to 13%). The
 factors, each with its source and evidence grade in `rules/refund-model.yaml`: body length (LinkedIn's 2022
-bins, with a blog post's "under 100 words" claim as an upper bound: one factor, not two), personalization, a
-mutual connection in the subject, a shared group, a former employer in common, the recipient's name in the
-subject (a randomized study), one to three questions, reading grade and an all-caps subject (Boomerang,
-halved for cold outreach), and a Friday or Saturday send time. The total shift is capped at 1.5 logits. The
-low and high bounds put every factor at the end of its range.
+bins), how personal the message is (one dimension: about the reader, then common ground, with diminishing
+returns), the recipient's name in the subject (a randomized study whose replication found no effect, so halved
+and ranging to none), one to three questions, reading grade and shouting (Boomerang, halved for cold outreach),
+a Friday or Saturday send time, and what the linter finds that a reader notices: a placeholder left in, someone
+else's name, spam phrases, no subject, a generic greeting, a fake "Re:", a sales-pitch subject, clichés and a
+message about the sender (no published sizes: ASSUMPTIONs with wide ranges). The total shift is capped at 1.5
+logits; low and high are a 90% interval over the factors' ranges.
 
-Limits: most figures are vendor or marketing claims (graded VEND or UNV) measured on ordinary email or unnamed
-samples; LinkedIn's length study counts replies within 30 days, not responses within 90; the factors are
-treated as independent. Read the estimate as a ranking of drafts, not a promise. A team with outcomes can fit
-its own model (`inmail-lint calibrate`). The option `threshold` sets the probability below which this fires.
+It fires under 10%, where a reviewer would be sure the credit is likely lost: in the project's corpus, on the
+spam drafts (offers, urgency, capitals, "Dear Sir/Madam") and on none of the others. Limits: most figures are
+vendor or marketing claims measured on ordinary email; the factors are treated as independent. Read the
+estimate as a ranking of drafts, not a promise. A team with outcomes can fit its own model
+(`inmail-lint calibrate`). The option `threshold` sets the probability below which this fires.
 """
     options = MappingProxyType(
         {"threshold": OptionSpec("number", 0.10, "the probability below which to warn", minimum=0, maximum=1)}

@@ -31,9 +31,10 @@ from inmail_lint.run.status import EXIT_ERROR, EXIT_OK
 @click.option(
     "--strength",
     type=click.FloatRange(min=0.0, min_open=True),
-    default=1.0,
+    default=0.1,
     show_default=True,
-    help="Inverse regularisation strength (scikit-learn's C): larger trusts the data more.",
+    help="How far the fit may move from the default model (the prior's variance per coefficient): larger trusts "
+    "the history more.",
 )
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--isolated", is_flag=True, help="Ignore config files.")
@@ -84,6 +85,13 @@ def calibrate(
             "fitted": cal.score(fitted, held_obs, held_out).__dict__,
             "reliability": cal.reliability(fitted, held_obs, held_out),
         }
+        comparison = cal.compare(base, fitted, held_obs, held_out, seed=seed)
+        report["gain"] = {
+            "log_loss": round(comparison.gain, 5),
+            "low": round(comparison.low, 5),
+            "high": round(comparison.high, 5),
+        }
+        report["recommended"] = comparison.recommended
         _, document = cal.fit(observations, outcomes, base, c=strength, seed=seed, source=history.name)
     except cal.CalibrationError as exc:
         _error(f"{history}: {exc}")
@@ -114,5 +122,15 @@ def calibrate(
             f"  {band['band']:>8}  {band['drafts']:>5} drafts  predicted {band['predicted']:.1%}  "
             f"observed {band['observed']:.1%}"
         )
-    click.echo(f"wrote {output} (fitted on all {report['rows']} rows); use it with --model or config 'model'")
+    gain = report["gain"]
+    interval = f"log loss {gain['log_loss']:+.4f}, 90% interval {gain['low']:+.4f} to {gain['high']:+.4f}"
+    if report["recommended"]:
+        click.echo(f"the fitted model predicts the held-out messages better ({interval})")
+        click.echo(f"wrote {output} (fitted on all {report['rows']} rows); use it with --model or config 'model'")
+    else:
+        click.echo(f"the fitted model is not better than the default on the held-out messages ({interval})")
+        click.echo(
+            f"wrote {output} (fitted on all {report['rows']} rows), but keep the default model: this history "
+            "does not show the fit is better (more sent messages would)"
+        )
     return EXIT_OK

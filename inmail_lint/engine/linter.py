@@ -71,12 +71,23 @@ class Linter:
             severity = Severity.parse(settings.pop("severity")) if "severity" in settings else rule.default_severity
             self.active.append(ActiveRule(rule, severity, {**rule.default_options(), **settings}))
         self._active_codes = {a.rule.code: a for a in self.active}
+        # the rules whose findings the refund model observes run on every draft, selected or not, so that
+        # turning a rule off silences its message but not what the draft costs in replies
+        self._for_estimate: list[ActiveRule] = []
         self._runnable: dict[tuple[str, ...], list[ActiveRule]] = {}  # the active rules, by what is suppressed
         self.sender = Profile.from_mapping(config.sender)
         try:
             self.refund_model = load_model(config.model)
         except ModelError as exc:
             raise ConfigError(f"{config.label}: key 'model': {exc}") from None
+        for code in sorted(self.refund_model.finding_codes):
+            observed = self.registry.get(code)
+            if observed is None:
+                raise ConfigError(f"{config.label}: key 'model': it observes {code}, which is not a rule")
+            active = self._active_codes.get(code)
+            self._for_estimate.append(
+                active or ActiveRule(observed, observed.default_severity, observed.default_options())
+            )
         if config.spacy_model is not None:
             try:
                 get_nlp(config.spacy_model)  # fail now, once, if it is not installed
@@ -180,10 +191,26 @@ class Linter:
                     '(language = "en" in the config runs them on every draft)'
                 )
                 runnable = self._runnable_for(suppressed + skipped)
+            findings: dict[str, list[Finding]] = {}
             for active in runnable:
-                for finding in active.rule.check(analysis, active.options):
-                    diagnostics.append(self._place(active, draft, analysis, finding))
+                if active.rule.reads_estimate:
+                    continue
+                found = findings[active.rule.code] = list(active.rule.check(analysis, active.options))
+                diagnostics.extend(self._place(active, draft, analysis, finding) for finding in found)
+            not_here = tuple(self.config.kinds[kind_name].get("ignore", ()))  # a kind's rules do not apply
+            if auto and not analysis.in_english:
+                not_here += tuple(a.rule.code for a in self._for_estimate if a.rule.language == "en")
+            for active in self._for_estimate:
+                if active.rule.code not in findings and not matches_any(active.rule.code, not_here):
+                    findings[active.rule.code] = list(active.rule.check(analysis, active.options))
+            analysis.findings = findings
+            for active in runnable:
+                if active.rule.reads_estimate:
+                    diagnostics.extend(
+                        self._place(active, draft, analysis, f) for f in active.rule.check(analysis, active.options)
+                    )
             result.estimate = analysis.estimate
+            result.observations = analysis.observations
             result.notes = analysis.notes
             result.skipped = analysis.skipped
             for name in ("subject", "body", "cta"):

@@ -32,6 +32,7 @@ class FileResult:
     row: int | None = None  # mail merge: the data row this rendering came from (1 = first after the header)
     row_id: str | None = None  # and its id column
     estimate: Estimate | None = None  # the refund likelihood (None for an unreadable draft)
+    observations: dict[str, Any] | None = None  # what the refund model observed (for calibrate); not reported
     error: str | None = None  # an internal error while linting this draft (reported, never formatted)
     notes: list[str] = field(default_factory=list)  # printed to standard error by the command line
     skipped: list[str] = field(default_factory=list)  # checks that did not run on it (a stopped pattern)
@@ -142,13 +143,22 @@ def result_to_json(result: FileResult) -> dict[str, Any]:
             "kind": result.kind,
             "subject": field_json("subject"),
             "body": field_json("body"),
-            "diagnostics": [diagnostic_to_json(d) for d in result.diagnostics],
+            "diagnostics": _with_gains([diagnostic_to_json(d) for d in result.diagnostics], result.estimate),
             "estimate": estimate_to_json(result.estimate),
         }
     )
     if result.notes:
         document["notes"] = list(result.notes)
     return document
+
+
+def _with_gains(diagnostics: list[dict[str, Any]], estimate: Estimate | None) -> list[dict[str, Any]]:
+    """Each diagnostic that lowers the estimate says what the estimate would be without its rule's findings."""
+    gains = dict(estimate.if_fixed) if estimate is not None else {}
+    for d in diagnostics:
+        if d["code"] in gains:
+            d["estimate_if_fixed"] = round(gains[d["code"]], 4)
+    return diagnostics
 
 
 def estimate_to_json(estimate: Estimate | None) -> dict[str, Any] | None:
@@ -158,6 +168,7 @@ def estimate_to_json(estimate: Estimate | None) -> dict[str, Any] | None:
         "probability": round(estimate.probability, 4),
         "low": round(estimate.low, 4),
         "high": round(estimate.high, 4),
+        "if_fixed": [{"code": code, "probability": round(p, 4)} for code, p in estimate.if_fixed],
         "baseline": estimate.baseline,
         "model": estimate.model,
         "factors": [

@@ -8,11 +8,12 @@ a held-out split against the model it would replace.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from inmail_lint.model.estimate import Factor, Model, logistic, parse_model
+from inmail_lint.model.estimate import Factor, Model, logistic, logit, parse_model
 
 FITTED_MAX_SHIFT = 6.0
 
@@ -25,6 +26,7 @@ class CalibrationError(Exception):
 class Column:
     factor: Factor
     bin: int | None  # the bin of a binned factor, None for a yes/no factor
+    curve: bool = False  # a smooth factor: the column is its default log odds, the coefficient a multiple of it
 
 
 def columns(model: Model) -> tuple[list[Column], dict[str, int]]:
@@ -33,7 +35,9 @@ def columns(model: Model) -> tuple[list[Column], dict[str, int]]:
     cols: list[Column] = []
     reference: dict[str, int] = {}
     for factor in model.factors:
-        if factor.bins:
+        if factor.curve:
+            cols.append(Column(factor, None, curve=True))
+        elif factor.bins:
             ref = min(range(len(factor.bins)), key=lambda i: abs(factor.bins[i][1].log_or))
             reference[factor.name] = ref
             cols.extend(Column(factor, i) for i in range(len(factor.bins)) if i != ref)
@@ -46,11 +50,60 @@ def design_row(cols: Sequence[Column], observations: Mapping[str, Any]) -> list[
     row = []
     for col in cols:
         observed = observations.get(col.factor.observe)
-        if col.bin is None:
+        if col.curve:
+            effect = col.factor.effect_for(observed)
+            row.append(effect.log_or if effect is not None else 0.0)
+        elif col.bin is None:
             row.append(1.0 if observed is not None and observed == col.factor.when else 0.0)
         else:
             row.append(1.0 if col.factor.bin_index(observed) == col.bin else 0.0)
     return row
+
+
+#: How far a fit may move from the default model: the variance of the prior around each default coefficient, in
+#: logits squared (0.1: a standard deviation of about 0.32). Chosen on synthetic histories of 200 to 5,000 rows
+#: whose true effects differ from the default by 0.3-0.9 logits: with it, no fit of 10 seeds at each size ended
+#: further from the truth than the default, and at 5,000 rows the error fell to about a tenth.
+PRIOR_STRENGTH = 0.1
+
+
+def prior_coefficients(model: Model, cols: Sequence[Column]) -> list[float]:
+    """The default model's value of each column: a yes/no factor's log odds, a bin's log odds relative to its
+    factor's reference bin, and 1 for a smooth factor (the column is already its default log odds)."""
+    values = []
+    for col in cols:
+        factor = col.factor
+        if col.curve:
+            values.append(1.0)
+        elif col.bin is None:
+            values.append(factor.effect.log_or if factor.effect is not None else 0.0)
+        else:
+            ref = min(range(len(factor.bins)), key=lambda i: abs(factor.bins[i][1].log_or))
+            values.append(factor.bins[col.bin][1].log_or - factor.bins[ref][1].log_or)
+    return values
+
+
+def fit_around_prior(np: Any, x: Any, y: Any, prior: Any, prior_intercept: float, c: float) -> tuple[float, Any]:
+    """Logistic regression penalised toward the default model, not toward zero: it minimises the negative log
+    likelihood plus ``(coefficient - default)^2 / (2c)`` for each column (the intercept is nearly free), by
+    Newton's method. A small history moves the model a little, a large one a lot, and a factor the history never
+    shows keeps its default value."""
+    n, k = x.shape
+    design = np.hstack([np.ones((n, 1)), x])
+    centre = np.concatenate([[prior_intercept], prior])
+    penalty = np.full(k + 1, 1.0 / c)
+    penalty[0] = 1e-6
+    weights = centre.copy()
+    for _ in range(100):
+        z = np.clip(design @ weights, -30, 30)
+        p = 1.0 / (1.0 + np.exp(-z))
+        gradient = design.T @ (p - y) + penalty * (weights - centre)
+        hessian = (design.T * (p * (1 - p))) @ design + np.diag(penalty)
+        step = np.linalg.solve(hessian, gradient)
+        weights = weights - step
+        if float(np.max(np.abs(step))) < 1e-9:
+            break
+    return float(weights[0]), weights[1:]
 
 
 def _sklearn() -> Any:
@@ -89,14 +142,14 @@ def fit(
     outcomes: Sequence[int],
     base: Model,
     *,
-    c: float = 1.0,
+    c: float = PRIOR_STRENGTH,
     bootstrap: int = 30,
     seed: int = 0,
     source: str = "a team's history",
 ) -> tuple[Model, dict[str, Any]]:
     """A model with ``base``'s factors, fitted to these outcomes (1: a response within 90 days), and the YAML
     document that stores it."""
-    linear_model, _, _ = _sklearn()
+    _sklearn()  # the calibrate extra (numpy comes with it); a clear message when it is missing
     import numpy as np  # scikit-learn's numpy: the calibrate extra, imported only when fitting
 
     if len(set(outcomes)) < 2:
@@ -105,10 +158,11 @@ def fit(
     x = np.array([design_row(cols, o) for o in observations])
     y = np.array(outcomes)
 
+    prior = np.array(prior_coefficients(base, cols))
+    prior_intercept = logit(base.baseline)
+
     def one_fit(xs: Any, ys: Any) -> tuple[float, Any]:
-        clf = linear_model.LogisticRegression(C=c, max_iter=2000)
-        clf.fit(xs, ys)
-        return float(clf.intercept_[0]), clf.coef_[0]
+        return fit_around_prior(np, xs, ys, prior, prior_intercept, c)
 
     intercept, coef = one_fit(x, y)
     rng = np.random.default_rng(seed)
@@ -161,7 +215,13 @@ def to_document(
     factors = []
     for factor in base.factors:
         spec: dict[str, Any] = {"name": factor.name, "label": factor.label, "observe": factor.observe}
-        if factor.bins:
+        if factor.curve:
+            fitted_effect = effect(factor.name, None)
+            multiple = fitted_effect["log-or"]
+            lo, hi = fitted_effect["range-log-or"]
+            spec["curve"] = [[x, round(y * multiple, 4)] for x, y in factor.curve]
+            spec["range"] = sorted([lo / multiple, hi / multiple]) if multiple else [0.0, 0.0]
+        elif factor.bins:
             spec["bins"] = [
                 {"upto": upto, "label": e.label, **effect(factor.name, i)} for i, (upto, e) in enumerate(factor.bins)
             ]
@@ -205,6 +265,45 @@ def score(model: Model, observations: Sequence[Mapping[str, Any]], outcomes: Seq
         auc=None if auc is None else float(auc),
         rows=len(outcomes),
     )
+
+
+@dataclass(frozen=True)
+class Comparison:
+    gain: float  # the default's held-out log loss minus the fitted one's: above 0, the fit is better
+    low: float  # a 90% interval of the gain (paired bootstrap over the held-out rows)
+    high: float
+
+    @property
+    def recommended(self) -> bool:
+        """Recommend the fitted model only when it is better on the held-out rows beyond chance."""
+        return self.low > 0
+
+
+def compare(
+    default: Model,
+    fitted: Model,
+    observations: Sequence[Mapping[str, Any]],
+    outcomes: Sequence[int],
+    *,
+    draws: int = 400,
+    seed: int = 0,
+) -> Comparison:
+    """How much better the fitted model predicts the held-out rows than the default, with an interval."""
+    import random
+
+    def losses(model: Model) -> list[float]:
+        out = []
+        for o, y in zip(observations, outcomes, strict=True):
+            p = min(max(model.estimate(o).probability, 1e-9), 1 - 1e-9)
+            out.append(-math.log(p if y else 1 - p))
+        return out
+
+    diffs = [a - b for a, b in zip(losses(default), losses(fitted), strict=True)]
+    n = len(diffs)
+    gain = sum(diffs) / n
+    rng = random.Random(seed)
+    means = sorted(sum(diffs[rng.randrange(n)] for _ in range(n)) / n for _ in range(draws))
+    return Comparison(gain, means[int(0.05 * draws)], means[int(0.95 * draws) - 1])
 
 
 def reliability(

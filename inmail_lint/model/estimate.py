@@ -7,6 +7,8 @@ source; this module only reads them and adds up log odds.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -57,6 +59,15 @@ class Factor:
     when: Any = None  # a boolean factor applies when the observation equals this
     effect: Effect | None = None
     bins: tuple[tuple[float | None, Effect], ...] = ()
+    # a smooth factor: log odds at these observed values, straight lines between them and flat beyond the ends;
+    # its bounds are multiples of the point (curve_range)
+    curve: tuple[tuple[float, float], ...] = ()
+    curve_range: tuple[float, float] = (1.0, 1.0)
+
+    @property
+    def finding(self) -> str | None:
+        """The rule code a factor observes through its finding ("finding:IM407"), or None."""
+        return self.observe.split(":", 1)[1] if self.observe.startswith("finding:") else None
 
     def bin_index(self, observed: Any) -> int | None:
         """Which of ``bins`` an observed number falls in (the first whose ``upto`` it does not exceed)."""
@@ -70,10 +81,25 @@ class Factor:
     def effect_for(self, observed: Any) -> Effect | None:
         if observed is None:
             return None
+        if self.curve:
+            point = _interpolate(self.curve, float(observed))
+            if point == 0:
+                return None
+            lo, hi = self.curve_range
+            return Effect(f"{self.label} {float(observed):.1f}", point, point * lo, point * hi)
         if self.bins:
             i = self.bin_index(observed)
             return None if i is None else self.bins[i][1]
         return self.effect if observed == self.when else None
+
+
+def _interpolate(points: tuple[tuple[float, float], ...], x: float) -> float:
+    if x <= points[0][0]:
+        return points[0][1]
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
+        if x <= x1:
+            return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+    return points[-1][1]
 
 
 @dataclass(frozen=True)
@@ -100,6 +126,17 @@ class Estimate:
     credit_at_stake: bool
     expected_credit_cost: float
     model: str = "default"
+    # what the estimate would be without each finding that lowers it: (rule code, probability), largest gain first
+    if_fixed: tuple[tuple[str, float], ...] = ()
+
+    def fixing(self, limit: int = 3) -> str:
+        """'fixing IM407 would raise it to 24%, IM302 to 20%': the findings whose fix matters most."""
+        gains = [(code, p) for code, p in self.if_fixed if round(p, 2) > round(self.probability, 2)][:limit]
+        if not gains:
+            return ""
+        first, rest = gains[0], gains[1:]
+        text = f"fixing {first[0]} would raise it to {first[1]:.0%}"
+        return text + "".join(f", {code} to {p:.0%}" for code, p in rest)
 
     def summary(self) -> str:
         """'refund likelihood 21% (typical 18%), raised by 1-3 questions; lowered by 801-1,200 characters'
@@ -111,7 +148,8 @@ class Estimate:
         head = f"refund likelihood {self.probability:.0%} (typical {self.baseline:.0%})"
         if not self.credit_at_stake:
             head = f"response likelihood {self.probability:.0%} (typical {self.baseline:.0%}; no credit at stake)"
-        return head + (", " + "; ".join(reasons) if reasons else "")
+        fixing = self.fixing()
+        return head + (", " + "; ".join(reasons) if reasons else "") + (f"; {fixing}" if fixing else "")
 
 
 @dataclass(frozen=True)
@@ -124,18 +162,46 @@ class Model:
     factors: tuple[Factor, ...]
     source: str = ""
 
+    @property
+    def finding_codes(self) -> frozenset[str]:
+        """The rule codes whose findings the model observes."""
+        return frozenset(f.finding for f in self.factors if f.finding)
+
     def estimate(self, observations: Mapping[str, Any], *, credit_at_stake: bool = True) -> Estimate:
-        """The estimate for a draft whose factors were observed as given (a missing factor has no effect)."""
+        """The estimate for a draft whose factors were observed as given (a missing factor has no effect).
+
+        ``low`` and ``high`` are a 90% interval: the baseline and each factor's effect are taken as anywhere in
+        their ranges with equal chance (uniform on the log-odds scale), independently, and the interval of
+        their sum is approximated by a normal one (mean and variance of the uniform draws)."""
+        estimate = self._estimate(observations, credit_at_stake)
+        gains = []
+        for factor in self.factors:
+            code = factor.finding
+            if code is None or not observations.get(factor.observe):
+                continue
+            without = self._estimate({**observations, factor.observe: False}, credit_at_stake).probability
+            if without > estimate.probability:
+                gains.append((code, without))
+        if not gains:
+            return estimate
+        gains.sort(key=lambda g: -g[1])
+        return dataclasses.replace(estimate, if_fixed=tuple(gains))
+
+    def _estimate(self, observations: Mapping[str, Any], credit_at_stake: bool) -> Estimate:
         results: list[FactorResult] = []
-        point = low = high = 0.0
+        point = 0.0
+        b_lo, b_hi = logit(self.baseline_low), logit(self.baseline_high)
+        mean = (b_lo + b_hi) / 2 - logit(self.baseline)  # the draws, relative to the point baseline
+        variance = (b_hi - b_lo) ** 2 / 12
         for factor in self.factors:
             observed = observations.get(factor.observe)
             effect = factor.effect_for(observed)
             if effect is None:
                 continue
             point += effect.log_or
-            low += min(effect.low, effect.high)
-            high += max(effect.low, effect.high)
+            lo, hi = min(effect.low, effect.high), max(effect.low, effect.high)
+            mean += (lo + hi) / 2
+            variance += (hi - lo) ** 2 / 12
             results.append(
                 FactorResult(factor.name, effect.label, observed, math.exp(effect.log_or), factor.source, factor.grade)
             )
@@ -143,9 +209,11 @@ class Model:
         def clamp(x: float) -> float:
             return max(-self.max_shift, min(self.max_shift, x))
 
-        p = logistic(logit(self.baseline) + clamp(point))
-        p_low = logistic(logit(self.baseline_low) + clamp(low))
-        p_high = logistic(logit(self.baseline_high) + clamp(high))
+        base = logit(self.baseline)
+        p = logistic(base + clamp(point))
+        spread = Z90 * math.sqrt(variance)
+        p_low = logistic(base + clamp(mean - spread))
+        p_high = logistic(base + clamp(mean + spread))
         return Estimate(
             probability=p,
             low=min(p_low, p),
@@ -156,6 +224,9 @@ class Model:
             expected_credit_cost=(1 - p) if credit_at_stake else 0.0,
             model=self.name,
         )
+
+
+Z90 = 1.645  # a two-sided 90% interval of a normal distribution
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -224,7 +295,18 @@ def parse_model(data: Any, source: str) -> Model:
                 str(spec.get("source", "")),
                 str(spec.get("grade", "")),
             )
-            if "bins" in spec:
+            if "curve" in spec:
+                points = tuple((_number(x, f"{where}.curve"), _number(y, f"{where}.curve")) for x, y in spec["curve"])
+                if len(points) < 2 or any(b[0] <= a[0] for a, b in itertools.pairwise(points)):
+                    raise ModelError(f"{where}.curve: give two or more [value, log-or] points in increasing order")
+                scale = _number(spec.get("scale", 1.0), f"{where}.scale")
+                lo_m, hi_m = spec.get("range", [1.0, 1.0])
+                factor = Factor(
+                    *identity,
+                    curve=tuple((x, y * scale) for x, y in points),
+                    curve_range=(_number(lo_m, f"{where}.range"), _number(hi_m, f"{where}.range")),
+                )
+            elif "bins" in spec:
                 bins = tuple(
                     (
                         None if b.get("upto") is None else _number(b["upto"], f"{where}.bins[{j}].upto"),

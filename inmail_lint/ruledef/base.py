@@ -105,6 +105,7 @@ class Rule:
     url: str | None = None
     origin: str = "built-in"
     language: str | None = None  # "en": reads English phrasing; the engine skips it on other languages
+    reads_estimate: ClassVar[bool] = False  # run after the others: it reads the estimate, which reads their findings
     type_name: ClassVar[str] = "python"
 
     def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterable[Finding]:
