@@ -50,7 +50,6 @@ def at_baseline(observations: dict[str, Any]) -> float:
         pytest.param({"finding:IM407": True}, 0.60, id="spam -40%"),
         pytest.param({"finding:IM302": True}, 0.80, id="generic greeting -20%"),
         pytest.param({"finding:IM410": True}, 0.80, id="fake Re: -20%"),
-        pytest.param({"finding:IM101": True}, 0.70, id="no subject -30%"),
         pytest.param({"finding:IM401": True}, 0.85, id="pitchy subject -15%"),
         pytest.param({"finding:IM405": True}, 0.90, id="cliche -10%"),
         pytest.param({"finding:IM404": True}, 0.90, id="self-focused -10%"),
@@ -69,6 +68,7 @@ def test_each_factor_moves_p_by_its_documented_lift(observations: dict[str, Any]
         pytest.param({"questions": 2}, math.sqrt(odds_ratio_from_lift(1.5, P0)), id="1-3 questions"),
         pytest.param({"finding:IM408": True}, math.sqrt((0.346 / 0.654) / 1.0), id="shouting (Boomerang, all caps)"),
         pytest.param({"name-in-subject": True}, math.sqrt(odds_ratio_from_lift(1.31, P0)), id="name in subject"),
+        pytest.param({"finding:IM101": True}, math.sqrt((0.14 / 0.86) / 1.0), id="no subject (Boomerang)"),
         pytest.param({"questions": 0}, 1.0, id="no question: the reference"),
         pytest.param({"questions": 5}, 1.0, id="many questions: no gain"),
         # reading grade: a straight line from +0.142 at grade 5 to -0.142 at grade 13, flat beyond

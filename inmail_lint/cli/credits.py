@@ -42,6 +42,19 @@ def _finite(param: click.Parameter, value: float | None) -> float | None:
     type=click.Path(exists=True, path_type=Path),
     help="Use the mean refund estimate of the drafts here as the response rate.",
 )
+@click.option(
+    "--balance",
+    "opening",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    callback=lambda ctx, param, value: _finite(param, value),
+    help="Credits held now, before the first month's allotment.",
+)
+@click.option(
+    "--expiry",
+    help="How long a credit lasts: a number of months, or 'never' (LinkedIn's pages disagree; each plan says "
+    "what it follows).",
+)
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--isolated", is_flag=True, help="Ignore config files (only the built-in plans).")
 def credits(
@@ -50,6 +63,8 @@ def credits(
     months: int,
     response_rate: float | None,
     drafts_dir: Path | None,
+    opening: float,
+    expiry: str | None,
     output_format: str,
     isolated: bool,
 ) -> int:
@@ -59,7 +74,7 @@ def credits(
 
     # imported when the command runs, so that --help and --version stay fast
     from inmail_lint.config.settings import ConfigError, ConfigResolver
-    from inmail_lint.model.credits import PlanError, plans, simulate, sustainable
+    from inmail_lint.model.credits import PlanError, balance_bar, plans, simulate, sustainable, with_expiry
     from inmail_lint.run.estimates import mean_estimate
 
     if (response_rate is None) == (drafts_dir is None):
@@ -71,7 +86,7 @@ def credits(
         if plan_name not in available:
             _error(f"unknown plan {plan_name!r}; plans: {', '.join(available)}")
             return EXIT_ERROR
-        plan = available[plan_name]
+        plan = with_expiry(available[plan_name], expiry)
         basis = "given"
         if drafts_dir is not None:
             response_rate, count = mean_estimate(drafts_dir, isolated)
@@ -80,7 +95,7 @@ def credits(
                 return EXIT_ERROR
             basis = f"mean estimate over {count} draft{'s' if count != 1 else ''} in {drafts_dir}"
         assert response_rate is not None
-        table = simulate(plan, per_month, months, response_rate)
+        table = simulate(plan, per_month, months, response_rate, opening=opening)
     except (ConfigError, PlanError) as exc:
         _error(str(exc))
         return EXIT_ERROR
@@ -91,24 +106,41 @@ def credits(
             json.dumps(
                 {
                     "plan": dataclasses.asdict(plan),
+                    "opening_balance": opening,
                     "per_month": per_month,
                     "response_rate": round(response_rate, 4),
                     "response_rate_basis": basis,
                     "months": [dataclasses.asdict(m) for m in table],
                     "ran_out": ran_out,
                     "sustainable_per_month": round(keepable, 2),
+                    "chart": {  # series for a chart of the balance, one value a month, with the cap to scale it
+                        "cap": plan.cap,
+                        "balance": [m.balance_end for m in table],
+                        "sent": [m.sent for m in table],
+                        "refunded": [m.refunded for m in table],
+                        "expired": [m.expired for m in table],
+                        "over_cap": [m.over_cap for m in table],
+                    },
                 },
                 indent=2,
             )
         )
         return EXIT_OK
+    lasts = "never expire" if plan.expiry_months is None else f"last {plan.expiry_months} months"
     click.echo(
-        f"{plan.title}: {plan.monthly:g} credits a month, up to {plan.cap:g}; "
-        f"response rate {response_rate:.0%} ({basis})"
+        f"{plan.title}: {plan.monthly:g} credits a month, up to {plan.cap:g}; credits {lasts}"
+        + (f" ({plan.expiry_note})" if plan.expiry_note else "")
     )
-    click.echo(f"{'month':>5} {'allotted':>9} {'sent':>7} {'refunded':>9} {'expired':>8} {'balance':>8}")
+    click.echo(f"response rate {response_rate:.0%} ({basis})" + (f"; opening balance {opening:g}" if opening else ""))
+    click.echo(
+        f"{'month':>5} {'allotted':>9} {'sent':>7} {'refunded':>9} {'expired':>8} {'over cap':>9} {'balance':>8}"
+    )
     for m in table:
-        click.echo(f"{m.month:>5} {m.allotted:>9g} {m.sent:>7g} {m.refunded:>9g} {m.expired:>8g} {m.balance_end:>8g}")
+        click.echo(
+            f"{m.month:>5} {m.allotted:>9g} {m.sent:>7g} {m.refunded:>9g} {m.expired:>8g} {m.over_cap:>9g} "
+            f"{m.balance_end:>8g} {balance_bar(m.balance_end, plan.cap)}".rstrip()
+        )
+    click.echo(f"{'':>58}(bar: the balance, full at the cap of {plan.cap:g})")
     if ran_out:
         short = sum(m.short for m in table)
         click.echo(

@@ -8,6 +8,7 @@ expected values (a refund rate of 18% on 50 sends is 9 credits back), so they ma
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,8 +26,13 @@ class Plan:
     title: str
     monthly: float
     cap: float
-    expiry_months: int = 3
+    expiry_months: int | None = 3  # None: credits do not expire by age (only what passes the cap is lost)
     source: str = ""
+    expiry_note: str = ""  # where LinkedIn's pages disagree on expiry, and what the planner follows
+
+
+def _expiry(value: Any) -> int | None:
+    return None if value is None or value == "never" else int(value)
 
 
 def plans(extra: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Plan]:
@@ -39,8 +45,9 @@ def plans(extra: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Pla
             str(spec.get("title", name)),
             float(spec["monthly"]),
             float(spec["cap"]),
-            int(spec.get("expiry-months", 3)),
+            _expiry(spec.get("expiry-months", 3)),
             str(spec.get("source", "config")),
+            str(spec.get("expiry-note", "")),
         )
         for name, spec in merged.items()
     }
@@ -56,54 +63,109 @@ class Month:
     allotted: float
     sent: float
     refunded: float
-    expired: float
+    expired: float  # credits that lapsed by age
     balance_end: float
     short: float = 0.0  # sends wanted but not possible: the balance ran out
+    over_cap: float = 0.0  # credits lost because the balance was at the plan's cap when they arrived
 
 
-def simulate(plan: Plan, per_month: float, months: int, response_rate: float, delay: int | None = None) -> list[Month]:
+def simulate(
+    plan: Plan,
+    per_month: float,
+    months: int,
+    response_rate: float,
+    delay: int | None = None,
+    *,
+    opening: float = 0.0,
+) -> list[Month]:
+    """The balance month by month. ``opening`` credits are held at the start (received the month before).
+    Each month: credits past the plan's expiry lapse; refunds due and the allotment arrive (what would pass the
+    cap is lost); the sends are taken from the oldest credits first; responses to them are refunded ``delay``
+    months later (0: within the same month, after the sends)."""
     if not 0 <= response_rate < 1:
         raise PlanError(f"the response rate must be at least 0 and under 1, got {response_rate}")
     if per_month < 0 or months < 1:
         raise PlanError("sends per month must be 0 or more, and months 1 or more")
+    if opening < 0:
+        raise PlanError(f"the opening balance must be 0 or more, got {opening:g}")
     delay = refund_delay() if delay is None else delay
+    if delay < 0:
+        raise PlanError(f"the refund delay must be 0 months or more, got {delay}")
     lots: list[list[float]] = []  # [credits, month received], oldest first
+    if opening:
+        lots.append([min(opening, plan.cap), 0])
     pending: dict[int, float] = {}  # month -> refunds arriving then
     table: list[Month] = []
 
     def balance() -> float:
         return sum(lot[0] for lot in lots)
 
+    def receive(amount: float, month: int) -> float:
+        """Add credits up to the cap; what does not fit is lost."""
+        kept = min(amount, max(0.0, plan.cap - balance()))
+        if kept > 0:
+            lots.append([kept, month])
+        return amount - kept
+
+    over_opening = max(0.0, opening - plan.cap)
     for month in range(1, months + 1):
         expired = 0.0
-        # credits past their life lapse at the start of the month
-        for lot in lots:
-            if month - lot[1] >= plan.expiry_months:
-                expired += lot[0]
-                lot[0] = 0.0
+        if plan.expiry_months is not None:  # credits past their life lapse at the start of the month
+            for lot in lots:
+                if month - lot[1] >= plan.expiry_months:
+                    expired += lot[0]
+                    lot[0] = 0.0
         lots = [lot for lot in lots if lot[0] > 1e-9]
-        # refunds come back, then the allotment; what would pass the cap is lost
         refunded = pending.pop(month, 0.0)
-        for amount in (refunded, plan.monthly):
-            room = max(0.0, plan.cap - balance())
-            kept = min(amount, room)
-            expired += amount - kept
-            if kept > 0:
-                lots.append([kept, month])
-        # send, oldest credits first
-        sent = min(per_month, balance())
+        over_cap = receive(refunded, month) + receive(plan.monthly, month) + over_opening
+        over_opening = 0.0
+        sent = min(per_month, balance())  # send, oldest credits first
         remaining = sent
         for lot in lots:
             used = min(lot[0], remaining)
             lot[0] -= used
             remaining -= used
         lots = [lot for lot in lots if lot[0] > 1e-9]
-        if sent:
-            pending[month + delay] = pending.get(month + delay, 0.0) + sent * response_rate
+        back = sent * response_rate
+        if back and delay == 0:
+            refunded += back
+            over_cap += receive(back, month)
+        elif back:
+            pending[month + delay] = pending.get(month + delay, 0.0) + back
         table.append(
-            Month(month, plan.monthly, _r(sent), _r(refunded), _r(expired), _r(balance()), _r(per_month - sent))
+            Month(
+                month,
+                plan.monthly,
+                _r(sent),
+                _r(refunded),
+                _r(expired),
+                _r(balance()),
+                _r(per_month - sent),
+                _r(over_cap),
+            )
         )
     return table
+
+
+def with_expiry(plan: Plan, expiry: str | None) -> Plan:
+    """The plan with its expiry overridden: a number of months, or "never"."""
+    if expiry is None:
+        return plan
+    if expiry != "never" and not (expiry.isdigit() and int(expiry) > 0):
+        raise PlanError(f"--expiry: expected a number of months or 'never', got {expiry!r}")
+    return dataclasses.replace(plan, expiry_months=_expiry(expiry), expiry_note=f"--expiry {expiry}")
+
+
+BARS = " ▏▎▍▌▋▊▉█"
+
+
+def balance_bar(value: float, cap: float, width: int = 30) -> str:
+    """The balance as a bar of ``width`` characters at the cap, in eighths of a character."""
+    if cap <= 0:
+        return ""
+    eighths = round(max(0.0, min(value, cap)) / cap * width * 8)
+    full, part = divmod(eighths, 8)
+    return "█" * full + (BARS[part] if part else "")
 
 
 def _r(x: float) -> float:
