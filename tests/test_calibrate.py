@@ -14,11 +14,12 @@ import pytest
 import yaml
 
 from inmail_lint.model.calibrate import CalibrationError, fit, parse_outcome
-from inmail_lint.model.estimate import load_model, parse_model
+from inmail_lint.model.estimate import load_model, logistic, logit, parse_model
 
 pytest.importorskip("sklearn")
 Run = Callable[..., tuple[int, str, str]]
 BASE = load_model()
+BASE_BY_NAME = {f.name: f for f in BASE.factors}
 
 # A team whose outcomes differ from the default model: every effect is at least 0.3 log odds away from it
 TRUE_EFFECTS = {
@@ -84,39 +85,45 @@ def synthetic_history(n: int, seed: int) -> tuple[list[dict[str, Any]], list[int
     return observations, outcomes
 
 
+def reference(name: str) -> int:
+    """The bin calibration fixes at zero: the default model's bin nearest to no effect."""
+    bins = BASE_BY_NAME[name].bins
+    return min(range(len(bins)), key=lambda i: abs(bins[i][1].log_or))
+
+
+def relative(model: Any, name: str, index: int | None) -> float:
+    """A factor's effect, a bin's relative to the reference bin (what a fit can tell apart)."""
+    factor = next(f for f in model.factors if f.name == name)
+    if index is None:
+        return float(factor.effect.log_or)
+    return float(factor.bins[index][1].log_or - factor.bins[reference(name)][1].log_or)
+
+
+def true_relative(name: str, index: int | None) -> float:
+    if index is None:
+        return TRUE_EFFECTS[(name, None)]
+    return TRUE_EFFECTS.get((name, index), 0.0) - TRUE_EFFECTS.get((name, reference(name)), 0.0)
+
+
 def test_calibration_recovers_known_coefficients() -> None:
     observations, outcomes = synthetic_history(40_000, seed=7)
     fitted, document = fit(observations, outcomes, BASE, c=1e4, bootstrap=0)
-    by_name = {f.name: f for f in fitted.factors}
-    for (name, index), true in TRUE_EFFECTS.items():
-        factor = by_name[name]
-        got = factor.bins[index][1].log_or if index is not None else factor.effect.log_or  # type: ignore[union-attr]
+    for name, index in TRUE_EFFECTS:
+        got, true = relative(fitted, name, index), true_relative(name, index)
         # about four standard errors: a bin's effect from some 10,000 rows is known to about 0.045
         assert got == pytest.approx(true, abs=0.18), (name, index, got, true)
-    grade = by_name["reading-grade"]
-    default = next(f for f in BASE.factors if f.name == "reading-grade")
-    multiple = grade.curve[0][1] / default.curve[0][1]
-    assert multiple == pytest.approx(GRADE_MULTIPLE, abs=0.6)
-    assert fitted.baseline == pytest.approx(TRUE_BASELINE, abs=0.02)
+    grade = next(f for f in fitted.factors if f.name == "reading-grade")
+    default = BASE_BY_NAME["reading-grade"]
+    assert grade.curve[0][1] / default.curve[0][1] == pytest.approx(GRADE_MULTIPLE, abs=0.6)
+    # the fitted baseline is a draft in every reference bin
+    shift = sum(TRUE_EFFECTS.get((f.name, reference(f.name)), 0.0) for f in BASE.factors if f.bins)
+    assert fitted.baseline == pytest.approx(logistic(logit(TRUE_BASELINE) + shift), abs=0.02)
     assert document["factors"][0]["source"].startswith("fitted by inmail-lint calibrate")
 
 
 def coefficient_error(model: Any) -> float:
     """Squared distance of a model's effects from the true ones (each bin relative to its reference bin)."""
-    by_name = {f.name: f for f in model.factors}
-    total = 0.0
-    for (name, index), true in TRUE_EFFECTS.items():
-        factor = by_name[name]
-        if index is None:
-            got = factor.effect.log_or
-        else:
-            ref = min(range(len(factor.bins)), key=lambda i: abs(BASE_BY_NAME[name].bins[i][1].log_or))
-            got = factor.bins[index][1].log_or - factor.bins[ref][1].log_or
-        total += (got - true) ** 2
-    return total
-
-
-BASE_BY_NAME = {f.name: f for f in BASE.factors}
+    return sum((relative(model, n, i) - true_relative(n, i)) ** 2 for n, i in TRUE_EFFECTS)
 
 
 @pytest.mark.parametrize("rows", [200, 1000, 5000])
@@ -195,8 +202,9 @@ def test_calibrate_command(cli: Run, tmp_path: Path) -> None:
     assert report["reliability"] and all(r["drafts"] > 0 for r in report["reliability"])
     model = yaml.safe_load((tmp_path / "team.yaml").read_text(encoding="utf-8"))
     personal = next(f for f in model["factors"] if f["name"] == "personal")
-    [personalized] = [b for b in personal["bins"] if b["label"] == "personalized"]
-    assert personalized["log-or"] > 0.5  # the history's strong personalization effect
+    by_label = {b["label"]: b["log-or"] for b in personal["bins"]}
+    gain = by_label["personalized"] - by_label["nothing about the reader"]
+    assert gain > 0.5  # the history's strong personalization effect
     (tmp_path / "a.inmail").write_text("Subject: Hi\n\nHi Ana, one question?\n", encoding="utf-8")
     status, out, _ = cli("check", "a.inmail", "--model", "team.yaml", "--output-format", "json", cwd=tmp_path)
     assert json.loads(out)["files"][0]["estimate"]["model"].startswith("fitted-")

@@ -38,7 +38,7 @@ def test_clean_draft_exits_0(cli: Run, tmp_path: Path) -> None:
     status, out, err = cli("check", "a.inmail", cwd=tmp_path)
     assert status == 0, out + err
     assert out.splitlines() == [
-        "a.inmail: refund likelihood 35% (typical 18%), raised by personal with common ground, 1-3 questions, under "
+        "a.inmail: refund likelihood 32% (typical 18%), raised by 1-3 questions, personal with common ground, under "
         "400 characters",
         "All checks passed: 1 draft.",
     ]

@@ -56,6 +56,9 @@ estimate as a ranking of drafts, not a promise. A team with outcomes can fit its
     )
 
     def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
+        body = analysis.field("body")
+        if body is None or not body.text.strip():
+            return  # an empty message cannot be sent (IM103): there is no chance to estimate
         estimate = analysis.estimate
         if estimate is None or estimate.probability >= options["threshold"]:
             return
