@@ -194,7 +194,12 @@ def test_fatal_front_matter_problems(text: str, fragment: str, row_text: str) ->
     [
         pytest.param("---\nsubjcet: Hi\n---\nHi\n", "did you mean 'subject'", "subjcet", id="typo key"),
         pytest.param("---\nsubject: 42\n---\nHi\n", "'subject' must be text", "42", id="number subject"),
-        pytest.param("---\nsubject: Hi\ntemplate: maybe\n---\nHi\n", "true or false", "maybe", id="bad bool"),
+        pytest.param(
+            "---\nsubject: Hi\ntemplate: maybe\n---\nHi\n",
+            "true, false or one of jinja, liquid",
+            "maybe",
+            id="bad template value",
+        ),
         pytest.param("---\nrecipient: 3\n---\nHi\n", "mapping of profile fields", "3", id="bad recipient"),
         pytest.param("---\ninmail-lint: {ignore: IM201}\n---\nHi\n", "list of rule codes", "{ignore", id="bad ignore"),
     ],

@@ -26,12 +26,15 @@ from inmail_lint.analysis.cues import (
 )
 from inmail_lint.analysis.field import FieldAnalysis
 from inmail_lint.draft.document import Draft, Field
+from inmail_lint.draft.engines import TemplateError, detect
+from inmail_lint.draft.engines import render as engine_render
+from inmail_lint.draft.engines import variables as engine_variables
 from inmail_lint.draft.frontmatter import parse_send_at
 from inmail_lint.draft.profiles import CommonGround, Profile
-from inmail_lint.draft.templates import length_range, names_in, render, variable
+from inmail_lint.draft.templates import LengthRange, length_range, names_in, render, variable
 from inmail_lint.model.estimate import Estimate, Model
 from inmail_lint.util.resources import load_data
-from inmail_lint.util.text import all_caps, fold_aligned
+from inmail_lint.util.text import all_caps, fold_aligned, utf16_length, word_count
 
 
 @lru_cache(maxsize=1)
@@ -120,9 +123,39 @@ class Analysis:
         if not self.template or ("{{" not in field.text and "{%" not in field.text):
             return FieldAnalysis(field, self.model)
         declared = self.draft.meta.get("variables") or {}
+        engine = detect(field.text, self.draft.meta.get("template"))
+        if engine is not None:
+            try:
+                return self._analyse_with(engine, field, declared)
+            except TemplateError as exc:
+                self.notes.append(
+                    f"the {field.name} cannot be rendered as a {engine.title()} template ({exc}); it was read "
+                    "with the built-in renderer"
+                )
         variables = {n: variable(n, declared, self._variables) for n in names_in(field.text)}
         rendering = render(field, {n: v.sample for n, v in variables.items()}, spaced=True)
         return FieldAnalysis(rendering.field, self.model, rendering.placeholders, length_range(field, variables))
+
+    def _analyse_with(self, engine: str, field: Field, declared: Mapping[str, Any]) -> FieldAnalysis:
+        """A Jinja or Liquid field, rendered by its engine: with each variable's sample value for reading, and
+        at each variable's shortest and longest for the lengths."""
+        variables = {n: variable(n, declared, self._variables) for n in engine_variables(field.text, engine)}
+        typical = engine_render(field, engine, {n: v.sample for n, v in variables.items()})
+        shortest = engine_render(field, engine, {n: "x" * v.min for n, v in variables.items()}).text
+        longest = engine_render(field, engine, {n: "x" * v.max for n, v in variables.items()}).text
+        lengths = LengthRange(
+            utf16_length(shortest),
+            utf16_length(longest),
+            word_count(shortest),
+            word_count(typical.text),
+            len(longest),
+            utf16_length(typical.text),
+            word_count(typical.text),
+            tuple(variables.values()),
+        )
+        index = tuple(field.to_file(i) for i in typical.index)
+        rendered = Field(field.name, typical.text, field.start, field.end, index, field.exact)
+        return FieldAnalysis(rendered, self.model, typical.placeholders, lengths)
 
     @cached_property
     def in_english(self) -> bool:

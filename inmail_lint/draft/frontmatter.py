@@ -94,12 +94,22 @@ def _is_send_time(value: Any) -> str | None:
     return None
 
 
+TEMPLATE_SYNTAXES = ("jinja", "liquid", "handlebars", "mustache")
+
+
+def _is_template(value: Any) -> str | None:
+    """``template: true`` (the syntax is detected) or the syntax's name."""
+    if isinstance(value, bool) or value in TEMPLATE_SYNTAXES:
+        return None
+    return f"must be true, false or one of {', '.join(TEMPLATE_SYNTAXES)}"
+
+
 #: The keys a draft's front matter may hold, each with its validator. Later features add theirs here.
 FRONT_MATTER_KEYS: dict[str, Validator] = {
     "subject": _is_str,
     "kind": _is_str,
     "recipient": _is_recipient,
-    "template": _is_bool,
+    "template": _is_template,
     "inmail-lint": _is_settings,
     "cta": _is_str,
     "variables": validate_variables,

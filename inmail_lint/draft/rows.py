@@ -8,9 +8,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from inmail_lint.draft.document import Draft, body_field, field_from_slice
+from inmail_lint.draft.document import Draft, Field, body_field, field_from_slice
+from inmail_lint.draft.engines import TemplateError, detect, render_field
+from inmail_lint.draft.engines import variables as engine_variables
 from inmail_lint.draft.profiles import RECIPIENT_KEYS
-from inmail_lint.draft.templates import render
+from inmail_lint.draft.templates import render, variable_key
 
 MAX_CELL = 1024 * 1024  # characters read from one cell of a batch or history row
 
@@ -18,7 +20,7 @@ MAX_CELL = 1024 * 1024  # characters read from one cell of a batch or history ro
 def merge(template: Draft, values: Mapping[str, str]) -> Draft:
     """The message a template becomes with these values; a variable without a value stays as written (so IM301
     reports it). Columns named like profile fields (name, first_name, company, ...) become the recipient."""
-    fields = {name: render(field, values).field for name, field in template.fields.items()}
+    fields = {name: _merged(field, template.meta.get("template"), values) for name, field in template.fields.items()}
     meta = {k: v for k, v in template.meta.items() if k not in ("template", "variables")}
     meta["template"] = False
     profile = profile_from_row(values)
@@ -27,6 +29,19 @@ def merge(template: Draft, values: Mapping[str, str]) -> Draft:
     elif profile:
         meta["recipient"] = {**meta["recipient"], **profile}
     return dataclasses.replace(template, fields=fields, meta=meta, problems=list(template.problems))
+
+
+def _merged(field: Field, syntax: Any, values: Mapping[str, str]) -> Field:
+    """A field filled from a row, by the template's engine when it is Jinja or Liquid (a row without a value
+    leaves the variable undefined, so a ``default`` filter applies, else it stays as ``{{name}}``)."""
+    engine = detect(field.text, syntax)
+    if engine is not None:
+        try:
+            names = engine_variables(field.text, engine)
+            return render_field(field, engine, {n: values.get(variable_key(n)) for n in names})
+        except TemplateError:
+            pass  # the analysis of the template itself says why; the built-in renderer reads the row
+    return render(field, values).field
 
 
 def row_draft(values: Mapping[str, str], display: str) -> Draft:
