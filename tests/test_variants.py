@@ -67,3 +67,29 @@ def test_a_team_rule_with_a_bad_variant_names_the_file_and_key(tmp_path: Path, c
     (tmp_path / "a.inmail").write_text("Subject: Your talk\n\nHi Ana, one question?\n")
     status, _, err = cli("check", "a.inmail", cwd=tmp_path)
     assert status == 2 and "TM101.yaml: key 'phrases': phrase '(maybe)' can match nothing" in err
+
+
+def test_a_team_rule_matches_token_shapes(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    team_rule(
+        tmp_path,
+        "TM102",
+        "code: TM102\nname: deadline\ntype: existence\nseverity: warning\nsummary: Deadlines.\nmessage: \"'{match}'\"\n"
+        "token-patterns: [[{NORM: by}, {NORM: {IN: [friday, monday]}}]]\n"
+        "examples: {pass: ['Subject: a\\n\\nHi Ana'], fail: ['Subject: a\\n\\nHi Ana, by Friday?']}\n",
+    )
+    (tmp_path / "a.inmail").write_text("Subject: Your talk\n\nHi Ana, could you reply by Friday?\n")
+    status, out, _ = cli("check", "--select", "TM102", "a.inmail", cwd=tmp_path)
+    assert status == 1 and "'by Friday'" in out
+
+
+def test_a_bad_token_pattern_names_the_file_and_key(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    team_rule(
+        tmp_path,
+        "TM103",
+        "code: TM103\nname: bad\ntype: existence\nseverity: warning\nsummary: X.\nmessage: x\n"
+        "token-patterns: [[{POS: NOUN}]]\n"
+        "examples: {pass: ['Subject: a\\n\\nHi Ana'], fail: ['Subject: a\\n\\nHi Ana, maybe?']}\n",
+    )
+    (tmp_path / "a.inmail").write_text("Subject: Your talk\n\nHi Ana, one question?\n")
+    status, _, err = cli("check", "a.inmail", cwd=tmp_path)
+    assert status == 2 and "TM103.yaml: key 'token-patterns'" in err and "POS" in err

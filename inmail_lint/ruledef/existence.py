@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from inmail_lint.analysis.document import Analysis
 from inmail_lint.analysis.field import FieldAnalysis
+from inmail_lint.analysis.tokenmatch import PatternError, TokenPatterns
 from inmail_lint.diagnostic import Edit, Finding, Fix
 from inmail_lint.ruledef.base import OptionSpec, RuleDefinitionError
 from inmail_lint.ruledef.declarative import DeclarativeRule, _values
@@ -24,6 +25,7 @@ class ExistenceRule(DeclarativeRule):
         "fields": ("list", False),
         "phrases": ("list", False),
         "patterns": ("list", False),
+        "token-patterns": ("list", False),
         "ignore-case": ("boolean", False),
         "skip-quoted": ("boolean", False),
         "fix": ("string", False),
@@ -44,8 +46,15 @@ class ExistenceRule(DeclarativeRule):
         super().validate()
         phrases = self.spec.get("phrases") or []
         patterns = self.spec.get("patterns") or []
-        if not phrases and not patterns:
-            raise RuleDefinitionError(f"{self.origin}: an existence rule needs 'phrases' or 'patterns'")
+        token_patterns = self.spec.get("token-patterns") or []
+        if not phrases and not patterns and not token_patterns:
+            raise RuleDefinitionError(
+                f"{self.origin}: an existence rule needs 'phrases', 'patterns' or 'token-patterns'"
+            )
+        try:  # spaCy Matcher syntax (NORM, LIKE_NUM, IS_TITLE, OP, ...): shapes, not one phrase at a time
+            self._tokens = TokenPatterns({"pattern": token_patterns}) if token_patterns else None
+        except PatternError as exc:
+            raise RuleDefinitionError(f"{self.origin}: key 'token-patterns': {exc}") from None
         if self.spec.get("fix") not in (None, *self.fixes):
             raise RuleDefinitionError(f"{self.origin}: key 'fix': expected one of {', '.join(self.fixes)}")
         ignore_case = self.spec.get("ignore-case", True)
@@ -64,6 +73,8 @@ class ExistenceRule(DeclarativeRule):
             if not fa.text.strip():
                 continue
             spans: set[tuple[int, int]] = set(fa.phrase_spans(phrases, attr)) if phrases else set()
+            if self._tokens is not None:
+                spans.update(fa.token_span(s, e) for _, s, e in self._tokens(fa.doc))
             regexes = self._regexes if self._any is None or self._any.search(fa.text) is not False else ()
             for pattern in regexes:
                 found = pattern.spans(fa.text)
