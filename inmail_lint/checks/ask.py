@@ -9,12 +9,13 @@ from typing import Any
 from inmail_lint.analysis.document import Analysis
 from inmail_lint.diagnostic import Finding, Severity
 from inmail_lint.ruledef.base import Example, Rule
+from inmail_lint.ruledef.variants import expand
 from inmail_lint.util.resources import load_data
 
 
 @lru_cache(maxsize=1)
 def _requests() -> tuple[str, ...]:
-    return tuple(load_data("phrases/requests.yaml")["phrases"])
+    return tuple(form for phrase in load_data("phrases/requests.yaml")["phrases"] for form in expand(str(phrase)))
 
 
 class NoAsk(Rule):

@@ -26,6 +26,8 @@ class ExistenceRule(DeclarativeRule):
         "phrases": ("list", False),
         "patterns": ("list", False),
         "token-patterns": ("list", False),
+        "unless-phrases": ("list", False),
+        "unless-field": ("string", False),
         "ignore-case": ("boolean", False),
         "skip-quoted": ("boolean", False),
         "fix": ("string", False),
@@ -60,7 +62,10 @@ class ExistenceRule(DeclarativeRule):
         ignore_case = self.spec.get("ignore-case", True)
         self._regexes = [BoundedPattern(self.origin, f"patterns[{i}]", p, ignore_case) for i, p in enumerate(patterns)]
         self._any = any_of(self._regexes, ignore_case)
+        if self.spec.get("unless-field", "body") not in ("subject", "body", "cta"):
+            raise RuleDefinitionError(f"{self.origin}: key 'unless-field': expected subject, body or cta")
         try:
+            self._unless = tuple(form for p in self.spec.get("unless-phrases") or () for form in expand(str(p)))
             self._phrases = tuple(form for p in phrases for form in expand(str(p)))
         except VariantError as exc:
             raise RuleDefinitionError(f"{self.origin}: key 'phrases': {exc}") from None
@@ -69,6 +74,10 @@ class ExistenceRule(DeclarativeRule):
         phrases = self._phrases + tuple(form for p in options.get("extend-phrases") or () for form in expand(p))
         attr = "NORM" if self.spec.get("ignore-case", True) else "ORTH"
         skip_quoted = self.spec.get("skip-quoted", False)
+        if self._unless:  # the draft says what makes this fine ("thanks for your message" for a real "Re:")
+            other = analysis.field(self.spec.get("unless-field", "body"))
+            if other is not None and other.text.strip() and other.phrase_spans(self._unless, attr):
+                return
         for name, fa in self.fields_present(analysis):
             if not fa.text.strip():
                 continue
@@ -85,6 +94,8 @@ class ExistenceRule(DeclarativeRule):
             for start, end in sorted(_outermost(spans)):
                 if skip_quoted and fa.in_quote(start, end):
                     continue
+                if fa.in_slot(start, end):
+                    continue  # a template variable's sample or a slot's words: not what the writer wrote
                 values = _values(analysis, fa, name) | {"match": shown(fa.text[start:end])}
                 yield Finding(self.format(**values), start, end, field=name, fix=self._fix(fa, start, end, values))
 
