@@ -389,3 +389,15 @@ def test_summary_says_what_raised_and_what_lowered_the_estimate() -> None:
     )
     free = Estimate(0.18, 0.1, 0.3, 0.18, (factor("no effect", 1.0),), False, 0.0)
     assert free.summary() == "response likelihood 18% (typical 18%; no credit at stake)"
+
+
+def test_the_estimate_format_gives_one_drafts_estimate_and_reasons(cli: Run, tmp_path: Path) -> None:
+    (tmp_path / "a.inmail").write_text("Subject: Your talk\n\nDear Sir/Madam, act now! One question?\n")
+    status, out, _ = cli("check", "a.inmail", "--output-format", "estimate", cwd=tmp_path)
+    lines = out.splitlines()
+    assert status == 1 and lines[0].startswith("a.inmail: refund likelihood ")
+    assert lines[1].startswith("  90% interval ")
+    assert any("x odds  spam phrases (ASSUMPTION)" in line for line in lines)
+    assert not any("IM407" in line and "[warning]" in line for line in lines)  # no diagnostics
+    status, out, _ = cli("check", "-", "--output-format", "estimate", cwd=tmp_path, stdin=b"Hi Ana, coffee?\n")
+    assert out.startswith("-: refund likelihood ")

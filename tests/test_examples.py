@@ -33,3 +33,25 @@ def test_recipient_profile_is_loaded(tmp_path: Path) -> None:
     path = EXAMPLES / "good" / "pydata-talk.inmail"
     draft, _ = load_draft(path.read_bytes(), str(path), path.parent, EXAMPLES.parent)
     assert draft is not None and draft.meta["recipient"]["name"] == "Ana Kowalski"
+
+
+def test_the_examples_lint_the_same_wherever_they_are_copied(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    shutil.copytree(EXAMPLES, tmp_path / "copied" / "examples")
+    status, out, err = cli("check", "examples/good/", cwd=tmp_path / "copied")
+    assert status == 0, out + err
+    assert "IM002" not in out and "All checks passed: 3 drafts." in out
+
+
+def test_sarif_names_no_address_that_does_not_exist(cli) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    _, out, _ = cli("check", str(EXAMPLES / "good"), "--output-format", "sarif")
+    driver = json.loads(out)["runs"][0]["tool"]["driver"]
+    assert "pypi.org" not in json.dumps(driver)
+
+
+def test_the_readme_gives_no_release_that_does_not_exist() -> None:
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    assert "rev: v0.1.0" not in readme and "pip install 'inmail-lint" not in readme

@@ -9,7 +9,7 @@ from typing import IO
 import click
 
 PROGRESS_AFTER = 300  # drafts: a run this long shows a progress bar on a terminal
-OUTPUT_FORMATS = ("full", "concise", "json", "json-lines", "github", "sarif", "junit")
+OUTPUT_FORMATS = ("full", "concise", "estimate", "json", "json-lines", "github", "sarif", "junit")
 
 
 def _codes(value: tuple[str, ...]) -> tuple[str, ...]:

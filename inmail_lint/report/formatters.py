@@ -4,6 +4,7 @@ summary, and writes text to a stream."""
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections import Counter
 from collections.abc import Mapping
@@ -344,7 +345,6 @@ class SarifFormatter(Formatter):
                         "driver": {
                             "name": "inmail-lint",
                             "version": __version__,
-                            "informationUri": "https://pypi.org/project/inmail-lint/",
                             "rules": self._rule_list,
                         }
                     },
@@ -409,11 +409,35 @@ class JunitFormatter(Formatter):
         self.out.write("  </testsuite>\n</testsuites>\n")
 
 
+class EstimateFormatter(ConciseFormatter):
+    """Each draft's refund estimate and every reason for it, one factor a line with its source's grade; no
+    diagnostics (``inmail-lint check draft.inmail --output-format estimate``)."""
+
+    name = "estimate"
+
+    def file(self, result: FileResult) -> None:
+        where = self.style(f"{escape_unsafe(result.path)}:", bold=True)
+        estimate = result.estimate
+        if estimate is None:
+            self.out.write(f"{where} {escape_unsafe(row_label(result))}no estimate (the draft cannot be read)\n")
+            return
+        self.out.write(f"{where} {escape_unsafe(row_label(result))}{estimate.summary()}\n")
+        self.out.write(f"  90% interval {estimate.low:.0%} to {estimate.high:.0%}\n")
+        for factor in sorted(estimate.factors, key=lambda f: -abs(math.log(f.odds_ratio))):
+            if factor.odds_ratio == 1:
+                continue
+            self.out.write(f"  {factor.odds_ratio:>5.2f}x odds  {factor.label} ({factor.grade})\n")
+
+    def finish(self, summary: Summary) -> None:
+        pass
+
+
 FORMATTERS: dict[str, type[Formatter]] = {
     cls.name: cls
     for cls in (
         FullFormatter,
         ConciseFormatter,
+        EstimateFormatter,
         JsonFormatter,
         JsonLinesFormatter,
         GithubFormatter,
