@@ -159,7 +159,7 @@ def test_team_rule_errors_name_file_and_key(cli: Run, tmp_path: Path) -> None:
     write(tmp_path / "a.inmail", WARN)
     rule = (
         "code: TM001\nname: no-synergy\ntype: existence\nsummary: s\nphrases: [synergy]\nmessage: m\n"
-        "examples: {pass: [a], fail: [b]}\n"
+        "examples: {pass: [a], fail: [synergy]}\n"
     )
     write(tmp_path / "team" / "r.yaml", rule.replace("phrases:", "phrasez:"))
     status, _, err = cli("check", "a.inmail", cwd=tmp_path)

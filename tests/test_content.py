@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
 from inmail_lint.config.settings import parse_config
 from inmail_lint.draft.parse import parse
@@ -250,7 +252,7 @@ def write_rule(folder: Path, phrases: str) -> None:
     folder.mkdir(exist_ok=True)
     (folder / "r.yaml").write_text(
         f"code: TM001\nname: words\ntype: existence\nsummary: s\nphrases: {phrases}\nmessage: '{{match}}'\n"
-        "examples: {pass: [a], fail: [b]}\n",
+        f"examples: {{pass: ['Hi Ana'], fail: [{json.dumps('Hi Ana, ' + yaml.safe_load(phrases)[0])}]}}\n",
         encoding="utf-8",
     )
 

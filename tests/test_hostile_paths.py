@@ -177,7 +177,7 @@ def test_a_stopped_pattern_is_off_for_the_run_and_the_run_is_not_a_pass(cli: Run
         tmp_path,
         "slow",
         "code: TM001\nname: slow\ntype: existence\nsummary: s\npatterns: ['(a|aa)+$']\nmessage: m\n"
-        "examples: {pass: [x], fail: [y]}\n",
+        "examples: {pass: [x], fail: [aaa]}\n",
     )
     for i in range(12):
         (tmp_path / f"d{i:02d}.inmail").write_text(

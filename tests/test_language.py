@@ -93,7 +93,7 @@ def test_a_team_rule_can_be_marked_english(tmp_path: Path) -> None:
         tmp_path,
         "hype",
         "code: TM001\nname: hype\ntype: existence\nlanguage: en\nsummary: s\nphrases: [rapide, Kubernetes]\n"
-        "message: m\nexamples: {pass: ['Subject: a\\n\\nHi Ana'], fail: ['Subject: a\\n\\nHi Ana, Kubernetes?']}\n",
+        'message: m\nexamples: {pass: ["Subject: a\\n\\nHi Ana"], fail: ["Subject: a\\n\\nHi Ana, Kubernetes?"]}\n',
     )
     config = load_config_file(path)
     from inmail_lint.api import lint_text as api_lint_text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -439,9 +440,10 @@ def test_team_rule_from_rule_dirs(tmp_path: Path) -> None:
     ]
 
 
-def write_rule(folder: Path, name: str, body: str) -> None:
+def write_rule(folder: Path, name: str, body: str, passing: str, failing: str) -> None:
+    """A team rule file whose examples are real: they are checked when the rule loads."""
     folder.mkdir(exist_ok=True)
-    examples = "examples:\n  pass: ['Subject: Hi\\n\\nHi Ana']\n  fail: ['Subject: Hi\\n\\nHi']\n"
+    examples = f"examples:\n  pass: [{json.dumps(passing)}]\n  fail: [{json.dumps(failing)}]\n"
     (folder / f"{name}.yaml").write_text(body + examples, encoding="utf-8")
 
 
@@ -451,6 +453,8 @@ def test_metric_rule_type(tmp_path: Path) -> None:
         "long-sentences",
         "code: TM010\nname: long-sentences\ntype: metric\nseverity: info\nsummary: s\nfield: body\n"
         "metric: words-per-sentence\nmax: 8\nmessage: 'sentences average {value} words; keep them under {max}'\n",
+        "Subject: Hi\n\nHi Ana. Coffee soon?\n",
+        "Subject: Hi\n\nHi Ana, I really loved the talk you gave at PyData last week.\n",
     )
     config = parse_config({"rule-dirs": ["team"], "select": ["TM"]}, None, tmp_path)
     short = Linter(config).lint(parse("Subject: Hi\n\nHi Ana. Loved the talk. Coffee soon?\n"))
@@ -471,6 +475,8 @@ def test_occurrence_rule_type_with_a_pattern(tmp_path: Path) -> None:
         "exclaim",
         "code: TM011\nname: exclaim\ntype: occurrence\nseverity: warning\nsummary: s\nfields: [subject, body]\n"
         "pattern: '!'\nmax: 1\nmessage: '{field} has {value} exclamation marks; keep at most {max}'\n",
+        "Subject: Hi\n\nHi Ana! Coffee?\n",
+        "Subject: Hi\n\nHi Ana! Great talk! Coffee!\n",
     )
     config = parse_config({"rule-dirs": ["team"], "select": ["TM"]}, None, tmp_path)
     result = Linter(config).lint(parse("Subject: Hi!\n\nHi Ana! Great talk! Coffee!\n"))
@@ -485,6 +491,8 @@ def test_occurrence_min(tmp_path: Path) -> None:
         "ask",
         "code: TM012\nname: ask\ntype: occurrence\nsummary: s\ncount: question\nmin: 1\n"
         "message: 'no question in the {field}; ask one'\n",
+        "Subject: Hi\n\nHi Ana, coffee?\n",
+        "Subject: Hi\n\nHi Ana.\n",
     )
     config = parse_config({"rule-dirs": ["team"], "select": ["TM"]}, None, tmp_path)
     assert [d.code for d in Linter(config).lint(parse("Subject: Hi\n\nHi Ana.\n")).diagnostics] == ["TM012"]

@@ -50,7 +50,7 @@ def test_a_team_rule_uses_variants(tmp_path: Path, cli) -> None:  # type: ignore
         "code: TM100\nname: hedging\ntype: existence\nseverity: warning\nsummary: Hedging.\n"
         "message: \"'{match}' hedges\"\n"
         "phrases: ['(I) (just) think|thought maybe']\n"
-        "examples: {pass: ['Subject: a\\n\\nHi Ana'], fail: ['Subject: a\\n\\nHi Ana, I think maybe?']}\n",
+        'examples: {pass: ["Subject: a\\n\\nHi Ana"], fail: ["Subject: a\\n\\nHi Ana, I think maybe?"]}\n',
     )
     (tmp_path / "a.inmail").write_text("Subject: Your talk\n\nHi Ana, I just thought maybe we could talk?\n")
     status, out, _ = cli("check", "--select", "TM100", "a.inmail", cwd=tmp_path)
@@ -75,7 +75,7 @@ def test_a_team_rule_matches_token_shapes(tmp_path: Path, cli) -> None:  # type:
         "TM102",
         "code: TM102\nname: deadline\ntype: existence\nseverity: warning\nsummary: Deadlines.\nmessage: \"'{match}'\"\n"
         "token-patterns: [[{NORM: by}, {NORM: {IN: [friday, monday]}}]]\n"
-        "examples: {pass: ['Subject: a\\n\\nHi Ana'], fail: ['Subject: a\\n\\nHi Ana, by Friday?']}\n",
+        'examples: {pass: ["Subject: a\\n\\nHi Ana"], fail: ["Subject: a\\n\\nHi Ana, by Friday?"]}\n',
     )
     (tmp_path / "a.inmail").write_text("Subject: Your talk\n\nHi Ana, could you reply by Friday?\n")
     status, out, _ = cli("check", "--select", "TM102", "a.inmail", cwd=tmp_path)
@@ -93,3 +93,25 @@ def test_a_bad_token_pattern_names_the_file_and_key(tmp_path: Path, cli) -> None
     (tmp_path / "a.inmail").write_text("Subject: Your talk\n\nHi Ana, one question?\n")
     status, _, err = cli("check", "a.inmail", cwd=tmp_path)
     assert status == 2 and "TM103.yaml: key 'token-patterns'" in err and "POS" in err
+
+
+@pytest.mark.parametrize(
+    ("examples", "message"),
+    [
+        (
+            '{pass: ["Hi Ana"], fail: ["Hi Ana, one question?"]}',
+            "examples.fail[0]: the rule does not flag this example",
+        ),
+        ('{pass: ["Hi Ana, synergy?"], fail: ["synergy"]}', "examples.pass[0]: the rule flags this example"),
+    ],
+)
+def test_a_team_rules_examples_are_checked_when_it_loads(tmp_path: Path, cli, examples: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    team_rule(
+        tmp_path,
+        "TM104",
+        "code: TM104\nname: jargon\ntype: existence\nseverity: warning\nsummary: Jargon.\nmessage: x\n"
+        f"phrases: [synergy]\nexamples: {examples}\n",
+    )
+    (tmp_path / "a.inmail").write_text("Subject: Your talk\n\nHi Ana, one question?\n")
+    status, _, err = cli("check", "a.inmail", cwd=tmp_path)
+    assert status == 2 and f"TM104.yaml: {message}" in err
