@@ -94,7 +94,7 @@ def test_a_link_to_dev_zero_is_refused_not_read(cli: Run, tmp_path: Path, what: 
             ConfigResolver().for_directory(tmp_path)
     elif what == "batch":
         (tmp_path / "rows.csv").symlink_to("/dev/zero")
-        [(number, values, problem)] = list(iter_rows(tmp_path / "rows.csv", required="body"))
+        [(number, values, problem, _line)] = list(iter_rows(tmp_path / "rows.csv", required="body"))
         assert number == 0 and values is None and problem == "is a character device, not a file"
     else:
         (tmp_path / "a.inmail").write_text(DRAFT)
@@ -239,7 +239,7 @@ def test_credits_refuses_numbers_that_are_not(cli: Run, value: str) -> None:
 def test_batch_csv_problems_name_the_row_and_line(tmp_path: Path, text: str, number: int, fragment: str) -> None:
     path = tmp_path / "rows.csv"
     path.write_text(text)
-    problems = [(n, p) for n, _values, p in iter_rows(path, required="body") if p is not None]
+    problems = [(n, p) for n, _values, p, _line in iter_rows(path, required="body") if p is not None]
     assert problems and problems[0][0] == number and fragment in str(problems[0][1])
 
 
@@ -250,8 +250,8 @@ def test_a_huge_cell_is_reported_at_the_line_its_row_starts(tmp_path: Path) -> N
         handle.write('3,"' + "x" * (2 * 1024 * 1024) + '"\n')
     rows = list(iter_rows(path, required="body"))
     assert [r[0] for r in rows[:2]] == [1, 2]
-    number, values, problem = rows[2]
-    assert number == 3 and values is None
+    number, values, problem, line = rows[2]
+    assert number == 3 and values is None and line == 4
     assert problem == "not valid CSV in the row that starts on line 4: a cell is over 1 MiB"
 
 

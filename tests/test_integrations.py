@@ -185,7 +185,15 @@ def test_csv_of_mixed_rows(cli: Run, tmp_path: Path, report_schema: dict[str, An
     fields = {d["field"] for f in document["files"] for d in f["diagnostics"]}
     assert fields <= {"subject", "body"}
     _, out, _ = cli("check", "drafts.csv", "--output-format", "concise", cwd=tmp_path)
-    assert "drafts.csv:1:10: IM410 [warning] row 2 (id b1), subject: subject starts with 'Re: '" in out
+    # the line is the CSV's own, where row 2 starts (line 1 is the header, row 1 took lines 2-3)
+    assert "drafts.csv:4:1: IM410 [warning] row 2 (id b1), subject: subject starts with 'Re: '" in out
+    _, out, _ = cli("check", "drafts.csv", "--output-format", "github", cwd=tmp_path)
+    assert "file=drafts.csv,line=4,col=1" in out and "line=1," not in out
+    document = json.loads(cli("check", "drafts.csv", "--output-format", "json", cwd=tmp_path)[1])
+    lines = {f["row"]: f["source_line"] for f in document["files"]}
+    assert lines[2] == 4
+    [fake] = [d for f in document["files"] for d in f["diagnostics"] if d["code"] == "IM410"]
+    assert fake["location"] == {"row": 1, "column": 10}  # within the row's draft, as before
 
 
 def test_jsonl_rows_and_bad_rows(cli: Run, tmp_path: Path) -> None:
@@ -216,7 +224,8 @@ def test_batch_column_names_as_outreach_tools_export_them(cli: Run, tmp_path: Pa
     write(tmp_path / "x.jsonl", json.dumps({"ID": 7, "Subject": "RE: hello", "Body": "Hi Ana, one question?"}) + "\n")
     _, out, _ = cli("check", "x.csv", "x.jsonl", "--output-format", "concise", "--isolated", cwd=tmp_path)
     assert "row 1 (id x1), body: greeting says 'Mark' but this message is to Ana" in out
-    assert "x.jsonl:1:10: IM410 [warning] row 1 (id 7), subject:" in out
+    assert "x.jsonl:1:1: IM410 [warning] row 1 (id 7), subject:" in out
+    assert "x.csv:2:1: IM306" in out
     assert "IM001" not in out
 
 

@@ -204,5 +204,5 @@ def test_a_deep_jsonl_row_is_a_row_problem_not_a_recursion_error() -> None:
     handle = io.StringIO('{"body": "hi"}\n{"body": ' + "[" * 100_000 + "\n")
     rows = list(_jsonl_rows(handle))
     assert rows[0][1] == {"body": "hi"}
-    number, row, error = rows[1]
-    assert number == 2 and row is None and error is not None and f"nested more than {MAX_DEPTH}" in error
+    number, row, error, line = rows[1]
+    assert number == 2 and line == 2 and row is None and error is not None and f"nested more than {MAX_DEPTH}" in error

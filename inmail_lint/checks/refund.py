@@ -65,8 +65,11 @@ estimate as a ranking of drafts, not a promise. A team with outcomes can fit its
         missing = [f.label for f in estimate.factors if f.odds_ratio < 1]
         hint = f" (held back by: {', '.join(missing)})" if missing else ""
         noun = "a refund" if estimate.credit_at_stake else "a response"
+        shown = f"{estimate.probability:.0%}"
+        if shown == f"{options['threshold']:.0%}":
+            shown = f"{estimate.probability:.1%}"  # "9.6%, under 10%", never "10%, under 10%"
         yield Finding(
-            f"estimated chance of {noun} is {estimate.probability:.0%}, under {options['threshold']:.0%}{hint}; "
+            f"estimated chance of {noun} is {shown}, under {options['threshold']:.0%}{hint}; "
             "make it shorter, more personal, and ask one question",
             field="file",
         )

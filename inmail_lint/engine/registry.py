@@ -94,6 +94,5 @@ def check_examples(rule: Rule) -> None:
             )
         if not example.fails and found:
             raise RuleDefinitionError(
-                f"{rule.origin}: {which}: the rule flags this example ({found[0].message}); fix the rule or "
-                "the example"
+                f"{rule.origin}: {which}: the rule flags this example ({found[0].message}); fix the rule or the example"
             )

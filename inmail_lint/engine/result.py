@@ -33,6 +33,18 @@ class FileResult:
     row_id: str | None = None  # and its id column
     estimate: Estimate | None = None  # the refund likelihood (None for an unreadable draft)
     observations: dict[str, Any] | None = None  # what the refund model observed (for calibrate); not reported
+    # a row of a batch file: the line of the file where the row starts. Diagnostics keep their position in the
+    # row's draft (line 1 the subject, the body from line 3); reports that point into the file use this line.
+    source_line: int | None = None
+
+    def file_position(self, d: Diagnostic) -> tuple[tuple[int, int], tuple[int, int]]:
+        """Where a diagnostic is in the file the report names: (line, column) of its start and end."""
+        if self.source_line is not None:
+            return (self.source_line, 1), (self.source_line, 1)
+        start = (d.location.row, d.location.column) if d.location else (1, 1)
+        end = (d.end_location.row, d.end_location.column) if d.end_location else start
+        return start, end
+
     error: str | None = None  # an internal error while linting this draft (reported, never formatted)
     notes: list[str] = field(default_factory=list)  # printed to standard error by the command line
     skipped: list[str] = field(default_factory=list)  # checks that did not run on it (a stopped pattern)
@@ -138,6 +150,8 @@ def result_to_json(result: FileResult) -> dict[str, Any]:
     if result.row is not None:
         document["row"] = result.row
         document["id"] = result.row_id
+    if result.source_line is not None:
+        document["source_line"] = result.source_line
     document.update(
         {
             "kind": result.kind,

@@ -118,8 +118,7 @@ class ConciseFormatter(Formatter):
             self.out.write(f"{where} {escape_unsafe(row_label(result))}{result.estimate.summary()}\n")
 
     def headline(self, result: FileResult, d: Diagnostic) -> str:
-        loc = d.location
-        row, col = (loc.row, loc.column) if loc else (1, 1)
+        (row, col), _ = result.file_position(d)
         where = self.style(f"{escape_unsafe(result.path)}:{row}:{col}:", bold=True)
         code = self.style(d.code, fg=_COLORS[d.severity], bold=True)
         # what came from the draft or its name is escaped: a draft must not drive the reader's terminal
@@ -179,6 +178,8 @@ class FullFormatter(ConciseFormatter):
     def details(self, result: FileResult, d: Diagnostic) -> None:
         if d.location is None or (d.field == "file" and d.start == d.end == 0 and d.code == "IM001"):
             return
+        if result.source_line is not None and d.field == "file":
+            return  # a batch row's finding about the whole message: no one line of it to show
         line = result.line(d.location.row)
         if line is None:
             return
@@ -192,7 +193,7 @@ class FullFormatter(ConciseFormatter):
         suffix = "…" if window_start + _CONTEXT_WIDTH < len(line) else ""
         caret_from = start_char - window_start + len(prefix)
         caret_len = max(1, min(end_char, window_start + _CONTEXT_WIDTH) - start_char)
-        gutter = str(d.location.row)
+        gutter = str(d.location.row) if result.source_line is None else d.field  # a batch row: its field
         pad = " " * len(gutter)
         marker = self.style("^" * caret_len, fg=_COLORS[d.severity], bold=True)
         self.out.write(f"{pad} |\n{gutter} | {prefix}{shown}{suffix}\n{pad} | {' ' * caret_from}{marker}\n")
@@ -270,12 +271,9 @@ class GithubFormatter(Formatter):
 
     def file(self, result: FileResult) -> None:
         for d in result.diagnostics:
-            loc, end = d.location, d.end_location
+            (row, col), (end_row, end_col) = result.file_position(d)
             props = [f"file={_github_escape(result.path, prop=True)}"]
-            if loc is not None:
-                props += [f"line={loc.row}", f"col={loc.column}"]
-            if end is not None:
-                props += [f"endLine={end.row}", f"endColumn={end.column}"]
+            props += [f"line={row}", f"col={col}", f"endLine={end_row}", f"endColumn={end_col}"]
             props.append(f"title={_github_escape(f'{d.code} {d.name}', prop=True)}")
             message = _github_escape(f"{row_label(result, d)}{d.message}")
             self.out.write(f"::{_GITHUB_LEVELS[d.severity]} {','.join(props)}::{message}\n")
@@ -315,10 +313,8 @@ class SarifFormatter(Formatter):
 
     def file(self, result: FileResult) -> None:
         for d in result.diagnostics:
-            loc, end = d.location, d.end_location
-            region: dict[str, int] = {"startLine": loc.row if loc else 1, "startColumn": loc.column if loc else 1}
-            if end is not None:
-                region.update(endLine=end.row, endColumn=end.column)
+            (row, col), (end_row, end_col) = result.file_position(d)
+            region: dict[str, int] = {"startLine": row, "startColumn": col, "endLine": end_row, "endColumn": end_col}
             sarif_result: dict[str, Any] = {
                 "ruleId": d.code,
                 "ruleIndex": self._rule_index(d),
@@ -380,8 +376,8 @@ class JunitFormatter(Formatter):
         name = result.path if result.row is None else f"{result.path} {row_label(result).rstrip(': ')}"
         lines = []
         for d in result.diagnostics:
-            loc = d.location
-            where = f"{result.path}:{loc.row}:{loc.column}" if loc else result.path
+            (row, col), _ = result.file_position(d)
+            where = f"{result.path}:{row}:{col}"
             lines.append(f"{where}: {d.code} [{d.severity}] {d.message}")
         failing = [d for d in result.diagnostics if d.severity >= self.fail_on]
         if not failing:

@@ -38,6 +38,7 @@ class Job:
     row: int | None = None
     values: Mapping[str, str] = field(default_factory=dict)
     problem: str | None = None  # a batch row that could not be read
+    line: int | None = None  # a batch row: the line of the file where it starts
     data: bytes | None = None  # standard input, read once by the main process
 
 
@@ -77,8 +78,8 @@ def make_jobs(plan: Iterable[tuple[Target, Config, Linter]], rows: list[dict[str
                 yield Job("merge", target, key, number, values)
         elif is_batch(target):
             assert target.path is not None
-            for number, cells, problem in iter_rows(target.path, required="body"):
-                yield Job("batch", target, key, number or None, cells or {}, problem)
+            for number, cells, problem, line in iter_rows(target.path, required="body"):
+                yield Job("batch", target, key, number or None, cells or {}, problem, line=line or None)
         elif target.path is None:
             yield Job("file", target, key, data=sys.stdin.buffer.read())
         else:
@@ -110,6 +111,8 @@ def _run_job(job: Job, config: Config, linter: Linter) -> FileResult:
         _name_empty_cells(result, template.source, job.values)
     if job.row:
         result.row, result.row_id = job.row, (job.values.get("id") or None)
+    if job.mode == "batch":
+        result.source_line = job.line
     return result
 
 

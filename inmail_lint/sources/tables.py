@@ -18,8 +18,9 @@ MAX_BATCH_BYTES = 512 * 1024 * 1024
 MAX_CELL_CHARS = 1024 * 1024  # characters in one cell
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 
-#: (row number, 1 for the first after the header; the row's values by variable key, or None; a problem, or None)
-Row = tuple[int, "dict[str, str] | None", "str | None"]
+#: (row number, 1 for the first after the header; the row's values by variable key, or None; a problem, or None;
+#: the line of the file where the row starts, 0 for a problem with the whole file)
+Row = tuple[int, "dict[str, str] | None", "str | None", int]
 
 
 class RowsError(Exception):
@@ -31,7 +32,7 @@ def read_rows(path: Path) -> list[dict[str, str]]:
     if not path.exists():
         raise RowsError(f"{path}: no such file")
     rows: list[dict[str, str]] = []
-    for number, values, problem in iter_rows(path):
+    for number, values, problem, _line in iter_rows(path):
         if problem is not None:
             where = f"row {number}: " if number else ""
             raise RowsError(f"{path}: {where}{problem}")
@@ -48,14 +49,14 @@ def iter_rows(path: Path, *, required: str | None = None) -> Iterator[Row]:
     try:
         info = path.stat()
     except OSError as exc:
-        yield 0, None, f"cannot read: {exc.strerror or exc}"
+        yield 0, None, f"cannot read: {exc.strerror or exc}", 0
         return
     if not stat.S_ISREG(info.st_mode):  # a link to /dev/zero, a FIFO: nothing to read to an end
-        yield 0, None, f"is {describe_mode(info.st_mode)}, not a file"
+        yield 0, None, f"is {describe_mode(info.st_mode)}, not a file", 0
         return
     size = info.st_size
     if size > MAX_BATCH_BYTES:
-        yield 0, None, f"batch file is {size / 2**20:.0f} MiB; split it (at most {MAX_BATCH_BYTES // 2**20} MiB)"
+        yield 0, None, f"batch file is {size / 2**20:.0f} MiB; split it (at most {MAX_BATCH_BYTES // 2**20} MiB)", 0
         return
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -64,9 +65,9 @@ def iter_rows(path: Path, *, required: str | None = None) -> Iterator[Row]:
             else:
                 yield from _csv_rows(handle, required)
     except UnicodeDecodeError as exc:
-        yield 0, None, f"not UTF-8 (byte {exc.start}); save it as UTF-8"
+        yield 0, None, f"not UTF-8 (byte {exc.start}); save it as UTF-8", 0
     except OSError as exc:
-        yield 0, None, f"cannot read: {exc.strerror or exc}"
+        yield 0, None, f"cannot read: {exc.strerror or exc}", 0
 
 
 def _csv_rows(handle: Any, required: str | None) -> Iterator[Row]:
@@ -78,19 +79,19 @@ def _csv_rows(handle: Any, required: str | None) -> Iterator[Row]:
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        yield 0, None, f"not valid CSV in the header row (line 1): {_csv_problem(exc)}"
+        yield 0, None, f"not valid CSV in the header row (line 1): {_csv_problem(exc)}", 0
         return
     if not header:
-        yield 0, None, "empty; the first row must name the columns (body, subject, first_name, ...)"
+        yield 0, None, "empty; the first row must name the columns (body, subject, first_name, ...)", 0
         return
     keys = [variable_key(h) for h in header]
     twice = next((k for i, k in enumerate(keys) if k in keys[:i]), None)
     if twice is not None:
         names = ", ".join(repr(h) for h, k in zip(header, keys, strict=True) if k == twice)
-        yield 0, None, f"the header row (line 1) names the column {twice!r} twice ({names}); keep one"
+        yield 0, None, f"the header row (line 1) names the column {twice!r} twice ({names}); keep one", 0
         return
     if required is not None and required not in keys:
-        yield 0, None, f"a batch CSV needs a header row with a {required!r} column (and usually 'subject', 'id')"
+        yield 0, None, f"a batch CSV needs a header row with a {required!r} column (and usually 'subject', 'id')", 0
         return
     number = 0
     while True:
@@ -98,7 +99,7 @@ def _csv_rows(handle: Any, required: str | None) -> Iterator[Row]:
         try:
             cells = next(reader, None)
         except csv.Error as exc:
-            yield number + 1, None, f"not valid CSV in the row that starts on line {line}: {_csv_problem(exc)}"
+            yield number + 1, None, f"not valid CSV in the row that starts on line {line}: {_csv_problem(exc)}", line
             return
         if cells is None:
             return
@@ -106,9 +107,14 @@ def _csv_rows(handle: Any, required: str | None) -> Iterator[Row]:
             continue  # a blank line
         number += 1
         if len(cells) > len(keys):
-            yield number, None, f"row on line {line} has {len(cells)} cells but the header names {len(keys)} columns"
+            yield (
+                number,
+                None,
+                f"row on line {line} has {len(cells)} cells but the header names {len(keys)} columns",
+                line,
+            )
             continue
-        yield number, {key: cells[i] if i < len(cells) else "" for i, key in enumerate(keys)}, None
+        yield number, {key: cells[i] if i < len(cells) else "" for i, key in enumerate(keys)}, None, line
 
 
 def _csv_problem(exc: csv.Error) -> str:
@@ -122,21 +128,22 @@ def _csv_problem(exc: csv.Error) -> str:
 
 def _jsonl_rows(handle: Any, required: str | None = "body") -> Iterator[Row]:
     number = 0
-    for line in handle:
+    for at, line in enumerate(handle, start=1):
         if not line.strip():
             continue
         number += 1
         try:
             data = load_json(line)
         except UnsafeYaml as exc:
-            yield number, None, f"the JSON {exc}"
+            yield number, None, f"the JSON {exc}", at
             continue
         except ValueError as exc:
-            yield number, None, f"not valid JSON: {exc}"
+            yield number, None, f"not valid JSON: {exc}", at
             continue
         if isinstance(data, dict):
             data = {variable_key(str(k)): v for k, v in data.items()}
         if not isinstance(data, dict) or (required is not None and not isinstance(data.get(required), str)):
-            yield number, None, f"not a JSON object with a {required!r} string" if required else "not a JSON object"
+            problem = f"not a JSON object with a {required!r} string" if required else "not a JSON object"
+            yield number, None, problem, at
             continue
-        yield number, {k: v if isinstance(v, str) else json.dumps(v) for k, v in data.items()}, None
+        yield number, {k: v if isinstance(v, str) else json.dumps(v) for k, v in data.items()}, None, at
