@@ -26,6 +26,7 @@ from inmail_lint.engine.result import FileResult
 from inmail_lint.ruledef.base import RuleDefinitionError
 from inmail_lint.run.cache import LinterCache
 from inmail_lint.sources.files import Target, prepare, relpath_for
+from inmail_lint.util.globs import matches
 from inmail_lint.util.version import __version__
 
 _SEVERITY = {
@@ -256,8 +257,14 @@ class InmailLanguageServer(LanguageServer):
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
             return
         directory = path.parent if path is not None else Path.cwd()
-        draft = prepare(source, display, directory, config.root)
         relpath = relpath_for(Target(path, display), config) if path is not None else None
+        if relpath is not None and (not matches(relpath, config.include) or matches(relpath, config.exclude)):
+            # not a draft by the config's include/exclude, as `check .` would skip it: a README.md opened in
+            # an editor that attaches the server to every Markdown file gets no diagnostics
+            self.results.pop(uri, None)
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, [], version=document.version))
+            return
+        draft = prepare(source, display, directory, config.root)
         result = linter.lint(draft, relpath)
         self.results[uri] = (result, result.locator or Locator(source))
         diagnostics = [to_lsp(d) for d in result.diagnostics]

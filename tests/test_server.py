@@ -122,3 +122,15 @@ async def test_the_code_lens_runs_a_command_the_server_has(client: LanguageClien
         types.ExecuteCommandParams(command=lens.command.command, arguments=lens.command.arguments)
     )
     assert isinstance(text, str) and text.startswith("refund likelihood ")
+
+
+async def test_a_file_that_is_not_a_draft_gets_no_diagnostics(client: LanguageClient, tmp_path: Path) -> None:
+    # an editor attached to every Markdown file opens the README: not a draft by include/exclude, as `check .`
+    uri = await open_draft(client, tmp_path / "README.md", BAD)
+    assert not client.diagnostics[uri]
+    uri = await open_draft(client, tmp_path / "intro.inmail.md", BAD)
+    assert "IM410" in {d.code for d in client.diagnostics[uri]}
+    (tmp_path / "proj" / "old").mkdir(parents=True)
+    (tmp_path / "proj" / "inmail-lint.toml").write_text('exclude = ["old/"]\n', encoding="utf-8")
+    uri = await open_draft(client, tmp_path / "proj" / "old" / "a.inmail", BAD)
+    assert not client.diagnostics[uri]
