@@ -1,4 +1,4 @@
-"""The command line: ``inmail-lint check``, ``rule``, ``calibrate``, ``credits``, ``server``; one module a
+"""The command line: ``inmail-lint check``, ``init``, ``rule``, ``calibrate``, ``credits``, ``server``; one module a
 command.
 
 Only click is imported at start-up, so ``--help`` and ``--version`` stay fast: each command imports what it
@@ -14,6 +14,7 @@ import click
 from inmail_lint.cli.calibrate import calibrate
 from inmail_lint.cli.check import check
 from inmail_lint.cli.credits import credits
+from inmail_lint.cli.init import init
 from inmail_lint.cli.rule import rule
 from inmail_lint.cli.serve import server
 from inmail_lint.run.status import EXIT_ERROR, EXIT_OK
@@ -26,7 +27,7 @@ def cli() -> None:
     """Lint LinkedIn InMail drafts: platform limits, reply best practice, the chance of a credit refund."""
 
 
-for _command in (check, rule, calibrate, credits, server):
+for _command in (check, init, rule, calibrate, credits, server):
     cli.add_command(_command)
 
 

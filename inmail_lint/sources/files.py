@@ -5,6 +5,7 @@ This is the I/O edge of the core: it reads files and hands text to the pure pars
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -183,9 +184,9 @@ def prepare(text: str, display: str, directory: Path | None, root: Path | None, 
 def _path_problem(exc: BaseException) -> str:
     if isinstance(exc, ValueError):
         return "it holds a NUL character"
-    if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == 40:  # ELOOP
+    if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
         return "it is a loop of symbolic links"
-    if getattr(exc, "errno", None) == 36:  # ENAMETOOLONG
+    if getattr(exc, "errno", None) == errno.ENAMETOOLONG:
         return "the name is too long"
     return str(getattr(exc, "strerror", None) or exc)
 
@@ -211,6 +212,12 @@ def _load_recipient(draft: Draft, reference: str, directory: Path, root: Path | 
         problem(f"is outside {boundary}; keep profiles inside the project")
         return
     if not exists:
+        try:  # Python 3.13 resolves a loop of links without an error, and exists() is then False: ask stat
+            os.stat(directory / reference)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                problem(f"cannot be used as a path: {_path_problem(exc)}")
+                return
         problem("does not exist (paths are relative to the draft)")
         return
     if not is_file:
