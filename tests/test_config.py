@@ -199,3 +199,41 @@ def test_selection_by_longest_prefix(code: str, select: list[str], ignore: list[
 def test_parse_config_rejects_unknown_keys() -> None:
     with pytest.raises(ConfigError, match="unknown key 'colour'"):
         parse_config({"colour": True}, None, Path.cwd())
+
+
+def test_a_subfolder_config_extends_its_parent_and_knows_its_team_rules(cli: Run, tmp_path: Path) -> None:
+    from .conftest import team_rule
+
+    team_rule(
+        tmp_path,
+        "TM001",
+        "code: TM001\nname: jargon\ntype: existence\nseverity: warning\nsummary: Jargon.\nmessage: \"'{match}'\"\n"
+        'phrases: [synergy]\nexamples: {pass: ["Hi Ana"], fail: ["Hi Ana, synergy"]}\n',
+    )
+    (tmp_path / "sub").mkdir()
+    draft = "Subject: Your talk\n\nHi Ana, synergy? One question about your talk?\n"
+    write(tmp_path / "sub" / "a.inmail", draft)
+    write(tmp_path / "sub" / "inmail-lint.toml", 'ignore = ["TM001"]\n')
+    status, _, err = cli("check", "sub/a.inmail", cwd=tmp_path)
+    assert status == 2 and "unknown rule code or prefix 'TM001'" in err and 'extend = "../inmail-lint.toml"' in err
+    write(tmp_path / "sub" / "inmail-lint.toml", 'extend = "../inmail-lint.toml"\nignore = ["TM001"]\n')
+    status, out, err = cli("check", "sub/a.inmail", "--output-format", "concise", cwd=tmp_path)
+    assert status in (0, 1) and "TM001" not in out, err
+    write(tmp_path / "sub" / "inmail-lint.toml", 'extend = "../inmail-lint.toml"\n')
+    _, out, _ = cli("check", "sub/a.inmail", "--output-format", "concise", cwd=tmp_path)
+    assert "TM001" in out  # the parent's team rule runs in the subfolder
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('extend = "inmail-lint.toml"\n', "extends itself"),
+        ('extend = "missing.toml"\n', "is not a config file"),
+        ("extend = 3\n", "expected the path of another config file"),
+    ],
+)
+def test_bad_extend(cli: Run, tmp_path: Path, content: str, message: str) -> None:
+    write(tmp_path / "inmail-lint.toml", content)
+    write(tmp_path / "a.inmail", "Subject: Hi\n\nHi Ana, one question?\n")
+    status, _, err = cli("check", "a.inmail", cwd=tmp_path)
+    assert status == 2 and "key 'extend'" in err and message in err

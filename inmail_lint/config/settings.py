@@ -92,6 +92,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
             },
         },
         "rule-dirs": _STRINGS,
+        "extend": {"type": "string"},
         "include": _STRINGS,
         "exclude": _STRINGS,
         "extend-exclude": _STRINGS,
@@ -296,11 +297,48 @@ def _table(path: Path) -> dict[str, Any] | None:
     return data
 
 
+MAX_EXTENDS = 8  # configs one `extend` chain may hold
+
+
+def _extended(path: Path, table: dict[str, Any], chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The settings of a config that says ``extend = "../inmail-lint.toml"``: the parent's, then its own on top.
+    Paths the parent gives (``rule-dirs``, ``model``) stay relative to the parent's folder; ``rule-dirs``
+    accumulate, so a subfolder's config knows the parent's team rules (``ignore = ["TM001"]`` there works)."""
+    reference = table.get("extend")
+    if reference is None:
+        return table
+    label = f"{path}: key 'extend'"
+    if not isinstance(reference, str) or not reference.strip():
+        raise ConfigError(f"{label}: expected the path of another config file")
+    parent = (path.parent / reference).resolve()
+    if parent in chain or parent == path:
+        raise ConfigError(f"{label}: {parent} extends itself through {len(chain) + 1} files")
+    if len(chain) >= MAX_EXTENDS:
+        raise ConfigError(f"{label}: more than {MAX_EXTENDS} configs extend one another")
+    if not parent.is_file():
+        raise ConfigError(f"{label}: {parent} is not a config file")
+    parent_table = _table(parent)
+    if parent_table is None:
+        raise ConfigError(f"{label}: {parent} has no [tool.inmail-lint] table")
+    base = dict(_extended(parent, parent_table, (*chain, path)))
+    for key in ("rule-dirs",):
+        if isinstance(base.get(key), list):
+            base[key] = [str((parent.parent / d).resolve()) for d in base[key] if isinstance(d, str)]
+    if isinstance(base.get("model"), str):
+        base["model"] = str((parent.parent / base["model"]).resolve())
+    own = {k: v for k, v in table.items() if k != "extend"}
+    merged = {**base, **own}
+    if isinstance(base.get("rule-dirs"), list) and isinstance(own.get("rule-dirs"), list):
+        merged["rule-dirs"] = [*base["rule-dirs"], *own["rule-dirs"]]
+    return merged
+
+
 def load_config_file(path: Path) -> Config:
     path = path.resolve()
     table = _table(path)
     if table is None:
         raise ConfigError(f"{path}: has no [tool.inmail-lint] table")
+    table = _extended(path, table)
     label_path = path
     try:
         return parse_config(table, label_path, path.parent)

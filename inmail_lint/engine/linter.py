@@ -101,7 +101,13 @@ class Linter:
         def check(key: str, prefix: str) -> None:
             if prefix == "ALL" or any(code.startswith(prefix) for code in known):
                 return
-            raise ConfigError(f"{label}: {key}: unknown rule code or prefix {prefix!r} (see 'inmail-lint rule --all')")
+            hint = "see 'inmail-lint rule --all'"
+            if not prefix.startswith("IM"):  # a team rule: the rule-dirs that define it are another config's
+                hint += (
+                    "; a team rule is known where a config's rule-dirs load it: a subfolder's config can say "
+                    'extend = "../inmail-lint.toml" to start from its parent\'s settings'
+                )
+            raise ConfigError(f"{label}: {key}: unknown rule code or prefix {prefix!r} ({hint})")
 
         for key, values in (
             ("select", self.config.select),
