@@ -275,3 +275,22 @@ def test_calibrate_says_when_to_keep_the_default(cli: Run, tmp_path: Path) -> No
     assert status == 0 and "not better than the default" in out and "keep the default model" in out
     status, out, _ = cli("calibrate", "h.csv", "-o", "m.yaml", "--output-format", "json", cwd=tmp_path)
     assert json.loads(out)["recommended"] is False
+
+
+def test_a_20_mb_history_is_read_completely(tmp_path: Path) -> None:
+    """The history reader streams the whole file (a 1 MiB cut once read 5,000 rows as 1,473, the last one cut
+    mid-body and its label taken as 0)."""
+    from inmail_lint.sources.tables import read_rows
+
+    path = tmp_path / "history.csv"
+    body = "Hi Ana, I enjoyed your talk on data contracts, and one part stayed with me. " * 6
+    rows = 0
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["subject", "body", "responded"])
+        while handle.tell() < 20 * 1024 * 1024:
+            rows += 1
+            writer.writerow([f"Your talk {rows}", body + f"Row {rows}.", rows % 2])
+    read = read_rows(path)
+    assert len(read) == rows > 40_000
+    assert read[-1]["body"].endswith(f"Row {rows}.") and read[-1]["responded"] == str(rows % 2)
