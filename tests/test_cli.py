@@ -332,3 +332,49 @@ def test_install_advice_names_a_command_that_can_work() -> None:
         source = inspect.getsource(module)
         assert "'inmail-lint[" not in source
         assert "python -m pip install -e '.[" in source and "checkout" in source
+
+
+def test_the_progress_bar_shows_no_time_estimate(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rate measured while spaCy loads made a six-second run say 00:51:57 remained."""
+    import click
+
+    from inmail_lint.cli import check as check_module
+
+    seen: dict[str, object] = {}
+    real = click.progressbar
+
+    def recording(*args: object, **kwargs: object) -> object:
+        seen.update(kwargs)
+        return real(*args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(check_module, "_use_progress", lambda: True)
+    monkeypatch.setattr(click, "progressbar", recording)
+    for i in range(check_module.PROGRESS_AFTER):
+        write(tmp_path, f"d{i:03d}.inmail", "Subject: Your talk\n\nHi Ana, one question about your talk?\n")
+    status, _, _ = cli("check", ".", "--output-format", "concise", cwd=tmp_path)
+    assert status in (0, 1) and seen.get("show_eta") is False and seen.get("show_pos") is True
+
+
+def test_watch_lints_again_after_a_save(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import watchfiles
+
+    draft = write(tmp_path, "a.inmail", "Subject: Re: your talk\n\nHi Ana, one question?\n")
+
+    def saves(*paths: str, **_: object) -> object:
+        assert paths == (".",)
+        draft.write_text("Subject: Your talk\n\nDear Sir/Madam, one question?\n", encoding="utf-8")
+        yield {(watchfiles.Change.modified, str(draft))}
+        yield {(watchfiles.Change.modified, str(tmp_path / "notes.py"))}  # not a draft: nothing to do
+
+    monkeypatch.setattr(watchfiles, "watch", saves)
+    status, out, err = cli("check", "--watch", "--output-format", "concise", cwd=tmp_path)
+    first, second = out.split("Found", 2)[0], out.split("\n", 1)[1]
+    assert "IM410" in first and "IM302" in second
+    assert "a.inmail changed: linting again" in err and "notes.py" not in err
+    assert status == 1
+
+
+@pytest.mark.parametrize("extra", [["--fix"], ["--diff"], ["-o", "report.txt"], ["-"]])
+def test_watch_only_reads(cli: Run, tmp_path: Path, extra: list[str]) -> None:
+    status, _, err = cli("check", "--watch", *extra, cwd=tmp_path)
+    assert status == 2 and "--watch reads drafts and prints" in err

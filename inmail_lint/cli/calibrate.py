@@ -119,7 +119,8 @@ def calibrate(
     click.echo("reliability (fitted model, held out):")
     for band in report["reliability"]:
         click.echo(
-            f"  {band['band']:>8}  {band['drafts']:>5} drafts  predicted {band['predicted']:.1%}  "
+            f"  {band['band']:>8}  {band['drafts']:>5} draft{'s' if band['drafts'] != 1 else ' '}  "
+            f"predicted {band['predicted']:.1%}  "
             f"observed {band['observed']:.1%}"
         )
     gain = report["gain"]

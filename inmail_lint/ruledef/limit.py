@@ -105,7 +105,7 @@ class LimitRule(DeclarativeRule):
 
 
 _RENDERING_NOTES = {
-    "longest": " (the longest rendering: each variable at its maximum length, set in 'variables:')",
+    "longest": " (the longest rendering: each variable at its maximum length; declare real lengths in 'variables:')",
     "typical": " (with each variable's sample value)",
     "shortest": " (even with every variable at its shortest)",
 }
