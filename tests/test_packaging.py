@@ -77,3 +77,19 @@ def test_installed_wheel_finds_its_rules(artifacts: Path, tmp_path: Path) -> Non
         text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_an_old_python_is_told_plainly_at_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pip before 23.1 skips requires-python for a local project and failed later on a dependency's build."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("hatch_build", ROOT / "hatch_build.py")
+    assert spec is not None and spec.loader is not None
+    hook_module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook_module)
+    monkeypatch.setattr(hook_module, "MINIMUM", (99, 0))  # as if this Python were too old
+    hook = hook_module.CustomMetadataHook.__new__(hook_module.CustomMetadataHook)
+    with pytest.raises(RuntimeError, match=r"requires Python 3\.10 or newer; this is Python \d"):
+        hook.update({})
+    monkeypatch.setattr(hook_module, "MINIMUM", (3, 10))
+    hook.update({})  # this Python is new enough
