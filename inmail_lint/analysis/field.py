@@ -210,7 +210,7 @@ class FieldAnalysis:
     @cached_property
     def slots(self) -> tuple[Slot, ...]:
         """Placeholders left in the text for something to be filled in (see :mod:`inmail_lint.analysis.slots`)."""
-        return find_slots(self.text, self.links)
+        return find_slots(self.text, self.links, subject=self.field.name == "subject")
 
     def in_slot(self, start: int, end: int) -> bool:
         """Whether the span lies inside a slot or a template variable's value: words the writer did not write

@@ -41,6 +41,7 @@ class _SlotData:
     name_words: frozenset[str]
     categories: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]
     sender_things: tuple[tuple[str, ...], ...]
+    slot_words: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -54,6 +55,7 @@ def _data() -> _SlotData:
         frozenset(" ".join(_words(str(w))) for w in data["name-words"]),
         tuple((category, tuple(tuple(_words(str(k))) for k in keys)) for category, keys in data["categories"].items()),
         tuple(tuple(_words(str(k))) for k in data["sender-things"]),
+        tuple(_words(str(w))[0] for w in data["slot-words"]),
     )
 
 
@@ -66,8 +68,9 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(fold_aligned(text))
 
 
-def find_slots(text: str, links: Sequence[tuple[int, int]] = ()) -> tuple[Slot, ...]:
-    """Every slot in the text, outermost first where two overlap, in order."""
+def find_slots(text: str, links: Sequence[tuple[int, int]] = (), *, subject: bool = False) -> tuple[Slot, ...]:
+    """Every slot in the text, outermost first where two overlap, in order. In a subject, a tag in brackets
+    at the start ("[Hiring] Senior engineer") is not a slot unless its words say what goes there."""
     data = _data()
     if not any(ch in text for ch in "{[<(%*_X") and "ame" not in text:
         return ()
@@ -79,6 +82,8 @@ def find_slots(text: str, links: Sequence[tuple[int, int]] = ()) -> tuple[Slot, 
             if inner is None:
                 inner = whole.strip("{}%$*|_<>!-[]() ")
             if not _is_slot(text, m.start(), whole, inner, links, data):
+                continue
+            if subject and whole.startswith("[") and _is_subject_tag(text, m.start(), m.end(), inner, data):
                 continue
             found.append((m.start(), m.end(), inner))
     slots: list[Slot] = []
@@ -108,6 +113,15 @@ def _is_slot(text: str, start: int, whole: str, inner: str, links: Sequence[tupl
         if any(a <= start and end <= b for a, b in links):
             return False  # insert_id inside a web address is part of the address
     return True
+
+
+def _is_subject_tag(text: str, start: int, end: int, inner: str, data: _SlotData) -> bool:
+    """A bracketed tag opening a subject, with more words after it, that names no slot: "[Hiring] ..."."""
+    if text[:start].strip() or not text[end:].strip() or not text[end : end + 1].isspace():
+        return False
+    if stands_for(inner) != "placeholder":
+        return False  # a name, the sender's or common ground: a slot
+    return not any(word.startswith(data.slot_words) for word in _words(inner.replace("_", " ")))
 
 
 def stands_for(inner: str) -> str:
