@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from inmail_lint.model.calibrate import CalibrationError, fit, parse_outcome
+from inmail_lint.model.calibrate import CalibrationError, columns, fit, parse_outcome
 from inmail_lint.model.estimate import load_model, logistic, logit, parse_model
 
 pytest.importorskip("sklearn")
@@ -86,9 +86,8 @@ def synthetic_history(n: int, seed: int) -> tuple[list[dict[str, Any]], list[int
 
 
 def reference(name: str) -> int:
-    """The bin calibration fixes at zero: the default model's bin nearest to no effect."""
-    bins = BASE_BY_NAME[name].bins
-    return min(range(len(bins)), key=lambda i: abs(bins[i][1].log_or))
+    """The bin calibration fixes at zero (the default model's bin nearest to no effect)."""
+    return columns(BASE)[1][name]
 
 
 def relative(model: Any, name: str, index: int | None) -> float:

@@ -25,6 +25,7 @@ from inmail_lint.analysis.cues import (
     subject_cues,
 )
 from inmail_lint.analysis.field import FieldAnalysis
+from inmail_lint.diagnostic import Finding
 from inmail_lint.draft.document import Draft, Field
 from inmail_lint.draft.engines import TemplateError, detect
 from inmail_lint.draft.engines import render as engine_render
@@ -74,7 +75,7 @@ class Analysis:
         self._fields: dict[str, FieldAnalysis] = {}
         # what the rules found, by code, set by the linter before the estimate is read: the refund model
         # observes findings ("finding:IM407"), so the estimate and the linter agree
-        self.findings: dict[str, list[Any]] | None = None
+        self.findings: dict[str, list[Finding]] | None = None
 
     @cached_property
     def recipient(self) -> Profile | None:
@@ -104,8 +105,9 @@ class Analysis:
     @cached_property
     def observations(self) -> dict[str, Any]:
         """What the refund model observes in this draft (read after the linter has set :attr:`findings`)."""
-        wanted = {factor.observe for factor in self.refund_model.factors} if self.refund_model else None
-        return observe(self, wanted)
+        if self.refund_model is None:
+            return {}
+        return observe(self, {factor.observe for factor in self.refund_model.factors})
 
     @cached_property
     def common_ground(self) -> CommonGround:
@@ -141,21 +143,20 @@ class Analysis:
         at each variable's shortest and longest for the lengths."""
         variables = {n: variable(n, declared, self._variables) for n in engine_variables(field.text, engine)}
         typical = engine_render(field, engine, {n: v.sample for n, v in variables.items()})
-        shortest = engine_render(field, engine, {n: "x" * v.min for n, v in variables.items()}).text
-        longest = engine_render(field, engine, {n: "x" * v.max for n, v in variables.items()}).text
+        shortest = engine_render(field, engine, {n: "x" * v.min for n, v in variables.items()}).field.text
+        longest = engine_render(field, engine, {n: "x" * v.max for n, v in variables.items()}).field.text
+        sample = typical.field.text
         lengths = LengthRange(
             utf16_length(shortest),
             utf16_length(longest),
             word_count(shortest),
-            word_count(typical.text),
+            word_count(sample),
             len(longest),
-            utf16_length(typical.text),
-            word_count(typical.text),
+            utf16_length(sample),
+            word_count(sample),
             tuple(variables.values()),
         )
-        index = tuple(field.to_file(i) for i in typical.index)
-        rendered = Field(field.name, typical.text, field.start, field.end, index, field.exact)
-        return FieldAnalysis(rendered, self.model, typical.placeholders, lengths)
+        return FieldAnalysis(typical.field, self.model, typical.placeholders, lengths)
 
     @cached_property
     def in_english(self) -> bool:
@@ -238,7 +239,7 @@ def names_recipient_in_subject(analysis: Analysis) -> bool:
 def _wrong_recipient(analysis: Analysis, field: str | None = None) -> bool:
     """IM306 found a name or company that is not the recipient's (in ``field``, or anywhere)."""
     found = (analysis.findings or {}).get("IM306", ())
-    return any(field is None or getattr(f, "field", None) == field for f in found)
+    return any(field is None or f.field == field for f in found)
 
 
 def personal_level(analysis: Analysis) -> int:
@@ -318,10 +319,8 @@ OBSERVERS: dict[str, Callable[[Analysis], Any]] = {
 }
 
 
-def observe(analysis: Analysis, names: set[str] | None = None) -> dict[str, Any]:
-    """The observations the model asks for (all of them when ``names`` is None)."""
-    wanted = dict(OBSERVERS) if names is None else {n: OBSERVERS[n] for n in names if n in OBSERVERS}
-    if names is None:
-        names = {f"finding:{code}" for code in analysis.findings or ()}
+def observe(analysis: Analysis, names: set[str]) -> dict[str, Any]:
+    """The observations a model asks for: named facts (:data:`OBSERVERS`) and rule findings ("finding:IM407")."""
+    wanted = {n: OBSERVERS[n] for n in names if n in OBSERVERS}
     wanted.update({n: _finding(n.split(":", 1)[1]) for n in names if n.startswith("finding:")})
     return {name: fn(analysis) for name, fn in wanted.items()}

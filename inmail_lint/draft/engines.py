@@ -67,8 +67,7 @@ def detect(text: str, named: Any) -> str | None:
 
 @dataclass(frozen=True)
 class EngineRendering:
-    text: str
-    index: tuple[int, ...]  # for each character of text, its offset in the template's field text
+    field: Field  # the rendered text, mapped back to the template's file offsets (as templates.Rendering)
     placeholders: tuple[tuple[str, int, int], ...]  # (variable, start, end) of each expression's output
 
 
@@ -86,13 +85,6 @@ def variables(text: str, engine: str) -> list[str]:
     return found
 
 
-def render_field(field: Field, engine: str, values: Mapping[str, str | None]) -> Field:
-    """The rendering as a field whose offsets map back into the file."""
-    rendering = render(field, engine, values)
-    index = tuple(field.to_file(i) for i in rendering.index)
-    return Field(field.name, rendering.text, field.start, field.end, index, field.exact)
-
-
 def render(field: Field, engine: str, values: Mapping[str, str | None]) -> EngineRendering:
     """The field rendered by the engine with these values (None: the row has no value, so the engine sees
     an undefined variable, which a ``default`` filter replaces and which otherwise stays as ``{{name}}``)."""
@@ -100,9 +92,10 @@ def render(field: Field, engine: str, values: Mapping[str, str | None]) -> Engin
     if any(marker in text for marker in _MARKERS):
         raise TemplateError("it holds control characters this renderer uses for positions")
     instrumented, expressions = _instrument(text)
-    context = _context(values)
-    output = _render(instrumented, engine, context)
-    return _read_back(output, expressions, text)
+    output = _render(instrumented, engine, _context(values))
+    rendered, index, placeholders = _read_back(output, expressions, text)
+    mapped = tuple(field.to_file(i) for i in index)
+    return EngineRendering(Field(field.name, rendered, field.start, field.end, mapped, field.exact), placeholders)
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -209,27 +202,35 @@ def _render(source: str, engine: str, context: Mapping[str, Any]) -> str:
     return output
 
 
-def _read_back(output: str, expressions: list[tuple[int, int, str]], template: str) -> EngineRendering:
+def _read_back(
+    output: str, expressions: list[tuple[int, int, str]], template: str
+) -> tuple[str, tuple[int, ...], tuple[tuple[str, int, int], ...]]:
+    """The rendering without its marks, each character's offset in the template, and each expression's output."""
     text: list[str] = []
     index: list[int | None] = []
     placeholders: list[tuple[str, int, int]] = []
     cursor: int | None = None  # the template offset of the next literal character
     anchor: int | None = None  # inside an expression's output: its start in the template
-    stack: list[tuple[int, int, int, str]] = []
-    position = 0
-    for m in _MARK.finditer(output):
-        between = len(text)
-        for ch in output[position : m.start()]:
+    stack: list[tuple[int, int, int, str]] = []  # open expressions: (start and end in the template, output start, name)
+
+    def take(chunk: str) -> None:
+        nonlocal cursor
+        for ch in chunk:
             text.append(ch)
             if anchor is not None:
                 index.append(anchor)
             else:
                 index.append(cursor)
                 cursor = cursor + 1 if cursor is not None else None
+
+    position = 0
+    for m in _MARK.finditer(output):
+        between = len(text)
+        take(output[position : m.start()])
         marker = m.group()
         if marker == _CLOSE:
             if stack:
-                offset, end, start, name = stack.pop()
+                _, end, start, name = stack.pop()
                 if len(text) > start:
                     index[-1] = end - 1  # the value spans its whole expression: "{{ company }}"
                 placeholders.append((name or "value", start, len(text)))
@@ -250,11 +251,8 @@ def _read_back(output: str, expressions: list[tuple[int, int, str]], template: s
             stack.append((offset, end, len(text), name))
             anchor = offset
         position = m.end()
-    for ch in output[position:]:
-        text.append(ch)
-        index.append(anchor if anchor is not None else cursor)
-        cursor = cursor + 1 if cursor is not None and anchor is None else cursor
-    return EngineRendering("".join(text), _fill(index), tuple(placeholders))
+    take(output[position:])
+    return "".join(text), _fill(index), tuple(placeholders)
 
 
 def _fill(index: list[int | None]) -> tuple[int, ...]:

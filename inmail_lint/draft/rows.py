@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from inmail_lint.draft.document import Draft, Field, body_field, field_from_slice
-from inmail_lint.draft.engines import TemplateError, detect, render_field
+from inmail_lint.draft.engines import TemplateError, detect
+from inmail_lint.draft.engines import render as engine_render
 from inmail_lint.draft.engines import variables as engine_variables
 from inmail_lint.draft.profiles import RECIPIENT_KEYS
 from inmail_lint.draft.templates import render, variable_key
@@ -38,7 +39,7 @@ def _merged(field: Field, syntax: Any, values: Mapping[str, str]) -> Field:
     if engine is not None:
         try:
             names = engine_variables(field.text, engine)
-            return render_field(field, engine, {n: values.get(variable_key(n)) for n in names})
+            return engine_render(field, engine, {n: values.get(variable_key(n)) for n in names}).field
         except TemplateError:
             pass  # the analysis of the template itself says why; the built-in renderer reads the row
     return render(field, values).field

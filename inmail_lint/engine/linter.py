@@ -9,18 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from inmail_lint.analysis.document import Analysis
 from inmail_lint.analysis.nlp import ModelNotInstalled, get_nlp, recycle_if_large
-from inmail_lint.config.settings import Config, ConfigError
+from inmail_lint.config.settings import Config, ConfigError, parse_config
 from inmail_lint.diagnostic import Diagnostic, Edit, Finding, Fix, Severity
 from inmail_lint.draft.document import INVALID_FRONT_MATTER, UNREADABLE, Draft, Field, Problem
+from inmail_lint.draft.parse import parse
 from inmail_lint.draft.profiles import Profile
-from inmail_lint.engine.registry import Registry, build_registry
+from inmail_lint.engine.registry import Registry, build_registry, builtin_rules
 from inmail_lint.engine.result import FieldSummary, FileResult, place
 from inmail_lint.model.estimate import ModelError, load_model
-from inmail_lint.ruledef.base import Rule
+from inmail_lint.ruledef.base import Rule, RuleDefinitionError
+from inmail_lint.sources.files import load_draft
 from inmail_lint.util.globs import matches
 from inmail_lint.util.text import normalize_newlines
 
@@ -61,6 +64,16 @@ class Linter:
     def __init__(self, config: Config, registry: Registry | None = None) -> None:
         self.config = config
         self.registry = registry or build_registry(config.rule_dirs)
+        if not self.registry.examples_checked:
+            self.registry.examples_checked = True  # before: checking builds Linters on this registry
+            try:
+                builtin = set(builtin_rules())
+                for rule in self.registry:
+                    if rule not in builtin:
+                        check_examples(rule, self.registry)
+            except RuleDefinitionError:
+                self.registry.examples_checked = False  # every run on these rules reports it
+                raise
         self._check_codes()
         select = config.select + config.extend_select
         self.active: list[ActiveRule] = []
@@ -277,4 +290,39 @@ def unreadable_result(path: str, message: str, linter: Linter) -> FileResult:
     return linter.lint(draft)
 
 
-__all__ = ["Linter", "is_selected"]
+def check_examples(rule: Rule, registry: Registry) -> None:
+    """A team rule's examples are checked when it loads, as the built-in rules' are in the tests: each
+    ``fail`` example must be flagged by the rule and each ``pass`` example not, or the rule is refused. Each
+    example is linted as a draft is, with only this rule selected."""
+    counts = {True: 0, False: 0}
+    for example in rule.examples:
+        which = f"examples.{'fail' if example.fails else 'pass'}[{counts[example.fails]}]"
+        counts[example.fails] += 1
+        data: dict[str, object] = {"select": [rule.code], **example.settings}
+        if example.kind:
+            data["kind"] = example.kind
+        if example.options:
+            data["rules"] = {rule.code: dict(example.options)}
+        try:
+            linter = Linter(parse_config(data, None, Path.cwd()), registry)
+        except ConfigError as exc:
+            raise RuleDefinitionError(f"{rule.origin}: {which}: {exc}") from None
+        if isinstance(example.draft, bytes):
+            draft, problem = load_draft(example.draft, "example.inmail", None, None)
+            if draft is None:
+                raise RuleDefinitionError(f"{rule.origin}: {which}: the example cannot be read: {problem}")
+        else:
+            draft = parse(example.draft, "example.inmail")
+        result = linter.lint(draft)
+        found = [d for d in result.diagnostics if d.code == rule.code]
+        if example.fails and not found:
+            raise RuleDefinitionError(
+                f"{rule.origin}: {which}: the rule does not flag this example; fix the rule or the example"
+            )
+        if not example.fails and found:
+            raise RuleDefinitionError(
+                f"{rule.origin}: {which}: the rule flags this example ({found[0].message}); fix the rule or the example"
+            )
+
+
+__all__ = ["Linter", "check_examples", "is_selected"]

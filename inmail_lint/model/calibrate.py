@@ -67,7 +67,7 @@ def design_row(cols: Sequence[Column], observations: Mapping[str, Any]) -> list[
 PRIOR_STRENGTH = 0.1
 
 
-def prior_coefficients(model: Model, cols: Sequence[Column]) -> list[float]:
+def prior_coefficients(cols: Sequence[Column], reference: Mapping[str, int]) -> list[float]:
     """The default model's value of each column: a yes/no factor's log odds, a bin's log odds relative to its
     factor's reference bin, and 1 for a smooth factor (the column is already its default log odds)."""
     values = []
@@ -78,8 +78,7 @@ def prior_coefficients(model: Model, cols: Sequence[Column]) -> list[float]:
         elif col.bin is None:
             values.append(factor.effect.log_or if factor.effect is not None else 0.0)
         else:
-            ref = min(range(len(factor.bins)), key=lambda i: abs(factor.bins[i][1].log_or))
-            values.append(factor.bins[col.bin][1].log_or - factor.bins[ref][1].log_or)
+            values.append(factor.bins[col.bin][1].log_or - factor.bins[reference[factor.name]][1].log_or)
     return values
 
 
@@ -158,7 +157,7 @@ def fit(
     x = np.array([design_row(cols, o) for o in observations])
     y = np.array(outcomes)
 
-    prior = np.array(prior_coefficients(base, cols))
+    prior = np.array(prior_coefficients(cols, reference))
     prior_intercept = logit(base.baseline)
 
     def one_fit(xs: Any, ys: Any) -> tuple[float, Any]:

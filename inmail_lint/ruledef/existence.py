@@ -64,11 +64,14 @@ class ExistenceRule(DeclarativeRule):
         self._any = any_of(self._regexes, ignore_case)
         if self.spec.get("unless-field", "body") not in ("subject", "body", "cta"):
             raise RuleDefinitionError(f"{self.origin}: key 'unless-field': expected subject, body or cta")
+        self._phrases = self._expanded("phrases", phrases)
+        self._unless = self._expanded("unless-phrases", self.spec.get("unless-phrases") or ())
+
+    def _expanded(self, key: str, phrases: Any) -> tuple[str, ...]:
         try:
-            self._unless = tuple(form for p in self.spec.get("unless-phrases") or () for form in expand(str(p)))
-            self._phrases = tuple(form for p in phrases for form in expand(str(p)))
+            return tuple(form for p in phrases for form in expand(str(p)))
         except VariantError as exc:
-            raise RuleDefinitionError(f"{self.origin}: key 'phrases': {exc}") from None
+            raise RuleDefinitionError(f"{self.origin}: key {key!r}: {exc}") from None
 
     def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
         phrases = self._phrases + tuple(form for p in options.get("extend-phrases") or () for form in expand(p))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 
 MAX_FORMS = 256  # forms one written phrase may stand for: more is a mistake in the phrase, not a list
 _GROUP = re.compile(r"\(([^()]*)\)|\{([^{}]*)\}|(\S+)")
@@ -20,10 +21,12 @@ class VariantError(ValueError):
     pass
 
 
-def expand(phrase: str) -> list[str]:
-    """The plain phrases a written phrase stands for, in order, without repeats."""
+@lru_cache(maxsize=4096)
+def expand(phrase: str) -> tuple[str, ...]:
+    """The plain phrases a written phrase stands for, in order, without repeats (remembered: an option's
+    ``extend-phrases`` is expanded on each draft)."""
     if not any(ch in phrase for ch in "(){}|"):
-        return [phrase]
+        return (phrase,)
     choices: list[list[str]] = []
     for m in _GROUP.finditer(phrase):
         optional, required, word = m.groups()
@@ -47,4 +50,4 @@ def expand(phrase: str) -> list[str]:
         form = " ".join(w for w in combination if w)
         if form and form not in forms:
             forms.append(form)
-    return forms
+    return tuple(forms)
