@@ -25,8 +25,7 @@ from inmail_lint.diagnostic import Diagnostic, Locator, Severity
 from inmail_lint.engine.result import FileResult
 from inmail_lint.ruledef.base import RuleDefinitionError
 from inmail_lint.run.cache import LinterCache
-from inmail_lint.sources.files import Target, prepare, relpath_for
-from inmail_lint.util.globs import matches
+from inmail_lint.sources.files import Target, is_draft_path, prepare, relpath_for
 from inmail_lint.util.version import __version__
 
 _SEVERITY = {
@@ -258,7 +257,7 @@ class InmailLanguageServer(LanguageServer):
             return
         directory = path.parent if path is not None else Path.cwd()
         relpath = relpath_for(Target(path, display), config) if path is not None else None
-        if relpath is not None and (not matches(relpath, config.include) or matches(relpath, config.exclude)):
+        if relpath is not None and not is_draft_path(relpath, config):
             # not a draft by the config's include/exclude, as `check .` would skip it: a README.md opened in
             # an editor that attaches the server to every Markdown file gets no diagnostics
             self.results.pop(uri, None)

@@ -167,22 +167,33 @@ def _watch(request: Any) -> int:
         return EXIT_ERROR
     console = ClickConsole()
     status = run_check(request, console)
-    roots = [p for p in (request.paths or (".",))]
+    roots = list(request.paths or (".",))
     click.echo(f"Watching {', '.join(roots)} for changes (Ctrl-C stops).", err=True)
     for changes in watchfiles.watch(*roots, raise_interrupt=False):
         changed = sorted({path for _, path in changes if path.endswith(WATCHED_SUFFIXES)})
         if not changed:
             continue
-        drafts = [p for p in changed if _is_draft_name(p) and Path(p).is_file()]
+        drafts = [p for p in changed if _is_draft(p, request)]
         again = dataclasses.replace(request, paths=tuple(drafts)) if len(drafts) == len(changed) else request
         click.echo(f"--- {', '.join(Path(p).name for p in changed)} changed: linting again", err=True)
         status = run_check(again, console)
     return status
 
 
-def _is_draft_name(path: str) -> bool:
-    name = Path(path).name
-    return name.endswith((".inmail", ".inmail.md", ".inmail.txt"))
+def _is_draft(path: str, request: Any) -> bool:
+    """Whether a saved file is a draft by its config's include and exclude, as `check .` decides."""
+    from inmail_lint.config.settings import ConfigError, ConfigResolver
+    from inmail_lint.sources.files import Target, is_draft_path, relpath_for
+
+    file = Path(path)
+    if not file.is_file():
+        return False
+    try:
+        config = ConfigResolver(config_file=request.config_file, isolated=request.isolated).for_path(file)
+    except ConfigError:
+        return False  # linting everything again reports the broken config
+    relpath = relpath_for(Target(file, path), config)
+    return relpath is not None and is_draft_path(relpath, config)
 
 
 class ClickConsole:

@@ -321,15 +321,15 @@ def _extended(path: Path, table: dict[str, Any], chain: tuple[Path, ...] = ()) -
     if parent_table is None:
         raise ConfigError(f"{label}: {parent} has no [tool.inmail-lint] table")
     base = dict(_extended(parent, parent_table, (*chain, path)))
-    for key in ("rule-dirs",):
-        if isinstance(base.get(key), list):
-            base[key] = [str((parent.parent / d).resolve()) for d in base[key] if isinstance(d, str)]
+    inherited_dirs = base.get("rule-dirs")
+    if isinstance(inherited_dirs, list):
+        base["rule-dirs"] = [str((parent.parent / d).resolve()) for d in inherited_dirs if isinstance(d, str)]
     if isinstance(base.get("model"), str):
         base["model"] = str((parent.parent / base["model"]).resolve())
     own = {k: v for k, v in table.items() if k != "extend"}
     merged = {**base, **own}
     if isinstance(base.get("rule-dirs"), list) and isinstance(own.get("rule-dirs"), list):
-        merged["rule-dirs"] = [*base["rule-dirs"], *own["rule-dirs"]]
+        merged["rule-dirs"] = [*base["rule-dirs"], *own["rule-dirs"]]  # the parent's team rules stay known
     return merged
 
 

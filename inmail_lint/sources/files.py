@@ -51,6 +51,11 @@ class Skipped:
     message: str
 
 
+def is_draft_path(relpath: str, config: Config) -> bool:
+    """Whether a file (relative to its config's folder) is a draft by the config's ``include`` and ``exclude``."""
+    return matches(relpath, config.include) and not matches(relpath, config.exclude)
+
+
 def discover(
     paths: list[str], resolver: ConfigResolver, stdin_filename: str | None = None
 ) -> Iterator[Target | PathError | Skipped]:
@@ -103,7 +108,7 @@ def _walk(top: Path, shown: str, resolver: ConfigResolver) -> Iterator[Target | 
                     child_rel = f"{rel_top}/{entry.name}" if rel_top else entry.name
                     subfolders.append((folder / entry.name, real / entry.name, child_rel, config, f"{relpath}/"))
                 continue
-            if not matches(relpath, config.include) or matches(relpath, config.exclude):
+            if not is_draft_path(relpath, config):
                 continue
             display = os.path.normpath(os.path.join(shown_folder, entry.name))
             try:
