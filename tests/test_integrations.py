@@ -305,7 +305,7 @@ def folder_jobs(tmp_path: Path, n: int) -> tuple[list[Any], dict[int, Any], dict
     config = ConfigResolver(isolated=True).for_directory(tmp_path)
     linter = Linter(config)
     targets = [Target(p, p.name) for p in sorted(tmp_path.glob("*.inmail"))]
-    jobs = list(make_jobs([(t, config, linter) for t in targets]))
+    jobs = list(make_jobs([(t, config) for t in targets]))
     return jobs, {id(config): config}, {id(config): linter}, [t.display for t in targets]
 
 

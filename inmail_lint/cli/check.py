@@ -86,6 +86,16 @@ if TYPE_CHECKING:
     help="Mail merge: a CSV whose rows fill the templates' {{variables}}; each row is linted.",
 )
 @click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Lint every draft afresh, and keep nothing (default: results are kept in .inmail_lint_cache/).",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep results in this folder (default: .inmail_lint_cache/ beside the config, or here).",
+)
+@click.option(
     "--watch",
     is_flag=True,
     help="Lint, then lint again each time a draft or config here is saved (needs the `watch` extra); Ctrl-C stops.",
@@ -112,6 +122,8 @@ def check(
     model_file: Path | None,
     send_at: str | None,
     jobs: int,
+    no_cache: bool,
+    cache_dir: Path | None,
     watch: bool,
 ) -> int:
     """Lint drafts. PATHS are draft files, directories (walked for *.inmail, *.inmail.md, *.inmail.txt), or '-'
@@ -141,6 +153,8 @@ def check(
         model_file=model_file,
         send_at=send_at,
         jobs=jobs,
+        cache=not no_cache,
+        cache_dir=cache_dir,
     )
     if watch:
         return _watch(request)

@@ -99,6 +99,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "kind": {"type": "string", "minLength": 1},
         "kinds": {"type": "object", "additionalProperties": _KIND_SCHEMA},
         "free-account": {"type": "boolean"},
+        "cache": {"type": "boolean"},
         "spacy-model": {"type": "string", "minLength": 1},
         "language": {"enum": ["auto", "en"]},
         "model": {"type": "string", "minLength": 1},
@@ -171,6 +172,7 @@ class Config:
     model: Path | None = None  # a team's refund model (inmail-lint calibrate); None: the built-in one
     plans: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     send_at: dt.datetime | None = None  # from the command line
+    cache: bool = True  # `check` keeps each draft's result in .inmail_lint_cache/ beside the config
 
     @property
     def label(self) -> str:
@@ -263,6 +265,7 @@ def parse_config(data: Mapping[str, Any], path: Path | None, root: Path) -> Conf
         sender=data.get("sender") or {},
         model=(root / data["model"]).resolve() if "model" in data else None,
         plans=data.get("plans") or {},
+        cache=bool(data.get("cache", True)),
     )
 
 

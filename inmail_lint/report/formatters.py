@@ -76,7 +76,7 @@ class Formatter:
         rule_docs: Mapping[str, RuleDoc] | None = None,
         fail_on: Severity = Severity.WARNING,
     ) -> None:
-        self.rule_docs = rule_docs or {}
+        self.rule_docs = rule_docs if rule_docs is not None else {}
         self.fail_on = fail_on  # what makes a draft fail, as --fail-on makes the run fail
         self.out = out
         self.color = color

@@ -9,10 +9,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from inmail_lint.analysis.document import Analysis
 from inmail_lint.diagnostic import Finding, Severity
+
+if TYPE_CHECKING:  # annotations only: what a rule is can be known without loading the analysis
+    from inmail_lint.analysis.document import Analysis
 
 FIELD_TITLES = {"subject": "subject", "body": "body", "cta": "call-to-action label", "file": "file"}
 

@@ -9,23 +9,23 @@ import gc
 import itertools
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor, wait
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Executor, Future, wait
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from inmail_lint.analysis.cues import cue_patterns
-from inmail_lint.analysis.nlp import get_nlp
-from inmail_lint.analysis.readability import flesch_kincaid_grade
 from inmail_lint.config.settings import Config
-from inmail_lint.draft.document import Draft
-from inmail_lint.draft.rows import merge, row_draft
-from inmail_lint.draft.templates import names_in, variable_key
-from inmail_lint.engine.linter import Linter, unreadable_result
 from inmail_lint.engine.result import FileResult
-from inmail_lint.run.cache import LINTERS
-from inmail_lint.run.targets import lint_target, read_target
 from inmail_lint.sources.files import Target, load_draft, relpath_for
 from inmail_lint.sources.tables import iter_rows
+
+# The linter, spaCy's warm-up and the process pool are imported where a job is linted or a helper started: a
+# run whose results all come from the cache loads none of them (about a third of its time).
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from inmail_lint.draft.document import Draft
+    from inmail_lint.engine.linter import Linter
 
 BATCH_SUFFIXES = (".csv", ".jsonl", ".ndjson")
 
@@ -54,6 +54,8 @@ MAX_TEMPLATES = 64
 
 def _template(job: Job, config: Config) -> Draft | str:
     """A template draft, read once per process (a merge has one job per row)."""
+    from inmail_lint.run.targets import read_target  # linting: see the imports above
+
     assert job.target.path is not None
     key = (str(job.target.path), job.config_key)  # the run's key: the same in every helper and every chunk
     if key not in _TEMPLATES:
@@ -68,10 +70,10 @@ def _template(job: Job, config: Config) -> Draft | str:
     return _TEMPLATES[key]
 
 
-def make_jobs(plan: Iterable[tuple[Target, Config, Linter]], rows: list[dict[str, str]] | None = None) -> Iterator[Job]:
+def make_jobs(plan: Iterable[tuple[Target, Config]], rows: list[dict[str, str]] | None = None) -> Iterator[Job]:
     """The jobs of a run: each draft file; each row of a batch file; with ``rows`` (--vars), each row for each
     template. Standard input is read here, once."""
-    for target, config, _ in plan:
+    for target, config in plan:
         key = id(config)
         if rows is not None:
             for number, values in enumerate(rows, start=1):
@@ -95,6 +97,11 @@ def run_job(job: Job, config: Config, linter: Linter) -> FileResult:
 
 
 def _run_job(job: Job, config: Config, linter: Linter) -> FileResult:
+    # linting: see the imports above
+    from inmail_lint.draft.rows import merge, row_draft
+    from inmail_lint.engine.linter import unreadable_result
+    from inmail_lint.run.targets import lint_target
+
     if job.mode == "file":
         return lint_target(job.target, config, linter, data=job.data)
     if job.mode == "batch":
@@ -120,6 +127,8 @@ def _name_empty_cells(result: FileResult, source: str, row: Mapping[str, str]) -
     """IM301 on a mail-merge row says which variable the row leaves empty, or that no column holds it (the
     template itself is fine: its placeholders are meant to be filled from the rows). The row's keys are
     variable keys (:func:`~inmail_lint.sources.files.read_rows`)."""
+    from inmail_lint.draft.templates import names_in, variable_key  # linting: see the imports above
+
     for i, d in enumerate(result.diagnostics):
         written = source[d.start : d.end]
         names = names_in(written) if d.code == "IM301" else []
@@ -140,6 +149,8 @@ def start_workers(processes: int) -> ProcessPoolExecutor | None:
     drafts and reading configs; None for one process."""
     if processes <= 1:
         return None
+    from concurrent.futures import ProcessPoolExecutor  # a helper is started: see the imports above
+
     helpers = processes - 1
     pool = ProcessPoolExecutor(max_workers=helpers, initializer=_init_worker)
     for _ in range(helpers):
@@ -147,7 +158,32 @@ def start_workers(processes: int) -> ProcessPoolExecutor | None:
     return pool
 
 
+class Workers:
+    """The ``--jobs`` helpers, started when a run first has two drafts to lint: a run whose results all come from
+    the cache starts none (each would import spaCy)."""
+
+    def __init__(self, processes: int, start: Callable[[int], ProcessPoolExecutor | None]) -> None:
+        self.processes = processes
+        self._start = start  # start_workers (a test may count the calls)
+        self.pool: ProcessPoolExecutor | None = None
+        self._started = False
+
+    def start(self) -> ProcessPoolExecutor | None:
+        if not self._started:
+            self._started = True
+            self.pool = self._start(self.processes)
+        return self.pool
+
+    def shutdown(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+
 def _init_worker() -> None:
+    from inmail_lint.analysis.cues import cue_patterns  # a helper warms up: see the imports above
+    from inmail_lint.analysis.nlp import get_nlp
+    from inmail_lint.analysis.readability import flesch_kincaid_grade
+
     try:  # warm up what every configuration shares; a problem here shows on the first draft, with its file
         get_nlp()
         cue_patterns()
@@ -161,6 +197,8 @@ def _ready() -> None:
 
 
 def _run_in_worker(items: list[tuple[int, Config, Job]]) -> list[FileResult]:
+    from inmail_lint.run.cache import LINTERS  # in a helper: see the imports above
+
     results = []
     for key, config, job in items:  # each batch brings fresh copies of the configs: key them by the parent's key
         results.append(run_job(job, config, LINTERS.get(config, key)))
@@ -175,8 +213,8 @@ HELD = 16  # chunks this process may hold, done ahead of a helper's that is not 
 def run_all(
     jobs: Iterable[Job],
     configs: dict[int, Config],
-    linters: dict[int, Linter],
-    pool: ProcessPoolExecutor | None = None,
+    linters: Mapping[int, Linter],
+    pool: Executor | Workers | None = None,
     helpers: int = 0,
 ) -> Iterator[FileResult]:
     """Results in the order of ``jobs``, from this process alone or with ``pool``'s helpers (see
@@ -191,10 +229,13 @@ def run_all(
     ``jobs`` is consumed as it goes, a chunk at a time: a batch file of a million rows is never held whole."""
     stream = iter(jobs)
     first = list(itertools.islice(stream, 2))
-    if pool is None or helpers < 1 or len(first) < 2:
+    if isinstance(pool, Workers) and helpers >= 1 and len(first) == 2:
+        pool = pool.start()
+    if not isinstance(pool, Executor) or helpers < 1 or len(first) < 2:
         for job in itertools.chain(first, stream):
             yield run_job(job, configs[job.config_key], linters[job.config_key])
         return
+    executor = pool
     stream = itertools.chain(first, stream)
     chunks = iter(lambda: list(itertools.islice(stream, CHUNK)), [])
     # each chunk's jobs, and its results: a helper's future, or the list done here
@@ -222,7 +263,7 @@ def run_all(
             return False
         items = [(job.config_key, configs[job.config_key], job) for job in chunk]
         try:
-            future = pool.submit(_run_in_worker, items)
+            future = executor.submit(_run_in_worker, items)
         except Exception as exc:  # the pool is broken already (a helper was killed)
             results = lint_here(chunk)
             give_up(results, exc)

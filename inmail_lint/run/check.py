@@ -10,25 +10,83 @@ import difflib
 import os
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, TYPE_CHECKING, Protocol
 
 from inmail_lint.config.settings import Config, ConfigError, ConfigResolver
 from inmail_lint.diagnostic import Severity
 from inmail_lint.draft.frontmatter import parse_send_at
-from inmail_lint.engine.linter import Linter
 from inmail_lint.engine.result import FileResult
 from inmail_lint.report.formatters import FORMATTERS, RuleDoc, Summary
 from inmail_lint.ruledef.base import RuleDefinitionError
-from inmail_lint.run.batch import is_batch, make_jobs, run_all, run_job, start_workers
-from inmail_lint.run.cache import LINTERS
+from inmail_lint.run.batch import Workers, is_batch, make_jobs, run_all, run_job, start_workers
+from inmail_lint.run.results import ResultCaches, run_cached
 from inmail_lint.run.status import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS
-from inmail_lint.run.targets import fix_target, lint_target
 from inmail_lint.sources.files import PathError, Skipped, Target, discover
 from inmail_lint.sources.tables import RowsError, iter_rows, read_rows
 from inmail_lint.sources.write import WriteRefused, check_writable, same_file, write_atomic
+
+# The linter (its rules, spaCy) is imported when a configuration's linter is first needed: a run whose results
+# all come from the cache, under configurations it has checked before, never loads it.
+if TYPE_CHECKING:
+    from inmail_lint.engine.linter import Linter
+
+
+class Linters(Mapping[int, "Linter"]):
+    """The linter of each configuration in a run, by ``id(config)``, built when it is first asked for (from
+    the process's one cache of linters)."""
+
+    def __init__(self) -> None:
+        self.configs: dict[int, Config] = {}
+
+    def add(self, config: Config) -> None:
+        self.configs.setdefault(id(config), config)
+
+    def __getitem__(self, key: int) -> Linter:
+        from inmail_lint.run.cache import LINTERS  # the linter: see the imports above
+
+        return LINTERS.get(self.configs[key])
+
+    def __contains__(self, key: object) -> bool:  # without building the linter (Mapping's would)
+        return key in self.configs
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.configs)
+
+    def __len__(self) -> int:
+        return len(self.configs)
+
+
+class RuleDocs(Mapping[str, RuleDoc]):
+    """Each rule's documentation, for the formats that carry it (SARIF), gathered from the run's linters when
+    first read."""
+
+    def __init__(self, linters: Linters) -> None:
+        self._linters = linters
+        self._docs: dict[str, RuleDoc] | None = None
+
+    @property
+    def docs(self) -> dict[str, RuleDoc]:
+        if self._docs is None:
+            self._docs = {
+                rule.code: RuleDoc(
+                    rule.code, rule.name, rule.summary, rule.explanation.strip(), rule.default_severity, rule.url
+                )
+                for key in self._linters
+                for rule in self._linters[key].registry
+            }
+        return self._docs
+
+    def __getitem__(self, code: str) -> RuleDoc:
+        return self.docs[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.docs)
+
+    def __len__(self) -> int:
+        return len(self.docs)
 
 
 @dataclass(frozen=True)
@@ -56,6 +114,8 @@ class CheckRequest:
     model_file: Path | None = None
     send_at: str | None = None
     jobs: int = 1
+    cache: bool = True  # keep and reuse each draft's result (--no-cache: off)
+    cache_dir: Path | None = None  # --cache-dir: one folder for every config's entries
 
 
 class Console(Protocol):
@@ -103,10 +163,10 @@ def run_check(request: CheckRequest, console: Console) -> int:
     # more processes than CPUs only adds start-up (each helper loads spaCy): -j 48 on two cores is -j 2
     processes = min(request.jobs or cpus, cpus)
     with contextlib.ExitStack() as cleanup:
-        # --jobs: the helper processes start now, so their start-up overlaps finding the drafts
-        pool = None if (request.fix or request.diff) else start_workers(processes)
+        # --jobs: the helper processes start when two drafts are to be linted (none when all are in the cache)
+        pool = None if (request.fix or request.diff) else Workers(processes, start_workers)
         if pool is not None:
-            cleanup.callback(pool.shutdown, cancel_futures=True)
+            cleanup.callback(pool.shutdown)
         try:
             resolver = ConfigResolver(
                 config_file=request.config_file,
@@ -118,9 +178,14 @@ def run_check(request: CheckRequest, console: Console) -> int:
                 model=request.model_file,
                 send_at=when,
             )
-            # Resolve every draft's configuration before printing anything: a bad config stops the run.
+            # the result cache, for a run that lints draft files as they are (not --fix, --diff or --vars)
+            caches = ResultCaches(request.cache_dir, enabled=request.cache and not (request.fix or request.diff))
+            caches.enabled &= rows is None
+            linters = Linters()
+            # Resolve every draft's configuration before printing anything: a bad config stops the run. A
+            # configuration is checked by building its linter, unless the cache says this one passed before.
             targets: list[Target] = []
-            plan: list[tuple[Target, Config, Linter]] = []
+            plan: list[tuple[Target, Config]] = []
             path_errors = 0
             stdin_dir = Path(request.stdin_filename).parent if request.stdin_filename else Path.cwd()
             for item in discover(list(request.paths) or ["."], resolver, request.stdin_filename):
@@ -133,7 +198,14 @@ def run_check(request: CheckRequest, console: Console) -> int:
                     continue
                 targets.append(item)
                 config = resolver.for_path(item.path) if item.path else resolver.for_directory(stdin_dir)
-                plan.append((item, config, LINTERS.get(config)))
+                plan.append((item, config))
+                if id(config) not in linters:
+                    linters.add(config)
+                    cache = caches.for_config(config)
+                    if cache is None or not cache.checked(config):
+                        _ = linters[id(config)]  # building it checks the configuration
+                        if cache is not None:
+                            cache.mark_checked(config)
         except (ConfigError, RuleDefinitionError) as exc:
             console.error(str(exc))
             return EXIT_ERROR
@@ -165,13 +237,7 @@ def run_check(request: CheckRequest, console: Console) -> int:
         summary = Summary(path_errors=path_errors, include=include)
         # With --diff, or --fix on standard input, the output is the diff or the fixed draft: no report.
         report = not (request.diff or (request.fix and any(t.path is None for t in targets)))
-        rule_docs = {
-            rule.code: RuleDoc(
-                rule.code, rule.name, rule.summary, rule.explanation.strip(), rule.default_severity, rule.url
-            )
-            for linter in {id(linter): linter for _, _, linter in plan}.values()
-            for rule in linter.registry
-        }
+        rule_docs = RuleDocs(linters)
         formatter = FORMATTERS[request.output_format](
             stream,
             color=request.output_file is None and console.color(stream),
@@ -204,10 +270,13 @@ def run_check(request: CheckRequest, console: Console) -> int:
         if report:
             formatter.start()
         if request.fix or request.diff:
-            for target, config, linter in plan:
+            from inmail_lint.run.targets import fix_target, lint_target  # the linter: see the imports above
+
+            for target, config in plan:
+                linter = linters[id(config)]
                 if is_batch(target):  # its rows are drafts of their own: lint them, never rewrite the table
                     console.note(f"{target.display}: a batch file's rows are linted, not fixed; the file is unchanged")
-                    for job in make_jobs([(target, config, linter)], None):
+                    for job in make_jobs([(target, config)], None):
                         handle(run_job(job, config, linter))
                     continue
                 try:
@@ -233,16 +302,20 @@ def run_check(request: CheckRequest, console: Console) -> int:
                 changed += outcome.changed
                 handle(outcome.result)
         else:
-            configs = {id(config): config for _, config, _ in plan}
-            linters = {id(config): linter for _, config, linter in plan}
+            configs = linters.configs
             # the jobs are made as they are linted (a batch file is read a row at a time, never held whole); a
             # batch file's rows are counted ahead only for a progress bar, in a streaming pass of their own
             total: int | None = len(plan) * len(rows or [0])
-            if rows is None and any(is_batch(t) for t, _, _ in plan):
+            if rows is None and any(is_batch(t) for t, _ in plan):
                 total = _count_jobs(plan) if console.wants_progress() else None
-            results = run_all(make_jobs(plan, rows), configs, linters, pool, processes - 1)
+            if caches.enabled:
+                results = run_cached(make_jobs(plan, rows), configs, linters, caches, pool, processes - 1)
+            else:
+                results = run_all(make_jobs(plan, rows), configs, linters, pool, processes - 1)
             for result in console.progress(results, total):
                 handle(result)
+            for problem in caches.problems():
+                console.note(f"the result cache was not written in {problem}; --no-cache turns it off")
         if report:
             formatter.finish(summary)
         if output is not None:
@@ -265,15 +338,15 @@ def run_check(request: CheckRequest, console: Console) -> int:
         return EXIT_OK
 
 
-def _count_jobs(plan: list[tuple[Target, Config, Linter]]) -> int:
+def _count_jobs(plan: list[tuple[Target, Config]]) -> int:
     """How many jobs the plan makes (batch files' rows counted by reading them through), for a progress bar."""
     return sum(
         sum(1 for _ in iter_rows(t.path, required="body")) if is_batch(t) and t.path is not None else 1
-        for t, _, _ in plan
+        for t, _ in plan
     )
 
 
-def _output_refused(output: Path, request: CheckRequest, plan: list[tuple[Target, Config, Linter]]) -> str | None:
+def _output_refused(output: Path, request: CheckRequest, plan: list[tuple[Target, Config]]) -> str | None:
     """Why the report may not be written to ``output``: it cannot be written, or it is a file the run reads (a
     draft, a config file, a team rule or phrase list, a model, the ``--vars`` table)."""
     try:
@@ -281,7 +354,7 @@ def _output_refused(output: Path, request: CheckRequest, plan: list[tuple[Target
     except WriteRefused as exc:
         return f"--output-file: {exc}"
     inputs: list[tuple[str, Path]] = []
-    for target, config, _ in plan:
+    for target, config in plan:
         if target.path is not None:
             inputs.append(("a draft it lints", target.path))
         if config.path is not None:

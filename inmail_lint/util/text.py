@@ -33,6 +33,8 @@ def astral_offsets(text: str) -> list[int]:
 def index_at_utf16(text: str, units: int) -> int:
     """The index of the first character that starts at or after ``units`` UTF-16 units (``len(text)`` if none):
     where an editor's UTF-16 column falls in the text."""
+    if text.isascii():
+        return min(max(units, 0), len(text))
     count = 0
     for i, ch in enumerate(text):
         if count >= units:

@@ -1,0 +1,385 @@
+"""The result cache of ``check``: what linting a draft gave, kept on disk and given back while nothing it depends
+on has changed, so a run over a folder where almost nothing changed lints only what did (and, when nothing
+did, never imports spaCy).
+
+An entry is keyed by everything the result depends on: the draft's bytes and the names it is reported and
+matched under; the resolved configuration and the files it reads (team rules and phrase lists in its
+``rule-dirs``, a team model); the built-in rule pack, the package's own code and the libraries that judge
+(spaCy, textstat, pyphen, ...), by their files' sizes and modification times; and the version. Files a draft
+reads for itself (a ``recipient:`` profile) are recorded in its entry and checked when it is read back.
+
+Entries are JSON (never pickle: a cache folder may come from someone else), one file each, written to a
+temporary file in the same folder and renamed into place, so a reader (another run: pre-commit runs hooks in
+parallel) sees a whole entry or none. An entry that cannot be read, parsed or decoded, or that holds another
+key, is a miss and is written again. The folder holds a ``.gitignore`` of ``*`` and a ``CACHEDIR.TAG``, so
+git and backup tools pass over it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import importlib.util
+import json
+import os
+import stat
+import sys
+import tempfile
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from inmail_lint.config.settings import Config
+from inmail_lint.diagnostic import Locator
+from inmail_lint.engine.result import FileResult
+from inmail_lint.run.batch import Job, Workers, run_all
+from inmail_lint.sources.files import read_bytes, relpath_for
+from inmail_lint.util.codec import DecodeError, decode, encode
+from inmail_lint.util.files import ReadRefused
+from inmail_lint.util.resources import rules_dir
+from inmail_lint.util.version import __version__
+
+if TYPE_CHECKING:  # the linter is imported only where a draft is linted (inmail_lint.run.batch)
+    from inmail_lint.engine.linter import Linter
+
+FOLDER_NAME = ".inmail_lint_cache"
+LAYOUT = "results-1"  # the entries' format: a new format is a new subfolder, and old entries are never read
+CHECKED = "configs-1"  # a file for each configuration whose linter was built without an error
+MAX_ENTRY = 16 * 1024 * 1024  # bytes: an entry holds a draft of at most 1 MiB and its findings
+GITIGNORE = "# Written by inmail-lint: its result cache, not for version control.\n*\n"
+CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by inmail-lint.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+#: the libraries whose versions change what a draft gets
+JUDGES = ("spacy", "textstat", "pyphen", "regex", "jinja2", "liquid", "yaml", "jsonschema")
+_SKIPPED_FIELDS = frozenset({"locator", "observations", "error"})  # all optional: kept as None
+
+
+def _stamp(path: Path) -> str:
+    """A file's identity and version by its metadata: the same path, size and modification time."""
+    try:
+        st = path.stat()
+    except OSError:
+        return f"{path}:missing"
+    return f"{path}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def _tree_stamps(folder: Path, suffixes: tuple[str, ...], limit: int = 5000) -> list[str]:
+    stamps: list[str] = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(suffixes):
+                stamps.append(_stamp(Path(root, name)))
+                if len(stamps) >= limit:
+                    return stamps
+    return stamps
+
+
+@lru_cache(maxsize=1)
+def pack_fingerprint() -> str:
+    """The code and data every result depends on, whatever the configuration: this package, the built-in rule
+    pack, the judging libraries, Python, the version. Measured once per process (a few hundred stat calls)."""
+    package = Path(__file__).resolve().parent.parent
+    parts = [__version__, sys.version, *_tree_stamps(package, (".py", ".json", ".yaml", ".yml"))]
+    if rules_dir().parent != package:  # a checkout: the pack lives beside the package
+        parts += _tree_stamps(rules_dir(), (".yaml", ".yml", ".json"))
+    for name in JUDGES:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        origin = spec.origin if spec is not None else None
+        parts.append(f"{name}={_stamp(Path(origin)) if origin else 'absent'}")
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def config_fingerprint(config: Config) -> str:
+    """The resolved configuration, with the files it reads (team rules and their phrase lists, a team model)."""
+    settings = json.dumps(dataclasses.asdict(config), sort_keys=True, default=repr)
+    parts = [settings]
+    for folder in config.rule_dirs:
+        parts += _tree_stamps(folder, (".yaml", ".yml", ".json", ".txt"))
+    if config.model is not None:
+        parts.append(_stamp(config.model))
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _reads_stamps(reads: Iterable[str]) -> list[list[Any]]:
+    stamps = []
+    for name in reads:
+        try:
+            st = os.stat(name)
+            stamps.append([name, st.st_size, st.st_mtime_ns, st.st_ino])
+        except OSError:
+            stamps.append([name, None, None, None])
+    return stamps
+
+
+def _reads_unchanged(stamps: Any) -> bool:
+    if not isinstance(stamps, list):
+        return False
+    for item in stamps:
+        if not isinstance(item, list) or len(item) != 4 or not isinstance(item[0], str):
+            return False
+        try:
+            st = os.stat(item[0])
+            now: list[Any] = [item[0], st.st_size, st.st_mtime_ns, st.st_ino]
+        except OSError:
+            now = [item[0], None, None, None]
+        if now != item:
+            return False
+    return True
+
+
+def cacheable(result: FileResult) -> bool:
+    """Whether a result may be kept: not one with an internal error, nor one where a check did not finish (a
+    team pattern stopped for time: the next run may finish it)."""
+    return result.error is None and not result.skipped
+
+
+def to_entry(key: str, result: FileResult) -> dict[str, Any]:
+    return {
+        "key": key,
+        "reads": _reads_stamps(result.reads),
+        "source": result.locator.text if result.locator is not None else None,
+        "result": encode(result, skip=_SKIPPED_FIELDS),
+    }
+
+
+def from_entry(key: str, entry: Any) -> FileResult | None:
+    """The result an entry holds, or None when it is not this key's, a file it read has changed, or its shape
+    is wrong."""
+    if not isinstance(entry, dict) or entry.get("key") != key or not _reads_unchanged(entry.get("reads")):
+        return None
+    try:
+        result = decode(entry.get("result"), FileResult)
+    except (DecodeError, TypeError, ValueError, KeyError):
+        return None
+    source = entry.get("source")
+    if result.diagnostics:
+        if not isinstance(source, str):
+            return None
+        result.locator = Locator(source)
+    return result
+
+
+@dataclass
+class ResultCache:
+    """The entries in one cache folder. Writing is given up for the rest of the run at the first failure
+    (a read-only folder, a full disk); ``problem`` then says why, once."""
+
+    folder: Path
+    problem: str | None = None
+    reported: bool = False
+    _ready: bool = field(default=False, repr=False)
+    _fingerprints: dict[int, tuple[Config, str]] = field(default_factory=dict, repr=False)
+
+    @property
+    def entries(self) -> Path:
+        return self.folder / LAYOUT
+
+    def _fingerprint(self, config: Config) -> str:
+        known = self._fingerprints.get(id(config))
+        if known is None or known[0] is not config:
+            known = self._fingerprints[id(config)] = (config, config_fingerprint(config))
+        return known[1]
+
+    def _checked_path(self, config: Config) -> Path:
+        name = hashlib.sha256(f"{pack_fingerprint()}\0{self._fingerprint(config)}".encode()).hexdigest()
+        return self.folder / CHECKED / name
+
+    def checked(self, config: Config) -> bool:
+        """Whether this configuration, with the files it reads and this code, built a linter before: checking
+        it again (building its linter, reading every rule) can wait until a draft needs linting."""
+        if config.spacy_model is not None and importlib.util.find_spec(config.spacy_model) is None:
+            return False  # a named spaCy model that is gone is an error to report now
+        return os.path.isfile(self._checked_path(config))
+
+    def mark_checked(self, config: Config) -> None:
+        if self.problem is not None:
+            return
+        try:
+            self._prepare()
+            path = self._checked_path(config)
+            path.parent.mkdir(exist_ok=True)
+            self._write(path, "")
+        except OSError as exc:
+            self.problem = exc.strerror or str(exc)
+
+    def key(self, config: Config, display: str, relpath: str | None, data: bytes) -> str:
+        """The key of a draft's result under ``config``."""
+        digest = hashlib.sha256()
+        for part in (pack_fingerprint(), self._fingerprint(config), display, relpath or ""):
+            digest.update(part.encode("utf-8", "surrogatepass"))
+            digest.update(b"\0")
+        digest.update(data)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> FileResult | None:
+        """The kept result for ``key``, or None (no entry, or one that cannot be used)."""
+        try:
+            fd = os.open(self.entries / f"{key}.json", os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return None
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            data = os.read(fd, MAX_ENTRY + 1)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        if len(data) > MAX_ENTRY:
+            return None
+        try:
+            entry = json.loads(data)
+        except (ValueError, RecursionError):
+            return None
+        return from_entry(key, entry)
+
+    def put(self, key: str, result: FileResult) -> None:
+        """Keep ``result`` under ``key`` (atomically; nothing when it may not be kept or writing failed)."""
+        if self.problem is not None or not cacheable(result):
+            return
+        try:
+            self._prepare()
+            text = json.dumps(to_entry(key, result), ensure_ascii=False, separators=(",", ":"))
+            self._write(self.entries / f"{key}.json", text)
+        except (OSError, TypeError, ValueError) as exc:
+            self.problem = getattr(exc, "strerror", None) or str(exc)
+
+    @staticmethod
+    def _write(path: Path, text: str) -> None:
+        """``text`` into ``path`` by a rename: a reader sees the whole file or none."""
+        fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", errors="surrogatepass") as handle:
+                handle.write(text)
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+
+    def _prepare(self) -> None:
+        """Make the folder (with its ``.gitignore`` and tag) and the entries' subfolder, once. A folder of that
+        name that is a link or a file is never written into or over."""
+        if self._ready:
+            return
+        for path in (self.folder, self.entries):
+            try:
+                os.mkdir(path)
+                created = True
+            except FileExistsError:  # made before, or by another run at this moment
+                created = False
+            if not stat.S_ISDIR(os.lstat(path).st_mode):
+                raise ReadRefused(f"{path} is not a folder")
+            if created and path == self.folder:
+                for name, text in ((".gitignore", GITIGNORE), ("CACHEDIR.TAG", CACHEDIR_TAG)):
+                    with contextlib.suppress(FileExistsError), open(path / name, "x", encoding="utf-8") as handle:
+                        handle.write(text)
+        self._ready = True
+
+
+class ResultCaches:
+    """The cache folder of each configuration in a run: ``.inmail_lint_cache`` beside its config file (in the
+    current folder for the defaults and ``--isolated``), or one ``--cache-dir`` for all; None where the cache
+    is off (``--no-cache``, or ``cache = false`` in the config)."""
+
+    def __init__(self, cache_dir: Path | None = None, enabled: bool = True) -> None:
+        self.cache_dir = cache_dir
+        self.enabled = enabled
+        self._folders: dict[Path, ResultCache] = {}
+        self._by_config: dict[int, tuple[Config, ResultCache | None]] = {}
+
+    def for_config(self, config: Config) -> ResultCache | None:
+        known = self._by_config.get(id(config))
+        if known is None or known[0] is not config:
+            known = self._by_config[id(config)] = (config, self._folder_for(config))
+        return known[1]
+
+    def _folder_for(self, config: Config) -> ResultCache | None:
+        if not self.enabled or not config.cache:
+            return None
+        if self.cache_dir is not None:
+            folder = self.cache_dir
+        else:
+            folder = (config.path.parent if config.path is not None else Path.cwd()) / FOLDER_NAME
+        folder = Path(os.path.abspath(folder))
+        cache = self._folders.get(folder)
+        if cache is None:
+            cache = self._folders[folder] = ResultCache(folder)
+        return cache
+
+    def problems(self) -> list[str]:
+        """Each folder that could not be written, once: 'FOLDER: why'."""
+        said = []
+        for cache in self._folders.values():
+            if cache.problem is not None and not cache.reported:
+                cache.reported = True
+                said.append(f"{cache.folder}: {cache.problem}")
+        return said
+
+
+@dataclass(frozen=True)
+class _Miss:
+    cache: ResultCache | None
+    key: str = ""
+
+
+def _look_up(job: Job, config: Config, caches: ResultCaches) -> FileResult | tuple[Job, _Miss]:
+    """A draft file's kept result, or the job to lint it (with the bytes the key was made from, so the result
+    kept is the one for those bytes even if the file changes meanwhile)."""
+    cache = caches.for_config(config) if job.mode == "file" and job.target.path is not None else None
+    if cache is None or job.target.path is None:
+        return job, _Miss(None)
+    data, _ = read_bytes(job.target.path)
+    if data is None:  # linting it says why it cannot be read; that is not kept
+        return job, _Miss(None)
+    key = cache.key(config, job.target.display, relpath_for(job.target, config), data)
+    kept = cache.get(key)
+    if kept is not None:
+        return kept
+    return dataclasses.replace(job, data=data), _Miss(cache, key)
+
+
+def run_cached(
+    jobs: Iterable[Job],
+    configs: dict[int, Config],
+    linters: Mapping[int, Linter],
+    caches: ResultCaches,
+    pool: Workers | None = None,
+    helpers: int = 0,
+) -> Iterator[FileResult]:
+    """:func:`~inmail_lint.run.batch.run_all` with the cache: kept results where there are any, the rest linted
+    (by this process and the helpers) and kept; in the order of ``jobs``, as they come."""
+    order: deque[FileResult | _Miss] = deque()
+
+    def to_lint() -> Iterator[Job]:
+        for job in jobs:
+            looked = _look_up(job, configs[job.config_key], caches)
+            if isinstance(looked, FileResult):
+                order.append(looked)
+                continue
+            order.append(looked[1])
+            yield looked[0]
+
+    for result in run_all(to_lint(), configs, linters, pool, helpers):
+        while not isinstance(order[0], _Miss):
+            yield order.popleft()  # type: ignore[misc]
+        miss = order.popleft()
+        assert isinstance(miss, _Miss)
+        if miss.cache is not None:
+            miss.cache.put(miss.key, result)
+        yield result
+    while order:
+        kept = order.popleft()
+        assert isinstance(kept, FileResult)
+        yield kept

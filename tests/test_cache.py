@@ -1,0 +1,349 @@
+"""The result cache of ``check``: the same output with and without it, in every format; a run served from it
+never imports spaCy; anything a result depends on changing makes it a miss; a corrupt, foreign or half-written
+entry is passed over and written again; it writes only inside its own folder, atomically, and never when told
+not to."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from inmail_lint.engine.result import FileResult
+from inmail_lint.run.results import FOLDER_NAME, LAYOUT, ResultCache, cacheable, from_entry, to_entry
+from inmail_lint.util.codec import DecodeError, decode, encode
+
+Run = Callable[..., tuple[int, str, str]]
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from corpus import write_corpus  # noqa: E402
+
+FORMATS = ("full", "concise", "estimate", "json", "json-lines", "github", "sarif", "junit")
+GOOD = "Subject: Your PyData talk on data contracts\n\nHi Ana,\n\nJane Doe suggested I write. One question?\n"
+BAD = "Subject: EXCITING OPPORTUNITY!!! Act now\n\nDear Sir/Madam,\n\nI hope this message finds you well.\n"
+GERMAN = (
+    "Subject: Ihr Vortrag auf der PyData\n\nHallo Anna,\n\nJana Schmidt hat mir empfohlen, Ihnen zu schreiben. "
+    "Ich habe Ihren Vortrag über Datenverträge gesehen und hätte eine kurze Frage dazu. Hätten Sie Zeit?\n"
+)
+
+
+def entries(folder: Path) -> list[Path]:
+    return sorted((folder / FOLDER_NAME / LAYOUT).glob("*.json"))
+
+
+def project(tmp_path: Path, drafts: dict[str, str] | None = None) -> Path:
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "inmail-lint.toml").write_text('kind = "inmail"\n', encoding="utf-8")
+    for name, text in (drafts or {"good.inmail": GOOD, "bad.inmail": BAD, "de.inmail": GERMAN}).items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def run_cli(folder: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "NO_COLOR": "1", "CI": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "inmail_lint", "check", *args], cwd=folder, capture_output=True, env=env, timeout=300
+    )
+
+
+# --- the same output -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The rule corpus's real-world-like drafts and 120 of the benchmark's, with a config of their own."""
+    folder = tmp_path_factory.mktemp("cached") / "drafts"
+    shutil.copytree(ROOT / "tests" / "corpus" / "drafts", folder / "corpus")
+    write_corpus(folder / "bench", 120)
+    (folder / "inmail-lint.toml").write_text("", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("output_format", FORMATS)
+def test_output_is_byte_identical_with_and_without_the_cache(corpus_folder: Path, output_format: str) -> None:
+    fresh = run_cli(corpus_folder, "--no-cache", "--output-format", output_format, ".")
+    assert fresh.returncode in (0, 1), fresh.stderr
+    assert not (corpus_folder / FOLDER_NAME).exists() or output_format != FORMATS[0]
+    filling = run_cli(corpus_folder, "--output-format", output_format, ".")
+    served = run_cli(corpus_folder, "--output-format", output_format, ".")
+    assert len(entries(corpus_folder)) >= 150
+    for run in (filling, served):
+        assert (run.returncode, run.stdout, run.stderr) == (fresh.returncode, fresh.stdout, fresh.stderr)
+
+
+def test_a_result_reads_back_equal_to_what_was_kept(corpus_folder: Path) -> None:
+    """Every field of every corpus result (diagnostics, fixes, positions, counts, renderings, the estimate and
+    its factors, notes) survives the entry exactly: tuples stay tuples, floats the same floats."""
+    from inmail_lint.api import lint_file
+
+    paths = sorted(corpus_folder.rglob("*.inmail*"))
+    assert len(paths) > 150
+    for path in paths:
+        result = lint_file(path)
+        entry = json.loads(json.dumps(to_entry("k", result)))
+        back = from_entry("k", entry)
+        assert back is not None
+        for name in ("path", "kind", "fields", "row", "row_id", "estimate", "source_line", "notes", "diagnostics"):
+            assert getattr(back, name) == getattr(result, name), (path, name)
+        if result.diagnostics:
+            assert back.locator is not None and result.locator is not None
+            assert back.locator.text == result.locator.text
+
+
+# --- what it saves ---------------------------------------------------------------------------------------------
+
+
+def test_a_run_served_from_the_cache_imports_neither_spacy_nor_the_linter(tmp_path: Path) -> None:
+    folder = project(tmp_path)
+    first = run_cli(folder, ".")
+    assert first.returncode == 1 and len(entries(folder)) == 3
+    probe = (
+        "import sys\nfrom inmail_lint.cli.main import main\n"
+        "status = main(['check', '-q', '.'])\n"
+        "print('LOADED', sorted(m for m in ('spacy', 'thinc', 'inmail_lint.engine.linter', 'inmail_lint.checks') "
+        "if m in sys.modules), status)\n"
+    )
+    env = {**os.environ, "NO_COLOR": "1"}
+    served = subprocess.run([sys.executable, "-c", probe], cwd=folder, capture_output=True, text=True, env=env)
+    assert "LOADED [] 1" in served.stdout, served.stdout + served.stderr
+    # one changed draft: that one is linted (spaCy loads), the others still come from the cache
+    (folder / "good.inmail").write_text(GOOD.replace("One question?", "Two questions?"), encoding="utf-8")
+    changed = subprocess.run([sys.executable, "-c", probe], cwd=folder, capture_output=True, text=True, env=env)
+    assert "'spacy'" in changed.stdout and len(entries(folder)) == 4
+
+
+def test_jobs_start_no_helper_when_everything_is_cached(
+    cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from inmail_lint.run import check as run_check
+
+    folder = project(tmp_path)
+    status, before, _ = cli("check", ".", cwd=folder)
+    started: list[int] = []
+    monkeypatch.setattr(run_check, "start_workers", lambda processes: started.append(processes))
+    again, after, _ = cli("check", "-j", "2", ".", cwd=folder)
+    assert (again, after) == (status, before) and started == []
+
+
+# --- when a result is not used ---------------------------------------------------------------------------------
+
+
+def codes_of(out: str) -> list[str]:
+    return sorted(d["code"] for f in json.loads(out)["files"] for d in f["diagnostics"])
+
+
+def test_changing_what_a_result_depends_on_is_a_miss(cli: Run, tmp_path: Path) -> None:
+    folder = project(tmp_path, {"a.inmail": BAD})
+    _, out, _ = cli("check", "--output-format", "json", ".", cwd=folder)
+    assert "IM302" in codes_of(out)
+    # the config
+    (folder / "inmail-lint.toml").write_text('kind = "inmail"\nignore = ["IM302"]\n', encoding="utf-8")
+    _, out, _ = cli("check", "--output-format", "json", ".", cwd=folder)
+    assert "IM302" not in codes_of(out)
+    # the command line's settings
+    _, out, _ = cli("check", "--output-format", "json", "--select", "IM405", ".", cwd=folder)
+    assert set(codes_of(out)) == {"IM405"}
+    # a team rule in rule-dirs
+    (folder / "team").mkdir()
+    (folder / "inmail-lint.toml").write_text('rule-dirs = ["team"]\n', encoding="utf-8")
+    rule = folder / "team" / "TM001.yaml"
+    rule.write_text(
+        "code: TM001\nname: pushy\ntype: existence\nseverity: warning\nsummary: Pushy.\nmessage: \"'{match}' is pushy\"\n"
+        'phrases: [finds you well]\nexamples: {pass: ["Hi Ana"], fail: ["Hi Ana, hope this finds you well"]}\n',
+        encoding="utf-8",
+    )
+    # (in a process of its own each time: a process builds a rule folder's rules once)
+    out = run_cli(folder, "--output-format", "json", ".").stdout.decode()
+    assert "TM001" in codes_of(out)
+    rule.write_text(rule.read_text(encoding="utf-8").replace("is pushy", "sounds pushy"), encoding="utf-8")
+    out = run_cli(folder, "--output-format", "json", ".").stdout.decode()
+    assert "sounds pushy" in out
+    # the draft's own bytes
+    (folder / "a.inmail").write_text(GOOD, encoding="utf-8")
+    _, out, _ = cli("check", "--output-format", "json", ".", cwd=folder)
+    assert "TM001" not in codes_of(out) and "IM302" not in codes_of(out)
+
+
+def test_a_changed_recipient_profile_is_a_miss(cli: Run, tmp_path: Path) -> None:
+    folder = project(tmp_path, {})
+    (folder / "ana.yaml").write_text(
+        "name: Ana Kowalski\nfirst_name: Ana\nmutual_connections: [Jane Doe]\n", encoding="utf-8"
+    )
+    (folder / "a.inmail").write_text(
+        "---\nsubject: Your PyData talk\nrecipient: ana.yaml\n---\nHi Ana,\n\nJane Doe suggested I write. "
+        "One question?\n",
+        encoding="utf-8",
+    )
+    _, first, _ = cli("check", "--output-format", "json", ".", cwd=folder)
+    (folder / "ana.yaml").write_text("name: Maria Kowalski\nfirst_name: Maria\n", encoding="utf-8")
+    _, second, _ = cli("check", "--output-format", "json", ".", cwd=folder)
+    _, fresh, _ = cli("check", "--no-cache", "--output-format", "json", ".", cwd=folder)
+    assert second == fresh and second != first
+    assert "IM306" in codes_of(second)  # greeted as Ana, but the recipient is Maria
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",
+        b"{not json",
+        b'{"key": "someone else", "reads": [], "source": null, "result": []}',
+        b"[1, 2, 3]",
+        b"\xff\xfe garbage",
+        "same key, wrong shape",
+        "truncated",
+    ],
+    ids=["empty", "broken", "foreign", "list", "bytes", "wrong-shape", "truncated"],
+)
+def test_a_damaged_entry_is_passed_over_and_written_again(cli: Run, tmp_path: Path, damage: object) -> None:
+    folder = project(tmp_path, {"a.inmail": BAD})
+    _, fresh, _ = cli("check", ".", cwd=folder)
+    (entry,) = entries(folder)
+    original = entry.read_bytes()
+    if damage == "same key, wrong shape":
+        data = json.loads(original)
+        data["result"][0] = 42  # the path, as a number
+        entry.write_text(json.dumps(data), encoding="utf-8")
+    elif damage == "truncated":
+        entry.write_bytes(original[: len(original) // 2])
+    else:
+        assert isinstance(damage, bytes)
+        entry.write_bytes(damage)
+    status, out, err = cli("check", ".", cwd=folder)
+    assert (status, out, err) == (1, fresh, "")
+    assert entry.read_bytes() == original  # written again
+
+
+def test_an_entry_that_is_a_link_is_not_followed(cli: Run, tmp_path: Path) -> None:
+    folder = project(tmp_path, {"a.inmail": BAD})
+    _, fresh, _ = cli("check", ".", cwd=folder)
+    (entry,) = entries(folder)
+    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere.write_bytes(entry.read_bytes().replace(b"I hope this message", b"I HOPE THIS MESSAGE"))
+    entry.unlink()
+    entry.symlink_to(elsewhere)
+    _, out, _ = cli("check", ".", cwd=folder)
+    assert out == fresh and not entry.is_symlink()
+    assert b"I HOPE" in elsewhere.read_bytes()  # the link's target is never written
+
+
+def test_decoding_refuses_a_wrong_shape() -> None:
+    with pytest.raises(DecodeError):
+        decode(["a.inmail", "inmail", {}, None, None, None, None, None], FileResult)
+    result = FileResult("a.inmail", "inmail")
+    assert decode(encode(result), FileResult) == result
+    assert not cacheable(FileResult("a", None, error="boom"))
+    assert not cacheable(FileResult("a", None, skipped=["TM001"]))
+
+
+# --- where it writes, and when not ---------------------------------------------------------------------------
+
+
+def test_the_cache_folder_is_beside_the_config_and_ignored_by_git(cli: Run, tmp_path: Path) -> None:
+    folder = project(tmp_path)
+    (folder / "sub").mkdir()
+    (folder / "sub" / "c.inmail").write_text(GOOD, encoding="utf-8")
+    cli("check", "c.inmail", cwd=folder / "sub")
+    cache = folder / FOLDER_NAME
+    assert (cache / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+    assert (
+        (cache / "CACHEDIR.TAG").read_text(encoding="utf-8").startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    )
+    assert len(entries(folder)) == 1 and not (folder / "sub" / FOLDER_NAME).exists()
+    if shutil.which("git"):
+        subprocess.run(["git", "init", "-q"], cwd=folder, check=True)
+        listed = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all"],
+            cwd=folder,
+            text=True,
+            capture_output=True,
+            check=True,
+        ).stdout
+        assert FOLDER_NAME not in listed
+
+
+def test_no_cache_and_cache_false_write_nothing(cli: Run, tmp_path: Path) -> None:
+    folder = project(tmp_path)
+    cli("check", "--no-cache", ".", cwd=folder)
+    assert not (folder / FOLDER_NAME).exists()
+    (folder / "inmail-lint.toml").write_text("cache = false\n", encoding="utf-8")
+    cli("check", ".", cwd=folder)
+    assert not (folder / FOLDER_NAME).exists()
+    (folder / "inmail-lint.toml").write_text('cache = "no"\n', encoding="utf-8")
+    status, _, err = cli("check", ".", cwd=folder)
+    assert status == 2 and "cache" in err
+
+
+def test_cache_dir_and_no_config(cli: Run, tmp_path: Path) -> None:
+    folder = project(tmp_path)
+    (folder / "inmail-lint.toml").unlink()
+    cli("check", ".", cwd=folder)
+    assert len(entries(folder)) == 3  # no config: in the current folder
+    elsewhere = tmp_path / "cache-here"
+    status, _, _ = cli("check", "--cache-dir", str(elsewhere), "--isolated", ".", cwd=folder)
+    assert status == 1 and len(list((elsewhere / LAYOUT).glob("*.json"))) == 3
+
+
+def test_fix_diff_and_vars_are_correct_with_the_cache(cli: Run, tmp_path: Path) -> None:
+    folder = project(tmp_path, {"a.inmail": "Subject: Re: your PyData talk\n\nHi Ana, Jane Doe suggested I write.\n"})
+    _, before, _ = cli("check", "--output-format", "json", ".", cwd=folder)
+    assert "IM410" in codes_of(before)
+    status, diff, _ = cli("check", "--diff", ".", cwd=folder)
+    assert status == 1 and "-Subject: Re: your PyData talk" in diff
+    cli("check", "--fix", ".", cwd=folder)
+    _, after, _ = cli("check", "--output-format", "json", ".", cwd=folder)
+    assert "IM410" not in codes_of(after)
+    (folder / "t.inmail").write_text("Subject: Hi {{first_name}}\n\nHi {{first_name}}, one question?\n")
+    (folder / "rows.csv").write_text("first_name\nAna\n\n", encoding="utf-8")
+    kept = len(entries(folder))
+    status, _, _ = cli("check", "--vars", "rows.csv", "t.inmail", cwd=folder)
+    assert len(entries(folder)) == kept  # renderings are not kept
+
+
+def test_a_folder_that_cannot_be_written_is_said_once_and_the_run_is_right(cli: Run, tmp_path: Path) -> None:
+    folder = project(tmp_path)
+    (folder / FOLDER_NAME).write_text("a file, not a folder", encoding="utf-8")
+    _, fresh, _ = cli("check", "--no-cache", ".", cwd=folder)
+    status, out, err = cli("check", ".", cwd=folder)
+    assert status == 1 and out == fresh
+    assert err.count("result cache was not written") == 1 and FOLDER_NAME in err
+    assert (folder / FOLDER_NAME).read_text(encoding="utf-8") == "a file, not a folder"
+
+
+def test_runs_at_the_same_time_share_the_cache_safely(tmp_path: Path) -> None:
+    """pre-commit runs hooks in parallel: four runs at once on the same drafts, each writing the same entries,
+    all print the right report, and every entry left is whole."""
+    folder = tmp_path / "drafts"
+    write_corpus(folder, 60)
+    (folder / "inmail-lint.toml").write_text("", encoding="utf-8")
+    fresh = run_cli(folder, "--no-cache", "--output-format", "concise", ".")
+    env = {**os.environ, "NO_COLOR": "1", "CI": "1"}
+    command = [sys.executable, "-m", "inmail_lint", "check", "--output-format", "concise", "."]
+    runs = [
+        subprocess.Popen(command, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in range(4)
+    ]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    for out, err in outputs:
+        assert (out.decode(), err.decode()) == (fresh.stdout.decode(), fresh.stderr.decode())
+    kept = entries(folder)
+    assert len(kept) == 60
+    assert not [p for p in (folder / FOLDER_NAME / LAYOUT).iterdir() if p.name.startswith(".tmp")]
+    for path in kept:
+        assert from_entry(path.stem, json.loads(path.read_bytes())) is not None
+    again = run_cli(folder, "--output-format", "concise", ".")
+    assert (again.stdout, again.stderr) == (fresh.stdout, fresh.stderr)
+
+
+def test_put_gives_up_quietly_on_a_folder_it_cannot_make(tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("x", encoding="utf-8")
+    cache = ResultCache(blocker / "cache")
+    cache.put("k", FileResult("a", "inmail"))
+    assert cache.problem is not None and cache.get("k") is None
