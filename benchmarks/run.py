@@ -81,7 +81,7 @@ def cache_figures(folder: Path, cache: Path, repeat: int) -> tuple[float, float,
     all_cached, _ = best(inmail(*check, "."), folder, repeat)
     probe = (
         "import sys\nfrom inmail_lint.cli.main import main\n"
-        f"main({list(check[:-2]) + ['--cache-dir', str(cache), '.']!r})\n"
+        f"main({[*check[:-2], '--cache-dir', str(cache), '.']!r})\n"
         "sys.stderr.write('SPACY' if 'spacy' in sys.modules else 'NO-SPACY')\n"
     )
     loaded = subprocess.run([sys.executable, "-c", probe], cwd=folder, capture_output=True, text=True, env=ENV)

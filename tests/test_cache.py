@@ -155,7 +155,8 @@ def test_changing_what_a_result_depends_on_is_a_miss(cli: Run, tmp_path: Path) -
     (folder / "inmail-lint.toml").write_text('rule-dirs = ["team"]\n', encoding="utf-8")
     rule = folder / "team" / "TM001.yaml"
     rule.write_text(
-        "code: TM001\nname: pushy\ntype: existence\nseverity: warning\nsummary: Pushy.\nmessage: \"'{match}' is pushy\"\n"
+        "code: TM001\nname: pushy\ntype: existence\nseverity: warning\nsummary: Pushy.\n"
+        "message: \"'{match}' is pushy\"\n"
         'phrases: [finds you well]\nexamples: {pass: ["Hi Ana"], fail: ["Hi Ana, hope this finds you well"]}\n',
         encoding="utf-8",
     )

@@ -69,63 +69,28 @@ def credits(
     isolated: bool,
 ) -> int:
     """Plan an InMail credit balance month by month: allotments, sends, refunds, expiry, and when it runs out."""
-    import dataclasses
     import json
 
     # imported when the command runs, so that --help and --version stay fast
-    from inmail_lint.config.settings import ConfigError, ConfigResolver
-    from inmail_lint.model.credits import PlanError, balance_bar, plans, simulate, sustainable, with_expiry
-    from inmail_lint.run.estimates import mean_estimate
+    from inmail_lint.config.settings import ConfigError
+    from inmail_lint.model.credits import PlanError, balance_bar
+    from inmail_lint.run.credits import plan_credits
 
     if (response_rate is None) == (drafts_dir is None):
         _error("give either --response-rate or --drafts")
         return EXIT_ERROR
     try:
-        config = ConfigResolver(isolated=isolated).for_directory(Path.cwd())
-        available = plans(config.plans)
-        if plan_name not in available:
-            _error(f"unknown plan {plan_name!r}; plans: {', '.join(available)}")
-            return EXIT_ERROR
-        plan = with_expiry(available[plan_name], expiry)
-        basis = "given"
-        if drafts_dir is not None:
-            response_rate, count = mean_estimate(drafts_dir, isolated)
-            if count == 0:
-                _error(f"{drafts_dir}: no InMail drafts with a credit at stake")
-                return EXIT_ERROR
-            basis = f"mean estimate over {count} draft{'s' if count != 1 else ''} in {drafts_dir}"
-        assert response_rate is not None
-        table = simulate(plan, per_month, months, response_rate, opening=opening)
+        result = plan_credits(
+            plan_name, per_month, months, response_rate, drafts_dir, opening=opening, expiry=expiry, isolated=isolated
+        )
     except (ConfigError, PlanError) as exc:
         _error(str(exc))
         return EXIT_ERROR
-    ran_out = [m.month for m in table if m.short > 0]
-    keepable = sustainable(plan, response_rate)
     if output_format == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "plan": dataclasses.asdict(plan),
-                    "opening_balance": opening,
-                    "per_month": per_month,
-                    "response_rate": round(response_rate, 4),
-                    "response_rate_basis": basis,
-                    "months": [dataclasses.asdict(m) for m in table],
-                    "ran_out": ran_out,
-                    "sustainable_per_month": round(keepable, 2),
-                    "chart": {  # series for a chart of the balance, one value a month, with the cap to scale it
-                        "cap": plan.cap,
-                        "balance": [m.balance_end for m in table],
-                        "sent": [m.sent for m in table],
-                        "refunded": [m.refunded for m in table],
-                        "expired": [m.expired for m in table],
-                        "over_cap": [m.over_cap for m in table],
-                    },
-                },
-                indent=2,
-            )
-        )
+        click.echo(json.dumps(result.to_dict(), indent=2))
         return EXIT_OK
+    plan, table, response_rate, basis = result.plan, result.table, result.response_rate, result.basis
+    ran_out, keepable = result.ran_out, result.keepable
     lasts = "never expire" if plan.expiry_months is None else f"last {plan.expiry_months} months"
     click.echo(
         f"{plan.title}: {plan.monthly:g} credits a month, up to {plan.cap:g}; credits {lasts}"

@@ -1,5 +1,5 @@
-"""The command line: ``inmail-lint check``, ``init``, ``rule``, ``calibrate``, ``credits``, ``server``; one module a
-command.
+"""The command line: ``inmail-lint check``, ``init``, ``rule``, ``calibrate``, ``credits``, ``server``, ``web``; one
+module a command.
 
 Only click is imported at start-up, so ``--help`` and ``--version`` stay fast: each command imports what it
 needs when it runs, and spaCy is imported by the first rule that needs language analysis.
@@ -17,6 +17,7 @@ from inmail_lint.cli.credits import credits
 from inmail_lint.cli.init import init
 from inmail_lint.cli.rule import rule
 from inmail_lint.cli.serve import server
+from inmail_lint.cli.web import web
 from inmail_lint.run.status import EXIT_ERROR, EXIT_OK
 from inmail_lint.util.version import __version__
 
@@ -27,7 +28,7 @@ def cli() -> None:
     """Lint LinkedIn InMail drafts: platform limits, reply best practice, the chance of a credit refund."""
 
 
-for _command in (check, init, rule, calibrate, credits, server):
+for _command in (check, init, rule, calibrate, credits, server, web):
     cli.add_command(_command)
 
 

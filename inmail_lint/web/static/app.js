@@ -1,0 +1,592 @@
+// inmail-lint's page: it shows what the server's linter says. No rule is judged here; every finding, count and
+// estimate comes from the same linter as the command line and the language server.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const token = new URLSearchParams(location.search).get("token") || sessionStorage.getItem("inmail-lint-token") || "";
+if (token) sessionStorage.setItem("inmail-lint-token", token);
+
+const LIST_FIELDS = ["mutual_connections", "groups", "past_companies", "recent_posts"];
+const state = {
+  path: null, base: null, etag: null, result: null, seq: 0, shown: 0, timer: null, latencies: [],
+  editable: true, folder: null, sort: { key: "path", dir: 1 },
+};
+window.inmailLint = state; // for the browser tests and the latency benchmark
+
+// --- talking to the server ------------------------------------------------------------------------------------
+async function api(path, body) {
+  const init = { headers: { "X-Inmail-Lint-Token": token } };
+  if (body !== undefined) {
+    init.method = "POST";
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (error) {
+    throw new Error("the inmail-lint server does not answer (was it stopped?)");
+  }
+  const data = await response.json().catch(() => ({ error: `the server answered ${response.status}` }));
+  if (!response.ok) throw Object.assign(new Error(data.error || `error ${response.status}`), { status: response.status });
+  return data;
+}
+
+function showAlert(message) {
+  const alert = $("alert");
+  alert.textContent = message || "";
+  alert.hidden = !message;
+}
+
+function status(message) { $("status").textContent = message; }
+
+// --- the draft being written --------------------------------------------------------------------------------
+function splitList(text) { return text.split(",").map((s) => s.trim()).filter(Boolean); }
+
+function recipient() {
+  const profile = $("profile").value;
+  if (profile) return profile;
+  const fields = { name: $("r-name").value.trim(), company: $("r-company").value.trim() };
+  for (const key of LIST_FIELDS) fields[key] = splitList($(`r-${key}`).value);
+  return fields;
+}
+
+function request(extra) {
+  const body = { subject: $("subject").value, body: $("body").value, ...extra };
+  if (state.path) Object.assign(body, { path: state.path, base: state.base });
+  else Object.assign(body, { kind: $("kind").value, recipient: recipient() });
+  return body;
+}
+
+function scheduleLint() {
+  clearTimeout(state.timer);
+  state.timer = setTimeout(lintNow, 120);
+}
+
+async function lintNow() {
+  const seq = ++state.seq;
+  const started = performance.now();
+  try {
+    const result = await api("/api/lint", request());
+    if (seq !== state.seq) return; // a newer edit is under way
+    render(result);
+    state.latencies.push(performance.now() - started);
+    showAlert("");
+  } catch (error) {
+    if (seq === state.seq) showAlert(error.message);
+  }
+}
+
+// --- underlines ---------------------------------------------------------------------------------------------
+const SEVERITY = { error: 3, warning: 2, info: 1 };
+
+function escapeHtml(text) {
+  return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+}
+
+function paint(field) {
+  const area = $(field);
+  const holder = document.querySelector(`.editor[data-field="${field}"] .highlights`);
+  const text = area.value;
+  const findings = (state.result ? state.result.diagnostics : []).filter((d) => d.target === field);
+  const cuts = new Set([0, text.length]);
+  const points = new Map();
+  for (const d of findings) {
+    if (d.end > d.start) { cuts.add(Math.min(d.start, text.length)); cuts.add(Math.min(d.end, text.length)); }
+    else points.set(d.start, [...(points.get(d.start) || []), d]);
+  }
+  const bounds = [...cuts].sort((a, b) => a - b);
+  let html = "";
+  for (let k = 0; k < bounds.length - 1; k++) {
+    const from = bounds[k], to = bounds[k + 1];
+    if (points.has(from)) html += mark("", points.get(from), true);
+    const over = findings.filter((d) => d.end > d.start && d.start <= from && d.end >= to);
+    const piece = text.slice(from, to);
+    html += over.length ? mark(piece, over, false) : escapeHtml(piece);
+  }
+  if (points.has(text.length) && bounds.length) html += mark("", points.get(text.length), true);
+  holder.innerHTML = html + (text.endsWith("\n") ? " " : "");
+  syncScroll(field);
+}
+
+function mark(text, findings, point) {
+  const worst = findings.reduce((a, d) => (SEVERITY[d.severity] > SEVERITY[a.severity] ? d : a));
+  const ids = findings.map((d) => d.index).join(" ");
+  return `<mark class="${worst.severity}${point ? " point" : ""}" data-findings="${ids}">${escapeHtml(text)}</mark>`;
+}
+
+function syncScroll(field) {
+  const area = $(field);
+  const backdrop = document.querySelector(`.editor[data-field="${field}"] .backdrop`);
+  backdrop.scrollTop = area.scrollTop;
+  backdrop.scrollLeft = area.scrollLeft;
+}
+
+function fitSubject() {
+  const area = $("subject");
+  area.style.height = "auto";
+  area.style.height = `${area.scrollHeight}px`;
+}
+
+function findingsAt(field, position) {
+  if (!state.result) return [];
+  return state.result.diagnostics.filter(
+    (d) => d.target === field && (d.start === d.end ? d.start === position : d.start <= position && position <= d.end),
+  );
+}
+
+function describeHere() {
+  const area = document.activeElement;
+  if (!area || !["subject", "body"].includes(area.id)) { $("here").textContent = ""; return; }
+  const here = findingsAt(area.id, area.selectionStart);
+  $("here").textContent = here.map((d) => `${d.code} ${d.severity}: ${d.message}`).join(" · ");
+}
+
+function hover(event) {
+  const tip = $("tooltip");
+  const marks = document.elementsFromPoint(event.clientX, event.clientY).filter((el) => el.tagName === "MARK");
+  if (!marks.length || !state.result) { tip.hidden = true; return; }
+  const ids = marks[0].dataset.findings.split(" ").map(Number);
+  const found = state.result.diagnostics.filter((d) => ids.includes(d.index));
+  tip.replaceChildren(...found.map((d) => {
+    const line = document.createElement("div");
+    line.textContent = `${d.code} ${d.severity}: ${d.message}`;
+    return line;
+  }));
+  tip.style.left = `${Math.min(event.clientX + 12, window.innerWidth - 440)}px`;
+  tip.style.top = `${event.clientY + 16}px`;
+  tip.hidden = false;
+}
+
+// --- what the linter said -----------------------------------------------------------------------------------
+function render(result) {
+  state.result = result;
+  if (state.path === null) state.base = null;
+  paint("subject");
+  paint("body");
+  renderCounts(result);
+  renderFindings(result);
+  renderEstimate(result.estimate);
+  describeHere();
+  state.shown += 1;
+  document.body.dataset.lintSeq = String(state.shown);
+}
+
+function counter(value, max, goal, unit, goalUnit) {
+  let html = `<span class="${max && value > max ? "limit" : goal && value >= goal ? "over" : ""}">${value}</span>`;
+  html += max ? ` / ${max} ${unit}` : ` ${unit}`;
+  if (goal) html += ` · goal under ${goal}${goalUnit ? ` ${goalUnit}` : ""}`;
+  return html;
+}
+
+function renderCounts(result) {
+  const { subject, body } = result.counts;
+  $("subject-count").innerHTML = result.subject_sent === false
+    ? "not sent for this kind"
+    : counter(subject.chars, subject.max, subject.goal, "characters");
+  $("body-count").innerHTML = `${counter(body.chars, body.max, null, "characters")} · `
+    + counter(body.words, null, body.goal_words, "words", "words");
+}
+
+function renderFindings(result) {
+  const list = $("findings");
+  list.replaceChildren();
+  $("findings-count").textContent = result.diagnostics.length ? `(${result.diagnostics.length})` : "(none)";
+  for (const d of result.diagnostics) {
+    const item = document.createElement("li");
+    item.dataset.code = d.code;
+    const go = document.createElement("button");
+    go.type = "button";
+    go.className = "go";
+    go.innerHTML = `<span class="sev ${d.severity}">${d.severity}</span><span class="code">${d.code}</span>`;
+    go.append(document.createTextNode(d.message));
+    go.addEventListener("click", () => goTo(d));
+    if (d.target === null) go.title = `in the file at line ${d.row}, column ${d.column}`;
+    item.append(go);
+    if (d.fix) {
+      const fix = document.createElement("button");
+      fix.type = "button";
+      fix.className = `fix${d.fix.safe ? "" : " unsafe"}`;
+      fix.textContent = d.fix.safe ? `Fix: ${d.fix.message}` : `Fix (unsafe: check it): ${d.fix.message}`;
+      fix.addEventListener("click", () => applyFix(d));
+      item.append(fix);
+    }
+    list.append(item);
+  }
+  $("notes").replaceChildren(...result.notes.map((note) => {
+    const item = document.createElement("li");
+    item.textContent = note;
+    return item;
+  }));
+}
+
+function goTo(d) {
+  if (d.target === null) { status(`${d.code} is about the file's front matter (line ${d.row}), not the text fields.`); return; }
+  const area = $(d.target);
+  area.focus();
+  area.setSelectionRange(d.start, Math.max(d.start, d.end));
+  describeHere();
+}
+
+function gauge(estimate) {
+  const arc = (from, to) => {
+    const point = (p) => {
+      const angle = Math.PI * (1 - p);
+      return `${100 + 80 * Math.cos(angle)} ${100 - 80 * Math.sin(angle)}`;
+    };
+    return `M ${point(from)} A 80 80 0 0 1 ${point(to)}`;
+  };
+  const scale = (p) => Math.max(0, Math.min(1, p / 0.6)); // the dial reads 0 to 60%
+  const typical = scale(estimate.baseline);
+  const angle = Math.PI * (1 - typical);
+  const tick = [100 + 68 * Math.cos(angle), 100 - 68 * Math.sin(angle), 100 + 92 * Math.cos(angle), 100 - 92 * Math.sin(angle)];
+  const pct = (p) => `${Math.round(p * 100)}%`;
+  return `<svg viewBox="0 0 200 122" role="img" aria-label="estimate ${pct(estimate.probability)}, 90% interval ${pct(estimate.low)} to ${pct(estimate.high)}, typical ${pct(estimate.baseline)}">
+    <path class="gauge-track" d="${arc(0, 1)}" stroke-width="14" fill="none"/>
+    <path class="gauge-band" d="${arc(scale(estimate.low), Math.max(scale(estimate.high), scale(estimate.low) + 0.005))}" stroke-width="14" fill="none"/>
+    <path class="gauge-value" d="${arc(0, Math.max(scale(estimate.probability), 0.005))}" stroke-width="6" fill="none"/>
+    <line class="gauge-typical" x1="${tick[0]}" y1="${tick[1]}" x2="${tick[2]}" y2="${tick[3]}" stroke-width="2"/>
+    <text class="gauge-text" x="100" y="96" text-anchor="middle">${pct(estimate.probability)}</text>
+    <text class="gauge-sub" x="100" y="116" text-anchor="middle">${pct(estimate.low)}–${pct(estimate.high)} · typical ${pct(estimate.baseline)}</text>
+  </svg>`;
+}
+
+function renderEstimate(estimate) {
+  if (!estimate) {
+    $("gauge").innerHTML = "";
+    $("estimate-text").textContent = "No estimate for this draft.";
+    $("factors").replaceChildren();
+    $("gains").replaceChildren();
+    return;
+  }
+  $("gauge").innerHTML = gauge(estimate);
+  $("gauge").dataset.probability = String(estimate.probability);
+  $("estimate-text").textContent = estimate.summary;
+  const factors = [...estimate.factors].sort((a, b) => Math.abs(Math.log(b.odds_ratio)) - Math.abs(Math.log(a.odds_ratio)));
+  $("factors").replaceChildren(...factors.map((f) => {
+    const item = document.createElement("li");
+    const sign = document.createElement("span");
+    sign.className = f.odds_ratio > 1 ? "up" : f.odds_ratio < 1 ? "down" : "";
+    sign.textContent = f.odds_ratio > 1 ? "▲ " : f.odds_ratio < 1 ? "▼ " : "· ";
+    const source = document.createElement("small");
+    source.textContent = `${f.grade}: ${f.source}`;
+    item.append(sign, document.createTextNode(`${f.observed} (×${f.odds_ratio.toFixed(2)} odds)`), source);
+    return item;
+  }));
+  const gains = estimate.if_fixed.filter((g) => Math.round(g.probability * 100) > Math.round(estimate.probability * 100));
+  $("gains").replaceChildren(...(gains.length ? gains : [null]).map((g) => {
+    const item = document.createElement("li");
+    item.textContent = g ? `fixing ${g.code} would raise it to ${Math.round(g.probability * 100)}%` : "nothing found lowers it";
+    return item;
+  }));
+}
+
+// --- fixes and files ----------------------------------------------------------------------------------------
+async function applyFix(d) {
+  try {
+    const result = await api("/api/fix", request({ index: d.index, code: d.code }));
+    $("subject").value = result.fields.subject;
+    $("body").value = result.fields.body;
+    if (state.path) state.base = result.source;
+    fitSubject();
+    state.seq += 1; // any lint under way is for the text before the fix
+    render(result);
+    status(`Fixed ${d.code}: ${result.fixed.message}.${state.path ? " Save to keep it." : ""}`);
+  } catch (error) {
+    showAlert(error.message);
+  }
+}
+
+function setEditable(editable) {
+  state.editable = editable;
+  $("context-note").hidden = editable;
+  for (const el of $("context").querySelectorAll("input, select")) el.disabled = !editable;
+}
+
+async function openFile(path) {
+  try {
+    const result = await api(`/api/file?path=${encodeURIComponent(path)}`);
+    Object.assign(state, { path: result.path, base: result.base, etag: result.etag });
+    $("subject").value = result.fields.subject;
+    $("body").value = result.fields.body;
+    $("file-label").textContent = `Editing ${result.path}`;
+    $("save").disabled = false;
+    setEditable(false);
+    fitSubject();
+    selectTab("tab-write");
+    state.seq += 1;
+    render(result);
+    status(`Opened ${result.path}.`);
+    showAlert("");
+  } catch (error) {
+    showAlert(error.message);
+  }
+}
+
+function newDraft() {
+  Object.assign(state, { path: null, base: null, etag: null });
+  $("subject").value = "";
+  $("body").value = "";
+  $("file-label").textContent = "New draft";
+  $("save").disabled = true;
+  setEditable(true);
+  fitSubject();
+  status("A new draft: nothing is written until you save it with a name.");
+  lintNow();
+}
+
+async function save() {
+  if (!state.path) return;
+  try {
+    const result = await api("/api/save", request({ etag: state.etag }));
+    Object.assign(state, { base: result.base, etag: result.etag });
+    render(result);
+    status(`Saved ${result.path}.`);
+    showAlert("");
+    loadFolder();
+  } catch (error) {
+    showAlert(error.message);
+  }
+}
+
+async function saveAs() {
+  const name = $("save-name").value.trim();
+  if (!name) { showAlert("Give the new file a name, such as drafts/ana.inmail."); return; }
+  try {
+    const body = { ...request(), create: true, path: name, kind: $("kind").value, recipient: recipient() };
+    delete body.base;
+    if (state.path) { showAlert("This draft has a file already: Save writes it. Start a new draft to save under a new name."); return; }
+    const result = await api("/api/save", body);
+    Object.assign(state, { path: result.path, base: result.base, etag: result.etag });
+    $("file-label").textContent = `Editing ${result.path}`;
+    $("save").disabled = false;
+    setEditable(false);
+    render(result);
+    status(`Saved as ${result.path}.`);
+    showAlert("");
+    loadFolder();
+  } catch (error) {
+    showAlert(error.message);
+  }
+}
+
+// --- the folder ---------------------------------------------------------------------------------------------
+async function loadFolder() {
+  try {
+    const folder = await api("/api/folder");
+    state.folder = folder;
+    $("folder-name").textContent = folder.folder;
+    $("folder-path").textContent = `${folder.drafts.length} drafts and templates in ${folder.folder}`;
+    const kind = $("kind");
+    if (!kind.options.length) {
+      for (const k of folder.kinds) kind.add(new Option(`${k.title} (${k.name})`, k.name, false, k.name === folder.kind));
+    }
+    fillSelect($("profile"), folder.profiles, "(the fields below)");
+    fillSelect($("merge-template"), folder.drafts.filter((d) => d.template).concat(folder.drafts.filter((d) => !d.template)).map((d) => d.path));
+    fillSelect($("merge-table"), folder.tables);
+    $("folder-notes").replaceChildren(...folder.notes.map((n) => Object.assign(document.createElement("li"), { textContent: n })));
+    renderFolder();
+  } catch (error) {
+    showAlert(error.message);
+  }
+}
+
+function fillSelect(select, values, empty) {
+  const chosen = select.value;
+  select.replaceChildren();
+  if (empty !== undefined) select.add(new Option(empty, ""));
+  for (const value of values) select.add(new Option(value, value, false, value === chosen));
+}
+
+function renderFolder() {
+  const { key, dir } = state.sort;
+  const rows = [...state.folder.drafts].sort((a, b) => {
+    const x = a[key] ?? -1, y = b[key] ?? -1;
+    return (x < y ? -1 : x > y ? 1 : 0) * dir;
+  });
+  for (const th of document.querySelectorAll("#folder-table th")) {
+    const button = th.querySelector("button");
+    th.setAttribute("aria-sort", button.dataset.sort === key ? (dir > 0 ? "ascending" : "descending") : "none");
+  }
+  const body = document.querySelector("#folder-table tbody");
+  body.replaceChildren(...rows.map((d) => {
+    const row = document.createElement("tr");
+    const name = document.createElement("td");
+    const open = document.createElement("button");
+    open.type = "button";
+    open.textContent = d.path + (d.template ? " (template)" : "");
+    open.addEventListener("click", () => openFile(d.path));
+    name.append(open);
+    row.append(name);
+    for (const [value, numeric] of [[d.kind, false], [d.errors, true], [d.warnings, true], [d.infos, true],
+      [d.estimate === null ? "–" : `${Math.round(d.estimate * 100)}%`, true]]) {
+      const cell = document.createElement("td");
+      cell.textContent = value ?? "";
+      if (numeric) cell.className = "num";
+      row.append(cell);
+    }
+    return row;
+  }));
+}
+
+// --- mail merge ---------------------------------------------------------------------------------------------
+async function renderMerge(event) {
+  event.preventDefault();
+  const template = $("merge-template").value, table = $("merge-table").value;
+  if (!template || !table) { $("merge-status").textContent = "Choose a template and a CSV in the folder."; return; }
+  $("merge-status").textContent = "Rendering…";
+  try {
+    const merged = await api(`/api/merge?template=${encodeURIComponent(template)}&table=${encodeURIComponent(table)}`);
+    $("merge-status").textContent = `${merged.rows.length} of ${merged.total} rows of ${merged.table} in ${merged.template}.`;
+    const body = document.querySelector("#merge-rows tbody");
+    body.replaceChildren(...merged.rows.map((r) => {
+      const row = document.createElement("tr");
+      const cells = [r.id ? `${r.row} (${r.id})` : String(r.row), r.subject, r.body];
+      for (const text of cells) row.append(Object.assign(document.createElement("td"), { textContent: text }));
+      const findings = document.createElement("td");
+      const list = document.createElement("ul");
+      list.className = "findings";
+      for (const d of r.diagnostics) {
+        const item = document.createElement("li");
+        item.innerHTML = `<span class="sev ${d.severity}">${d.severity}</span><span class="code">${d.code}</span>`;
+        item.append(document.createTextNode(d.message));
+        list.append(item);
+      }
+      findings.append(list);
+      row.append(findings);
+      row.append(Object.assign(document.createElement("td"), {
+        className: "num", textContent: r.estimate === null ? "–" : `${Math.round(r.estimate * 100)}%`,
+      }));
+      return row;
+    }));
+  } catch (error) {
+    $("merge-status").textContent = "";
+    showAlert(error.message);
+  }
+}
+
+// --- credits ------------------------------------------------------------------------------------------------
+async function loadPlans() {
+  try {
+    const { plans } = await api("/api/plans");
+    fillSelect($("plan"), []);
+    for (const p of plans) $("plan").add(new Option(`${p.title} (${p.monthly} a month, cap ${p.cap})`, p.name));
+  } catch (error) {
+    showAlert(error.message);
+  }
+}
+
+async function planCredits(event) {
+  event.preventDefault();
+  const number = (id) => ($(id).value === "" ? null : Number($(id).value));
+  try {
+    const plan = await api("/api/credits", {
+      plan: $("plan").value, per_month: number("per-month"), months: number("months"),
+      response_rate: number("rate"), balance: number("balance") || 0,
+    });
+    const out = plan.ran_out.length ? `runs out in month ${plan.ran_out.join(", ")}` : "never runs out";
+    $("credits-summary").textContent = `${plan.plan.title}: response rate ${Math.round(plan.response_rate * 100)}% `
+      + `(${plan.response_rate_basis}); ${out}; sustainable: ${plan.sustainable_per_month} sends a month.`;
+    $("chart").innerHTML = chart(plan);
+    const body = document.querySelector("#credits-table tbody");
+    body.replaceChildren(...plan.months.map((m) => {
+      const row = document.createElement("tr");
+      for (const v of [m.month, m.allotted, m.sent, m.refunded, m.expired, m.over_cap, m.balance_end]) {
+        row.append(Object.assign(document.createElement("td"), { className: "num", textContent: String(v) }));
+      }
+      return row;
+    }));
+    showAlert("");
+  } catch (error) {
+    showAlert(error.message);
+  }
+}
+
+function chart(plan) {
+  const { balance, sent, refunded, expired, cap } = plan.chart;
+  const n = balance.length, width = 640, height = 300, left = 44, bottom = 30, top = 14;
+  const max = Math.max(cap, ...balance, ...sent, ...refunded, ...expired, 1);
+  const x = (i) => left + (i + 0.5) * ((width - left - 10) / n);
+  const y = (v) => height - bottom - (v / max) * (height - bottom - top);
+  const bar = (width - left - 10) / n * 0.6;
+  const line = (values) => values.map((v, i) => `${i ? "L" : "M"} ${x(i).toFixed(1)} ${y(v).toFixed(1)}`).join(" ");
+  const bars = balance.map((v, i) => `<rect class="bar-balance" x="${(x(i) - bar / 2).toFixed(1)}" y="${y(v).toFixed(1)}" width="${bar.toFixed(1)}" height="${(height - bottom - y(v)).toFixed(1)}"><title>month ${i + 1}: balance ${v}</title></rect>`).join("");
+  const labels = balance.map((_, i) => `<text x="${x(i).toFixed(1)}" y="${height - 12}" text-anchor="middle">${i + 1}</text>`).join("");
+  const ticks = [0, 0.5, 1].map((f) => `<text x="${left - 6}" y="${(y(max * f) + 4).toFixed(1)}" text-anchor="end">${Math.round(max * f)}</text>`).join("");
+  return `<svg viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="chart-title">
+    <title id="chart-title">Credit balance by month (bars); InMails sent, refunded and expired (lines)</title>
+    <line class="axis" x1="${left}" y1="${height - bottom}" x2="${width - 10}" y2="${height - bottom}"/>
+    <line class="cap" x1="${left}" y1="${y(cap).toFixed(1)}" x2="${width - 10}" y2="${y(cap).toFixed(1)}"/>
+    <text x="${width - 12}" y="${(y(cap) - 4).toFixed(1)}" text-anchor="end">cap ${cap}</text>
+    ${bars}
+    <path class="line-sent" d="${line(sent)}"/><path class="line-refunded" d="${line(refunded)}"/><path class="line-expired" d="${line(expired)}"/>
+    ${labels}${ticks}
+    <text x="${left}" y="${top - 2}">■ balance  — sent  — refunded  - - expired</text>
+  </svg>`;
+}
+
+// --- tabs, theme, start -------------------------------------------------------------------------------------
+function selectTab(id) {
+  for (const tab of document.querySelectorAll('[role="tab"]')) {
+    const chosen = tab.id === id;
+    tab.setAttribute("aria-selected", String(chosen));
+    tab.tabIndex = chosen ? 0 : -1;
+    $(tab.getAttribute("aria-controls")).hidden = !chosen;
+  }
+}
+
+function setTheme(theme) {
+  document.documentElement.dataset.theme = theme;
+  $("theme").setAttribute("aria-pressed", String(theme === "dark"));
+  $("theme").textContent = theme === "dark" ? "Light theme" : "Dark theme";
+  localStorage.setItem("inmail-lint-theme", theme);
+}
+
+function start() {
+  setTheme(localStorage.getItem("inmail-lint-theme") || (matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light"));
+  $("theme").addEventListener("click", () => setTheme(document.documentElement.dataset.theme === "dark" ? "light" : "dark"));
+  const tabs = [...document.querySelectorAll('[role="tab"]')];
+  for (const tab of tabs) {
+    tab.addEventListener("click", () => selectTab(tab.id));
+    tab.addEventListener("keydown", (event) => {
+      const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+      if (!step) return;
+      const next = tabs[(tabs.indexOf(tab) + step + tabs.length) % tabs.length];
+      selectTab(next.id);
+      next.focus();
+    });
+  }
+  for (const field of ["subject", "body"]) {
+    const area = $(field);
+    area.addEventListener("input", () => { if (field === "subject") fitSubject(); paint(field); scheduleLint(); });
+    area.addEventListener("scroll", () => syncScroll(field));
+    area.addEventListener("mousemove", hover);
+    area.addEventListener("mouseleave", () => { $("tooltip").hidden = true; });
+    for (const type of ["keyup", "click", "focus", "select"]) area.addEventListener(type, describeHere);
+  }
+  $("subject").addEventListener("keydown", (event) => { if (event.key === "Enter") event.preventDefault(); });
+  for (const el of $("context").querySelectorAll("input, select")) el.addEventListener("input", scheduleLint);
+  $("new-draft").addEventListener("click", newDraft);
+  $("save").addEventListener("click", save);
+  $("save-as").addEventListener("click", saveAs);
+  document.addEventListener("keydown", (event) => {
+    if ((event.ctrlKey || event.metaKey) && event.key === "s") { event.preventDefault(); if (state.path) save(); }
+  });
+  for (const button of document.querySelectorAll("#folder-table th button")) {
+    button.addEventListener("click", () => {
+      const key = button.dataset.sort;
+      state.sort = { key, dir: state.sort.key === key ? -state.sort.dir : 1 };
+      renderFolder();
+    });
+  }
+  $("merge-form").addEventListener("submit", renderMerge);
+  $("credits-form").addEventListener("submit", planCredits);
+  new ResizeObserver(() => { paint("subject"); paint("body"); }).observe($("body"));
+  if (!token) {
+    showAlert("Open the address that inmail-lint web printed: it carries the key this page needs.");
+    return;
+  }
+  loadFolder().then(() => { loadPlans(); newDraft(); });
+}
+
+start();

@@ -1,0 +1,369 @@
+"""``inmail-lint web`` without a browser: the server's security checks, and what its calls answer (the findings
+placed where the command line places them, fixes, saving with the conflict refusal, the folder, mail merge,
+credits). The page itself is tested in a real browser in ``test_web_browser.py``."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from inmail_lint.web.edit import splice
+from inmail_lint.web.server import TOKEN_HEADER, WebServer
+
+ROOT = Path(__file__).resolve().parent.parent
+EMOJI_CRLF = (
+    "Subject: 🚀 Re: your talk at PyData!!!\r\n\r\nDear Sir/Madam,\r\n\r\nI hope this message finds you well.\r\n"
+)
+TEMPLATE = (
+    "---\nsubject: A question about {{ company }}\ntemplate: liquid\n---\n"
+    "Hi {{ first_name }}, how is {{ company }} doing? Coffee next week?\n"
+)
+
+
+def utf16(text: str, start: int, end: int) -> str:
+    data = text.encode("utf-16-le")
+    return data[2 * start : 2 * end].decode("utf-16-le")
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    root = tmp_path / "drafts"
+    shutil.copytree(ROOT / "examples", root)
+    (root / "emoji.inmail").write_bytes(EMOJI_CRLF.encode("utf-8"))
+    (root / "template.inmail").write_text(TEMPLATE, encoding="utf-8")
+    (root / "rows.csv").write_text("id,first_name,company\na,Ana,Globex\nb,,Initech\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def server(folder: Path) -> Iterator[WebServer]:
+    web = WebServer(folder)
+    thread = threading.Thread(target=web.serve_forever, daemon=True)
+    thread.start()
+    yield web
+    web.shutdown()
+    web.server_close()
+
+
+def call(
+    web: WebServer,
+    method: str,
+    path: str,
+    body: Any = None,
+    *,
+    headers: dict[str, str] | None = None,
+    token: bool = True,
+    raw: bytes | None = None,
+) -> tuple[int, Any]:
+    port = web.server_address[1]
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    sent = {"Host": f"127.0.0.1:{port}", **(headers or {})}
+    if token:
+        sent[TOKEN_HEADER] = web.token
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    if data is not None:
+        sent.setdefault("Content-Type", "application/json")
+    connection.request(method, path, body=data, headers=sent)
+    response = connection.getresponse()
+    payload = response.read()
+    connection.close()
+    try:
+        return response.status, json.loads(payload)
+    except ValueError:
+        return response.status, payload
+
+
+def cli_json(path: Path) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-m", "inmail_lint", "check", "--no-cache", "--output-format", "json", path.name],
+        cwd=path.parent,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout)["files"][0]
+    return result
+
+
+# --- security --------------------------------------------------------------------------------------------------
+
+
+def test_a_wrong_host_is_refused(server: WebServer) -> None:
+    """DNS rebinding: a page at evil.example resolving to 127.0.0.1 sends its own name as Host."""
+    for host in ("evil.example", f"evil.example:{server.server_address[1]}", "127.0.0.1:1"):
+        status, body = call(server, "GET", "/api/folder", headers={"Host": host})
+        assert status == 403 and "answers only to" in body["error"]
+    status, _ = call(server, "GET", "/", headers={"Host": "evil.example"}, token=False)
+    assert status == 403
+
+
+def test_another_origin_is_refused(server: WebServer) -> None:
+    status, body = call(
+        server, "POST", "/api/lint", {"subject": "x", "body": "y"}, headers={"Origin": "https://evil.example"}
+    )
+    assert status == 403 and "evil.example" in body["error"]
+    status, _ = call(server, "GET", "/api/folder", headers={"Sec-Fetch-Site": "cross-site"})
+    assert status == 403
+    port = server.server_address[1]
+    status, _ = call(server, "GET", "/api/folder", headers={"Origin": f"http://127.0.0.1:{port}"})
+    assert status == 200
+
+
+def test_the_api_wants_the_token(server: WebServer) -> None:
+    for headers in ({}, {TOKEN_HEADER: "guess"}, {TOKEN_HEADER: ""}):
+        status, body = call(server, "GET", "/api/folder", headers=headers, token=False)
+        assert status == 403 and TOKEN_HEADER in body["error"]
+    status, _ = call(server, "POST", "/api/save", {"path": "emoji.inmail"}, token=False)
+    assert status == 403
+    assert call(server, "GET", "/", token=False)[0] == 200  # the page itself holds no data
+
+
+def test_no_cors_and_strict_headers(server: WebServer) -> None:
+    port = server.server_address[1]
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", "/", headers={"Host": f"127.0.0.1:{port}"})
+    response = connection.getresponse()
+    response.read()
+    headers = {k.lower(): v for k, v in response.getheaders()}
+    assert "access-control-allow-origin" not in headers
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+    status, _ = call(server, "OPTIONS", "/api/lint")
+    assert status == 405
+
+
+@pytest.mark.parametrize(
+    "path", ["../outside.inmail", "/etc/passwd", "bad/../../outside.inmail", "escape.inmail", "escape-dir/a.inmail"]
+)
+def test_paths_stay_inside_the_folder(server: WebServer, folder: Path, path: str) -> None:
+    outside = folder.parent / "outside.inmail"
+    outside.write_text("Subject: secret\n\nsecret\n", encoding="utf-8")
+    (folder / "escape.inmail").symlink_to(outside)
+    (folder / "escape-dir").symlink_to(folder.parent)
+    (folder.parent / "a.inmail").write_text("Subject: secret\n\nsecret\n", encoding="utf-8")
+    status, body = call(server, "GET", f"/api/file?path={path}")
+    assert status == 403 and "secret" not in json.dumps(body)
+    before = outside.read_bytes()
+    status, _ = call(server, "POST", "/api/save", {"path": path, "base": "", "subject": "x", "body": "y", "etag": ""})
+    assert status == 403 and outside.read_bytes() == before
+    status, _ = call(
+        server, "POST", "/api/save", {"create": True, "path": "../new.inmail", "subject": "x", "body": "y"}
+    )
+    assert status == 403 and not (folder.parent / "new.inmail").exists()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "raw", "headers", "expected"),
+    [
+        ("POST", "/api/lint", b"{not json", {}, 400),
+        ("POST", "/api/lint", b"[1, 2]", {}, 400),
+        ("POST", "/api/lint", b"\xff\xfe", {}, 400),
+        ("POST", "/api/lint", b'{"subject": 5, "body": []}', {}, 400),
+        ("POST", "/api/lint", b'{"subject": "a", "body": "b", "kind": "fax"}', {}, 400),
+        ("POST", "/api/lint", b'{"subject": "a"}', {"Content-Type": "text/plain"}, 415),
+        ("POST", "/api/fix", b'{"subject": "a", "body": "b", "index": 99, "code": "IM201"}', {}, 409),
+        ("POST", "/api/credits", b'{"plan": "nope", "per_month": 5}', {}, 400),
+        ("POST", "/api/credits", b'{"plan": "premium-career", "per_month": "many"}', {}, 400),
+        ("GET", "/api/file", None, {}, 400),
+        ("GET", "/api/file?path=missing.inmail", None, {}, 404),
+        ("GET", "/api/merge?template=template.inmail&table=missing.csv", None, {}, 404),
+        ("GET", "/api/nothing", None, {}, 404),
+        ("GET", "/static/../server.py", None, {}, 404),
+    ],
+)
+def test_a_malformed_request_is_a_4xx_with_a_message(
+    server: WebServer, method: str, path: str, raw: bytes | None, headers: dict[str, str], expected: int
+) -> None:
+    status, body = call(server, method, path, raw=raw, headers=headers)
+    assert status == expected and isinstance(body, dict) and body["error"], body
+    assert call(server, "GET", "/api/plans")[0] == 200  # and the server still answers
+
+
+def test_oversized_and_broken_requests(server: WebServer) -> None:
+    port = server.server_address[1]
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.putrequest("POST", "/api/lint", skip_host=True)
+    for name, value in (
+        ("Host", f"127.0.0.1:{port}"),
+        (TOKEN_HEADER, server.token),
+        ("Content-Type", "application/json"),
+        ("Content-Length", str(50 * 1024 * 1024)),
+    ):
+        connection.putheader(name, value)
+    connection.endheaders()
+    response = connection.getresponse()
+    assert response.status == 413
+    connection.close()
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as raw:
+        raw.sendall(b"GARBAGE / HTTP/1.1\r\nHost: x\r\n\r\n")
+        answer = raw.recv(4096)
+        assert answer.split(b"\r\n")[0] == b"HTTP/1.1 501 Not Implemented" and b'"error"' in answer
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as raw:
+        raw.sendall(b"\x16\x03\x01 not http at all\r\n\r\n")
+        assert b'{"error": "Bad request version' in raw.recv(4096)  # no status line: http.server reads it as 0.9
+    assert call(server, "GET", "/api/plans")[0] == 200
+
+
+# --- what the calls answer -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["emoji.inmail", "bad/long-subject.inmail", "good/former-colleague.inmail.md", "good/pydata-talk.inmail"]
+)
+def test_findings_are_where_the_command_line_puts_them(server: WebServer, folder: Path, name: str) -> None:
+    status, opened = call(server, "GET", f"/api/file?path={name}")
+    assert status == 200
+    cli = cli_json(folder / name)
+    source = (folder / name).read_bytes().decode("utf-8-sig")
+    assert [d["code"] for d in opened["diagnostics"]] == [d["code"] for d in cli["diagnostics"]]
+    placed = 0
+    for page, command_line in zip(opened["diagnostics"], cli["diagnostics"], strict=True):
+        if page["target"] is None:
+            continue
+        covered = utf16(opened["fields"][page["target"]], page["start"], page["end"])
+        in_file = utf16(source, command_line["offset"], command_line["offset"] + command_line["length"])
+        assert covered == in_file.replace("\r\n", "\n"), (page, command_line)
+        placed += 1
+    assert placed >= (2 if "good/" not in name else 0)
+    assert opened["estimate"]["probability"] == cli["estimate"]["probability"]
+
+
+def test_a_new_draft_is_linted_with_its_recipient(server: WebServer) -> None:
+    draft = {"subject": "Your PyData talk", "body": "Hi Maria,\n\nOne question?", "kind": "inmail"}
+    status, plain = call(server, "POST", "/api/lint", draft)
+    assert status == 200 and "IM306" not in [d["code"] for d in plain["diagnostics"]]
+    status, named = call(server, "POST", "/api/lint", {**draft, "recipient": {"name": "Ana Kowalski"}})
+    wrong = [d for d in named["diagnostics"] if d["code"] == "IM306"]
+    assert wrong and utf16(named["fields"]["body"], wrong[0]["start"], wrong[0]["end"]).startswith("Maria")
+    assert named["counts"]["subject"] == {"chars": 16, "words": 3, "max": 200, "goal": 40}
+    status, profiled = call(server, "POST", "/api/lint", {**draft, "recipient": "profiles/ana-kowalski.yaml"})
+    assert status == 200 and "IM306" in [d["code"] for d in profiled["diagnostics"]]
+
+
+def test_a_fix_changes_the_text_and_the_estimate(server: WebServer) -> None:
+    draft = {"subject": "Re: your PyData talk", "body": "Hi Ana,\n\nJane Doe suggested I write. One question?"}
+    _, before = call(server, "POST", "/api/lint", draft)
+    (fake,) = [d for d in before["diagnostics"] if d["code"] == "IM410"]
+    status, after = call(server, "POST", "/api/fix", {**draft, "index": fake["index"], "code": "IM410"})
+    assert status == 200 and after["fields"]["subject"] == "Your PyData talk"
+    assert "IM410" not in [d["code"] for d in after["diagnostics"]]
+    assert after["estimate"]["probability"] > before["estimate"]["probability"]
+
+
+def test_save_writes_the_file_and_refuses_when_it_changed_on_disk(server: WebServer, folder: Path) -> None:
+    path = folder / "emoji.inmail"
+    os.chmod(path, 0o640)
+    _, opened = call(server, "GET", "/api/file?path=emoji.inmail")
+    edit = {
+        "path": "emoji.inmail",
+        "base": opened["base"],
+        "subject": "Your PyData talk",
+        "body": "Hi Ana,\n\nOne question?",
+    }
+    status, saved = call(server, "POST", "/api/save", {**edit, "etag": opened["etag"]})
+    assert status == 200 and saved["saved"]
+    assert path.read_bytes() == b"Subject: Your PyData talk\r\n\r\nHi Ana,\r\n\r\nOne question?\r\n"  # CRLF kept
+    assert oct(path.stat().st_mode & 0o777) == oct(0o640)
+    # someone else changes the file: the old etag is refused and nothing is written
+    path.write_bytes(b"Subject: Changed elsewhere\n\nHi\n")
+    status, refused = call(server, "POST", "/api/save", {**edit, "etag": saved["etag"]})
+    assert status == 409 and "changed on disk" in refused["error"]
+    assert path.read_bytes() == b"Subject: Changed elsewhere\n\nHi\n"
+
+
+def test_front_matter_is_kept_as_written(server: WebServer, folder: Path) -> None:
+    path = folder / "good" / "pydata-talk.inmail"
+    original = path.read_text(encoding="utf-8")
+    _, opened = call(server, "GET", "/api/file?path=good/pydata-talk.inmail")
+    edit = {"path": "good/pydata-talk.inmail", "base": opened["base"], "etag": opened["etag"]}
+    status, _ = call(server, "POST", "/api/save", {**edit, "subject": "Your talk: contracts", "body": "Hi Ana,\n\nQ?"})
+    assert status == 200
+    text = path.read_text(encoding="utf-8")
+    head = original.split("\n---\n")[0]
+    assert text.startswith(head.replace("subject: Your PyData talk on contracts", 'subject: "Your talk: contracts"'))
+    assert text.endswith("---\nHi Ana,\n\nQ?\n")
+
+
+def test_save_as_never_overwrites(server: WebServer, folder: Path) -> None:
+    new = {"create": True, "subject": "Hello", "body": "Hi Ana, one question?", "kind": "inmail"}
+    status, created = call(server, "POST", "/api/save", {**new, "path": "fresh.inmail"})
+    assert status == 200 and created["path"] == "fresh.inmail" and (folder / "fresh.inmail").is_file()
+    before = (folder / "emoji.inmail").read_bytes()
+    status, refused = call(server, "POST", "/api/save", {**new, "path": "emoji.inmail"})
+    assert status == 409 and "exists already" in refused["error"]
+    assert (folder / "emoji.inmail").read_bytes() == before
+    status, _ = call(server, "POST", "/api/save", {**new, "path": "notes.txt"})
+    assert status == 400
+    assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_the_folder_lists_what_check_finds(server: WebServer) -> None:
+    status, listing = call(server, "GET", "/api/folder")
+    assert status == 200
+    paths = {d["path"] for d in listing["drafts"]}
+    assert {"emoji.inmail", "template.inmail", "good/pydata-talk.inmail", "bad/long-subject.inmail"} <= paths
+    assert "rows.csv" in listing["tables"] and "profiles/ana-kowalski.yaml" in listing["profiles"]
+    (template,) = [d for d in listing["drafts"] if d["path"] == "template.inmail"]
+    assert template["template"] is True
+    (long,) = [d for d in listing["drafts"] if d["path"] == "bad/long-subject.inmail"]
+    assert long["warnings"] >= 5 and 0 < long["estimate"] < 0.2
+
+
+def test_mail_merge_renders_each_row(server: WebServer) -> None:
+    status, merged = call(server, "GET", "/api/merge?template=template.inmail&table=rows.csv")
+    assert status == 200 and merged["total"] == 2
+    first, second = merged["rows"]
+    assert first["id"] == "a" and first["body"].startswith("Hi Ana, how is Globex")
+    assert any(d["code"] == "IM301" for d in second["diagnostics"])  # the empty first_name
+
+
+def test_credits_from_a_rate_or_the_folders_drafts(server: WebServer) -> None:
+    status, plans = call(server, "GET", "/api/plans")
+    name = plans["plans"][0]["name"]
+    status, given = call(
+        server, "POST", "/api/credits", {"plan": name, "per_month": 20, "months": 6, "response_rate": 0.2}
+    )
+    assert status == 200 and len(given["chart"]["balance"]) == 6 and given["response_rate_basis"] == "given"
+    status, derived = call(server, "POST", "/api/credits", {"plan": name, "per_month": 20, "months": 6})
+    assert status == 200 and "mean estimate" in derived["response_rate_basis"]
+
+
+def test_splice_keeps_what_is_around_the_fields() -> None:
+    source = "---\nkind: inmail  # a comment\nsubject: 'Old'\nrecipient: {name: Ana}\n---\n\nOld body.\n\n"
+    spliced = splice(source, 'New: "quoted" subject', "New body\nline two")
+    assert spliced.source == (
+        '---\nkind: inmail  # a comment\nsubject: "New: \\"quoted\\" subject"\nrecipient: {name: Ana}\n---\n\n'
+        "New body\nline two\n\n"
+    )
+    subject = spliced.fields["subject"]
+    start = spliced.source.index("quoted")
+    assert subject.to_field(start, start + 6) == (6, 12)
+    assert splice(source, "Plain subject", None).source.startswith(
+        "---\nkind: inmail  # a comment\nsubject: Plain subject\n"
+    )
+
+
+def test_the_command_starts_and_refuses_a_port_in_use(tmp_path: Path) -> None:
+    web = WebServer(tmp_path)
+    try:
+        port = web.server_address[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "inmail_lint", "web", str(tmp_path), "--port", str(port), "--no-browser"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 2 and "cannot serve" in done.stderr
+    finally:
+        web.server_close()
