@@ -102,6 +102,65 @@ def cache_figures(folder: Path, cache: Path, repeat: int) -> tuple[float, float,
     return all_cached, min(times), spacy_loaded
 
 
+def web_relint_ms() -> float:
+    """The web page's work after an edit, in the server: splice the fields into the file and lint it (median)."""
+    from inmail_lint.web.service import Workspace
+
+    workspace = Workspace(ROOT / "examples")
+    opened = workspace.open("good/pydata-talk.inmail")
+    request = {"path": "good/pydata-talk.inmail", "base": opened["base"], "subject": opened["fields"]["subject"]}
+    for _ in range(20):
+        workspace.lint({**request, "body": opened["fields"]["body"] + " "})
+    times = []
+    for i in range(300):
+        start = time.perf_counter()
+        workspace.lint({**request, "body": opened["fields"]["body"] + " " * (i % 7)})
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def web_keystroke_ms(keystrokes: int = 120) -> tuple[float, float] | None:
+    """Keystroke to updated underlines in the page, in Chromium (p50, p95), typing a typical draft one character
+    at a time and waiting for each; None without Chromium and Playwright."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if chromium is None:
+        return None
+    import threading
+
+    from inmail_lint.web.server import WebServer
+
+    server = WebServer(ROOT / "examples")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    text = (ROOT / "examples" / "good" / "pydata-talk.inmail").read_text(encoding="utf-8").split("---\n", 2)[2]
+    args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"]
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=args)
+            page = browser.new_context(bypass_csp=True).new_page()
+            page.goto(server.url)
+            page.wait_for_function("Number(document.body.dataset.lintSeq) >= 1")
+            page.fill("#subject", "Your PyData talk on contracts")
+            page.fill("#body", text[:-keystrokes])
+            page.wait_for_function("window.inmailLint.result.fields.body === document.getElementById('body').value")
+            page.evaluate("window.inmailLint.latencies = []")
+            page.focus("#body")
+            page.keyboard.press("End")
+            for ch in text[-keystrokes:]:
+                shown = page.evaluate("window.inmailLint.latencies.length")
+                page.keyboard.type(ch)
+                page.wait_for_function(f"window.inmailLint.latencies.length > {shown}")
+            latencies = sorted(page.evaluate("window.inmailLint.latencies"))
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return statistics.median(latencies), latencies[int(len(latencies) * 0.95) - 1]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--readme", action="store_true", help="write the table into README.md")
@@ -138,6 +197,8 @@ def main() -> int:
             p1k, _ = best(prose, small, 1)
             p10k, _ = best(proselint_cmd(large) or prose, large, 1)
         relint = relint_ms()
+        web_relint = web_relint_ms()
+        keystroke = web_keystroke_ms()
 
     p_marginal = (p10k - p1k) / 9_000 * 1000 if p1k and p10k else None
     rows = [
@@ -164,6 +225,12 @@ def main() -> int:
         ("peak memory, 10,000 drafts", f"{mem10k:.0f} MB", "≤ 300 MB"),
         ("--jobs 2 vs --jobs 1, 10,000 drafts", f"{t10k / t10k_j2:.2f}x ({t10k_j2:.1f} s)", "≥ 1.7x"),
         ("language server re-lint after an edit", f"{relint:.2f} ms", "≤ 5 ms"),
+        ("web page re-lint after an edit (in the server)", f"{web_relint:.2f} ms", "≤ 5 ms"),
+        (
+            "web page, keystroke to underlines, p50 / p95 (Chromium)",
+            f"{keystroke[0]:.0f} / {keystroke[1]:.0f} ms" if keystroke else "no Chromium",
+            "p95 ≤ 50 ms",
+        ),
     ]
     machine = (
         f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "

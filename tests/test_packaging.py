@@ -46,6 +46,8 @@ def test_rule_pack_is_inside_the_wheel(artifacts: Path) -> None:
     assert not missing, f"rule files missing from the wheel: {missing}"
     assert "inmail_lint/schemas/report.schema.json" in names
     assert "inmail_lint/py.typed" in names
+    for page in ("index.html", "app.js", "app.css", "favicon.svg"):  # the web page ships inside the package
+        assert f"inmail_lint/web/static/{page}" in names
 
 
 def test_wheel_built_from_the_sdist_has_the_rule_pack(artifacts: Path, tmp_path: Path) -> None:

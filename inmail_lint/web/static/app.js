@@ -58,22 +58,34 @@ function request(extra) {
   return body;
 }
 
+// Debounced: the draft is linted 25 ms after the last keystroke, with at most one request under way; edits made
+// while one is under way are linted as soon as it is back, so the underlines follow the text without a queue.
+const DEBOUNCE_MS = 25;
+
 function scheduleLint() {
+  state.typedAt = state.typedAt || performance.now();
   clearTimeout(state.timer);
-  state.timer = setTimeout(lintNow, 120);
+  state.timer = setTimeout(() => { if (state.inFlight) state.dirty = true; else lintNow(); }, DEBOUNCE_MS);
 }
 
 async function lintNow() {
   const seq = ++state.seq;
-  const started = performance.now();
+  const typedAt = state.typedAt;
+  state.typedAt = 0;
+  state.dirty = false;
+  state.inFlight = true;
   try {
     const result = await api("/api/lint", request());
-    if (seq !== state.seq) return; // a newer edit is under way
-    render(result);
-    state.latencies.push(performance.now() - started);
-    showAlert("");
+    if (seq === state.seq) {
+      render(result);
+      if (typedAt) state.latencies.push(performance.now() - typedAt); // keystroke to underlines
+      showAlert("");
+    }
   } catch (error) {
     if (seq === state.seq) showAlert(error.message);
+  } finally {
+    state.inFlight = false;
+    if (state.dirty) lintNow();
   }
 }
 
@@ -144,7 +156,10 @@ function describeHere() {
 
 function hover(event) {
   const tip = $("tooltip");
-  const marks = document.elementsFromPoint(event.clientX, event.clientY).filter((el) => el.tagName === "MARK");
+  // the marks lie under the textarea and take no pointer events: find the one whose box holds the pointer
+  const inside = (r) => r.left <= event.clientX && event.clientX <= r.right && r.top <= event.clientY && event.clientY <= r.bottom;
+  const marks = [...document.querySelectorAll(`.editor[data-field="${event.target.id}"] mark`)]
+    .filter((m) => [...m.getClientRects()].some(inside));
   if (!marks.length || !state.result) { tip.hidden = true; return; }
   const ids = marks[0].dataset.findings.split(" ").map(Number);
   const found = state.result.diagnostics.filter((d) => ids.includes(d.index));
