@@ -367,3 +367,16 @@ def test_the_command_starts_and_refuses_a_port_in_use(tmp_path: Path) -> None:
         assert done.returncode == 2 and "cannot serve" in done.stderr
     finally:
         web.server_close()
+
+
+def test_a_config_edited_while_the_page_is_open_takes_effect_when_the_folder_is_read_again(
+    server: WebServer, folder: Path
+) -> None:
+    draft = {"subject": "A rather long subject line about your recent PyData talk", "body": "Hi Ana, one question?"}
+    _, before = call(server, "POST", "/api/lint", draft)
+    assert "IM201" in [d["code"] for d in before["diagnostics"]]
+    config = folder / "inmail-lint.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '\nignore = ["IM201"]\n', encoding="utf-8")
+    assert call(server, "GET", "/api/folder")[0] == 200
+    _, after = call(server, "POST", "/api/lint", draft)
+    assert "IM201" not in [d["code"] for d in after["diagnostics"]]

@@ -20,8 +20,9 @@ Anything else is refused when the patterns are built (:class:`PatternError`), ne
 
 from __future__ import annotations
 
+import copy
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from operator import itemgetter
 from typing import Any, cast
 
@@ -103,7 +104,7 @@ def _quantifier(op: Any, where: str) -> tuple[int, int, bool]:
 class _Element:
     """One token spec of a pattern: a predicate, how many tokens it takes, and which NORMs can open it."""
 
-    __slots__ = ("flags", "high", "low", "norms", "only_norm", "test")
+    __slots__ = ("flags", "high", "low", "norms", "only_norm", "only_norm_when_once", "test")
 
     def __init__(self, spec: Any, where: str) -> None:
         if not isinstance(spec, Mapping):
@@ -127,11 +128,20 @@ class _Element:
         self.low, self.high, negated = _quantifier(spec.get("OP"), where)
         self.norms = None if negated else norms
         # a token with a fixed NORM and nothing else, taken once: finding it in the index is the whole test
-        self.only_norm = norms is not None and len(checks) == 1 and self.low == self.high == 1 and not negated
+        self.only_norm_when_once = norms is not None and len(checks) == 1 and not negated
+        self.only_norm = self.only_norm_when_once and self.low == self.high == 1
         # flags that must be set for the token to match (to skip the test on most tokens)
         self.flags = frozenset() if negated else frozenset(k for k in FLAG_KEYS if spec.get(k) is True)
         test = _all_of(checks)
         self.test: Predicate = (lambda tok: not test(tok)) if negated else test
+
+    def at_least_once(self) -> _Element:
+        """This element taking one token or more (of the tokens it took before): a leading ``?`` or ``*``
+        element split off as a required one, so the pattern can be filed by its words."""
+        element = copy.copy(self)
+        element.low = max(1, self.low)
+        element.only_norm = self.only_norm_when_once and element.high == 1
+        return element
 
 
 def _all_of(checks: list[Predicate]) -> Predicate:
@@ -151,9 +161,10 @@ class _Pattern:
         self.label = label
         self.elements = elements
         self.skip = 1 if elements[0].only_norm else 0  # found in the index: the first token is already known
-        self.next_norms = _next_norms(elements) if self.skip else None
+        one = elements[0].low == elements[0].high == 1  # the first element takes exactly one token
+        self.next_norms = _next_norms(elements) if one else None
         # the flags the token after a one-token first element must have, when the next element is required
-        following = elements[1] if self.skip and len(elements) > 1 else None
+        following = elements[1] if one and len(elements) > 1 else None
         self.next_flags = following.flags if following is not None and following.low >= 1 else frozenset()
 
     def ends(self, tokens: list[Token], start: int, first: int = 0) -> set[int] | list[int]:
@@ -179,6 +190,19 @@ class _Pattern:
             if not frontier:
                 return []
         return frontier
+
+
+def _variants(elements: tuple[_Element, ...]) -> Iterator[tuple[_Element, ...]]:
+    """The pattern as patterns whose first element takes at least one token: ``[A?, B]`` is ``[B]`` and
+    ``[A, B]``; ``[A*, B]`` is ``[B]`` and ``[A+, B]`` (the same matches, but each can be filed under the words
+    its first token can be instead of being tried at every token)."""
+    first = elements[0]
+    if first.low > 0 or len(elements) == 1:
+        yield elements
+        return
+    if any(e.low > 0 for e in elements[1:]):
+        yield from _variants(elements[1:])
+    yield (first.at_least_once(), *elements[1:])
 
 
 def _next_norms(elements: tuple[_Element, ...]) -> frozenset[str] | None:
@@ -209,14 +233,16 @@ class TokenPatterns:
                 elements = tuple(_Element(spec, f"{where}[{j}]") for j, spec in enumerate(pattern))
                 if all(e.low == 0 for e in elements):
                     raise PatternError(f"{where}: every token is optional, so it would match nothing")
-                compiled = _Pattern(label, elements)
-                first = elements[0]
-                if first.norms is not None and first.low > 0:
-                    for norm in first.norms:
-                        self._by_norm.setdefault(norm, []).append(compiled)
-                else:
-                    key = repr(sorted(pattern[0].items(), key=repr))
-                    self._anywhere.setdefault(key, (first, []))[1].append(compiled)
+                for variant in _variants(elements):  # each filed by the words its first token can be
+                    compiled = _Pattern(label, variant)
+                    first = variant[0]
+                    if first.norms is not None and first.low > 0:
+                        for norm in first.norms:
+                            self._by_norm.setdefault(norm, []).append(compiled)
+                    else:
+                        spec = pattern[len(elements) - len(variant)]
+                        key = repr((first.low, first.high, sorted(spec.items(), key=repr)))
+                        self._anywhere.setdefault(key, (first, []))[1].append(compiled)
         self._known: dict[tuple[int, int], Token] = {}
 
     def tokens(self, doc: Any) -> list[Token]:
@@ -264,6 +290,11 @@ class TokenPatterns:
                 starts = list(range(n))
             for i in starts:
                 for pattern in group:
+                    following, flags = pattern.next_norms, pattern.next_flags
+                    if following is not None and (i + 1 >= n or tokens[i + 1][0] not in following):
+                        continue  # the token after the first cannot be what the pattern needs there
+                    if flags and (i + 1 >= n or not flags <= tokens[i + 1][3]):
+                        continue
                     for end in pattern.ends(tokens, i):
                         if end > i:  # a match takes at least one token
                             found.add((pattern.label, i, end))

@@ -169,15 +169,9 @@ _SCALARS = (str, int, bool)
 def _dataclass(tp: type) -> Callable[[Any], Any]:
     """A decoder for one dataclass, written as one function (as ``dataclasses`` writes ``__init__``): a scalar
     field is checked in line, other fields call their type's decoder. Only this module's own text and the
-    dataclass's field positions go into the function; nothing from the data does."""
-    built: list[Callable[[Any], Any]] = []
-
-    def build(data: Any) -> Any:
-        if not built:  # written on first use: a dataclass may refer to itself
-            built.append(_write_decoder(tp))
-        return built[0](data)
-
-    return build
+    dataclass's field positions go into the function; nothing from the data does. (A dataclass that holds
+    itself, directly or not, is not supported: its decoder would be written forever.)"""
+    return _write_decoder(tp)
 
 
 def _write_decoder(tp: type) -> Callable[[Any], Any]:

@@ -260,7 +260,9 @@ class Workspace:
     # --- the folder ------------------------------------------------------------------------------------------
     def listing(self) -> dict[str, Any]:
         """The folder's drafts and templates (as ``check`` finds them) with their counts and estimates, and the
-        CSV tables and profiles the page can choose from."""
+        CSV tables and profiles the page can choose from. Config files are read afresh: the page asks for the
+        folder when it opens and after each save, so a config edited meanwhile takes effect."""
+        self.resolver = ConfigResolver()
         drafts = []
         notes = []
         try:
