@@ -29,7 +29,18 @@ def build(source: Path, out: Path, *targets: str) -> None:
 def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.importorskip("hatchling")
     out = tmp_path_factory.mktemp("dist")
-    build(ROOT, out, "wheel", "sdist")
+    # as after `inmail-lint check examples/` in a checkout: a result cache beside the examples' config
+    cache = ROOT / "examples" / ".inmail_lint_cache"
+    made = not cache.exists()
+    cache.mkdir(exist_ok=True)
+    probe = cache / "packaging-probe.json"
+    probe.write_text("{}", encoding="utf-8")
+    try:
+        build(ROOT, out, "wheel", "sdist")
+    finally:
+        probe.unlink()
+        if made:
+            cache.rmdir()
     return out
 
 
@@ -48,6 +59,14 @@ def test_rule_pack_is_inside_the_wheel(artifacts: Path) -> None:
     assert "inmail_lint/py.typed" in names
     for page in ("index.html", "app.js", "app.css", "favicon.svg"):  # the web page ships inside the package
         assert f"inmail_lint/web/static/{page}" in names
+
+
+def test_no_result_cache_is_packaged(artifacts: Path) -> None:
+    """Linting the examples in a checkout leaves examples/.inmail_lint_cache/ behind; no package carries it."""
+    [sdist] = artifacts.glob("*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = archive.getnames()
+    assert not [n for n in names + sorted(wheel_names(artifacts)) if ".inmail_lint_cache" in n]
 
 
 def test_wheel_built_from_the_sdist_has_the_rule_pack(artifacts: Path, tmp_path: Path) -> None:

@@ -246,3 +246,21 @@ def test_dark_theme_and_a_phones_width(page: Any) -> None:
     side, compose = page.locator(".side").bounding_box(), page.locator(".compose").bounding_box()
     assert side["y"] > compose["y"] + compose["height"] - 1  # one column: the estimate under the text
     assert marks(page, "subject")  # the underlines are still drawn
+
+
+def test_the_side_panel_a_profile_the_kind_and_an_unsafe_fix(page: Any) -> None:
+    page.select_option("#profile", "profiles/ana-kowalski.yaml")
+    type_draft(page, "Your PyData talk", "Hi Maria,\n\nCould we compare notes on data contracts NOW?")
+    page.wait_for_selector('#findings li[data-code="IM306"]')  # greeted as Maria, but the profile is Ana's
+    assert "fixing" in page.text_content("#gains")
+    unsafe = page.locator('#findings li[data-code="IM408"] button.fix')
+    assert "unsafe" in unsafe.text_content() and "unsafe" in (unsafe.get_attribute("class") or "")
+    unsafe.click()
+    page.wait_for_function("document.getElementById('body').value.endsWith('contracts now?')")
+    page.select_option("#kind", "connection-note")
+    page.wait_for_function("document.getElementById('subject-count').textContent === 'not sent for this kind'")
+    # the name fields instead of the profile: the greeting's name is the recipient's, so IM306 goes
+    page.select_option("#profile", "")
+    page.select_option("#kind", "inmail")
+    page.fill("#r-name", "Maria Nowak")
+    page.wait_for_function("!document.querySelector('#findings li[data-code=\"IM306\"]')")

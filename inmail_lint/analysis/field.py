@@ -176,7 +176,10 @@ class FieldAnalysis:
     def count_norms(self, norms: frozenset[str]) -> int:
         """How many tokens have one of these NORM values."""
         counts = self._norm_counts
-        return sum(counts.get(h, 0) for h in _norm_hashes(norms))
+        hashes = _norm_hashes(norms)
+        if len(counts) < len(hashes):  # a short field and a long word list: look the field's words up
+            return sum(n for h, n in counts.items() if h in hashes)
+        return sum(counts.get(h, 0) for h in hashes)
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
@@ -283,10 +286,10 @@ class FieldAnalysis:
 
 
 @lru_cache(maxsize=64)
-def _norm_hashes(norms: frozenset[str]) -> tuple[int, ...]:
+def _norm_hashes(norms: frozenset[str]) -> frozenset[int]:
     from spacy.strings import get_string_id  # spaCy is imported on first use (start-up; see analysis.nlp)
 
-    return tuple(get_string_id(n) for n in norms)
+    return frozenset(get_string_id(n) for n in norms)
 
 
 def _words_per_sentence(fa: FieldAnalysis) -> float:

@@ -243,26 +243,25 @@ class TokenPatterns:
                         spec = pattern[len(elements) - len(variant)]
                         key = repr((first.low, first.high, sorted(spec.items(), key=repr)))
                         self._anywhere.setdefault(key, (first, []))[1].append(compiled)
-        self._known: dict[tuple[int, int], Token] = {}
 
     def tokens(self, doc: Any) -> list[Token]:
-        """What the predicates read, for each token of ``doc`` (remembered per ORTH and NORM, per process)."""
+        """What the predicates read, for each token of ``doc``: the same for every set of patterns, so it is
+        read once per doc (the last few docs are remembered: a draft's fields, each matched by several sets)
+        and each token once per process (per ORTH and NORM)."""
+        known = _RECENT.get(id(doc))
+        if known is not None and known[0] is doc:
+            return known[1]
         from spacy.attrs import NORM, ORTH  # spaCy is imported on first use (start-up; see analysis.nlp)
 
         array = doc.to_array([ORTH, NORM])
-        known = self._known
-        if len(known) > MAX_REMEMBERED:
-            known.clear()
-        get = known.get
-        return [get(pair) or self._token(pair, doc.vocab) for pair in zip(*array.T.tolist(), strict=True)]
-
-    def _token(self, pair: tuple[int, int], vocab: Any) -> Token:
-        orth, norm = pair
-        lexeme = vocab[orth]
-        flags = frozenset(f for f in FLAG_KEYS if getattr(lexeme, f.lower()))
-        flags = _FLAG_SETS.setdefault(flags, flags)  # a few dozen distinct sets, shared by every token
-        token = self._known[pair] = (vocab.strings[norm], lexeme.orth_, lexeme.lower_, flags)
-        return token
+        if len(_KNOWN) > MAX_REMEMBERED:
+            _KNOWN.clear()
+        get = _KNOWN.get
+        tokens = [get(pair) or _token(pair, doc.vocab) for pair in zip(*array.T.tolist(), strict=True)]
+        if len(_RECENT) >= RECENT_DOCS:
+            _RECENT.pop(next(iter(_RECENT)))
+        _RECENT[id(doc)] = (doc, tokens)  # the doc is held, so its id cannot be reused while it is here
+        return tokens
 
     def __call__(self, doc: Any) -> list[tuple[str, int, int]]:
         """Every ``(label, start, end)`` match in token offsets, sorted by start then end then label."""
@@ -299,6 +298,20 @@ class TokenPatterns:
                         if end > i:  # a match takes at least one token
                             found.add((pattern.label, i, end))
         return sorted(found, key=lambda m: (m[1], m[2], m[0]))
+
+
+RECENT_DOCS = 4
+_RECENT: dict[int, tuple[Any, list[Token]]] = {}
+_KNOWN: dict[tuple[int, int], Token] = {}
+
+
+def _token(pair: tuple[int, int], vocab: Any) -> Token:
+    orth, norm = pair
+    lexeme = vocab[orth]
+    flags = frozenset(f for f in FLAG_KEYS if getattr(lexeme, f.lower()))
+    flags = _FLAG_SETS.setdefault(flags, flags)  # a few dozen distinct sets, shared by every token
+    token = _KNOWN[pair] = (vocab.strings[norm], lexeme.orth_, lexeme.lower_, flags)
+    return token
 
 
 __all__ = ["PatternError", "TokenPatterns"]
