@@ -380,3 +380,30 @@ def test_a_config_edited_while_the_page_is_open_takes_effect_when_the_folder_is_
     assert call(server, "GET", "/api/folder")[0] == 200
     _, after = call(server, "POST", "/api/lint", draft)
     assert "IM201" not in [d["code"] for d in after["diagnostics"]]
+
+
+def test_serving_beyond_this_machine_is_said_loudly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--host other than loopback: a warning in red; on every interface any Host is taken (the token still
+    guards the calls); the browser is opened only without --no-browser."""
+    from inmail_lint.cli import web as web_command
+    from inmail_lint.cli.main import main
+
+    opened: list[str] = []
+    started: list[WebServer] = []
+
+    def serve(self: WebServer) -> None:
+        started.append(self)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(WebServer, "serve_forever", serve)
+    monkeypatch.setattr("webbrowser.open", opened.append)
+    assert main(["web", str(tmp_path), "--host", "0.0.0.0"]) == 0
+    err = capsys.readouterr().err
+    assert "WARNING: serving on 0.0.0.0" in err and "token=" in err and len(opened) == 1
+    assert started[0].any_host
+    assert main(["web", str(tmp_path), "--no-browser"]) == 0
+    err = capsys.readouterr().err
+    assert "WARNING" not in err and "http://127.0.0.1:" in err and len(opened) == 1
+    assert web_command._loopback("::1") and web_command._loopback("localhost") and not web_command._loopback("10.0.0.1")

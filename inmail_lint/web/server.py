@@ -62,6 +62,9 @@ class WebServer(ThreadingHTTPServer):
         shown = {f"[{name}]" if ":" in name else name for name in names}
         self.hosts = {f"{name}:{port}" for name in shown}
         self.origins = {f"http://{host}" for host in self.hosts}
+        # on every interface (--host 0.0.0.0) the page is reached by whatever name the network gives this
+        # machine, so any Host is taken; the token still guards every call, and the command line said so loudly
+        self.any_host = host in ("0.0.0.0", "::")
         self.url = f"http://{'127.0.0.1' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}/?token={self.token}"
 
     def handle_error(self, request: Any, client_address: Any) -> None:  # a broken connection: one line
@@ -107,11 +110,11 @@ class Handler(BaseHTTPRequestHandler):
     def _allowed(self) -> bool:
         """The request is for this server from its own page; else it is refused (and True is not returned)."""
         host = self.headers.get("Host")
-        if host is None or host.lower() not in self.server.hosts:
+        if host is None or (host.lower() not in self.server.hosts and not self.server.any_host):
             self._refuse(403, f"this server answers only to {sorted(self.server.hosts)[0]}, not {host!r}")
             return False
         origin = self.headers.get("Origin")
-        if origin is not None and origin.lower() not in self.server.origins:
+        if origin is not None and origin.lower() not in self.server.origins and origin.lower() != f"http://{host.lower()}":
             self._refuse(403, f"requests from {origin!r} are refused: only the page this server serves may call it")
             return False
         if self.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
