@@ -348,3 +348,25 @@ def test_put_gives_up_quietly_on_a_folder_it_cannot_make(tmp_path: Path) -> None
     cache = ResultCache(blocker / "cache")
     cache.put("k", FileResult("a", "inmail"))
     assert cache.problem is not None and cache.get("k") is None
+
+
+def test_a_rule_file_edited_between_two_runs_of_one_process_is_read_again(cli: Run, tmp_path: Path) -> None:
+    """check --watch, the language server and the web page live on: a team rule edited meanwhile was the old
+    rule until the process ended (its rules were built once per folder), with or without the cache."""
+    folder = project(tmp_path, {"a.inmail": BAD})
+    (folder / "team").mkdir()
+    (folder / "inmail-lint.toml").write_text('rule-dirs = ["team"]\n', encoding="utf-8")
+    rule = folder / "team" / "TM002.yaml"
+    rule.write_text(
+        "code: TM002\nname: well\ntype: existence\nseverity: warning\nsummary: Filler.\n"
+        "message: \"'{match}' is filler\"\n"
+        'phrases: [finds you well]\nexamples: {pass: ["Hi Ana"], fail: ["Hi Ana, hope this finds you well"]}\n',
+        encoding="utf-8",
+    )
+    for flags in ((), ("--no-cache",)):
+        _, out, _ = cli("check", "--output-format", "concise", *flags, ".", cwd=folder)
+        assert "is filler" in out
+    rule.write_text(rule.read_text(encoding="utf-8").replace("is filler", "says nothing"), encoding="utf-8")
+    for flags in ((), ("--no-cache",)):
+        _, out, _ = cli("check", "--output-format", "concise", *flags, ".", cwd=folder)
+        assert "says nothing" in out and "is filler" not in out
