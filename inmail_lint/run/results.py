@@ -293,9 +293,10 @@ class ResultCaches:
     current folder for the defaults and ``--isolated``), or one ``--cache-dir`` for all; None where the cache
     is off (``--no-cache``, or ``cache = false`` in the config)."""
 
-    def __init__(self, cache_dir: Path | None = None, enabled: bool = True) -> None:
+    def __init__(self, cache_dir: Path | None = None, enabled: bool = True, *, default: Path | None = None) -> None:
         self.cache_dir = cache_dir
         self.enabled = enabled
+        self.default = default  # the folder beside which a config without a file keeps its cache (default: here)
         self._folders: dict[Path, ResultCache] = {}
         self._by_config: dict[int, tuple[Config, ResultCache | None]] = {}
 
@@ -311,7 +312,8 @@ class ResultCaches:
         if self.cache_dir is not None:
             folder = self.cache_dir
         else:
-            folder = (config.path.parent if config.path is not None else Path.cwd()) / FOLDER_NAME
+            beside = config.path.parent if config.path is not None else (self.default or Path.cwd())
+            folder = beside / FOLDER_NAME
         folder = Path(os.path.abspath(folder))
         cache = self._folders.get(folder)
         if cache is None:

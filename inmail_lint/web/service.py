@@ -22,10 +22,10 @@ from inmail_lint.engine.linter import Linter
 from inmail_lint.engine.result import FileResult, estimate_to_json
 from inmail_lint.model.credits import PlanError
 from inmail_lint.ruledef.base import RuleDefinitionError
-from inmail_lint.run.batch import make_jobs, run_all
+from inmail_lint.run.batch import is_batch, make_jobs, run_all
 from inmail_lint.run.cache import linter_for
 from inmail_lint.run.credits import plan_credits
-from inmail_lint.run.targets import lint_target
+from inmail_lint.run.results import ResultCaches, run_cached
 from inmail_lint.sources.files import MAX_BYTES, Skipped, Target, discover, prepare, read_bytes, relpath_for
 from inmail_lint.sources.tables import RowsError, read_rows
 from inmail_lint.sources.write import WriteRefused, write_atomic
@@ -265,15 +265,20 @@ class Workspace:
         self.resolver = ConfigResolver()
         drafts = []
         notes = []
+        plan: list[tuple[Target, Config]] = []
         try:
             for item in discover([str(self.folder)], self.resolver):
                 if isinstance(item, Skipped):
                     notes.append(f"{self.relative(Path(item.display))}: {item.message}")
                     continue
-                if not isinstance(item, Target) or item.path is None or item.path.suffix.lower() in (".csv", ".jsonl"):
-                    continue
-                config = self.config(item.path)
-                result = lint_target(Target(item.path, self.relative(item.path)), config, self.linter(config))
+                if not isinstance(item, Target) or item.path is None or is_batch(item):
+                    continue  # a batch table's rows are drafts of their own: the page lists draft files
+                plan.append((Target(item.path, self.relative(item.path)), self.config(item.path)))
+            configs = {id(config): config for _, config in plan}
+            linters = {key: self.linter(config) for key, config in configs.items()}
+            # with check's result cache: a folder the page has listed before is listed without linting again
+            caches = ResultCaches(default=self.folder)
+            for result in run_cached(make_jobs(plan), configs, linters, caches):
                 estimate = result.estimate
                 drafts.append(
                     {
