@@ -199,9 +199,11 @@ def test_a_changed_recipient_profile_is_a_miss(cli: Run, tmp_path: Path) -> None
         b"[1, 2, 3]",
         b"\xff\xfe garbage",
         "same key, wrong shape",
+        "same key, a finding outside the text",
+        "same key, a read file's name with a NUL",
         "truncated",
     ],
-    ids=["empty", "broken", "foreign", "list", "bytes", "wrong-shape", "truncated"],
+    ids=["empty", "broken", "foreign", "list", "bytes", "wrong-shape", "outside", "nul-read", "truncated"],
 )
 def test_a_damaged_entry_is_passed_over_and_written_again(cli: Run, tmp_path: Path, damage: object) -> None:
     folder = project(tmp_path, {"a.inmail": BAD})
@@ -211,6 +213,15 @@ def test_a_damaged_entry_is_passed_over_and_written_again(cli: Run, tmp_path: Pa
     if damage == "same key, wrong shape":
         data = json.loads(original)
         data["result"][0] = 42  # the path, as a number
+        entry.write_text(json.dumps(data), encoding="utf-8")
+    elif damage == "same key, a finding outside the text":
+        data = json.loads(original)
+        diagnostics = data["result"][-3]  # FileResult's fields in order: ..., diagnostics, locator, reads
+        diagnostics[0][-4] = [999, 1]  # a row the draft does not have: the full format would fail on it
+        entry.write_text(json.dumps(data), encoding="utf-8")
+    elif damage == "same key, a read file's name with a NUL":
+        data = json.loads(original)
+        data["reads"] = [["profile\u0000.yaml", 1, 1, 1]]
         entry.write_text(json.dumps(data), encoding="utf-8")
     elif damage == "truncated":
         entry.write_bytes(original[: len(original) // 2])

@@ -131,7 +131,7 @@ def _reads_unchanged(stamps: Any) -> bool:
         try:
             st = os.stat(item[0])
             now: list[Any] = [item[0], st.st_size, st.st_mtime_ns, st.st_ino]
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a name with a NUL, in an entry someone else wrote
             now = [item[0], None, None, None]
         if now != item:
             return False
@@ -167,7 +167,23 @@ def from_entry(key: str, entry: Any) -> FileResult | None:
         if not isinstance(source, str):
             return None
         result.locator = Locator(source)
+        if not _placed_inside(result, len(source), result.locator.line_count()):
+            return None
     return result
+
+
+def _placed_inside(result: FileResult, length: int, lines: int) -> bool:
+    """Every diagnostic (and fix) lies inside the text it was found in: an entry that says otherwise is not
+    one this linter wrote, and the formatters would fail on it."""
+    for d in result.diagnostics:
+        if not 0 <= d.start <= d.end <= length:
+            return False
+        for position in (d.location, d.end_location):
+            if position is not None and not (1 <= position.row <= lines and position.column >= 1):
+                return False
+        if d.fix is not None and not all(0 <= e.start <= e.end <= length for e in d.fix.edits):
+            return False
+    return True
 
 
 @dataclass
