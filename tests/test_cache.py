@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from corpus import write_corpus  # noqa: E402
 
+from .conftest import team_rule  # noqa: E402
+
 FORMATS = ("full", "concise", "estimate", "json", "json-lines", "github", "sarif", "junit")
 GOOD = "Subject: Your PyData talk on data contracts\n\nHi Ana,\n\nJane Doe suggested I write. One question?\n"
 BAD = "Subject: EXCITING OPPORTUNITY!!! Act now\n\nDear Sir/Madam,\n\nI hope this message finds you well.\n"
@@ -31,6 +33,15 @@ GERMAN = (
     "Subject: Ihr Vortrag auf der PyData\n\nHallo Anna,\n\nJana Schmidt hat mir empfohlen, Ihnen zu schreiben. "
     "Ich habe Ihren Vortrag über Datenverträge gesehen und hätte eine kurze Frage dazu. Hätten Sie Zeit?\n"
 )
+
+
+def filler_rule(code: str, says: str) -> str:
+    """A team rule that finds 'finds you well', its message ending in ``says``."""
+    return (
+        f"code: {code}\nname: filler\ntype: existence\nseverity: warning\nsummary: Filler.\n"
+        f"message: \"'{{match}}' {says}\"\n"
+        'phrases: [finds you well]\nexamples: {pass: ["Hi Ana"], fail: ["Hi Ana, hope this finds you well"]}\n'
+    )
 
 
 def entries(folder: Path) -> list[Path]:
@@ -151,15 +162,8 @@ def test_changing_what_a_result_depends_on_is_a_miss(cli: Run, tmp_path: Path) -
     _, out, _ = cli("check", "--output-format", "json", "--select", "IM405", ".", cwd=folder)
     assert set(codes_of(out)) == {"IM405"}
     # a team rule in rule-dirs
-    (folder / "team").mkdir()
-    (folder / "inmail-lint.toml").write_text('rule-dirs = ["team"]\n', encoding="utf-8")
+    team_rule(folder, "TM001", filler_rule("TM001", "is pushy"))
     rule = folder / "team" / "TM001.yaml"
-    rule.write_text(
-        "code: TM001\nname: pushy\ntype: existence\nseverity: warning\nsummary: Pushy.\n"
-        "message: \"'{match}' is pushy\"\n"
-        'phrases: [finds you well]\nexamples: {pass: ["Hi Ana"], fail: ["Hi Ana, hope this finds you well"]}\n',
-        encoding="utf-8",
-    )
     # (in a process of its own each time: a process builds a rule folder's rules once)
     out = run_cli(folder, "--output-format", "json", ".").stdout.decode()
     assert "TM001" in codes_of(out)
@@ -365,15 +369,8 @@ def test_a_rule_file_edited_between_two_runs_of_one_process_is_read_again(cli: R
     """check --watch, the language server and the web page live on: a team rule edited meanwhile was the old
     rule until the process ended (its rules were built once per folder), with or without the cache."""
     folder = project(tmp_path, {"a.inmail": BAD})
-    (folder / "team").mkdir()
-    (folder / "inmail-lint.toml").write_text('rule-dirs = ["team"]\n', encoding="utf-8")
+    team_rule(folder, "TM002", filler_rule("TM002", "is filler"))
     rule = folder / "team" / "TM002.yaml"
-    rule.write_text(
-        "code: TM002\nname: well\ntype: existence\nseverity: warning\nsummary: Filler.\n"
-        "message: \"'{match}' is filler\"\n"
-        'phrases: [finds you well]\nexamples: {pass: ["Hi Ana"], fail: ["Hi Ana, hope this finds you well"]}\n',
-        encoding="utf-8",
-    )
     for flags in ((), ("--no-cache",)):
         _, out, _ = cli("check", "--output-format", "concise", *flags, ".", cwd=folder)
         assert "is filler" in out

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 from inmail_lint.checks import RULES
 from inmail_lint.ruledef.base import Rule, RuleDefinitionError
 from inmail_lint.ruledef.loader import load_rule_dir
+from inmail_lint.util.files import RULE_FILES, file_stamps
 from inmail_lint.util.resources import rules_dir
 
 
@@ -60,28 +60,11 @@ def builtin_rules() -> tuple[Rule, ...]:
 def build_registry(rule_dirs: tuple[Path, ...] = ()) -> Registry:
     """The built-in rules plus the team rules in ``rule_dirs``, built once per version of those folders' files:
     a long-lived process (``check --watch``, the language server, the web page) sees a rule file edited since."""
-    return _build_registry(rule_dirs, _stamps(rule_dirs))
-
-
-def _stamps(rule_dirs: tuple[Path, ...]) -> tuple[tuple[str, int, int], ...]:
-    stamps = []
-    for folder in rule_dirs:
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            continue  # loading the rules says what is wrong with the folder
-        for entry in entries:
-            if entry.name.endswith((".yaml", ".yml")):
-                try:
-                    info = entry.stat()
-                except OSError:
-                    continue
-                stamps.append((entry.path, info.st_size, info.st_mtime_ns))
-    return tuple(stamps)
+    return _build_registry(rule_dirs, tuple(s for folder in rule_dirs for s in file_stamps(folder, RULE_FILES)))
 
 
 @lru_cache(maxsize=16)
-def _build_registry(rule_dirs: tuple[Path, ...], stamps: tuple[tuple[str, int, int], ...]) -> Registry:
+def _build_registry(rule_dirs: tuple[Path, ...], stamps: tuple[str, ...]) -> Registry:
     rules: list[Rule] = list(builtin_rules())
     for folder in rule_dirs:
         rules.extend(load_rule_dir(folder))

@@ -179,8 +179,8 @@ def run_check(request: CheckRequest, console: Console) -> int:
                 send_at=when,
             )
             # the result cache, for a run that lints draft files as they are (not --fix, --diff or --vars)
-            caches = ResultCaches(request.cache_dir, enabled=request.cache and not (request.fix or request.diff))
-            caches.enabled &= rows is None
+            kept_as_linted = not (request.fix or request.diff) and rows is None
+            caches = ResultCaches(request.cache_dir, enabled=request.cache and kept_as_linted)
             linters = Linters()
             # Resolve every draft's configuration before printing anything: a bad config stops the run. A
             # configuration is checked by building its linter, unless the cache says this one passed before.

@@ -39,7 +39,7 @@ from inmail_lint.engine.result import FileResult
 from inmail_lint.run.batch import Job, Workers, run_all
 from inmail_lint.sources.files import read_bytes, relpath_for
 from inmail_lint.util.codec import DecodeError, decode, encode
-from inmail_lint.util.files import ReadRefused
+from inmail_lint.util.files import RULE_FILES, ReadRefused, file_stamp, file_stamps
 from inmail_lint.util.resources import rules_dir
 from inmail_lint.util.version import __version__
 
@@ -61,42 +61,21 @@ JUDGES = ("spacy", "textstat", "pyphen", "regex", "jinja2", "liquid", "yaml", "j
 _SKIPPED_FIELDS = frozenset({"locator", "observations", "error"})  # all optional: kept as None
 
 
-def _stamp(path: Path) -> str:
-    """A file's identity and version by its metadata: the same path, size and modification time."""
-    try:
-        st = path.stat()
-    except OSError:
-        return f"{path}:missing"
-    return f"{path}:{st.st_size}:{st.st_mtime_ns}"
-
-
-def _tree_stamps(folder: Path, suffixes: tuple[str, ...], limit: int = 5000) -> list[str]:
-    stamps: list[str] = []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
-        for name in sorted(files):
-            if name.endswith(suffixes):
-                stamps.append(_stamp(Path(root, name)))
-                if len(stamps) >= limit:
-                    return stamps
-    return stamps
-
-
 @lru_cache(maxsize=1)
 def pack_fingerprint() -> str:
     """The code and data every result depends on, whatever the configuration: this package, the built-in rule
     pack, the judging libraries, Python, the version. Measured once per process (a few hundred stat calls)."""
     package = Path(__file__).resolve().parent.parent
-    parts = [__version__, sys.version, *_tree_stamps(package, (".py", ".json", ".yaml", ".yml"))]
+    parts = [__version__, sys.version, *file_stamps(package, (".py", ".json", ".yaml", ".yml"), recursive=True)]
     if rules_dir().parent != package:  # a checkout: the pack lives beside the package
-        parts += _tree_stamps(rules_dir(), (".yaml", ".yml", ".json"))
+        parts += file_stamps(rules_dir(), (".yaml", ".yml", ".json"), recursive=True)
     for name in JUDGES:
         try:
             spec = importlib.util.find_spec(name)
         except (ImportError, ValueError):
             spec = None
         origin = spec.origin if spec is not None else None
-        parts.append(f"{name}={_stamp(Path(origin)) if origin else 'absent'}")
+        parts.append(f"{name}={file_stamp(Path(origin)) if origin else 'absent'}")
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -104,38 +83,29 @@ def config_fingerprint(config: Config) -> str:
     """The resolved configuration, with the files it reads (team rules and their phrase lists, a team model)."""
     settings = json.dumps(dataclasses.asdict(config), sort_keys=True, default=repr)
     parts = [settings]
-    for folder in config.rule_dirs:
-        parts += _tree_stamps(folder, (".yaml", ".yml", ".json", ".txt"))
+    for folder in config.rule_dirs:  # the rule files and the phrase lists beside them, as the registry reads them
+        parts += file_stamps(folder, RULE_FILES)
     if config.model is not None:
-        parts.append(_stamp(config.model))
+        parts.append(file_stamp(config.model))
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _reads_stamps(reads: Iterable[str]) -> list[list[Any]]:
-    stamps = []
-    for name in reads:
-        try:
-            st = os.stat(name)
-            stamps.append([name, st.st_size, st.st_mtime_ns, st.st_ino])
-        except OSError:
-            stamps.append([name, None, None, None])
-    return stamps
+def _read_stamp(name: str) -> list[Any]:
+    """A file a draft read, as its entry records it: name, size, modification time, inode (None: missing)."""
+    try:
+        info = os.stat(name)
+    except (OSError, ValueError):  # ValueError: a name with a NUL, in an entry someone else wrote
+        return [name, None, None, None]
+    return [name, info.st_size, info.st_mtime_ns, info.st_ino]
 
 
 def _reads_unchanged(stamps: Any) -> bool:
     if not isinstance(stamps, list):
         return False
-    for item in stamps:
-        if not isinstance(item, list) or len(item) != 4 or not isinstance(item[0], str):
-            return False
-        try:
-            st = os.stat(item[0])
-            now: list[Any] = [item[0], st.st_size, st.st_mtime_ns, st.st_ino]
-        except (OSError, ValueError):  # ValueError: a name with a NUL, in an entry someone else wrote
-            now = [item[0], None, None, None]
-        if now != item:
-            return False
-    return True
+    return all(
+        isinstance(item, list) and len(item) == 4 and isinstance(item[0], str) and _read_stamp(item[0]) == item
+        for item in stamps
+    )
 
 
 def cacheable(result: FileResult) -> bool:
@@ -147,7 +117,7 @@ def cacheable(result: FileResult) -> bool:
 def to_entry(key: str, result: FileResult) -> dict[str, Any]:
     return {
         "key": key,
-        "reads": _reads_stamps(result.reads),
+        "reads": [_read_stamp(name) for name in result.reads],
         "source": result.locator.text if result.locator is not None else None,
         "result": encode(result, skip=_SKIPPED_FIELDS),
     }

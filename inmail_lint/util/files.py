@@ -10,6 +10,7 @@ import stat
 from pathlib import Path
 
 MIB = 1024 * 1024
+RULE_FILES = (".yaml", ".yml")  # the files of a rule folder: team rules and the phrase lists beside them
 
 
 class ReadRefused(OSError):
@@ -57,3 +58,27 @@ def read_regular(path: Path, limit: int = MIB) -> bytes:
 def read_regular_text(path: Path, limit: int = MIB) -> str:
     """:func:`read_regular`, decoded as UTF-8 (a byte-order mark is dropped); ``UnicodeDecodeError`` if not."""
     return read_regular(path, limit).decode("utf-8-sig")
+
+
+def file_stamps(folder: Path, suffixes: tuple[str, ...], *, recursive: bool = False, limit: int = 5000) -> list[str]:
+    """Each file under ``folder`` whose name ends in one of ``suffixes``, as "path:size:modification time" in
+    name order: a file that changes, appears or goes changes the list. ``recursive`` walks sub-folders too
+    (not hidden ones, nor ``__pycache__``); at most ``limit`` files."""
+    stamps: list[str] = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith(".")) if recursive else []
+        for name in sorted(files):
+            if name.endswith(suffixes):
+                stamps.append(file_stamp(Path(root, name)))
+                if len(stamps) >= limit:
+                    return stamps
+    return stamps
+
+
+def file_stamp(path: Path) -> str:
+    """A file's identity and version by its metadata: its path, size and modification time."""
+    try:
+        info = path.stat()
+    except (OSError, ValueError):
+        return f"{path}:missing"
+    return f"{path}:{info.st_size}:{info.st_mtime_ns}"

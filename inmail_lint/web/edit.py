@@ -20,7 +20,7 @@ import yaml
 
 from inmail_lint.draft.document import Draft
 from inmail_lint.draft.parse import parse
-from inmail_lint.util.text import astral_offsets, valid_unicode
+from inmail_lint.util.text import valid_unicode
 
 FIELDS = ("subject", "body")
 _FENCE = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
@@ -177,14 +177,6 @@ def new_draft(kind: str, recipient: Any, subject: str, body: str) -> Spliced:
             "body": Rendering(body, body_out, len(lead) + len(subject_out) + len(middle), body_starts),
         },
     )
-
-
-def utf16_index(text: str) -> Any:
-    """A function from a character index of ``text`` to its UTF-16 index."""
-    astral = astral_offsets(text)
-    if not astral:
-        return lambda i: i
-    return lambda i: i + bisect.bisect_left(astral, i)
 
 
 def field_texts(draft: Draft) -> dict[str, str]:

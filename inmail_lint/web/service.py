@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from inmail_lint.config.settings import Config, ConfigError, ConfigResolver
+from inmail_lint.diagnostic import Locator
 from inmail_lint.draft.decode import decode
 from inmail_lint.draft.parse import parse
 from inmail_lint.engine.fixer import apply_fixes
@@ -29,8 +30,8 @@ from inmail_lint.run.results import ResultCaches, run_cached
 from inmail_lint.sources.files import MAX_BYTES, Skipped, Target, discover, prepare, read_bytes, relpath_for
 from inmail_lint.sources.tables import RowsError, read_rows
 from inmail_lint.sources.write import WriteRefused, write_atomic
-from inmail_lint.util.text import valid_unicode
-from inmail_lint.web.edit import FIELDS, Spliced, clean, field_texts, new_draft, splice, utf16_index
+from inmail_lint.util.text import utf16_length, valid_unicode
+from inmail_lint.web.edit import FIELDS, Spliced, clean, field_texts, new_draft, splice
 
 UNTITLED = "untitled.inmail"
 DRAFT_SUFFIXES = (".inmail", ".inmail.md", ".inmail.txt")
@@ -112,7 +113,7 @@ class Workspace:
             base = request.get("base")
             if not isinstance(base, str):
                 raise PageError(400, "'base' (the file's text as opened) is missing")
-            return splice(clean_base(base), subject, body, relative), path, self.config(path), relative
+            return splice(valid_unicode(base), subject, body, relative), path, self.config(path), relative
         config = self.config(None)
         kind = request.get("kind") or config.kind
         if kind not in config.kinds:
@@ -165,11 +166,7 @@ class Workspace:
         if not applied:
             raise PageError(409, f"the fix for {code} could not be applied")
         texts = field_texts(parse(fixed, display))
-        if path is not None:
-            spliced = splice(fixed, texts["subject"], texts["body"], display)
-        else:
-            kind = request.get("kind") or config.kind
-            spliced = new_draft(kind, self._recipient(request.get("recipient")), texts["subject"], texts["body"])
+        spliced, path, config, display = self._draft({**request, "base": fixed, **texts})  # the fixed text
         result, linter = self._lint(spliced, path, config, display)
         answer = describe(result, spliced, linter, config)
         answer["fixed"] = {"code": code, "message": finding.fix.message, "safe": finding.fix.safe}
@@ -189,8 +186,9 @@ class Workspace:
         draft = parse(text, relative)
         texts = field_texts(draft)
         spliced = splice(text, texts["subject"], texts["body"], relative)
-        result, linter = self._lint(spliced, path, self.config(path), relative)
-        answer = describe(result, spliced, linter, self.config(path))
+        config = self.config(path)
+        result, linter = self._lint(spliced, path, config, relative)
+        answer = describe(result, spliced, linter, config)
         recipient = draft.meta.get("recipient")
         answer.update(
             {
@@ -406,15 +404,10 @@ class Workspace:
         }
 
 
-def clean_base(text: str) -> str:
-    """The file's text as the page holds it (its line endings kept); lone surrogates made U+FFFD."""
-    return valid_unicode(text)
-
-
 def describe(result: FileResult, spliced: Spliced, linter: Linter, config: Config) -> dict[str, Any]:
     """What the page shows of one lint: each finding placed in the field it is about (UTF-16 indexes of the
     field's text, as the page counts), the counters with their limits, and the estimate with its reasons."""
-    index = {name: utf16_index(rendering.text) for name, rendering in spliced.fields.items()}
+    index = {name: Locator(rendering.text).utf16_offset for name, rendering in spliced.fields.items()}
     gains = dict(result.estimate.if_fixed) if result.estimate is not None else {}
     findings = []
     for i, d in enumerate(result.diagnostics):
@@ -447,7 +440,7 @@ def describe(result: FileResult, spliced: Spliced, linter: Linter, config: Confi
         summary = result.fields.get(name)
         text = spliced.fields[name].text if name in spliced.fields else ""
         counts[name] = {
-            "chars": summary.counts.chars_utf16 if summary is not None else len(text.encode("utf-16-le")) // 2,
+            "chars": summary.counts.chars_utf16 if summary is not None else utf16_length(text),
             "words": summary.counts.words if summary is not None else 0,
             "max": limits.get(f"{name}-max"),
         }
