@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from inmail_lint.engine.result import FileResult
-from inmail_lint.run.results import FOLDER_NAME, LAYOUT, ResultCache, cacheable, from_entry, to_entry
+from inmail_lint.run.result_cache import FOLDER_NAME, LAYOUT, ResultCache, cacheable, from_entry, to_entry
 from inmail_lint.util.codec import DecodeError, decode, encode
 
 Run = Callable[..., tuple[int, str, str]]
@@ -133,7 +133,7 @@ def test_a_run_served_from_the_cache_imports_neither_spacy_nor_the_linter(tmp_pa
 def test_jobs_start_no_helper_when_everything_is_cached(
     cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from inmail_lint.run import check as run_check
+    from inmail_lint.run import session as run_check
 
     folder = project(tmp_path)
     status, before, _ = cli("check", ".", cwd=folder)

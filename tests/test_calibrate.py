@@ -235,13 +235,13 @@ def test_history_rows_become_drafts_as_batch_rows_do() -> None:
     """A history row is a draft made from its columns (as in a batch file), never re-parsed as a draft file:
     a body that starts like a header or front matter stays body."""
     from inmail_lint.config.settings import default_config
-    from inmail_lint.run.history import history_observations
+    from inmail_lint.run.session import Session
 
     rows = [
         {"subject": "", "body": "Subject: GREAT NEWS FOR YOU\n\nHi Ana, could we talk?", "responded": "0"},
         {"subject": "GREAT NEWS FOR YOU", "body": "Hi Ana, could we talk?", "responded": "1"},
     ]
-    observations, outcomes = history_observations(rows, default_config())
+    observations, outcomes = Session().history_observations(rows, default_config())
     assert outcomes == [0, 1]
     # the body's "Subject:" line is body text, not a subject: only the second row has one, in capitals
     assert observations[0]["finding:IM101"] is True and observations[1]["finding:IM101"] is False

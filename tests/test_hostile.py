@@ -163,7 +163,7 @@ def test_a_language_server_session_opens_no_socket(tmp_path: Path) -> None:
         "    if family in (socket.AF_INET, socket.AF_INET6):\n        refuse()\n"
         "    init(self, family, *a, **k)\n"
         "socket.socket.__init__ = guarded  # the event loop's own local socketpair is allowed\n"
-        "from inmail_lint.server import main\nmain()\n"
+        "from inmail_lint.lsp.server import main\nmain()\n"
     )
     draft = tmp_path / "a.inmail"
     draft.write_text("Subject: Re: hi\n\nDear Sir/Madam, we sell tools.\n", encoding="utf-8")

@@ -454,7 +454,7 @@ def test_a_batch_file_is_streamed_to_the_linter_not_read_first(
 
 def test_jobs_are_capped_at_the_cpus(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """-j 48 on one draft started 47 spaCy helpers (55 s, 4 GB)."""
-    from inmail_lint.run import check as run_check
+    from inmail_lint.run import session as run_check
 
     asked: list[int] = []
     monkeypatch.setattr(run_check, "start_workers", lambda processes: asked.append(processes))

@@ -18,7 +18,7 @@ import pytest
 
 from inmail_lint.sources import write as writing
 from inmail_lint.sources.tables import read_rows
-from inmail_lint.sources.write import WriteRefused, write_atomic
+from inmail_lint.sources.write import WriteRefused, write_file
 
 Run = Callable[..., tuple[int, str, str]]
 ROOT = os.geteuid() == 0
@@ -308,8 +308,8 @@ def test_fix_and_diff_never_rewrite_a_batch_file(cli: Run, tmp_path: Path, suffi
 
 def test_write_atomic_refuses_a_device_and_leaves_no_temporary_file(tmp_path: Path) -> None:
     with pytest.raises(WriteRefused, match="character device"):
-        write_atomic(Path("/dev/null"), b"x")
-    write_atomic(tmp_path / "new.txt", b"hello")
+        write_file(Path("/dev/null"), b"x")
+    write_file(tmp_path / "new.txt", b"hello")
     assert (tmp_path / "new.txt").read_bytes() == b"hello"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["new.txt"]
 

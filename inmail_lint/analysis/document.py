@@ -2,13 +2,15 @@
 
 Each fact is computed from the same analysis, so the estimate and the rules agree: "personalized" here is
 exactly what keeps IM303 silent, "name-in-subject" what keeps IM305 silent. The refund model asks for facts
-by the names ``rules/refund-model.yaml`` uses (``observe:``, see :data:`OBSERVERS`)."""
+by the names ``rules/refund-model.yaml`` uses (``observe:``, see :mod:`inmail_lint.analysis.observe`). The
+analysis never reads what the rules found: the facts that depend on a rule's findings take them as an
+argument, given by the estimate's stage."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import cached_property, lru_cache
 from typing import Any
 
@@ -33,9 +35,10 @@ from inmail_lint.draft.engines import variables as engine_variables
 from inmail_lint.draft.frontmatter import parse_send_at
 from inmail_lint.draft.profiles import CommonGround, Profile
 from inmail_lint.draft.templates import LengthRange, length_range, names_in, render, variable
-from inmail_lint.model.estimate import Estimate, Model
 from inmail_lint.util.resources import load_data
-from inmail_lint.util.text import all_caps, fold_aligned, utf16_length, word_count
+from inmail_lint.util.text import fold_aligned, utf16_length, word_count
+
+Findings = Mapping[str, list[Finding]]  # what each rule found, by code
 
 
 @lru_cache(maxsize=1)
@@ -58,13 +61,11 @@ class Analysis:
         sender: Profile | None = None,
         template: bool = False,
         variables: Mapping[str, Mapping[str, Any]] | None = None,
-        refund_model: Model | None = None,
         send_at: dt.datetime | None = None,
     ) -> None:
         self.draft = draft
         self.notes: list[str] = []  # things the writer should know that are not diagnostics (a stopped pattern)
         self.skipped: list[str] = []  # checks that did not run on this draft ("TM001 (patterns[0])")
-        self.refund_model = refund_model
         self._send_at = send_at
         self.kind_name = kind_name
         self.kind = kind
@@ -73,9 +74,6 @@ class Analysis:
         self.template = template
         self._variables = variables or {}
         self._fields: dict[str, FieldAnalysis] = {}
-        # what the rules found, by code, set by the linter before the estimate is read: the refund model
-        # observes findings ("finding:IM407"), so the estimate and the linter agree
-        self.findings: dict[str, list[Finding]] | None = None
 
     @cached_property
     def recipient(self) -> Profile | None:
@@ -94,20 +92,6 @@ class Analysis:
         if not self.kind.get("credit", False):
             return False
         return not (self.recipient is not None and self.recipient.open_profile)
-
-    @cached_property
-    def estimate(self) -> Estimate | None:
-        """The refund (response) likelihood, or None when no model is loaded."""
-        if self.refund_model is None:
-            return None
-        return self.refund_model.estimate(self.observations, credit_at_stake=self.credit_at_stake)
-
-    @cached_property
-    def observations(self) -> dict[str, Any]:
-        """What the refund model observes in this draft (read after the linter has set :attr:`findings`)."""
-        if self.refund_model is None:
-            return {}
-        return observe(self, {factor.observe for factor in self.refund_model.factors})
 
     @cached_property
     def common_ground(self) -> CommonGround:
@@ -214,12 +198,13 @@ def personalized(analysis: Analysis) -> bool:
     return bool(categories(analysis, "subject", "body") & PERSONAL)
 
 
-def names_recipient_in_subject(analysis: Analysis) -> bool:
-    """The recipient's name (from the profile, or the greeting) or a name variable is in the subject."""
+def names_recipient_in_subject(analysis: Analysis, findings: Findings | None = None) -> bool:
+    """The recipient's name (from the profile, or the greeting) or a name variable is in the subject. With the
+    rules' ``findings`` (the estimate's stage), a name IM306 calls someone else's does not count."""
     subject = analysis.field("subject")
     if subject is None:
         return False
-    if _wrong_recipient(analysis, "subject"):
+    if _wrong_recipient(findings, "subject"):
         return False  # a wrong name in the subject earns nothing
     if any(is_name_variable(name) for name, _, _ in subject.placeholders):
         return True
@@ -229,25 +214,25 @@ def names_recipient_in_subject(analysis: Analysis) -> bool:
     if analysis.recipient is not None:
         names |= analysis.recipient.name_forms()
     greeting = analysis.greeting
-    if greeting is not None and greeting.name and not greeting.placeholder and not _wrong_recipient(analysis):
+    if greeting is not None and greeting.name and not greeting.placeholder and not _wrong_recipient(findings):
         names.add(fold_aligned(greeting.name.split()[0]))
     folded = subject.folded.replace("’", "'")  # O’Neil and O'Neil are one name
     forms = {name.replace("’", "'") for name in names if name}
     return any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", folded) for form in forms)
 
 
-def _wrong_recipient(analysis: Analysis, field: str | None = None) -> bool:
+def _wrong_recipient(findings: Findings | None, field: str | None = None) -> bool:
     """IM306 found a name or company that is not the recipient's (in ``field``, or anywhere)."""
-    found = (analysis.findings or {}).get("IM306", ())
+    found = (findings or {}).get("IM306", ())
     return any(field is None or f.field == field for f in found)
 
 
-def personal_level(analysis: Analysis) -> int:
+def personal_level(analysis: Analysis, findings: Findings | None = None) -> int:
     """How personal the message is, as one dimension: 0 nothing about the reader, 1 something about them (their
     work, a post, an event), 2 one kind of common ground (a mutual connection, group, employer or school,
     wherever it is named), 3 two kinds or more. A wrong name or company (IM306) makes it 0: it is personal to
     someone else."""
-    if _wrong_recipient(analysis):
+    if _wrong_recipient(findings):
         return 0
     found = categories(analysis, "subject", "body")
     common = len(found & COMMON_GROUND)
@@ -256,71 +241,3 @@ def personal_level(analysis: Analysis) -> int:
     if common:
         return 2
     return 1 if found & PERSONAL else 0
-
-
-def _finding(code: str) -> Callable[[Analysis], bool | None]:
-    def observed(analysis: Analysis) -> bool | None:
-        return None if analysis.findings is None else bool(analysis.findings.get(code))
-
-    return observed
-
-
-def _body_length(analysis: Analysis) -> int | None:
-    body = analysis.field("body")
-    return body.counts.chars_utf16 if body is not None else None
-
-
-def _questions(analysis: Analysis) -> int | None:
-    body = analysis.field("body")
-    return len(body.questions) if body is not None else None
-
-
-def _grade(analysis: Analysis) -> float | None:
-    body = analysis.field("body")
-    if body is None or body.counts.words < 20:
-        return None  # too little text for a grade to mean anything
-    return body.grade
-
-
-def _subject_caps(analysis: Analysis) -> bool | None:
-    subject = analysis.field("subject")
-    return all_caps(subject.text) if subject is not None else None
-
-
-def _send_day(analysis: Analysis) -> bool | None:
-    when = analysis.send_at
-    if when is None:
-        return None
-    return when.weekday() in (4, 5)  # Friday, Saturday
-
-
-def _in_subject(category: str) -> Callable[[Analysis], bool]:
-    return lambda analysis: category in categories(analysis, "subject")
-
-
-def _anywhere(category: str) -> Callable[[Analysis], bool]:
-    return lambda analysis: category in categories(analysis, "subject", "body")
-
-
-OBSERVERS: dict[str, Callable[[Analysis], Any]] = {
-    "body-length": _body_length,
-    "personalized": personalized,
-    "personal-level": personal_level,
-    "mutual-connection-in-subject": _in_subject("mutual-connection"),
-    "mutual-connection": _anywhere("mutual-connection"),
-    "shared-group": _anywhere("shared-group"),
-    "shared-employer": _anywhere("shared-employer"),
-    "shared-school": _anywhere("shared-school"),
-    "name-in-subject": names_recipient_in_subject,
-    "questions": _questions,
-    "reading-grade": _grade,
-    "all-caps-subject": _subject_caps,
-    "send-day": _send_day,
-}
-
-
-def observe(analysis: Analysis, names: set[str]) -> dict[str, Any]:
-    """The observations a model asks for: named facts (:data:`OBSERVERS`) and rule findings ("finding:IM407")."""
-    wanted = {n: OBSERVERS[n] for n in names if n in OBSERVERS}
-    wanted.update({n: _finding(n.split(":", 1)[1]) for n in names if n.startswith("finding:")})
-    return {name: fn(analysis) for name, fn in wanted.items()}

@@ -8,6 +8,7 @@ from typing import Any
 
 from inmail_lint.analysis.document import Analysis
 from inmail_lint.diagnostic import Finding, Severity
+from inmail_lint.model.estimate import Estimate
 from inmail_lint.ruledef.base import Example, OptionSpec, Rule
 
 
@@ -56,10 +57,14 @@ estimate as a ranking of drafts, not a promise. A team with outcomes can fit its
     )
 
     def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
+        return iter(())  # it reads the estimate: the linter calls check_estimate after the estimate's stage
+
+    def check_estimate(
+        self, analysis: Analysis, options: Mapping[str, Any], estimate: Estimate | None
+    ) -> Iterator[Finding]:
         body = analysis.field("body")
         if body is None or not body.text.strip():
             return  # an empty message cannot be sent (IM103): there is no chance to estimate
-        estimate = analysis.estimate
         if estimate is None or estimate.probability >= options["threshold"]:
             return
         missing = [f.label for f in estimate.factors if f.odds_ratio < 1]

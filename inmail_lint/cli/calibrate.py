@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from inmail_lint.cli.common import _error
-from inmail_lint.run.status import EXIT_ERROR, EXIT_OK
+from inmail_lint.util.status import EXIT_ERROR, EXIT_OK
 
 
 @click.command()
@@ -43,28 +43,54 @@ def calibrate(
 ) -> int:
     """Fit the refund model to a team's sent messages and their outcomes (a CSV with subject, body,
     responded), and compare it with the model in use on a held-out split."""
-    import json
-
     # imported when the command runs, so that --help and --version stay fast
-    import yaml
+    from inmail_lint.config.settings import ConfigError
+    from inmail_lint.run.session import RunOptions, Session
+    from inmail_lint.sources.write import WriteRefused, check_writable
 
-    from inmail_lint.config.settings import ConfigError, ConfigResolver
+    with Session(RunOptions(isolated=isolated)) as session:
+        session.read_input(history, "the history it reads")
+        try:  # before the work: a path that cannot take the model is refused now, not after fitting
+            check_writable(output)
+            config = session.config_for(None)
+            what = session.refuses(output)
+            if what is not None:
+                raise WriteRefused(f"{output} is {what}, which this run reads; nothing was fitted")
+        except WriteRefused as exc:
+            _error(f"--output: {exc}")
+            return EXIT_ERROR
+        except ConfigError as exc:
+            _error(str(exc))
+            return EXIT_ERROR
+        fitted = _fit(session, config, history, holdout, seed, strength)
+        if isinstance(fitted, int):
+            return fitted
+        report, document = fitted
+        import yaml
+
+        try:
+            session.write(output, yaml.safe_dump(document, sort_keys=False, allow_unicode=True).encode("utf-8"))
+        except WriteRefused as exc:
+            _error(f"--output: {exc}")
+            return EXIT_ERROR
+    _print(report, output, output_format)
+    return EXIT_OK
+
+
+def _fit(
+    session: Any, config: Any, history: Path, holdout: float, seed: int, strength: float
+) -> tuple[dict[str, Any], dict[str, Any]] | int:
+    """The comparison of the default and the fitted model, and the model fitted on every row; or the exit
+    status after an error."""
+    from inmail_lint.config.settings import ConfigError
     from inmail_lint.model import calibrate as cal
     from inmail_lint.model.estimate import ModelError, load_model
-    from inmail_lint.run.history import history_observations
     from inmail_lint.sources.tables import RowsError, read_rows
-    from inmail_lint.sources.write import WriteRefused, check_writable, write_atomic
 
-    try:  # before the work: a path that cannot take the model is refused now, not after fitting
-        check_writable(output)
-    except WriteRefused as exc:
-        _error(f"--output: {exc}")
-        return EXIT_ERROR
     try:
-        config = ConfigResolver(isolated=isolated).for_directory(Path.cwd())
         base = load_model(config.model)
         rows = read_rows(history)
-        observations, outcomes = history_observations(rows, config)
+        observations, outcomes = session.history_observations(rows, config)
         cal.check_history(outcomes, holdout)
         train, test = cal.split(len(outcomes), holdout, outcomes, seed)
         fitted, _ = cal.fit(
@@ -99,14 +125,15 @@ def calibrate(
     except (RowsError, ConfigError, ModelError) as exc:
         _error(str(exc))
         return EXIT_ERROR
-    try:
-        write_atomic(output, yaml.safe_dump(document, sort_keys=False, allow_unicode=True).encode("utf-8"))
-    except WriteRefused as exc:
-        _error(f"--output: {exc}")
-        return EXIT_ERROR
+    return report, document
+
+
+def _print(report: dict[str, Any], output: Path, output_format: str) -> None:
+    import json
+
     if output_format == "json":
         click.echo(json.dumps({**report, "model": str(output)}, indent=2))
-        return EXIT_OK
+        return
     click.echo(
         f"{report['rows']} sent messages, {report['responded']} responded; "
         f"judged on {report['held_out'] or report['rows']} held out"
@@ -134,4 +161,3 @@ def calibrate(
             f"wrote {output} (fitted on all {report['rows']} rows), but keep the default model: this history "
             "does not show the fit is better (more sent messages would)"
         )
-    return EXIT_OK

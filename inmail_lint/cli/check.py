@@ -16,7 +16,7 @@ from inmail_lint.cli.common import (
     _use_color,
     _use_progress,
 )
-from inmail_lint.run.status import EXIT_ERROR
+from inmail_lint.util.status import EXIT_ERROR
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -129,7 +129,7 @@ def check(
     """Lint drafts. PATHS are draft files, directories (walked for *.inmail, *.inmail.md, *.inmail.txt), or '-'
     for standard input. With no PATHS, the current directory."""
     # imported when the command runs, so that --help and --version stay fast
-    from inmail_lint.run.check import CheckRequest, run_check
+    from inmail_lint.run.session import CheckRequest, run_check
 
     request = CheckRequest(
         paths=paths,
@@ -169,7 +169,7 @@ def _watch(request: Any) -> int:
     did (they change what every draft gets). Never with --fix, --diff, -o or standard input: a watch only reads."""
     import dataclasses
 
-    from inmail_lint.run.check import run_check
+    from inmail_lint.run.session import run_check
 
     if request.fix or request.diff or request.output_file is not None or "-" in request.paths:
         _error("--watch reads drafts and prints; it cannot be combined with --fix, --diff, -o or '-'")

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from inmail_lint.cli.common import _error
-from inmail_lint.run.status import EXIT_ERROR, EXIT_OK
+from inmail_lint.util.status import EXIT_ERROR, EXIT_OK
 
 
 def _finite(param: click.Parameter, value: float | None) -> float | None:
@@ -74,15 +74,16 @@ def credits(
     # imported when the command runs, so that --help and --version stay fast
     from inmail_lint.config.settings import ConfigError
     from inmail_lint.model.credits import PlanError, balance_bar
-    from inmail_lint.run.credits import plan_credits
+    from inmail_lint.run.session import RunOptions, Session
 
     if (response_rate is None) == (drafts_dir is None):
         _error("give either --response-rate or --drafts")
         return EXIT_ERROR
     try:
-        result = plan_credits(
-            plan_name, per_month, months, response_rate, drafts_dir, opening=opening, expiry=expiry, isolated=isolated
-        )
+        with Session(RunOptions(isolated=isolated)) as session:
+            result = session.plan_credits(
+                plan_name, per_month, months, response_rate, drafts_dir, opening=opening, expiry=expiry
+            )
     except (ConfigError, PlanError) as exc:
         _error(str(exc))
         return EXIT_ERROR

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from inmail_lint.cli.common import _error
-from inmail_lint.run.status import EXIT_ERROR, EXIT_OK
+from inmail_lint.util.status import EXIT_ERROR, EXIT_OK
 
 CONFIG_FILE = "inmail-lint.toml"
 KINDS = ("inmail", "open-profile", "connection-note", "message-ad")
@@ -74,13 +74,26 @@ def render_config(name: str, company: str, kind: str, templates: str | None) -> 
 def init(name: str | None, company: str | None, kind: str | None, templates: str | None, yes: bool) -> int:
     """Write a commented inmail-lint.toml in the current folder, asking only what it cannot guess."""
     from inmail_lint.config.settings import CONFIG_NAMES, ConfigError, load_config_file
-    from inmail_lint.sources.write import WriteRefused, write_atomic
+    from inmail_lint.run.session import Session
+    from inmail_lint.sources.write import WriteRefused
 
     folder = Path.cwd()
     existing = [n for n in CONFIG_NAMES if n != "pyproject.toml" and (folder / n).exists()]
     if existing:
         _error(f"{existing[0]} already exists here; edit it (init never writes over a file)")
         return EXIT_ERROR
+    if (folder / "pyproject.toml").is_file():
+        try:
+            load_config_file(folder / "pyproject.toml")
+            has_table = True
+        except ConfigError as exc:
+            has_table = "has no [tool.inmail-lint] table" not in str(exc)
+        if has_table:  # an inmail-lint.toml beside it would silently take its place
+            _error(
+                "pyproject.toml here already has a [tool.inmail-lint] table, and an inmail-lint.toml would "
+                "override it; edit that table instead (nothing was written)"
+            )
+            return EXIT_ERROR
     if templates is None and (folder / "templates").is_dir():
         templates = "templates/"
     if name is None:
@@ -92,7 +105,8 @@ def init(name: str | None, company: str | None, kind: str | None, templates: str
     text = render_config(name.strip(), company.strip(), kind, templates)
     target = folder / CONFIG_FILE
     try:
-        write_atomic(target, text.encode("utf-8"))
+        with Session() as session:
+            session.write(target, text.encode("utf-8"), new_only=True)  # never over a file
     except WriteRefused as exc:
         _error(f"{target}: {exc}")
         return EXIT_ERROR

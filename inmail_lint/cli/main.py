@@ -18,7 +18,7 @@ from inmail_lint.cli.init import init
 from inmail_lint.cli.rule import rule
 from inmail_lint.cli.serve import server
 from inmail_lint.cli.web import web
-from inmail_lint.run.status import EXIT_ERROR, EXIT_OK
+from inmail_lint.util.status import EXIT_ERROR, EXIT_OK
 from inmail_lint.util.version import __version__
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from inmail_lint.cli.common import _error
-from inmail_lint.run.status import EXIT_ERROR, EXIT_OK
+from inmail_lint.util.status import EXIT_ERROR, EXIT_OK
 
 
 @click.command()

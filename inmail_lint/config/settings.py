@@ -173,6 +173,7 @@ class Config:
     plans: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     send_at: dt.datetime | None = None  # from the command line
     cache: bool = True  # `check` keeps each draft's result in .inmail_lint_cache/ beside the config
+    extends: tuple[Path, ...] = ()  # the config files this one extends (read to build it), nearest first
 
     @property
     def label(self) -> str:
@@ -303,7 +304,9 @@ def _table(path: Path) -> dict[str, Any] | None:
 MAX_EXTENDS = 8  # configs one `extend` chain may hold
 
 
-def _extended(path: Path, table: dict[str, Any], chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+def _extended(
+    path: Path, table: dict[str, Any], chain: tuple[Path, ...] = (), read: list[Path] | None = None
+) -> dict[str, Any]:
     """The settings of a config that says ``extend = "../inmail-lint.toml"``: the parent's, then its own on top.
     Paths the parent gives (``rule-dirs``, ``model``) stay relative to the parent's folder; ``rule-dirs``
     accumulate, so a subfolder's config knows the parent's team rules (``ignore = ["TM001"]`` there works)."""
@@ -323,7 +326,9 @@ def _extended(path: Path, table: dict[str, Any], chain: tuple[Path, ...] = ()) -
     parent_table = _table(parent)
     if parent_table is None:
         raise ConfigError(f"{label}: {parent} has no [tool.inmail-lint] table")
-    base = dict(_extended(parent, parent_table, (*chain, path)))
+    if read is not None:
+        read.append(parent)
+    base = dict(_extended(parent, parent_table, (*chain, path), read))
     inherited_dirs = base.get("rule-dirs")
     if isinstance(inherited_dirs, list):
         base["rule-dirs"] = [str((parent.parent / d).resolve()) for d in inherited_dirs if isinstance(d, str)]
@@ -341,10 +346,10 @@ def load_config_file(path: Path) -> Config:
     table = _table(path)
     if table is None:
         raise ConfigError(f"{path}: has no [tool.inmail-lint] table")
-    table = _extended(path, table)
-    label_path = path
+    extends: list[Path] = []
+    table = _extended(path, table, read=extends)
     try:
-        return parse_config(table, label_path, path.parent)
+        return dataclasses.replace(parse_config(table, path, path.parent), extends=tuple(extends))
     except ConfigError as exc:
         message = str(exc)
         if path.name == "pyproject.toml" and "key '" in message:

@@ -14,6 +14,7 @@ from typing import Any
 
 from inmail_lint.analysis.document import Analysis
 from inmail_lint.analysis.nlp import ModelNotInstalled, get_nlp, recycle_if_large
+from inmail_lint.analysis.observe import observe
 from inmail_lint.config.settings import Config, ConfigError, parse_config
 from inmail_lint.diagnostic import Diagnostic, Edit, Finding, Fix, Severity
 from inmail_lint.draft.document import INVALID_FRONT_MATTER, UNREADABLE, Draft, Field, Problem
@@ -93,6 +94,7 @@ class Linter:
             self.refund_model = load_model(config.model)
         except ModelError as exc:
             raise ConfigError(f"{config.label}: key 'model': {exc}") from None
+        self._observed_names = {factor.observe for factor in self.refund_model.factors} if self.refund_model else set()
         for code in sorted(self.refund_model.finding_codes):
             observed = self.registry.get(code)
             if observed is None:
@@ -166,80 +168,102 @@ class Linter:
         """Lint one parsed draft. ``relpath`` (relative to the config's folder) is used for per-file-ignores."""
         recycle_if_large()  # between drafts: spaCy's vocabulary only grows
         suppressed = self.file_ignores(relpath) + draft.ignore
-        problems = list(draft.problems)
-        kind_name = draft.kind or self.config.kind
-        if kind_name not in self.config.kinds:
-            span = draft.spans.get("kind", (0, 0))
-            problems.append(
-                Problem(
-                    INVALID_FRONT_MATTER,
-                    f"'kind' is {kind_name!r}; expected one of {', '.join(self.config.kinds)}",
-                    *span,
-                )
-            )
-            kind_name = self.config.kind
+        kind_name, problems = self._kind(draft)
         diagnostics: list[Diagnostic] = []
         for problem in problems:
             active = self._active_codes.get(problem.code)
             if active is None or matches_any(problem.code, suppressed):
                 continue
             diagnostics.append(self._diagnostic(active, problem.message, "file", problem.start, problem.end))
-
-        suppressed += tuple(self.config.kinds[kind_name].get("ignore", ()))  # rules that do not apply to the kind
         result = FileResult(path=draft.path, kind=kind_name if draft.readable else None)
         result.reads = list(draft.reads)
         if draft.readable:
-            analysis = Analysis(
-                draft,
-                kind_name,
-                self.config.kind_limits(kind_name),
-                model=self.config.spacy_model,
-                sender=self.sender,
-                template=self.is_template(draft, relpath),
-                variables=self.config.variables,
-                refund_model=self.refund_model,
-                send_at=self.config.send_at,
-            )
-            runnable = self._runnable_for(suppressed)
-            auto = self.config.language == "auto"
-            if auto and any(a.rule.language == "en" for a in runnable) and not analysis.in_english:
-                skipped = tuple(a.rule.code for a in runnable if a.rule.language == "en")
-                analysis.notes.append(
-                    f"the body is not in English, so the rules that read English phrasing were not run "
-                    f"({', '.join(skipped)}); its limits, counts, capitals, links and placeholders were checked "
-                    '(language = "en" in the config runs them on every draft)'
-                )
-                runnable = self._runnable_for(suppressed + skipped)
-            findings: dict[str, list[Finding]] = {}
-            for active in runnable:
-                if active.rule.reads_estimate:
-                    continue
-                found = findings[active.rule.code] = list(active.rule.check(analysis, active.options))
-                diagnostics.extend(self._place(active, draft, analysis, finding) for finding in found)
-            not_here = tuple(self.config.kinds[kind_name].get("ignore", ()))  # a kind's rules do not apply
-            if auto and not analysis.in_english:
-                not_here += tuple(a.rule.code for a in self._for_estimate if a.rule.language == "en")
-            for active in self._for_estimate:
-                if active.rule.code not in findings and not matches_any(active.rule.code, not_here):
-                    findings[active.rule.code] = list(active.rule.check(analysis, active.options))
-            analysis.findings = findings
-            for active in runnable:
-                if active.rule.reads_estimate:
-                    diagnostics.extend(
-                        self._place(active, draft, analysis, f) for f in active.rule.check(analysis, active.options)
-                    )
-            result.estimate = analysis.estimate
-            result.observations = analysis.observations
-            result.notes = analysis.notes
-            result.skipped = analysis.skipped
-            for name in ("subject", "body", "cta"):
-                fa = analysis.field(name)
-                if fa is not None:
-                    written = draft.fields[name].text if fa.lengths is not None else fa.text
-                    result.fields[name] = FieldSummary(written, fa.counts, fa.lengths)
+            suppressed += tuple(self.config.kinds[kind_name].get("ignore", ()))  # rules not for the kind
+            diagnostics.extend(self._analyse(draft, kind_name, relpath, suppressed, result))
         diagnostics.sort(key=Diagnostic.sort_key)
         result.diagnostics, result.locator = place(draft.source, diagnostics)
         return result
+
+    def _kind(self, draft: Draft) -> tuple[str, list[Problem]]:
+        """The draft's kind (the config's when it names none, or one the config does not know), and its problems."""
+        problems = list(draft.problems)
+        kind_name = draft.kind or self.config.kind
+        if kind_name not in self.config.kinds:
+            span = draft.spans.get("kind", (0, 0))
+            message = f"'kind' is {kind_name!r}; expected one of {', '.join(self.config.kinds)}"
+            problems.append(Problem(INVALID_FRONT_MATTER, message, *span))
+            kind_name = self.config.kind
+        return kind_name, problems
+
+    def _analyse(
+        self, draft: Draft, kind_name: str, relpath: str | None, suppressed: tuple[str, ...], result: FileResult
+    ) -> list[Diagnostic]:
+        """The stages after reading: rules -> findings -> observe -> estimate -> the rules that read it."""
+        analysis = Analysis(
+            draft,
+            kind_name,
+            self.config.kind_limits(kind_name),
+            model=self.config.spacy_model,
+            sender=self.sender,
+            template=self.is_template(draft, relpath),
+            variables=self.config.variables,
+            send_at=self.config.send_at,
+        )
+        runnable = self._runnable_in_language(analysis, suppressed)
+        # 1. the rules, each once: what they find is both reported and observed
+        findings: dict[str, list[Finding]] = {}
+        diagnostics: list[Diagnostic] = []
+        for active in runnable:
+            if not active.rule.reads_estimate:
+                found = findings[active.rule.code] = list(active.rule.check(analysis, active.options))
+                diagnostics.extend(self._place(active, draft, analysis, finding) for finding in found)
+        # 2. observe: the rules the model reads run even when deselected (off is silent, not free)
+        self._observed_rules(analysis, kind_name, findings)
+        observations = observe(analysis, findings, self._observed_names) if self.refund_model is not None else {}
+        # 3. the estimate, from what was observed
+        estimate = None
+        if self.refund_model is not None:
+            estimate = self.refund_model.estimate(observations, credit_at_stake=analysis.credit_at_stake)
+        # 4. the rules that read the estimate
+        for active in runnable:
+            if active.rule.reads_estimate:
+                found = list(active.rule.check_estimate(analysis, active.options, estimate))
+                diagnostics.extend(self._place(active, draft, analysis, finding) for finding in found)
+        result.estimate, result.observations = estimate, observations
+        result.notes, result.skipped = analysis.notes, analysis.skipped
+        self._summarise(draft, analysis, result)
+        return diagnostics
+
+    def _runnable_in_language(self, analysis: Analysis, suppressed: tuple[str, ...]) -> list[ActiveRule]:
+        """The rules to run: without those that read English phrasing on a draft that is not in English."""
+        runnable = self._runnable_for(suppressed)
+        auto = self.config.language == "auto"
+        if auto and any(a.rule.language == "en" for a in runnable) and not analysis.in_english:
+            skipped = tuple(a.rule.code for a in runnable if a.rule.language == "en")
+            analysis.notes.append(
+                f"the body is not in English, so the rules that read English phrasing were not run "
+                f"({', '.join(skipped)}); its limits, counts, capitals, links and placeholders were checked "
+                '(language = "en" in the config runs them on every draft)'
+            )
+            runnable = self._runnable_for(suppressed + skipped)
+        return runnable
+
+    def _observed_rules(self, analysis: Analysis, kind_name: str, findings: dict[str, list[Finding]]) -> None:
+        """The findings of the rules the model observes that did not run (deselected), added to ``findings``."""
+        not_here = tuple(self.config.kinds[kind_name].get("ignore", ()))  # a kind's rules do not apply
+        if self.config.language == "auto" and not analysis.in_english:
+            not_here += tuple(a.rule.code for a in self._for_estimate if a.rule.language == "en")
+        for active in self._for_estimate:
+            if active.rule.code not in findings and not matches_any(active.rule.code, not_here):
+                findings[active.rule.code] = list(active.rule.check(analysis, active.options))
+
+    @staticmethod
+    def _summarise(draft: Draft, analysis: Analysis, result: FileResult) -> None:
+        for name in ("subject", "body", "cta"):
+            fa = analysis.field(name)
+            if fa is not None:
+                written = draft.fields[name].text if fa.lengths is not None else fa.text
+                result.fields[name] = FieldSummary(written, fa.counts, fa.lengths)
 
     def _runnable_for(self, suppressed: tuple[str, ...]) -> list[ActiveRule]:
         """The active rules that these codes and prefixes leave on (worked out once per combination)."""

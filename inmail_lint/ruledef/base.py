@@ -15,6 +15,7 @@ from inmail_lint.diagnostic import Finding, Severity
 
 if TYPE_CHECKING:  # annotations only: what a rule is can be known without loading the analysis
     from inmail_lint.analysis.document import Analysis
+    from inmail_lint.model.estimate import Estimate
 
 FIELD_TITLES = {"subject": "subject", "body": "body", "cta": "call-to-action label", "file": "file"}
 
@@ -111,6 +112,12 @@ class Rule:
     type_name: ClassVar[str] = "python"
 
     def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterable[Finding]:
+        raise NotImplementedError
+
+    def check_estimate(
+        self, analysis: Analysis, options: Mapping[str, Any], estimate: Estimate | None
+    ) -> Iterable[Finding]:
+        """A rule that ``reads_estimate`` is given the refund estimate, made from the other rules' findings."""
         raise NotImplementedError
 
     def default_options(self) -> dict[str, Any]:

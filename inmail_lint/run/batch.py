@@ -197,7 +197,7 @@ def _ready() -> None:
 
 
 def _run_in_worker(items: list[tuple[int, Config, Job]]) -> list[FileResult]:
-    from inmail_lint.run.cache import LINTERS  # in a helper: see the imports above
+    from inmail_lint.run.linters import LINTERS  # in a helper: see the imports above
 
     results = []
     for key, config, job in items:  # each batch brings fresh copies of the configs: key them by the parent's key

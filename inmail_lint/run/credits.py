@@ -4,13 +4,13 @@ the month-by-month table, and the response rate it assumes (given, or the mean e
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from inmail_lint.config.settings import ConfigResolver
+from inmail_lint.config.settings import Config
 from inmail_lint.model.credits import Month, Plan, PlanError, plans, simulate, sustainable, with_expiry
-from inmail_lint.run.estimates import mean_estimate
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,8 @@ class CreditPlan:
 
 
 def plan_credits(
+    config: Config,
+    mean_estimate: Callable[[Path], tuple[float, int]],
     plan_name: str,
     per_month: float,
     months: int,
@@ -62,20 +64,17 @@ def plan_credits(
     *,
     opening: float = 0.0,
     expiry: str | None = None,
-    isolated: bool = False,
-    directory: Path | None = None,
 ) -> CreditPlan:
     """Simulate ``plan_name`` with a response rate given or taken from the drafts in ``drafts_dir`` (the
-    plans are the built-in ones and those of the config that applies in ``directory``). ``PlanError`` or
-    ``ConfigError`` says what is wrong."""
-    config = ConfigResolver(isolated=isolated).for_directory(directory or Path.cwd())
+    plans are the built-in ones and those of ``config``; ``mean_estimate`` reads a folder's drafts).
+    ``PlanError`` says what is wrong."""
     available = plans(config.plans)
     if plan_name not in available:
         raise PlanError(f"unknown plan {plan_name!r}; plans: {', '.join(available)}")
     plan = with_expiry(available[plan_name], expiry)
     basis = "given"
     if drafts_dir is not None:
-        response_rate, count = mean_estimate(drafts_dir, isolated)
+        response_rate, count = mean_estimate(drafts_dir)
         if count == 0:
             raise PlanError(f"{drafts_dir}: no InMail drafts with a credit at stake")
         basis = f"mean estimate over {count} draft{'s' if count != 1 else ''} in {drafts_dir}"

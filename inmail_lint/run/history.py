@@ -7,16 +7,18 @@ from typing import Any
 from inmail_lint.config.settings import Config
 from inmail_lint.draft.frontmatter import parse_send_at
 from inmail_lint.draft.rows import row_draft
+from inmail_lint.engine.linter import Linter
 from inmail_lint.model.calibrate import CalibrationError, parse_outcome
-from inmail_lint.run.cache import linter_for
 
 
-def history_observations(rows: list[dict[str, str]], config: Config) -> tuple[list[dict[str, Any]], list[int]]:
+def history_observations(
+    rows: list[dict[str, str]], config: Config, linter: Linter
+) -> tuple[list[dict[str, Any]], list[int]]:
     """What the refund model observes in each sent message of a history CSV, and whether it got a response.
     Columns: ``subject``, ``body``, ``responded``; optionally ``kind``, ``send_at`` and profile fields."""
     if rows and not {"body", "responded"} <= set(rows[0]):
         raise CalibrationError("the history needs the columns 'body' and 'responded' (and usually 'subject')")
-    linter = linter_for(config)  # the same rules and facts as `check`, so the fitted factors mean the same
+    # the linter: the same rules and facts as `check`, so the fitted factors mean the same
     observations, outcomes = [], []
     for number, row in enumerate(rows, start=1):
         try:

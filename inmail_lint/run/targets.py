@@ -11,8 +11,8 @@ from inmail_lint.draft.decode import decode
 from inmail_lint.engine.fixer import fix_until_stable
 from inmail_lint.engine.linter import Linter, unreadable_result
 from inmail_lint.engine.result import FileResult
-from inmail_lint.run.cache import linter_for
 from inmail_lint.sources.files import STDIN, Target, load_draft, prepare, read_bytes, relpath_for
+from inmail_lint.sources.write import Stamp
 
 
 def target_directory(target: Target) -> Path:
@@ -31,12 +31,9 @@ def read_target(target: Target) -> tuple[bytes | None, str | None, Path]:
     return data, error, target.path.parent
 
 
-def lint_target(
-    target: Target, config: Config, linter: Linter | None = None, *, data: bytes | None = None
-) -> FileResult:
+def lint_target(target: Target, config: Config, linter: Linter, *, data: bytes | None = None) -> FileResult:
     """Read and lint one draft (a file, or standard input when ``target.path`` is None); ``data`` is the
     draft's bytes when they were read already (standard input can be read once only)."""
-    linter = linter or linter_for(config)
     if data is None:
         data, error, directory = read_target(target)
     else:
@@ -58,6 +55,7 @@ class FixOutcome:
     before: str = ""
     after: str = ""
     bom: bool = False
+    stamp: Stamp | None = None  # the file as it was read: written over only if it is still so
 
     @property
     def changed(self) -> bool:
@@ -67,9 +65,8 @@ class FixOutcome:
         return (("\ufeff" if self.bom else "") + self.after).encode("utf-8")
 
 
-def fix_target(target: Target, config: Config, linter: Linter | None = None, *, unsafe: bool = False) -> FixOutcome:
+def fix_target(target: Target, config: Config, linter: Linter, *, unsafe: bool = False) -> FixOutcome:
     """Lint one draft and apply its fixes in memory (nothing is written here)."""
-    linter = linter or linter_for(config)
     data, error, directory = read_target(target)
     if data is None:
         return FixOutcome(unreadable_result(target.display, str(error), linter))
@@ -82,4 +79,5 @@ def fix_target(target: Target, config: Config, linter: Linter | None = None, *, 
         return linter.lint(prepare(source, target.display, directory, config.root, bom=bom), relpath)
 
     after, fixed, result = fix_until_stable(text, lint, unsafe=unsafe)
-    return FixOutcome(result, fixed, text, after, bom)
+    stamp = Stamp.of(target.path, data) if target.path is not None else None
+    return FixOutcome(result, fixed, text, after, bom, stamp)

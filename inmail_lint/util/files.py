@@ -60,19 +60,25 @@ def read_regular_text(path: Path, limit: int = MIB) -> str:
     return read_regular(path, limit).decode("utf-8-sig")
 
 
-def file_stamps(folder: Path, suffixes: tuple[str, ...], *, recursive: bool = False, limit: int = 5000) -> list[str]:
-    """Each file under ``folder`` whose name ends in one of ``suffixes``, as "path:size:modification time" in
-    name order: a file that changes, appears or goes changes the list. ``recursive`` walks sub-folders too
-    (not hidden ones, nor ``__pycache__``); at most ``limit`` files."""
-    stamps: list[str] = []
+def files_under(folder: Path, suffixes: tuple[str, ...], *, recursive: bool = False, limit: int = 5000) -> list[Path]:
+    """Each file under ``folder`` whose name ends in one of ``suffixes``, in name order; ``recursive`` walks
+    sub-folders too (not hidden ones, nor ``__pycache__``); at most ``limit`` files."""
+    found: list[Path] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith(".")) if recursive else []
         for name in sorted(files):
             if name.endswith(suffixes):
-                stamps.append(file_stamp(Path(root, name)))
-                if len(stamps) >= limit:
-                    return stamps
-    return stamps
+                found.append(Path(root, name))
+                if len(found) >= limit:
+                    return found
+    return found
+
+
+def file_stamps(folder: Path, suffixes: tuple[str, ...], *, recursive: bool = False, limit: int = 5000) -> list[str]:
+    """Each file under ``folder`` whose name ends in one of ``suffixes``, as "path:size:modification time" in
+    name order: a file that changes, appears or goes changes the list. ``recursive`` walks sub-folders too
+    (not hidden ones, nor ``__pycache__``); at most ``limit`` files."""
+    return [file_stamp(path) for path in files_under(folder, suffixes, recursive=recursive, limit=limit)]
 
 
 def file_stamp(path: Path) -> str:

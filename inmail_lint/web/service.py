@@ -9,12 +9,11 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from inmail_lint.config.settings import Config, ConfigError, ConfigResolver
+from inmail_lint.config.settings import Config, ConfigError
 from inmail_lint.diagnostic import Locator
 from inmail_lint.draft.decode import decode
 from inmail_lint.draft.parse import parse
@@ -23,13 +22,10 @@ from inmail_lint.engine.linter import Linter
 from inmail_lint.engine.result import FileResult, estimate_to_json
 from inmail_lint.model.credits import PlanError
 from inmail_lint.ruledef.base import RuleDefinitionError
-from inmail_lint.run.batch import is_batch, make_jobs, run_all
-from inmail_lint.run.cache import linter_for
-from inmail_lint.run.credits import plan_credits
-from inmail_lint.run.results import ResultCaches, run_cached
-from inmail_lint.sources.files import MAX_BYTES, Skipped, Target, discover, prepare, read_bytes, relpath_for
+from inmail_lint.run.session import RunOptions, Session, Skipped, Target, is_batch_target
+from inmail_lint.sources.files import MAX_BYTES, read_bytes
 from inmail_lint.sources.tables import RowsError, read_rows
-from inmail_lint.sources.write import WriteRefused, write_atomic
+from inmail_lint.sources.write import Stamp, WriteRefused
 from inmail_lint.util.text import utf16_length, valid_unicode
 from inmail_lint.web.edit import FIELDS, Spliced, clean, field_texts, new_draft, splice
 
@@ -61,7 +57,8 @@ class Workspace:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder.resolve()
-        self.resolver = ConfigResolver()
+        # with check's result cache: a folder the page has listed before is listed without linting again
+        self.session = Session(RunOptions(cache=True, cache_beside=self.folder))
 
     # --- paths -----------------------------------------------------------------------------------------------
     def path(self, relative: Any, *, must_exist: bool = True) -> Path:
@@ -87,13 +84,13 @@ class Workspace:
 
     def config(self, path: Path | None) -> Config:
         try:
-            return self.resolver.for_path(path) if path is not None else self.resolver.for_directory(self.folder)
+            return self.session.config_for(path, self.folder)
         except ConfigError as exc:
             raise PageError(422, str(exc)) from None
 
     def linter(self, config: Config) -> Linter:
         try:
-            return linter_for(config)
+            return self.session.linter(config)
         except (ConfigError, RuleDefinitionError) as exc:
             raise PageError(422, str(exc)) from None
 
@@ -142,10 +139,7 @@ class Workspace:
 
     def _lint(self, spliced: Spliced, path: Path | None, config: Config, display: str) -> tuple[FileResult, Linter]:
         linter = self.linter(config)
-        directory = path.parent if path is not None else self.folder
-        draft = prepare(spliced.source, display, directory, config.root)
-        relpath = relpath_for(Target(path, display), config) if path is not None else None
-        return linter.lint(draft, relpath), linter
+        return self.session.lint_text(spliced.source, path, display=display, directory=self.folder), linter
 
     def lint(self, request: Mapping[str, Any]) -> dict[str, Any]:
         spliced, path, config, display = self._draft(request)
@@ -212,7 +206,8 @@ class Workspace:
         data, error = read_bytes(path)
         if data is None:
             raise PageError(409, f"{display}: {error}; it was not saved")
-        if etag(data) != request.get("etag"):
+        stamp = Stamp.of(path, data)
+        if etag(data) != request.get("etag") or stamp is None:
             raise PageError(
                 409,
                 f"{display} changed on disk since you opened it; it was not saved. Your text is still here: copy "
@@ -223,7 +218,7 @@ class Workspace:
         if len(new) > MAX_BYTES:
             raise PageError(413, f"{display}: the draft would be over 1 MiB; it was not saved")
         try:
-            write_atomic(path, new)
+            self.session.write(path, new, replaces=stamp)  # only if it is still as it was read
         except WriteRefused as exc:
             raise PageError(409, f"{exc}; it was not saved") from None
         result, linter = self._lint(spliced, path, config, display)
@@ -240,19 +235,11 @@ class Workspace:
             raise PageError(404, f"{relative}: its folder does not exist")
         spliced, _, _, _ = self._draft({**request, "path": None})
         data = spliced.source.encode("utf-8", "surrogatepass")
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed below, then linked into place)
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-        )
         try:
-            with handle:
-                handle.write(data)
-            os.link(handle.name, path)  # never over a file: fails if one appeared meanwhile
-        except FileExistsError:
-            raise PageError(409, f"{relative} exists already; choose another name (nothing was written)") from None
-        except OSError as exc:
-            raise PageError(409, f"{relative}: cannot write it: {exc.strerror or exc}") from None
-        finally:
-            os.unlink(handle.name)
+            self.session.write(path, data, new_only=True)  # never over a file, even one that appeared meanwhile
+        except WriteRefused as exc:
+            message = str(exc).replace(str(path), relative)
+            raise PageError(409, message) from None
         return self.open(relative)
 
     # --- the folder ------------------------------------------------------------------------------------------
@@ -260,23 +247,21 @@ class Workspace:
         """The folder's drafts and templates (as ``check`` finds them) with their counts and estimates, and the
         CSV tables and profiles the page can choose from. Config files are read afresh: the page asks for the
         folder when it opens and after each save, so a config edited meanwhile takes effect."""
-        self.resolver = ConfigResolver()
+        self.session.reset()
         drafts = []
         notes = []
         plan: list[tuple[Target, Config]] = []
         try:
-            for item in discover([str(self.folder)], self.resolver):
+            for item in self.session.discover([str(self.folder)]):
                 if isinstance(item, Skipped):
                     notes.append(f"{self.relative(Path(item.display))}: {item.message}")
                     continue
-                if not isinstance(item, Target) or item.path is None or is_batch(item):
+                if not isinstance(item, Target) or item.path is None or is_batch_target(item):
                     continue  # a batch table's rows are drafts of their own: the page lists draft files
                 plan.append((Target(item.path, self.relative(item.path)), self.config(item.path)))
-            configs = {id(config): config for _, config in plan}
-            linters = {key: self.linter(config) for key, config in configs.items()}
-            # with check's result cache: a folder the page has listed before is listed without linting again
-            caches = ResultCaches(default=self.folder)
-            for result in run_cached(make_jobs(plan), configs, linters, caches):
+            for config in {id(config): config for _, config in plan}.values():
+                self.linter(config)
+            for result in self.session.results(plan):
                 estimate = result.estimate
                 drafts.append(
                     {
@@ -325,14 +310,14 @@ class Workspace:
         """Each row of ``table`` rendered into ``template``, with its findings (the first rows)."""
         path, csv = self.path(template), self.path(table)
         config = self.config(path)
-        linter = self.linter(config)
+        self.linter(config)
         try:
             rows = read_rows(csv)
         except RowsError as exc:
             raise PageError(422, str(exc)) from None
         shown = rows[:MAX_MERGE_ROWS]
         target = Target(path, self.relative(path))
-        results = run_all(make_jobs([(target, config)], shown), {id(config): config}, {id(config): linter})
+        results = self.session.results([(target, config)], shown)
         rendered = []
         for result in results:
             fields = {name: result.fields[name].text if name in result.fields else "" for name in FIELDS}
@@ -376,7 +361,7 @@ class Workspace:
         if expiry is not None and not isinstance(expiry, str):
             raise PageError(400, "'expiry' is a number of months or 'never'")
         try:
-            result = plan_credits(
+            result = self.session.plan_credits(
                 plan,
                 per_month,
                 int(months or 12),

@@ -20,12 +20,11 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
-from inmail_lint.config.settings import CONFIG_NAMES, ConfigError, ConfigResolver
+from inmail_lint.config.settings import CONFIG_NAMES, ConfigError
 from inmail_lint.diagnostic import Diagnostic, Locator, Severity
 from inmail_lint.engine.result import FileResult
 from inmail_lint.ruledef.base import RuleDefinitionError
-from inmail_lint.run.cache import LinterCache
-from inmail_lint.sources.files import Target, is_draft_path, prepare, relpath_for
+from inmail_lint.run.session import Session
 from inmail_lint.util.version import __version__
 
 _SEVERITY = {
@@ -235,13 +234,12 @@ class InmailLanguageServer(LanguageServer):
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             protocol_cls=InmailProtocol,
         )
-        self.resolver = ConfigResolver()
-        self.linters = LinterCache()
+        self.session = Session()
         self.results: dict[str, tuple[FileResult, Locator]] = {}
 
     def reset_config(self) -> None:
-        self.resolver = ConfigResolver()
-        self.linters.clear()
+        """A config file was saved: read configurations afresh."""
+        self.session.reset()
 
     def lint(self, uri: str) -> None:
         document = self.workspace.get_text_document(uri)
@@ -249,22 +247,19 @@ class InmailLanguageServer(LanguageServer):
         display = str(path) if path is not None else uri
         source = document.source.removeprefix("\ufeff")
         try:
-            config = self.resolver.for_path(path) if path is not None else self.resolver.for_directory(Path.cwd())
-            linter = self.linters.get(config)
+            config = self.session.config_for(path)
+            self.session.linter(config)
         except (ConfigError, RuleDefinitionError) as exc:
             self.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"inmail-lint: {exc}"))
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
             return
-        directory = path.parent if path is not None else Path.cwd()
-        relpath = relpath_for(Target(path, display), config) if path is not None else None
-        if relpath is not None and not is_draft_path(relpath, config):
+        if path is not None and not self.session.is_draft(path, config):
             # not a draft by the config's include/exclude, as `check .` would skip it: a README.md opened in
             # an editor that attaches the server to every Markdown file gets no diagnostics
             self.results.pop(uri, None)
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, [], version=document.version))
             return
-        draft = prepare(source, display, directory, config.root)
-        result = linter.lint(draft, relpath)
+        result = self.session.lint_text(source, path, display=display)
         self.results[uri] = (result, result.locator or Locator(source))
         diagnostics = [to_lsp(d) for d in result.diagnostics]
         self.text_document_publish_diagnostics(
@@ -319,111 +314,129 @@ def _estimate_text(result: FileResult, *, markdown: bool) -> str:
     return "\n".join(lines)
 
 
-def create_server() -> InmailLanguageServer:
-    server = InmailLanguageServer()
+def did_open(ls: InmailLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+    ls.lint(params.text_document.uri)
 
-    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(ls: InmailLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
-        ls.lint(params.text_document.uri)
 
-    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(ls: InmailLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.lint(params.text_document.uri)
+def did_change(ls: InmailLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+    ls.lint(params.text_document.uri)
 
-    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-    def did_save(ls: InmailLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
-        path = uri_to_path(params.text_document.uri)
-        if path is not None and path.name in CONFIG_NAMES:
-            ls.reset_config()
-            for uri in list(ls.results):
-                ls.lint(uri)
-            return
-        ls.lint(params.text_document.uri)
 
-    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    def did_close(ls: InmailLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
-        ls.results.pop(params.text_document.uri, None)
-        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(params.text_document.uri, []))
+def _relint_all(ls: InmailLanguageServer) -> None:
+    ls.reset_config()
+    for uri in list(ls.results):
+        ls.lint(uri)
 
-    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    def did_change_watched(ls: InmailLanguageServer, params: types.DidChangeWatchedFilesParams) -> None:
-        ls.reset_config()
-        for uri in list(ls.results):
-            ls.lint(uri)
 
-    @server.feature(
+def did_save(ls: InmailLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+    path = uri_to_path(params.text_document.uri)
+    if path is not None and path.name in CONFIG_NAMES:
+        _relint_all(ls)
+        return
+    ls.lint(params.text_document.uri)
+
+
+def did_close(ls: InmailLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+    ls.results.pop(params.text_document.uri, None)
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(params.text_document.uri, []))
+
+
+def did_change_watched(ls: InmailLanguageServer, params: types.DidChangeWatchedFilesParams) -> None:
+    _relint_all(ls)
+
+
+def code_action(ls: InmailLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    uri = params.text_document.uri
+    if uri not in ls.results:
+        return []
+    result, locator = ls.results[uri]
+    actions = []
+    for d in result.diagnostics:
+        if d.fix is None or not _overlaps(_range(d), params.range):
+            continue
+        edits = [
+            types.TextEdit(types.Range(_position(locator, e.start), _position(locator, e.end)), e.text)
+            for e in d.fix.edits
+        ]
+        title = f"{d.fix.message} ({d.code})" + ("" if d.fix.safe else " [unsafe]")
+        actions.append(
+            types.CodeAction(
+                title=title,
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[to_lsp(d)],
+                is_preferred=d.fix.safe,
+                edit=types.WorkspaceEdit(changes={uri: edits}),
+            )
+        )
+    return actions
+
+
+def code_lens(ls: InmailLanguageServer, params: types.CodeLensParams) -> list[types.CodeLens]:
+    entry = ls.results.get(params.text_document.uri)
+    if entry is None or entry[0].estimate is None:
+        return []
+    title = entry[0].estimate.summary()
+    zero = types.Range(types.Position(0, 0), types.Position(0, 0))
+    command = types.Command(title=title, command=EXPLAIN_COMMAND, arguments=[params.text_document.uri])
+    return [types.CodeLens(range=zero, command=command)]
+
+
+def explain(ls: InmailLanguageServer, *args: Any) -> str | None:
+    """The code lens's command: the estimate and its reasons, shown as a message."""
+    first = args[0] if args else None
+    uri = first[0] if isinstance(first, list) and first else first  # pygls passes the arguments one by one
+    entry = ls.results.get(uri) if isinstance(uri, str) else None
+    if entry is None or entry[0].estimate is None:
+        return None
+    text = _estimate_text(entry[0], markdown=False)
+    ls.window_show_message(types.ShowMessageParams(types.MessageType.Info, text))
+    return text
+
+
+def hover(ls: InmailLanguageServer, params: types.HoverParams) -> types.Hover | None:
+    """In the document: the refund estimate and its reasons, after what a diagnostic under the cursor says
+    and why. Past the end of the document (line 9999 of a short draft): nothing."""
+    entry = ls.results.get(params.text_document.uri)
+    if entry is None:
+        return None
+    result, locator = entry
+    point = types.Range(params.position, params.position)
+    if params.position.line >= locator.line_count():
+        return None
+    parts = [
+        f"**{d.code} {d.name}**: {d.message}" + (f"\n\n{d.doc}" if d.doc else "")
+        for d in result.diagnostics
+        if _overlaps(_range(d), point)
+    ]
+    if result.estimate is not None:
+        parts.append(_estimate_text(result, markdown=True))
+    if not parts:
+        return None
+    return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n\n".join(parts)))
+
+
+FEATURES: tuple[tuple[str, Any, Any], ...] = (
+    (types.TEXT_DOCUMENT_DID_OPEN, None, did_open),
+    (types.TEXT_DOCUMENT_DID_CHANGE, None, did_change),
+    (types.TEXT_DOCUMENT_DID_SAVE, None, did_save),
+    (types.TEXT_DOCUMENT_DID_CLOSE, None, did_close),
+    (types.WORKSPACE_DID_CHANGE_WATCHED_FILES, None, did_change_watched),
+    (
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
-    )
-    def code_action(ls: InmailLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-        uri = params.text_document.uri
-        if uri not in ls.results:
-            return []
-        result, locator = ls.results[uri]
-        actions = []
-        for d in result.diagnostics:
-            if d.fix is None or not _overlaps(_range(d), params.range):
-                continue
-            edits = [
-                types.TextEdit(types.Range(_position(locator, e.start), _position(locator, e.end)), e.text)
-                for e in d.fix.edits
-            ]
-            title = f"{d.fix.message} ({d.code})" + ("" if d.fix.safe else " [unsafe]")
-            actions.append(
-                types.CodeAction(
-                    title=title,
-                    kind=types.CodeActionKind.QuickFix,
-                    diagnostics=[to_lsp(d)],
-                    is_preferred=d.fix.safe,
-                    edit=types.WorkspaceEdit(changes={uri: edits}),
-                )
-            )
-        return actions
+        code_action,
+    ),
+    (types.TEXT_DOCUMENT_CODE_LENS, None, code_lens),
+    (types.TEXT_DOCUMENT_HOVER, None, hover),
+)
 
-    @server.feature(types.TEXT_DOCUMENT_CODE_LENS)
-    def code_lens(ls: InmailLanguageServer, params: types.CodeLensParams) -> list[types.CodeLens]:
-        entry = ls.results.get(params.text_document.uri)
-        if entry is None or entry[0].estimate is None:
-            return []
-        title = entry[0].estimate.summary()
-        zero = types.Range(types.Position(0, 0), types.Position(0, 0))
-        command = types.Command(title=title, command=EXPLAIN_COMMAND, arguments=[params.text_document.uri])
-        return [types.CodeLens(range=zero, command=command)]
 
-    @server.command(EXPLAIN_COMMAND)
-    def explain(ls: InmailLanguageServer, *args: Any) -> str | None:
-        """The code lens's command: the estimate and its reasons, shown as a message."""
-        first = args[0] if args else None
-        uri = first[0] if isinstance(first, list) and first else first  # pygls passes the arguments one by one
-        entry = ls.results.get(uri) if isinstance(uri, str) else None
-        if entry is None or entry[0].estimate is None:
-            return None
-        text = _estimate_text(entry[0], markdown=False)
-        ls.window_show_message(types.ShowMessageParams(types.MessageType.Info, text))
-        return text
-
-    @server.feature(types.TEXT_DOCUMENT_HOVER)
-    def hover(ls: InmailLanguageServer, params: types.HoverParams) -> types.Hover | None:
-        """In the document: the refund estimate and its reasons, after what a diagnostic under the cursor says
-        and why. Past the end of the document (line 9999 of a short draft): nothing."""
-        entry = ls.results.get(params.text_document.uri)
-        if entry is None:
-            return None
-        result, locator = entry
-        point = types.Range(params.position, params.position)
-        if params.position.line >= locator.line_count():
-            return None
-        parts = [
-            f"**{d.code} {d.name}**: {d.message}" + (f"\n\n{d.doc}" if d.doc else "")
-            for d in result.diagnostics
-            if _overlaps(_range(d), point)
-        ]
-        if result.estimate is not None:
-            parts.append(_estimate_text(result, markdown=True))
-        if not parts:
-            return None
-        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n\n".join(parts)))
-
+def create_server() -> InmailLanguageServer:
+    """A server with every feature of :data:`FEATURES` and the code lens's command."""
+    server = InmailLanguageServer()
+    for method, options, handler in FEATURES:
+        server.feature(method, options)(handler)
+    server.command(EXPLAIN_COMMAND)(explain)
     return server
 
 

@@ -25,7 +25,6 @@ import json
 import os
 import stat
 import sys
-import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -38,8 +37,9 @@ from inmail_lint.diagnostic import Locator
 from inmail_lint.engine.result import FileResult
 from inmail_lint.run.batch import Job, Workers, run_all
 from inmail_lint.sources.files import read_bytes, relpath_for
+from inmail_lint.sources.write import WriteRefused, make_folder, write_file
 from inmail_lint.util.codec import DecodeError, decode, encode
-from inmail_lint.util.files import RULE_FILES, ReadRefused, file_stamp, file_stamps
+from inmail_lint.util.files import RULE_FILES, file_stamp, file_stamps
 from inmail_lint.util.resources import rules_dir
 from inmail_lint.util.version import __version__
 
@@ -194,10 +194,10 @@ class ResultCache:
         try:
             self._prepare()
             path = self._checked_path(config)
-            path.parent.mkdir(exist_ok=True)
+            make_folder(path.parent)
             self._write(path, "")
-        except OSError as exc:
-            self.problem = exc.strerror or str(exc)
+        except (OSError, WriteRefused) as exc:
+            self.problem = getattr(exc, "strerror", None) or str(exc)
 
     def key(self, config: Config, display: str, relpath: str | None, data: bytes) -> str:
         """The key of a draft's result under ``config``."""
@@ -238,21 +238,13 @@ class ResultCache:
             self._prepare()
             text = json.dumps(to_entry(key, result), ensure_ascii=False, separators=(",", ":"))
             self._write(self.entries / f"{key}.json", text)
-        except (OSError, TypeError, ValueError) as exc:
+        except (OSError, TypeError, ValueError, WriteRefused) as exc:
             self.problem = getattr(exc, "strerror", None) or str(exc)
 
-    @staticmethod
-    def _write(path: Path, text: str) -> None:
-        """``text`` into ``path`` by a rename: a reader sees the whole file or none."""
-        fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", errors="surrogatepass") as handle:
-                handle.write(text)
-            os.replace(temporary, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+    def _write(self, path: Path, text: str) -> None:
+        """``text`` into ``path`` by a rename (a reader sees the whole file or none), never through a link out
+        of the cache folder."""
+        write_file(path, text.encode("utf-8", "surrogatepass"), inside=self.folder, durable=False)
 
     def _prepare(self) -> None:
         """Make the folder (with its ``.gitignore`` and tag) and the entries' subfolder, once. A folder of that
@@ -260,17 +252,11 @@ class ResultCache:
         if self._ready:
             return
         for path in (self.folder, self.entries):
-            try:
-                os.mkdir(path)
-                created = True
-            except FileExistsError:  # made before, or by another run at this moment
-                created = False
-            if not stat.S_ISDIR(os.lstat(path).st_mode):
-                raise ReadRefused(f"{path} is not a folder")
+            created = make_folder(path)
             if created and path == self.folder:
                 for name, text in ((".gitignore", GITIGNORE), ("CACHEDIR.TAG", CACHEDIR_TAG)):
-                    with contextlib.suppress(FileExistsError), open(path / name, "x", encoding="utf-8") as handle:
-                        handle.write(text)
+                    with contextlib.suppress(WriteRefused):  # made by another run at this moment
+                        write_file(path / name, text.encode("utf-8"), new_only=True, inside=self.folder)
         self._ready = True
 
 
