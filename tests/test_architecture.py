@@ -80,12 +80,12 @@ def _writes(tree: ast.AST) -> list[tuple[int, str]]:
             isinstance(func, ast.Attribute) and func.attr == "open" and not os_open
         ):
             at = 1 if isinstance(func, ast.Name) else 0  # open(path, mode) or path.open(mode)
-            mode = node.args[at] if len(node.args) > at else next((k.value for k in node.keywords if k.arg == "mode"), None)
+            keyword = next((k.value for k in node.keywords if k.arg == "mode"), None)
+            mode = node.args[at] if len(node.args) > at else keyword
             if isinstance(mode, ast.Constant) and isinstance(mode.value, str) and set(mode.value) & set("wax+"):
                 found.append((node.lineno, f"open(mode={mode.value!r})"))
-        if isinstance(func, ast.Attribute) and func.attr == "open" and os_open:
-            if "O_CREAT" in ast.unparse(node):
-                found.append((node.lineno, "os.open(O_CREAT)"))
+        if isinstance(func, ast.Attribute) and func.attr == "open" and os_open and "O_CREAT" in ast.unparse(node):
+            found.append((node.lineno, "os.open(O_CREAT)"))
     return found
 
 

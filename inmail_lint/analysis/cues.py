@@ -73,18 +73,9 @@ def find_greeting(text: str, slots: Sequence[Slot] = ()) -> Greeting | None:
     if first is None:
         return None
     line_start, line = first.start(), first.group().rstrip()
-    phrases, _ = _greeting_data()
-    lead = _LEADING_SYMBOLS.match(line)
-    words_at = lead.end() if lead else 0  # after an emoji or other symbols that open the line ("👋 Hi there")
-    normalised = _normalise(line[words_at:].rstrip(_TRAILING_PUNCT))
-    for phrase in phrases:
-        if normalised == phrase or (normalised.startswith(phrase) and not normalised[len(phrase)].isalnum()):
-            written = _phrase_start(phrase).match(line, words_at)
-            after = line[written.end() :].lstrip(" \t") if written else ""
-            if after[:1].isupper():
-                break  # "Good morning Robert", "Hi there Ana": a name follows the phrase
-            end = line_start + _greeting_end(line)
-            return Greeting(line_start, end, None, generic=True)
+    stock = _stock_greeting(line, line_start)
+    if stock is not None:
+        return stock
     m = _GREETING.match(line)
     if m is None:
         only = _NAME_ONLY.match(line)
@@ -105,12 +96,33 @@ def find_greeting(text: str, slots: Sequence[Slot] = ()) -> Greeting | None:
     # titles first, so that the full stop of "Mr." or "Dr." does not end the name
     while (title := _TITLE.match(line, offset)) is not None and title.group(1).lower() in HONORIFICS:
         offset = title.end()
-    written = PLACEHOLDER.match(line, offset)  # "Hi {{first_name | default: 'there'}},"
     slot = next((s for s in slots if s.start == line_start + offset), None)  # "Hi [Name],", "Hi <!-- Name -->,"
     if slot is not None:
         rel = slot.end - line_start  # the greeting ends at the comma after the slot: "Hi [Name],"
         end = line_start + rel + (_greeting_end(line[rel:]) if re.match(r"[^\S\n]*[,:!]", line[rel:]) else 0)
         return Greeting(line_start, end, text[slot.start : slot.end], slot.start, slot.end, placeholder=True)
+    return _greeting_with_name(line, line_start, offset)
+
+
+def _stock_greeting(line: str, line_start: int) -> Greeting | None:
+    """A stock greeting with no name ("Hi there,", "Good morning"), unless a name follows the phrase."""
+    phrases, _ = _greeting_data()
+    lead = _LEADING_SYMBOLS.match(line)
+    words_at = lead.end() if lead else 0  # after an emoji or other symbols that open the line ("👋 Hi there")
+    normalised = _normalise(line[words_at:].rstrip(_TRAILING_PUNCT))
+    for phrase in phrases:
+        if normalised == phrase or (normalised.startswith(phrase) and not normalised[len(phrase)].isalnum()):
+            written = _phrase_start(phrase).match(line, words_at)
+            after = line[written.end() :].lstrip(" \t") if written else ""
+            if after[:1].isupper():
+                return None  # "Good morning Robert", "Hi there Ana": a name follows the phrase
+            return Greeting(line_start, line_start + _greeting_end(line), None, generic=True)
+    return None
+
+
+def _greeting_with_name(line: str, line_start: int, offset: int) -> Greeting:
+    """The greeting whose name (or template variable) starts at ``offset`` of its line."""
+    written = PLACEHOLDER.match(line, offset)  # "Hi {{first_name | default: 'there'}},"
     name_text = (
         written.group() if written else re.split(r"[,!.:;(\u2014\u2013]| - ", line[offset:], maxsplit=1)[0].strip()
     )

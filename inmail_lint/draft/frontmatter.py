@@ -154,6 +154,11 @@ def _load_front_matter(draft: Draft, fm_start: int, fm_end: int) -> None:
         )
         return
     assert isinstance(node, yaml.MappingNode)
+    _read_keys(draft, node, data, fm_start)
+
+
+def _read_keys(draft: Draft, node: yaml.MappingNode, data: dict[Any, Any], fm_start: int) -> None:
+    """Each key of the front matter checked and kept (its value in ``meta``, a field's text in ``fields``)."""
     unknown = 0
     for key_node, value_node in node.value:
         key = key_node.value
@@ -163,21 +168,8 @@ def _load_front_matter(draft: Draft, fm_start: int, fm_end: int) -> None:
         validator = FRONT_MATTER_KEYS.get(key) if isinstance(key, str) else None
         if validator is None:
             unknown += 1
-            if unknown > MAX_KEY_PROBLEMS:
-                continue
-            if unknown == MAX_KEY_PROBLEMS:
-                extra = sum(1 for k, _ in node.value if getattr(k, "value", None) not in FRONT_MATTER_KEYS)
-                draft.problems.append(
-                    Problem(
-                        INVALID_FRONT_MATTER, f"{extra} unknown front matter keys; the first ones are above", *key_span
-                    )
-                )
-                continue
-            hint = difflib.get_close_matches(str(key), FRONT_MATTER_KEYS, n=1)
-            suggestion = f"; did you mean {hint[0]!r}?" if hint else f"; known keys: {', '.join(FRONT_MATTER_KEYS)}"
-            draft.problems.append(
-                Problem(INVALID_FRONT_MATTER, f"unknown front matter key {key!r}{suggestion}", *key_span)
-            )
+            if unknown <= MAX_KEY_PROBLEMS:
+                draft.problems.append(_unknown_key(key, key_span, node, unknown == MAX_KEY_PROBLEMS))
             continue
         error = validator(value)
         if error is not None:
@@ -186,7 +178,17 @@ def _load_front_matter(draft: Draft, fm_start: int, fm_end: int) -> None:
         draft.meta[key] = value
         draft.spans[key] = value_span
         if key in FIELD_KEYS and isinstance(value, str):
-            draft.fields[key] = _scalar_field(key, source, value, value_node, fm_start)
+            draft.fields[key] = _scalar_field(key, draft.source, value, value_node, fm_start)
+
+
+def _unknown_key(key: Any, span: tuple[int, int], node: yaml.MappingNode, last: bool) -> Problem:
+    """IM002 for an unknown key; the last one said counts all the unknown keys."""
+    if last:
+        extra = sum(1 for k, _ in node.value if getattr(k, "value", None) not in FRONT_MATTER_KEYS)
+        return Problem(INVALID_FRONT_MATTER, f"{extra} unknown front matter keys; the first ones are above", *span)
+    hint = difflib.get_close_matches(str(key), FRONT_MATTER_KEYS, n=1)
+    suggestion = f"; did you mean {hint[0]!r}?" if hint else f"; known keys: {', '.join(FRONT_MATTER_KEYS)}"
+    return Problem(INVALID_FRONT_MATTER, f"unknown front matter key {key!r}{suggestion}", *span)
 
 
 def _yaml_problem(exc: yaml.YAMLError, text: str, fm_start: int) -> Problem:

@@ -66,20 +66,28 @@ def branches(text: str, has_value: Callable[[str], bool]) -> list[tuple[int, int
                 sent = not frames[-1][1] and (condition is None or holds(condition))
                 frames[-1][0] = sent
                 frames[-1][1] = frames[-1][1] or sent
-        elif (sign == "#" or liquid) and word == "unless":
-            open_block(not holds(argument))
-        elif ((sign == "#" or liquid) and word == "if") or (sign == "#" and word in ("with", "each")):
-            open_block(holds(argument))
-        elif sign == "#":  # a Mustache section: {{#company}}...{{/company}}
-            open_block(holds(word))
-        elif sign == "^":  # an inverted section: {{^company}}...{{/company}}
-            open_block(not holds(word))
-        elif liquid and word in ("for", "case", "capture", "comment", "raw"):
-            open_block(word in ("for", "case"))  # a loop or case is sent; a capture or comment is not
-        # other tags ({{! note }}, {% assign %}, {% when %}) send nothing themselves
+        else:
+            opened = _opens(sign, liquid, word, argument, holds)
+            if opened is not None:
+                open_block(opened)
     if sending() and position < len(text):
         kept.append((position, len(text)))
     return kept
+
+
+def _opens(sign: str | None, liquid: bool, word: str, argument: str, holds: Callable[[str], bool]) -> bool | None:
+    """Whether a tag that opens a block sends what it holds; None for a tag that opens none."""
+    if (sign == "#" or liquid) and word == "unless":
+        return not holds(argument)
+    if ((sign == "#" or liquid) and word == "if") or (sign == "#" and word in ("with", "each")):
+        return holds(argument)
+    if sign == "#":  # a Mustache section: {{#company}}...{{/company}}
+        return holds(word)
+    if sign == "^":  # an inverted section: {{^company}}...{{/company}}
+        return not holds(word)
+    if liquid and word in ("for", "case", "capture", "comment", "raw"):
+        return word in ("for", "case")  # a loop or case is sent; a capture or comment is not
+    return None  # other tags ({{! note }}, {% assign %}, {% when %}) send nothing themselves
 
 
 def selected(text: str, has_value: Callable[[str], bool]) -> str:

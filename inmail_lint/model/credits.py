@@ -82,54 +82,22 @@ def simulate(
     Each month: credits past the plan's expiry lapse; refunds due and the allotment arrive (what would pass the
     cap is lost); the sends are taken from the oldest credits first; responses to them are refunded ``delay``
     months later (0: within the same month, after the sends)."""
-    if not 0 <= response_rate < 1:
-        raise PlanError(f"the response rate must be at least 0 and under 1, got {response_rate}")
-    if per_month < 0 or months < 1:
-        raise PlanError("sends per month must be 0 or more, and months 1 or more")
-    if opening < 0:
-        raise PlanError(f"the opening balance must be 0 or more, got {opening:g}")
     delay = refund_delay() if delay is None else delay
-    if delay < 0:
-        raise PlanError(f"the refund delay must be 0 months or more, got {delay}")
-    lots: list[list[float]] = []  # [credits, month received], oldest first
-    if opening:
-        lots.append([min(opening, plan.cap), 0])
+    _check_simulation(per_month, months, response_rate, opening, delay)
+    wallet = _Wallet(plan.cap, [[min(opening, plan.cap), 0]] if opening else [])
     pending: dict[int, float] = {}  # month -> refunds arriving then
     table: list[Month] = []
-
-    def balance() -> float:
-        return sum(lot[0] for lot in lots)
-
-    def receive(amount: float, month: int) -> float:
-        """Add credits up to the cap; what does not fit is lost."""
-        kept = min(amount, max(0.0, plan.cap - balance()))
-        if kept > 0:
-            lots.append([kept, month])
-        return amount - kept
-
     over_opening = max(0.0, opening - plan.cap)
     for month in range(1, months + 1):
-        expired = 0.0
-        if plan.expiry_months is not None:  # credits past their life lapse at the start of the month
-            for lot in lots:
-                if month - lot[1] >= plan.expiry_months:
-                    expired += lot[0]
-                    lot[0] = 0.0
-        lots = [lot for lot in lots if lot[0] > 1e-9]
+        expired = wallet.expire(month, plan.expiry_months)  # credits past their life lapse at the month's start
         refunded = pending.pop(month, 0.0)
-        over_cap = receive(refunded, month) + receive(plan.monthly, month) + over_opening
+        over_cap = wallet.receive(refunded, month) + wallet.receive(plan.monthly, month) + over_opening
         over_opening = 0.0
-        sent = min(per_month, balance())  # send, oldest credits first
-        remaining = sent
-        for lot in lots:
-            used = min(lot[0], remaining)
-            lot[0] -= used
-            remaining -= used
-        lots = [lot for lot in lots if lot[0] > 1e-9]
+        sent = wallet.spend(per_month)
         back = sent * response_rate
         if back and delay == 0:
             refunded += back
-            over_cap += receive(back, month)
+            over_cap += wallet.receive(back, month)
         elif back:
             pending[month + delay] = pending.get(month + delay, 0.0) + back
         table.append(
@@ -139,12 +107,62 @@ def simulate(
                 _r(sent),
                 _r(refunded),
                 _r(expired),
-                _r(balance()),
+                _r(wallet.balance()),
                 _r(per_month - sent),
                 _r(over_cap),
             )
         )
     return table
+
+
+def _check_simulation(per_month: float, months: int, response_rate: float, opening: float, delay: int) -> None:
+    if not 0 <= response_rate < 1:
+        raise PlanError(f"the response rate must be at least 0 and under 1, got {response_rate}")
+    if per_month < 0 or months < 1:
+        raise PlanError("sends per month must be 0 or more, and months 1 or more")
+    if opening < 0:
+        raise PlanError(f"the opening balance must be 0 or more, got {opening:g}")
+    if delay < 0:
+        raise PlanError(f"the refund delay must be 0 months or more, got {delay}")
+
+
+@dataclass
+class _Wallet:
+    """The credits held, as lots of [credits, month received], oldest first, up to the plan's cap."""
+
+    cap: float
+    lots: list[list[float]]
+
+    def balance(self) -> float:
+        return sum(lot[0] for lot in self.lots)
+
+    def receive(self, amount: float, month: int) -> float:
+        """Add credits up to the cap; what does not fit is lost (and returned)."""
+        kept = min(amount, max(0.0, self.cap - self.balance()))
+        if kept > 0:
+            self.lots.append([kept, month])
+        return amount - kept
+
+    def expire(self, month: int, expiry_months: int | None) -> float:
+        expired = 0.0
+        if expiry_months is not None:
+            for lot in self.lots:
+                if month - lot[1] >= expiry_months:
+                    expired += lot[0]
+                    lot[0] = 0.0
+        self.lots = [lot for lot in self.lots if lot[0] > 1e-9]
+        return expired
+
+    def spend(self, wanted: float) -> float:
+        """Send up to ``wanted``, oldest credits first; what was sent."""
+        sent = min(wanted, self.balance())
+        remaining = sent
+        for lot in self.lots:
+            used = min(lot[0], remaining)
+            lot[0] -= used
+            remaining -= used
+        self.lots = [lot for lot in self.lots if lot[0] > 1e-9]
+        return sent
 
 
 def with_expiry(plan: Plan, expiry: str | None) -> Plan:

@@ -235,88 +235,106 @@ def run_all(
         for job in itertools.chain(first, stream):
             yield run_job(job, configs[job.config_key], linters[job.config_key])
         return
-    executor = pool
-    stream = itertools.chain(first, stream)
-    chunks = iter(lambda: list(itertools.islice(stream, CHUNK)), [])
-    # each chunk's jobs, and its results: a helper's future, or the list done here
-    queue: deque[tuple[list[Job], Future[list[FileResult]] | list[FileResult]]] = deque()
-    queued = 0  # chunks in ``queue`` that a helper has not finished
-    held = 0  # chunks in ``queue`` done here
-    broken = False  # a helper failed: no more chunks go out
-
-    def lint_here(chunk: list[Job]) -> list[FileResult]:
-        return [run_job(job, configs[job.config_key], linters[job.config_key]) for job in chunk]
-
-    def give_up(results: list[FileResult], exc: Exception) -> None:
-        """From now on every chunk is linted here; the first result says why."""
-        nonlocal broken
-        if not broken and results:
-            results[0].notes.append(
-                f"a --jobs helper failed ({type(exc).__name__}); this process linted the rest of the run"
-            )
-        broken = True
-
-    def send() -> bool:
-        nonlocal queued, held
-        chunk = next(chunks, None)
-        if chunk is None:
-            return False
-        items = [(job.config_key, configs[job.config_key], job) for job in chunk]
-        try:
-            future = executor.submit(_run_in_worker, items)
-        except Exception as exc:  # the pool is broken already (a helper was killed)
-            results = lint_here(chunk)
-            give_up(results, exc)
-            queue.append((chunk, results))
-            held += 1
-            return True
-        queue.append((chunk, future))
-        queued += 1
-        return True
-
-    def here() -> bool:
-        nonlocal held
-        chunk = next(chunks, None)
-        if chunk is None:
-            return False
-        queue.append((chunk, lint_here(chunk)))
-        held += 1
-        return True
-
     # Results arrive as many small objects that are formatted and dropped; collecting every 700 allocations
     # (the default) cost this process about 0.2 s of 1.2 s on 10,000 drafts. Collect a hundred times less often.
     threshold = gc.get_threshold()
     gc.set_threshold(max(threshold[0], 70_000), *threshold[1:])
+    scheduler = _Scheduler(pool, itertools.chain(first, stream), configs, linters, helpers)
     try:
-        more = True
-        while more and not broken and queued < helpers * AHEAD:
-            more = send()
-        while queue or more:
-            if not queue:  # every chunk sent so far is done, and more are left
-                more = here() if broken else send()
+        yield from scheduler.results()
+    finally:
+        gc.set_threshold(*threshold)
+        scheduler.cancel()
+
+
+class _Scheduler:
+    """The chunks of a run shared between this process and the helpers (see :func:`run_all`)."""
+
+    def __init__(
+        self,
+        executor: Executor,
+        stream: Iterator[Job],
+        configs: dict[int, Config],
+        linters: Mapping[int, Linter],
+        helpers: int,
+    ) -> None:
+        self.executor, self.configs, self.linters, self.helpers = executor, configs, linters, helpers
+        self.chunks = iter(lambda: list(itertools.islice(stream, CHUNK)), [])
+        # each chunk's jobs, and its results: a helper's future, or the list done here
+        self.queue: deque[tuple[list[Job], Future[list[FileResult]] | list[FileResult]]] = deque()
+        self.queued = 0  # chunks in ``queue`` that a helper has not finished
+        self.held = 0  # chunks in ``queue`` done here
+        self.broken = False  # a helper failed: no more chunks go out
+        self.more = True  # chunks are left to send
+
+    def lint_here(self, chunk: list[Job]) -> list[FileResult]:
+        return [run_job(job, self.configs[job.config_key], self.linters[job.config_key]) for job in chunk]
+
+    def give_up(self, results: list[FileResult], exc: Exception) -> None:
+        """From now on every chunk is linted here; the first result says why."""
+        if not self.broken and results:
+            results[0].notes.append(
+                f"a --jobs helper failed ({type(exc).__name__}); this process linted the rest of the run"
+            )
+        self.broken = True
+
+    def send(self) -> bool:
+        chunk = next(self.chunks, None)
+        if chunk is None:
+            return False
+        items = [(job.config_key, self.configs[job.config_key], job) for job in chunk]
+        try:
+            future = self.executor.submit(_run_in_worker, items)
+        except Exception as exc:  # the pool is broken already (a helper was killed)
+            results = self.lint_here(chunk)
+            self.give_up(results, exc)
+            self.queue.append((chunk, results))
+            self.held += 1
+            return True
+        self.queue.append((chunk, future))
+        self.queued += 1
+        return True
+
+    def here(self) -> bool:
+        chunk = next(self.chunks, None)
+        if chunk is None:
+            return False
+        self.queue.append((chunk, self.lint_here(chunk)))
+        self.held += 1
+        return True
+
+    def fill(self) -> None:
+        """Keep every helper's queue full."""
+        while self.more and not self.broken and self.queued < self.helpers * AHEAD:
+            self.more = self.send()
+
+    def results(self) -> Iterator[FileResult]:
+        self.fill()
+        while self.queue or self.more:
+            if not self.queue:  # every chunk sent so far is done, and more are left
+                self.more = self.here() if self.broken else self.send()
                 continue
-            chunk, head = queue[0]
-            if isinstance(head, list) or head.done():
-                queue.popleft()
-                if isinstance(head, list):
-                    held -= 1
-                    yield from head
-                    continue
-                queued -= 1
+            chunk, head = self.queue[0]
+            if isinstance(head, list):
+                self.queue.popleft()
+                self.held -= 1
+                yield from head
+            elif head.done():
+                self.queue.popleft()
+                self.queued -= 1
                 try:
                     results = head.result()
                 except Exception as exc:  # the helper died, or the chunk could not be sent or returned
-                    results = lint_here(chunk)
-                    give_up(results, exc)
+                    results = self.lint_here(chunk)
+                    self.give_up(results, exc)
                 yield from results
-                while more and not broken and queued < helpers * AHEAD:
-                    more = send()
-            elif more and (held < HELD or broken):
-                more = here()  # the next result is not back yet: lint the next chunk here
+                self.fill()
+            elif self.more and (self.held < HELD or self.broken):
+                self.more = self.here()  # the next result is not back yet: lint the next chunk here
             else:
                 wait([head])
-    finally:
-        gc.set_threshold(*threshold)
-        for _, item in queue:
+
+    def cancel(self) -> None:
+        for _, item in self.queue:
             if isinstance(item, Future):
                 item.cancel()

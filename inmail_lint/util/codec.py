@@ -48,6 +48,22 @@ def decode(data: Any, tp: Any) -> Any:
 
 
 @cache
+def _tuple(tp: Any) -> Callable[[Any], Any]:
+    args = typing.get_args(tp)
+    if len(args) == 2 and args[1] is Ellipsis:
+        item = decoder(args[0])
+        return lambda data: tuple(item(x) for x in _list(data, tp))
+    items = [decoder(arg) for arg in args]
+
+    def fixed(data: Any) -> tuple[Any, ...]:
+        values = _list(data, tp)
+        if len(values) != len(items):
+            raise DecodeError(f"expected {len(items)} items for {tp}")
+        return tuple(f(x) for f, x in zip(items, values, strict=True))
+
+    return fixed
+
+
 def decoder(tp: Any) -> Callable[[Any], Any]:
     """A function that decodes JSON values of type ``tp``, built once per type (reading a cache of a thousand
     results calls these a few hundred thousand times)."""
@@ -57,19 +73,7 @@ def decoder(tp: Any) -> Callable[[Any], Any]:
     if origin in (Union, types.UnionType):
         return _union([option for option in typing.get_args(tp)], tp)
     if origin is tuple:
-        args = typing.get_args(tp)
-        if len(args) == 2 and args[1] is Ellipsis:
-            item = decoder(args[0])
-            return lambda data: tuple(item(x) for x in _list(data, tp))
-        items = [decoder(arg) for arg in args]
-
-        def fixed(data: Any) -> tuple[Any, ...]:
-            values = _list(data, tp)
-            if len(values) != len(items):
-                raise DecodeError(f"expected {len(items)} items for {tp}")
-            return tuple(f(x) for f, x in zip(items, values, strict=True))
-
-        return fixed
+        return _tuple(tp)
     if origin is list:
         (arg,) = typing.get_args(tp) or (Any,)
         item = decoder(arg)

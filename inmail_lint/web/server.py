@@ -114,7 +114,11 @@ class Handler(BaseHTTPRequestHandler):
             self._refuse(403, f"this server answers only to {sorted(self.server.hosts)[0]}, not {host!r}")
             return False
         origin = self.headers.get("Origin")
-        if origin is not None and origin.lower() not in self.server.origins and origin.lower() != f"http://{host.lower()}":
+        if (
+            origin is not None
+            and origin.lower() not in self.server.origins
+            and origin.lower() != f"http://{host.lower()}"
+        ):
             self._refuse(403, f"requests from {origin!r} are refused: only the page this server serves may call it")
             return False
         if self.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):

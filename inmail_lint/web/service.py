@@ -417,9 +417,7 @@ def describe(result: FileResult, spliced: Spliced, linter: Linter, config: Confi
         )
     kind = result.kind or config.kind
     limits = config.kinds.get(kind, {})
-    goals = {
-        a.rule.code: a.options.get("max") for a in linter.active if a.rule.code in ("IM201", "IM202", "IM203")
-    }
+    goals = {a.rule.code: a.options.get("max") for a in linter.active if a.rule.code in ("IM201", "IM202", "IM203")}
     counts = {}
     for name in FIELDS:
         summary = result.fields.get(name)

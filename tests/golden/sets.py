@@ -52,7 +52,7 @@ def _batch(folder: Path) -> None:
     writer.writerows(rows)
     (folder / "outreach.csv").write_text(buffer.getvalue(), encoding="utf-8")
     (folder / "intro.inmail").write_text(
-        "---\nsubject: \"{{ first_name }}, your talk at {{ event }}\"\ntemplate: true\n---\n"
+        '---\nsubject: "{{ first_name }}, your talk at {{ event }}"\ntemplate: true\n---\n'
         "Hi {{ first_name }},\n\nI enjoyed your talk at {{ event }} on {{ topic }}. Could I ask one question"
         " about how {{ company }} tests it?\n\nBest,\nSam\n",
         encoding="utf-8",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.golden.sets import reports, recorded
+from tests.golden.sets import recorded, reports
 
 
 def test_reports_are_byte_identical(
@@ -24,7 +24,8 @@ def test_reports_are_byte_identical(
         expected = recorded(name)
         if data != expected:
             got, want = data.decode(errors="replace").splitlines(), expected.decode(errors="replace").splitlines()
-            line = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b), min(len(got), len(want)))
+            pairs = enumerate(zip(got, want, strict=False))
+            line = next((i for i, (a, b) in pairs if a != b), min(len(got), len(want)))
             pytest.fail(
                 f"{name}: the report changed at line {line + 1}:\n"
                 f"  recorded: {want[line] if line < len(want) else '<end>'}\n"
