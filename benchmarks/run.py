@@ -131,7 +131,7 @@ def web_keystroke_ms(keystrokes: int = 120) -> tuple[float, float] | None:
         return None
     import threading
 
-    from inmail_lint.web.server import WebServer
+    from inmail_lint.web.httpd import WebServer
 
     server = WebServer(ROOT / "examples")
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from inmail_lint.draft.document import Field
-from inmail_lint.draft.engines import TemplateError, detect, render, variables
+from inmail_lint.draft.template_engines import TemplateError, detect, render, variables
 from inmail_lint.util.text import utf16_length
 
 from .conftest import lint_text

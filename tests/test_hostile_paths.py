@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from inmail_lint.api import lint_bytes
+from inmail_lint.checks.define.base import RuleDefinitionError
+from inmail_lint.checks.define.loader import load_rule_dir, load_rule_file
 from inmail_lint.config.settings import ConfigError, ConfigResolver
 from inmail_lint.model.estimate import ModelError, load_model
-from inmail_lint.ruledef.base import RuleDefinitionError
-from inmail_lint.ruledef.loader import load_rule_dir, load_rule_file
 from inmail_lint.sources import files as sources_files
 from inmail_lint.sources.tables import RowsError, iter_rows, read_rows
 

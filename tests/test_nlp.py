@@ -36,7 +36,7 @@ def test_spacy_is_imported_without_its_command_line() -> None:
     [
         "from inmail_lint.api import lint_text; lint_text('Subject: Hi\\n\\nBonjour, merci pour votre article sur '"
         "'les données et la migration chez Doctolib, une question pour vous et votre équipe ?')",
-        "from inmail_lint.analysis.document import FieldAnalysis; from inmail_lint.draft.parse import parse; "
+        "from inmail_lint.analysis.facts import FieldAnalysis; from inmail_lint.draft.parse import parse; "
         "FieldAnalysis(parse('Hi Ana').body).count_norms(frozenset({'hi'}))",
         "from inmail_lint.analysis.nlp import phrase_matcher; phrase_matcher(('touch base',))",
     ],

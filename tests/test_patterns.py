@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inmail_lint.ruledef.patterns import ANY_OF_MIN, BoundedPattern, any_of
+from inmail_lint.checks.define.patterns import ANY_OF_MIN, BoundedPattern, any_of
 from inmail_lint.util.resources import load_data
 
 # many patterns with look-arounds and classes: the placeholder forms of rules/placeholders.yaml, without

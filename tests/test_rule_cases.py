@@ -4,6 +4,7 @@ and the draft after its fix. A rule without a case file fails here."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -50,3 +51,30 @@ def test_rule_case(code: str, case: dict[str, Any]) -> None:
     expected = case["expect"]
     found = run_case(code, {k: v for k, v in case.items()})
     assert found == expected
+
+
+def test_a_team_checks_its_rule_folder_with_the_same_runner(tmp_path: Path) -> None:
+    """inmail_lint.testing runs a team's case files against its rule folder, and says which case is off."""
+    from inmail_lint.testing import case_file_problems, registry_for
+
+    rules = tmp_path / "team"
+    rules.mkdir()
+    (rules / "TM001.yaml").write_text(
+        "code: TM001\nname: synergy\ntype: existence\nseverity: warning\nsummary: Jargon.\n"
+        "message: \"'{match}' is jargon\"\nphrases: [synergy]\n"
+        'examples: {pass: ["Subject: a\\n\\nHi Ana"], fail: ["Subject: a\\n\\nHi Ana, synergy?"]}\n',
+        encoding="utf-8",
+    )
+    case = tmp_path / "TM001.yaml"
+    case.write_text(
+        "rule: TM001\ncases:\n"
+        '  - name: quiet\n    draft: "Subject: a\\n\\nHi Ana\\n"\n    expect: []\n'
+        '  - name: fires\n    draft: "Subject: a\\n\\nsynergy\\n"\n'
+        "    expect: [{message: \"'synergy' is jargon\", at: '3:1-3:8', text: synergy}]\n",
+        encoding="utf-8",
+    )
+    registry = registry_for(rules)
+    assert case_file_problems(case, registry) == []
+    case.write_text(case.read_text(encoding="utf-8").replace("3:1-3:8", "3:1-3:9"), encoding="utf-8")
+    (problem,) = case_file_problems(case, registry)
+    assert problem.startswith("TM001.yaml: fires: expected") and "3:1-3:8" in problem

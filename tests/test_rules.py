@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 
 from inmail_lint.api import lint_bytes
+from inmail_lint.checks.define.base import Example, Rule, RuleDefinitionError
+from inmail_lint.checks.define.loader import load_rule_dir
 from inmail_lint.config.settings import parse_config
 from inmail_lint.draft.parse import parse
 from inmail_lint.engine.linter import Linter
 from inmail_lint.engine.registry import Registry, build_registry, builtin_rules
-from inmail_lint.ruledef.base import Example, Rule, RuleDefinitionError
-from inmail_lint.ruledef.loader import load_rule_dir
+from inmail_lint.testing import lint_example
 from inmail_lint.util.resources import rules_dir
 
 from .conftest import codes, lint_text
@@ -27,17 +28,7 @@ EXAMPLES = [
 
 
 def run_example(rule: Rule, example: Example) -> list[str]:
-    data: dict[str, object] = {"select": [rule.code], **example.settings}
-    if example.kind:
-        data["kind"] = example.kind
-    if example.options:
-        data["rules"] = {rule.code: dict(example.options)}
-    config = parse_config(data, None, Path.cwd())
-    if isinstance(example.draft, bytes):
-        result = lint_bytes(example.draft, config=config)
-    else:
-        result = Linter(config).lint(parse(example.draft))
-    return [d.code for d in result.diagnostics]
+    return [d.code for d in lint_example(rule, example, REGISTRY).diagnostics]
 
 
 @pytest.mark.parametrize(("rule", "example"), EXAMPLES)
@@ -297,7 +288,7 @@ LIST_BODY = (
 
 
 def test_list_items_are_sentences_of_their_own() -> None:
-    from inmail_lint.analysis.document import Analysis
+    from inmail_lint.analysis.facts import Analysis
     from inmail_lint.config.settings import default_config
 
     config = default_config()

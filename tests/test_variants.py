@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from inmail_lint.ruledef.variants import MAX_FORMS, VariantError, expand
+from inmail_lint.checks.define.variants import MAX_FORMS, VariantError, expand
 
 from .conftest import team_rule
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from inmail_lint.web.edit import splice
-from inmail_lint.web.server import TOKEN_HEADER, WebServer
+from inmail_lint.web.httpd import TOKEN_HEADER, WebServer
 
 ROOT = Path(__file__).resolve().parent.parent
 EMOJI_CRLF = (

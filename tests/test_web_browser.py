@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from inmail_lint.web.server import WebServer
+from inmail_lint.web.httpd import WebServer
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("INMAIL_LINT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")

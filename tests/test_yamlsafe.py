@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from inmail_lint.checks.define.base import RuleDefinitionError
+from inmail_lint.checks.define.loader import load_rule_file
 from inmail_lint.draft.parse import parse
 from inmail_lint.model import estimate
 from inmail_lint.model.estimate import ModelError, load_model
-from inmail_lint.ruledef.base import RuleDefinitionError
-from inmail_lint.ruledef.loader import load_rule_file
 from inmail_lint.sources.files import load_draft
 from inmail_lint.sources.tables import _jsonl_rows
 from inmail_lint.util import yamlsafe

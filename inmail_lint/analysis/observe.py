@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from inmail_lint.analysis.document import (
+from inmail_lint.analysis.facts import (
     Analysis,
     Findings,
     categories,

@@ -1,40 +1,4 @@
-"""Built-in rules that need logic, one module per rule or close family, listed in one explicit table.
-
-The registry builds one instance of each class in :data:`RULES`; nothing registers itself on import. A new
-Python rule is added here (and gets its case file in ``tests/rules/``).
-"""
-
-from __future__ import annotations
-
-from inmail_lint.checks.ask import NoAsk
-from inmail_lint.checks.file_problems import InvalidFrontMatter, UnreadableDraft
-from inmail_lint.checks.greeting import GenericGreeting, RecipientMismatch
-from inmail_lint.checks.markdown import MarkdownFormatting
-from inmail_lint.checks.personal import NoCommonGround, NoPersonalization, SubjectNotPersonal
-from inmail_lint.checks.placeholders import UnfilledPlaceholder
-from inmail_lint.checks.refund import LowRefundLikelihood
-from inmail_lint.checks.self_focus import SelfFocused
-from inmail_lint.checks.shouting import Shouting
-from inmail_lint.checks.structure import BodyMissing, SubjectMissing, SubjectNotSent
-from inmail_lint.checks.whitespace import StrayWhitespace
-from inmail_lint.ruledef.base import Rule
-
-RULES: tuple[type[Rule], ...] = (
-    UnreadableDraft,  # IM001
-    InvalidFrontMatter,  # IM002
-    SubjectMissing,  # IM101
-    BodyMissing,  # IM103
-    SubjectNotSent,  # IM105
-    StrayWhitespace,  # IM204
-    UnfilledPlaceholder,  # IM301
-    GenericGreeting,  # IM302
-    NoPersonalization,  # IM303
-    NoCommonGround,  # IM304
-    SubjectNotPersonal,  # IM305
-    RecipientMismatch,  # IM306
-    NoAsk,  # IM402
-    SelfFocused,  # IM404
-    Shouting,  # IM408
-    MarkdownFormatting,  # IM411
-    LowRefundLikelihood,  # IM901
-)
+"""Everything a rule is, in one package: ``define/`` holds the rule types (the base class and options, the
+declarative types a rule file names, the loader and the bounded patterns they use) and ``builtin/`` the
+built-in rules that need Python, listed in one table. The rule pack's data (rule files, phrase lists,
+limits per kind, the refund model) stays in the top-level ``rules/`` folder."""

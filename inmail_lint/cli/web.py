@@ -36,7 +36,7 @@ def web(folder: Path, port: int, host: str, no_browser: bool) -> int:
     # imported when the command runs, so that --help and --version stay fast
     import webbrowser
 
-    from inmail_lint.web.server import WebServer
+    from inmail_lint.web.httpd import WebServer
 
     try:
         server = WebServer(folder, host, port)

@@ -9,10 +9,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from inmail_lint.draft.document import Draft, Field, body_field, field_from_slice
-from inmail_lint.draft.engines import TemplateError, detect
-from inmail_lint.draft.engines import render as engine_render
-from inmail_lint.draft.engines import variables as engine_variables
 from inmail_lint.draft.profiles import RECIPIENT_KEYS
+from inmail_lint.draft.template_engines import TemplateError, detect
+from inmail_lint.draft.template_engines import render as engine_render
+from inmail_lint.draft.template_engines import variables as engine_variables
 from inmail_lint.draft.templates import render, variable_key
 
 MAX_CELL = 1024 * 1024  # characters read from one cell of a batch or history row

@@ -9,22 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from inmail_lint.analysis.document import Analysis
-from inmail_lint.analysis.nlp import ModelNotInstalled, get_nlp, recycle_if_large
+from inmail_lint.analysis.facts import Analysis
+from inmail_lint.analysis.nlp import recycle_if_large
 from inmail_lint.analysis.observe import observe
-from inmail_lint.config.settings import Config, ConfigError, parse_config
-from inmail_lint.diagnostic import Diagnostic, Edit, Finding, Fix, Severity
+from inmail_lint.checks.define.base import Rule
+from inmail_lint.config.settings import Config, ConfigError
+from inmail_lint.diagnostic import Edit, Finding, Fix, Severity
 from inmail_lint.draft.document import INVALID_FRONT_MATTER, UNREADABLE, Draft, Field, Problem
-from inmail_lint.draft.parse import parse
 from inmail_lint.draft.profiles import Profile
-from inmail_lint.engine.registry import Registry, build_registry, builtin_rules
-from inmail_lint.engine.result import FieldSummary, FileResult, place
-from inmail_lint.model.estimate import ModelError, load_model
-from inmail_lint.ruledef.base import Rule, RuleDefinitionError
-from inmail_lint.sources.files import load_draft
+from inmail_lint.engine.registry import Registry, build_registry
+from inmail_lint.engine.result import FieldSummary, FileResult, Pending, place
+from inmail_lint.engine.validate import check_codes, check_spacy_model, refund_model
 from inmail_lint.util.globs import matches
 from inmail_lint.util.text import normalize_newlines
 
@@ -65,17 +62,7 @@ class Linter:
     def __init__(self, config: Config, registry: Registry | None = None) -> None:
         self.config = config
         self.registry = registry or build_registry(config.rule_dirs)
-        if not self.registry.examples_checked:
-            self.registry.examples_checked = True  # before: checking builds Linters on this registry
-            try:
-                builtin = set(builtin_rules())
-                for rule in self.registry:
-                    if rule not in builtin:
-                        check_examples(rule, self.registry)
-            except RuleDefinitionError:
-                self.registry.examples_checked = False  # every run on these rules reports it
-                raise
-        self._check_codes()
+        check_codes(config, self.registry)
         select = config.select + config.extend_select
         self.active: list[ActiveRule] = []
         for rule in self.registry:
@@ -90,10 +77,7 @@ class Linter:
         self._for_estimate: list[ActiveRule] = []
         self._runnable: dict[tuple[str, ...], list[ActiveRule]] = {}  # the active rules, by what is suppressed
         self.sender = Profile.from_mapping(config.sender)
-        try:
-            self.refund_model = load_model(config.model)
-        except ModelError as exc:
-            raise ConfigError(f"{config.label}: key 'model': {exc}") from None
+        self.refund_model = refund_model(config)
         self._observed_names = {factor.observe for factor in self.refund_model.factors} if self.refund_model else set()
         for code in sorted(self.refund_model.finding_codes):
             observed = self.registry.get(code)
@@ -103,51 +87,18 @@ class Linter:
             self._for_estimate.append(
                 active or ActiveRule(observed, observed.default_severity, observed.default_options())
             )
-        if config.spacy_model is not None:
-            try:
-                get_nlp(config.spacy_model)  # fail now, once, if it is not installed
-            except ModelNotInstalled as exc:
-                raise ConfigError(f"{config.label}: key 'spacy-model': {exc}") from None
+        check_spacy_model(config)
 
-    def _check_codes(self) -> None:
-        label = self.config.label
-        known = self.registry.codes
-
-        def check(key: str, prefix: str) -> None:
-            if prefix == "ALL" or any(code.startswith(prefix) for code in known):
-                return
-            hint = "see 'inmail-lint rule --all'"
-            if not prefix.startswith("IM"):  # a team rule: the rule-dirs that define it are another config's
-                hint += (
-                    "; a team rule is known where a config's rule-dirs load it: a subfolder's config can say "
-                    'extend = "../inmail-lint.toml" to start from its parent\'s settings'
-                )
-            raise ConfigError(f"{label}: {key}: unknown rule code or prefix {prefix!r} ({hint})")
-
-        for key, values in (
-            ("select", self.config.select),
-            ("extend-select", self.config.extend_select),
-            ("ignore", self.config.ignore),
-        ):
-            for prefix in values:
-                check(key, prefix)
-        for pattern, codes in self.config.per_file_ignores:
-            for prefix in codes:
-                check(f"per-file-ignores.{pattern!r}", prefix)
-        for code, settings in self.config.rules.items():
-            rule = self.registry.get(code)
-            if rule is None:
-                raise ConfigError(f"{label}: rules: unknown rule {code!r} (see 'inmail-lint rule --all')")
-            for option, value in settings.items():
-                if option == "severity":
-                    continue
-                spec = rule.options.get(option)
-                if spec is None:
-                    expected = ", ".join(["severity", *rule.options]) or "severity"
-                    raise ConfigError(f"{label}: rules.{code}: unknown option {option!r}; {rule.code} takes {expected}")
-                problem = spec.check(value)
-                if problem:
-                    raise ConfigError(f"{label}: rules.{code}.{option}: expected {problem}, got {value!r}")
+    def goals(self) -> dict[tuple[str, str], float]:
+        """What the rules of advice ask of each field, by (field, measure): an active rule's configured value,
+        else the rule's default (the page shows them beside its counters)."""
+        goals: dict[tuple[str, str], float] = {}
+        for rule in self.registry:
+            active = self._active_codes.get(rule.code)
+            goal = rule.goal(active.options if active is not None else rule.default_options())
+            if goal is not None and (goal[0], goal[1]) not in goals:
+                goals[(goal[0], goal[1])] = goal[2]
+        return goals
 
     def is_template(self, draft: Draft, relpath: str | None) -> bool:
         """Front matter ``template:`` decides; otherwise the config's ``templates`` globs."""
@@ -169,7 +120,7 @@ class Linter:
         recycle_if_large()  # between drafts: spaCy's vocabulary only grows
         suppressed = self.file_ignores(relpath) + draft.ignore
         kind_name, problems = self._kind(draft)
-        diagnostics: list[Diagnostic] = []
+        diagnostics: list[Pending] = []
         for problem in problems:
             active = self._active_codes.get(problem.code)
             if active is None or matches_any(problem.code, suppressed):
@@ -180,7 +131,6 @@ class Linter:
         if draft.readable:
             suppressed += tuple(self.config.kinds[kind_name].get("ignore", ()))  # rules not for the kind
             diagnostics.extend(self._analyse(draft, kind_name, relpath, suppressed, result))
-        diagnostics.sort(key=Diagnostic.sort_key)
         result.diagnostics, result.locator = place(draft.source, diagnostics)
         return result
 
@@ -197,7 +147,7 @@ class Linter:
 
     def _analyse(
         self, draft: Draft, kind_name: str, relpath: str | None, suppressed: tuple[str, ...], result: FileResult
-    ) -> list[Diagnostic]:
+    ) -> list[Pending]:
         """The stages after reading: rules -> findings -> observe -> estimate -> the rules that read it."""
         analysis = Analysis(
             draft,
@@ -212,7 +162,7 @@ class Linter:
         runnable = self._runnable_in_language(analysis, suppressed)
         # 1. the rules, each once: what they find is both reported and observed
         findings: dict[str, list[Finding]] = {}
-        diagnostics: list[Diagnostic] = []
+        diagnostics: list[Pending] = []
         for active in runnable:
             if not active.rule.reads_estimate:
                 found = findings[active.rule.code] = list(active.rule.check(analysis, active.options))
@@ -277,13 +227,23 @@ class Linter:
 
     def _diagnostic(
         self, active: ActiveRule, message: str, field_name: str, start: int, end: int, fix: Fix | None = None
-    ) -> Diagnostic:
+    ) -> Pending:
         rule = active.rule
-        return Diagnostic(
-            rule.code, rule.name, active.severity, message, field_name, start, end, rule.summary, rule.url, fix
+        return Pending(
+            rule.code,
+            rule.name,
+            active.severity,
+            message,
+            field_name,
+            start,
+            end,
+            rule.summary,
+            rule.url,
+            fix,
+            rule.located,
         )
 
-    def _place(self, active: ActiveRule, draft: Draft, analysis: Analysis, finding: Finding) -> Diagnostic:
+    def _place(self, active: ActiveRule, draft: Draft, analysis: Analysis, finding: Finding) -> Pending:
         name = finding.field or "body"
         if name == "file":
             return self._diagnostic(active, finding.message, "file", finding.start, finding.end, finding.fix)
@@ -314,39 +274,4 @@ def unreadable_result(path: str, message: str, linter: Linter) -> FileResult:
     return linter.lint(draft)
 
 
-def check_examples(rule: Rule, registry: Registry) -> None:
-    """A team rule's examples are checked when it loads, as the built-in rules' are in the tests: each
-    ``fail`` example must be flagged by the rule and each ``pass`` example not, or the rule is refused. Each
-    example is linted as a draft is, with only this rule selected."""
-    counts = {True: 0, False: 0}
-    for example in rule.examples:
-        which = f"examples.{'fail' if example.fails else 'pass'}[{counts[example.fails]}]"
-        counts[example.fails] += 1
-        data: dict[str, object] = {"select": [rule.code], **example.settings}
-        if example.kind:
-            data["kind"] = example.kind
-        if example.options:
-            data["rules"] = {rule.code: dict(example.options)}
-        try:
-            linter = Linter(parse_config(data, None, Path.cwd()), registry)
-        except ConfigError as exc:
-            raise RuleDefinitionError(f"{rule.origin}: {which}: {exc}") from None
-        if isinstance(example.draft, bytes):
-            draft, problem = load_draft(example.draft, "example.inmail", None, None)
-            if draft is None:
-                raise RuleDefinitionError(f"{rule.origin}: {which}: the example cannot be read: {problem}")
-        else:
-            draft = parse(example.draft, "example.inmail")
-        result = linter.lint(draft)
-        found = [d for d in result.diagnostics if d.code == rule.code]
-        if example.fails and not found:
-            raise RuleDefinitionError(
-                f"{rule.origin}: {which}: the rule does not flag this example; fix the rule or the example"
-            )
-        if not example.fails and found:
-            raise RuleDefinitionError(
-                f"{rule.origin}: {which}: the rule flags this example ({found[0].message}); fix the rule or the example"
-            )
-
-
-__all__ = ["Linter", "check_examples", "is_selected"]
+__all__ = ["Linter", "is_selected"]

@@ -1,5 +1,5 @@
 """The one registry of rules: the built-in YAML rules in ``rules/pack/``, the Python rules in
-:mod:`inmail_lint.checks`, and a team's own YAML rules from ``rule-dirs``. Codes are unique and stable.
+:mod:`inmail_lint.checks.builtin`, and a team's own YAML rules from ``rule-dirs``. Codes are unique and stable.
 """
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from inmail_lint.checks import RULES
-from inmail_lint.ruledef.base import Rule, RuleDefinitionError
-from inmail_lint.ruledef.loader import load_rule_dir
+from inmail_lint.checks.builtin import RULES
+from inmail_lint.checks.define.base import Rule, RuleDefinitionError
+from inmail_lint.checks.define.loader import load_rule_dir
 from inmail_lint.util.files import RULE_FILES, file_stamps
 from inmail_lint.util.resources import rules_dir
 
@@ -31,7 +31,7 @@ class Registry:
                     )
                 table[key] = rule
         self._rules = dict(sorted(self._rules.items()))
-        self.examples_checked = False  # a team rule's examples are checked by the first Linter built on it
+        self.examples_checked = False  # a team rule's examples are checked once (engine.harness)
 
     def __iter__(self) -> Iterator[Rule]:
         return iter(self._rules.values())
@@ -60,7 +60,9 @@ def builtin_rules() -> tuple[Rule, ...]:
 def build_registry(rule_dirs: tuple[Path, ...] = ()) -> Registry:
     """The built-in rules plus the team rules in ``rule_dirs``, built once per version of those folders' files:
     a long-lived process (``check --watch``, the language server, the web page) sees a rule file edited since."""
-    return _build_registry(rule_dirs, tuple(s for folder in rule_dirs for s in file_stamps(folder, RULE_FILES)))
+    return _build_registry(
+        rule_dirs, tuple(s for folder in rule_dirs for s in file_stamps(folder, RULE_FILES, recursive=True))
+    )
 
 
 @lru_cache(maxsize=16)

@@ -5,7 +5,7 @@ the engine never imports the report layer."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from inmail_lint.analysis.field import Counts
 from inmail_lint.diagnostic import Diagnostic, Edit, Fix, Locator, Severity
@@ -64,34 +64,55 @@ class FileResult:
         return result_to_json(self)
 
 
-def place(source: str, diagnostics: list[Diagnostic]) -> tuple[list[Diagnostic], Locator | None]:
-    """Give each diagnostic its row, UTF-16 column, UTF-16 offset and length; one table of lines per file."""
-    if not diagnostics:
+class Pending(NamedTuple):
+    """A finding in file offsets, stamped by the linter with its rule, before it is placed in rows and UTF-16
+    columns (once per file, by :func:`place`, which builds its :class:`Diagnostic`)."""
+
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    field: str
+    start: int
+    end: int
+    doc: str
+    url: str | None
+    fix: Fix | None
+    located: bool  # False: about the whole file (it could not be read): no place in it to point at
+
+    def sort_key(self) -> tuple[int, int, str]:
+        return (self.start, self.end, self.code)
+
+
+def place(source: str, pending: list[Pending]) -> tuple[list[Diagnostic], Locator | None]:
+    """Each finding as a :class:`Diagnostic`, built once, in file order, with its row, UTF-16 column, UTF-16
+    offset and length; one table of lines per file."""
+    if not pending:
         return [], None
     locator = Locator(source)
     placed = []
     utf16_offset, position = locator.utf16_offset, locator.position
-    for d in diagnostics:
-        offset = utf16_offset(d.start)
-        fix = d.fix
+    for p in sorted(pending, key=Pending.sort_key):
+        offset = utf16_offset(p.start)
+        fix = p.fix
         if fix is not None:
             fix = Fix(fix.message, tuple(_utf16_edit(locator, e) for e in fix.edits), fix.safe)
         placed.append(
             Diagnostic(
-                d.code,
-                d.name,
-                d.severity,
-                d.message,
-                d.field,
-                d.start,
-                d.end,
-                d.doc,
-                d.url,
-                fix,
-                position(d.start),
-                position(d.end),
-                offset,
-                utf16_offset(d.end) - offset,
+                code=p.code,
+                name=p.name,
+                severity=p.severity,
+                message=p.message,
+                field=p.field,
+                start=p.start,
+                end=p.end,
+                doc=p.doc,
+                url=p.url,
+                fix=fix,
+                location=position(p.start) if p.located else None,
+                end_location=position(p.end) if p.located else None,
+                offset=offset,
+                length=utf16_offset(p.end) - offset,
             )
         )
     return placed, locator

@@ -20,10 +20,10 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
+from inmail_lint.checks.define.base import RuleDefinitionError
 from inmail_lint.config.settings import CONFIG_NAMES, ConfigError
 from inmail_lint.diagnostic import Diagnostic, Locator, Severity
 from inmail_lint.engine.result import FileResult
-from inmail_lint.ruledef.base import RuleDefinitionError
 from inmail_lint.run.session import Session
 from inmail_lint.util.version import __version__
 

@@ -176,7 +176,7 @@ class FullFormatter(ConciseFormatter):
     show_estimate = True
 
     def details(self, result: FileResult, d: Diagnostic) -> None:
-        if d.location is None or (d.field == "file" and d.start == d.end == 0 and d.code == "IM001"):
+        if d.location is None:  # a finding about the whole file (it could not be read): no line to show
             return
         if result.source_line is not None and d.field == "file":
             return  # a batch row's finding about the whole message: no one line of it to show

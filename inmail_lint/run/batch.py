@@ -115,7 +115,7 @@ def _run_job(job: Job, config: Config, linter: Linter) -> FileResult:
             return unreadable_result(job.target.display, template, linter)
         values = {k: v for k, v in job.values.items() if v.strip()}
         result = linter.lint(merge(template, values), relpath_for(job.target, config))
-        _name_empty_cells(result, template.source, job.values)
+        _name_empty_cells(result, template.source, job.values, linter)
     if job.row:
         result.row, result.row_id = job.row, (job.values.get("id") or None)
     if job.mode == "batch":
@@ -123,23 +123,14 @@ def _run_job(job: Job, config: Config, linter: Linter) -> FileResult:
     return result
 
 
-def _name_empty_cells(result: FileResult, source: str, row: Mapping[str, str]) -> None:
-    """IM301 on a mail-merge row says which variable the row leaves empty, or that no column holds it (the
-    template itself is fine: its placeholders are meant to be filled from the rows). The row's keys are
-    variable keys (:func:`~inmail_lint.sources.files.read_rows`)."""
-    from inmail_lint.draft.templates import names_in, variable_key  # linting: see the imports above
-
+def _name_empty_cells(result: FileResult, source: str, row: Mapping[str, str], linter: Linter) -> None:
+    """A mail-merge row's findings in the rule's words for a row (IM301 names the variable the row leaves
+    empty: the template's placeholders are meant to be filled from the rows). The row's keys are variable
+    keys (:func:`~inmail_lint.sources.files.read_rows`)."""
     for i, d in enumerate(result.diagnostics):
-        written = source[d.start : d.end]
-        names = names_in(written) if d.code == "IM301" else []
-        empty = [n for n in names if not row.get(variable_key(n), "").strip()]
-        if empty:
-            name = empty[0]
-            where = "this row leaves its column empty" if variable_key(name) in row else "no column holds it"
-            message = (
-                f"'{written}' is not filled in: {where}; fill it in, or give the variable a fallback "
-                f'({{{{{name} | default: "..."}}}})'
-            )
+        rule = linter.registry.get(d.code)
+        message = rule.message_for_row(source[d.start : d.end], row) if rule is not None else None
+        if message is not None:
             result.diagnostics[i] = dataclasses.replace(d, message=message)
 
 

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol
 
+from inmail_lint.checks.define.base import RuleDefinitionError
 from inmail_lint.config.settings import Config, ConfigError
 from inmail_lint.diagnostic import Severity
 from inmail_lint.draft.frontmatter import parse_send_at
 from inmail_lint.engine.result import FileResult
 from inmail_lint.report.formatters import FORMATTERS, Formatter, RuleDoc, Summary
-from inmail_lint.ruledef.base import RuleDefinitionError
 from inmail_lint.run.batch import Job, is_batch, make_jobs
 from inmail_lint.run.options import RunOptions
 from inmail_lint.sources.files import PathError, Skipped, Target

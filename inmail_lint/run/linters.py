@@ -8,7 +8,9 @@ from collections import OrderedDict
 from collections.abc import Hashable
 
 from inmail_lint.config.settings import Config
+from inmail_lint.engine.harness import check_team_examples
 from inmail_lint.engine.linter import Linter
+from inmail_lint.engine.registry import build_registry
 
 
 class LinterCache:
@@ -27,7 +29,7 @@ class LinterCache:
         key = id(config) if key is None else key
         item = self._items.get(key)
         if item is None or (own_key and item[0] is not config):
-            item = (config, Linter(config))
+            item = (config, build_linter(config))
             self._items[key] = item
             if len(self._items) > self.size:
                 self._items.popitem(last=False)
@@ -40,6 +42,14 @@ class LinterCache:
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+def build_linter(config: Config) -> Linter:
+    """Validate, then build: the configuration's rules (a team's loaded and their examples checked), then the
+    linter, which checks what the configuration names against them."""
+    registry = build_registry(config.rule_dirs)
+    check_team_examples(registry)
+    return Linter(config, registry)
 
 
 #: The cache of this process.

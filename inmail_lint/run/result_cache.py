@@ -67,8 +67,8 @@ def pack_fingerprint() -> str:
     pack, the judging libraries, Python, the version. Measured once per process (a few hundred stat calls)."""
     package = Path(__file__).resolve().parent.parent
     parts = [__version__, sys.version, *file_stamps(package, (".py", ".json", ".yaml", ".yml"), recursive=True)]
-    if rules_dir().parent != package:  # a checkout: the pack lives beside the package
-        parts += file_stamps(rules_dir(), (".yaml", ".yml", ".json"), recursive=True)
+    # the pack (in a checkout, inmail_lint/rules is a link the walk above does not follow)
+    parts += file_stamps(rules_dir(), (".yaml", ".yml", ".json"), recursive=True)
     for name in JUDGES:
         try:
             spec = importlib.util.find_spec(name)
@@ -84,7 +84,7 @@ def config_fingerprint(config: Config) -> str:
     settings = json.dumps(dataclasses.asdict(config), sort_keys=True, default=repr)
     parts = [settings]
     for folder in config.rule_dirs:  # the rule files and the phrase lists beside them, as the registry reads them
-        parts += file_stamps(folder, RULE_FILES)
+        parts += file_stamps(folder, RULE_FILES, recursive=True)
     if config.model is not None:
         parts.append(file_stamp(config.model))
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()

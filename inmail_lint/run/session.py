@@ -138,7 +138,7 @@ class Session:
 
     def linter(self, config: Config) -> Linter:
         """The linter of ``config``, built once; building it checks the configuration against the rules
-        (:class:`ConfigError` or :class:`~inmail_lint.ruledef.base.RuleDefinitionError` when it is wrong)."""
+        (:class:`ConfigError` or :class:`~inmail_lint.checks.define.base.RuleDefinitionError` when it is wrong)."""
         from inmail_lint.run.linters import LINTERS  # the linter: see the imports above
 
         with self._lock:

@@ -1,7 +1,6 @@
-"""Where the built-in rule pack (the top-level ``rules/`` folder) is found.
-
-In a wheel it is copied into the package as ``inmail_lint/rules``; in a source checkout or an editable
-install it is the ``rules/`` folder beside the package.
+"""Where the built-in rule pack (the top-level ``rules/`` folder) is found: always ``inmail_lint/rules``. In a
+wheel that folder holds the files; in a source checkout or an editable install it is a link to ``rules/``
+beside the package, so there is one place to look.
 """
 
 from __future__ import annotations
@@ -19,10 +18,10 @@ _PACKAGE = Path(__file__).resolve().parent.parent  # the inmail_lint package
 
 @lru_cache(maxsize=1)
 def rules_dir() -> Path:
-    for candidate in (_PACKAGE / "rules", _PACKAGE.parent / "rules"):
-        if (candidate / "kinds.yaml").is_file():
-            return candidate
-    raise FileNotFoundError(f"the built-in rule pack was not found beside {_PACKAGE}; reinstall inmail-lint")
+    folder = _PACKAGE / "rules"
+    if not (folder / "kinds.yaml").is_file():
+        raise FileNotFoundError(f"the built-in rule pack was not found in {folder}; reinstall inmail-lint")
+    return folder
 
 
 def schema_path(name: str) -> Path:

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from inmail_lint.checks.define.base import RuleDefinitionError
 from inmail_lint.config.settings import Config, ConfigError
 from inmail_lint.diagnostic import Locator
 from inmail_lint.draft.decode import decode
@@ -21,7 +22,6 @@ from inmail_lint.engine.fixer import apply_fixes
 from inmail_lint.engine.linter import Linter
 from inmail_lint.engine.result import FileResult, estimate_to_json
 from inmail_lint.model.credits import PlanError
-from inmail_lint.ruledef.base import RuleDefinitionError
 from inmail_lint.run.session import RunOptions, Session, Skipped, Target, is_batch_target
 from inmail_lint.sources.files import MAX_BYTES, read_bytes
 from inmail_lint.sources.tables import RowsError, read_rows
@@ -417,7 +417,7 @@ def describe(result: FileResult, spliced: Spliced, linter: Linter, config: Confi
         )
     kind = result.kind or config.kind
     limits = config.kinds.get(kind, {})
-    goals = {a.rule.code: a.options.get("max") for a in linter.active if a.rule.code in ("IM201", "IM202", "IM203")}
+    goals = linter.goals()
     counts = {}
     for name in FIELDS:
         summary = result.fields.get(name)
@@ -427,8 +427,8 @@ def describe(result: FileResult, spliced: Spliced, linter: Linter, config: Confi
             "words": summary.counts.words if summary is not None else 0,
             "max": limits.get(f"{name}-max"),
         }
-    counts["subject"]["goal"] = goals.get("IM201", 40)
-    counts["body"]["goal_words"] = goals.get("IM202", 100)
+    counts["subject"]["goal"] = goals.get(("subject", "chars"))
+    counts["body"]["goal_words"] = goals.get(("body", "words"))
     estimate = estimate_to_json(result.estimate)
     if estimate is not None and result.estimate is not None:
         estimate["summary"] = result.estimate.summary()

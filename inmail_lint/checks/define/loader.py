@@ -1,5 +1,5 @@
 """Reading a declarative rule from its YAML file: schema, type, options, examples and phrase lists, each problem
-a :class:`~inmail_lint.ruledef.base.RuleDefinitionError` naming the file and the key."""
+a :class:`~inmail_lint.checks.define.base.RuleDefinitionError` naming the file and the key."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from typing import Any
 
 import yaml
 
-from inmail_lint.ruledef.base import Example, RuleDefinitionError
-from inmail_lint.ruledef.declarative import DeclarativeRule
-from inmail_lint.ruledef.types import RULE_TYPES
+from inmail_lint.checks.define.base import Example, RuleDefinitionError
+from inmail_lint.checks.define.declarative import DeclarativeRule
+from inmail_lint.checks.define.types import RULE_TYPES
 from inmail_lint.util.files import ReadRefused, read_regular_text
 from inmail_lint.util.resources import rules_dir, schema_path
 from inmail_lint.util.schema import describe, first_error

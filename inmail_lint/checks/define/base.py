@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from inmail_lint.diagnostic import Finding, Severity
 
 if TYPE_CHECKING:  # annotations only: what a rule is can be known without loading the analysis
-    from inmail_lint.analysis.document import Analysis
+    from inmail_lint.analysis.facts import Analysis
     from inmail_lint.model.estimate import Estimate
 
 FIELD_TITLES = {"subject": "subject", "body": "body", "cta": "call-to-action label", "file": "file"}
@@ -108,11 +108,22 @@ class Rule:
     url: str | None = None
     origin: str = "built-in"
     language: str | None = None  # "en": reads English phrasing; the engine skips it on other languages
+    located: ClassVar[bool] = True  # False: it speaks of the whole file (unreadable), no place in it to show
     reads_estimate: ClassVar[bool] = False  # run after the others: it reads the estimate, which reads their findings
     type_name: ClassVar[str] = "python"
 
     def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterable[Finding]:
         raise NotImplementedError
+
+    def goal(self, options: Mapping[str, Any]) -> tuple[str, str, float] | None:
+        """The length a rule of advice asks of a field, as (field, measure, value) for counters to show
+        (IM201: a subject under 40 characters); None for a rule that sets none."""
+        return None
+
+    def message_for_row(self, written: str, row: Mapping[str, str]) -> str | None:
+        """What a finding over ``written`` says on a mail-merge row with these values, when the rule says it
+        differently there (None: as it is)."""
+        return None
 
     def check_estimate(
         self, analysis: Analysis, options: Mapping[str, Any], estimate: Estimate | None

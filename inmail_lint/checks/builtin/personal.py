@@ -8,9 +8,9 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from inmail_lint.analysis.cues import COMMON_GROUND, PERSONAL
-from inmail_lint.analysis.document import Analysis, categories, names_recipient_in_subject, personalized
+from inmail_lint.analysis.facts import Analysis, categories, names_recipient_in_subject, personalized
+from inmail_lint.checks.define.base import Example, Rule
 from inmail_lint.diagnostic import Finding, Severity
-from inmail_lint.ruledef.base import Example, Rule
 
 
 def _first_line(analysis: Analysis) -> tuple[int, int]:

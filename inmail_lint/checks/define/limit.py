@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
-from inmail_lint.analysis.document import Analysis
+from inmail_lint.analysis.facts import Analysis
 from inmail_lint.analysis.field import FieldAnalysis
-from inmail_lint.diagnostic import Finding
-from inmail_lint.ruledef.base import RuleDefinitionError, resolve
-from inmail_lint.ruledef.declarative import DeclarativeRule, _values
+from inmail_lint.checks.define.base import RuleDefinitionError, resolve
+from inmail_lint.checks.define.declarative import DeclarativeRule, _values
+from inmail_lint.diagnostic import Finding, Severity
 from inmail_lint.util.text import index_past_utf16, utf16_length, word_count
 
 
@@ -46,6 +46,14 @@ class LimitRule(DeclarativeRule):
             raise RuleDefinitionError(f"{self.origin}: key 'scope': expected 'field' or 'sentence'")
         if self.spec.get("rendering", "longest") not in self.renderings:
             raise RuleDefinitionError(f"{self.origin}: key 'rendering': expected one of {', '.join(self.renderings)}")
+
+    def goal(self, options: Mapping[str, Any]) -> tuple[str, str, float] | None:
+        """Advice (not an error) about one whole field sets that field's goal: its ``max``."""
+        field = self.spec.get("field")
+        limit = options.get("max")
+        if self.default_severity >= Severity.ERROR or self.spec.get("scope", "field") != "field" or not field:
+            return None
+        return (field, self.spec["measure"], limit) if isinstance(limit, (int, float)) else None
 
     def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
         limit = resolve(options["max"], analysis)

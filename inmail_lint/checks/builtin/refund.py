@@ -6,10 +6,10 @@ from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from inmail_lint.analysis.document import Analysis
+from inmail_lint.analysis.facts import Analysis
+from inmail_lint.checks.define.base import Example, OptionSpec, Rule
 from inmail_lint.diagnostic import Finding, Severity
 from inmail_lint.model.estimate import Estimate
-from inmail_lint.ruledef.base import Example, OptionSpec, Rule
 
 
 class LowRefundLikelihood(Rule):

@@ -9,10 +9,10 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
-from inmail_lint.analysis.document import Analysis
+from inmail_lint.analysis.facts import Analysis
 from inmail_lint.analysis.readability import is_common_word
+from inmail_lint.checks.define.base import Example, OptionSpec, Rule
 from inmail_lint.diagnostic import Edit, Finding, Fix, Severity
-from inmail_lint.ruledef.base import Example, OptionSpec, Rule
 from inmail_lint.util.resources import load_data
 from inmail_lint.util.text import all_caps
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
-from inmail_lint.analysis.document import Analysis
+from inmail_lint.analysis.facts import Analysis
 from inmail_lint.analysis.field import FieldAnalysis
 from inmail_lint.analysis.tokenmatch import PatternError, TokenPatterns
+from inmail_lint.checks.define.base import OptionSpec, RuleDefinitionError
+from inmail_lint.checks.define.declarative import DeclarativeRule, _values
+from inmail_lint.checks.define.patterns import BoundedPattern, _timed_out, any_of
+from inmail_lint.checks.define.variants import VariantError, expand
 from inmail_lint.diagnostic import Edit, Finding, Fix
-from inmail_lint.ruledef.base import OptionSpec, RuleDefinitionError
-from inmail_lint.ruledef.declarative import DeclarativeRule, _values
-from inmail_lint.ruledef.patterns import BoundedPattern, _timed_out, any_of
-from inmail_lint.ruledef.variants import VariantError, expand
 from inmail_lint.util.text import shown
 
 

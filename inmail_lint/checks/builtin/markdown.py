@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from inmail_lint.analysis.document import Analysis
+from inmail_lint.analysis.facts import Analysis
+from inmail_lint.checks.define.base import Example, Rule
 from inmail_lint.diagnostic import Edit, Finding, Fix, Severity
-from inmail_lint.ruledef.base import Example, Rule
 
 # **bold**, *italic* (an asterisk that opens must touch a word on its right, one that closes on its left, and
 # neither may sit inside a word: "5 * 3", "*terms apply" and "a*b" are not Markdown), [text](address), and a

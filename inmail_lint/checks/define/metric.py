@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
-from inmail_lint.analysis.document import Analysis
+from inmail_lint.analysis.facts import Analysis
 from inmail_lint.analysis.field import METRICS
+from inmail_lint.checks.define.base import RuleDefinitionError, resolve
+from inmail_lint.checks.define.declarative import DeclarativeRule, _values
 from inmail_lint.diagnostic import Finding
-from inmail_lint.ruledef.base import RuleDefinitionError, resolve
-from inmail_lint.ruledef.declarative import DeclarativeRule, _values
 
 
 class MetricRule(DeclarativeRule):
-    """A threshold on a measure of a field (see ``inmail_lint.analysis.document.METRICS``)."""
+    """A threshold on a measure of a field (see ``inmail_lint.analysis.facts.METRICS``)."""
 
     type_name = "metric"
     type_keys: ClassVar[dict[str, tuple[str, bool]]] = {

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
-from inmail_lint.analysis.document import Analysis
+from inmail_lint.analysis.facts import Analysis
 from inmail_lint.analysis.field import OCCURRENCES
+from inmail_lint.checks.define.base import RuleDefinitionError, resolve
+from inmail_lint.checks.define.declarative import DeclarativeRule, _values
+from inmail_lint.checks.define.patterns import BoundedPattern, _timed_out
 from inmail_lint.diagnostic import Finding
-from inmail_lint.ruledef.base import RuleDefinitionError, resolve
-from inmail_lint.ruledef.declarative import DeclarativeRule, _values
-from inmail_lint.ruledef.patterns import BoundedPattern, _timed_out
 
 
 class OccurrenceRule(DeclarativeRule):

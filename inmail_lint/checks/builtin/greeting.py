@@ -7,10 +7,10 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
-from inmail_lint.analysis.document import Analysis
+from inmail_lint.analysis.facts import Analysis
+from inmail_lint.checks.define.base import Example, Rule
 from inmail_lint.diagnostic import Edit, Finding, Fix, Severity
 from inmail_lint.draft.profiles import same_organisation
-from inmail_lint.ruledef.base import Example, Rule
 from inmail_lint.util.resources import load_data
 from inmail_lint.util.text import fold
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from inmail_lint.analysis.document import Analysis
-from inmail_lint.ruledef.base import Rule, RuleDefinitionError
+from inmail_lint.analysis.facts import Analysis
+from inmail_lint.checks.define.base import Rule, RuleDefinitionError
 
 PATTERN_TIMEOUT = 0.25  # seconds one pattern may spend on one field
 

@@ -6,9 +6,9 @@ from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from inmail_lint.analysis.document import Analysis
+from inmail_lint.analysis.facts import Analysis
+from inmail_lint.checks.define.base import Example, OptionSpec, Rule
 from inmail_lint.diagnostic import Finding, Severity
-from inmail_lint.ruledef.base import Example, OptionSpec, Rule
 
 SELF = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"})
 OTHER = frozenset({"you", "your", "yours", "yourself", "yourselves"})

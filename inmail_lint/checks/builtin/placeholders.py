@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from inmail_lint.analysis.document import Analysis
+from inmail_lint.analysis.facts import Analysis
+from inmail_lint.checks.define.base import Example, Rule
 from inmail_lint.diagnostic import Finding, Severity
-from inmail_lint.ruledef.base import Example, Rule
+from inmail_lint.draft.templates import names_in, variable_key
 from inmail_lint.util.text import shown
 
 FIELDS = ("subject", "body", "cta")
@@ -46,6 +47,18 @@ forms are, since no engine fills them. LinkedIn's own ad macros (`%FIRSTNAME%`, 
         Example("Subject: A question for <Company>\n\nHi Ana, could I ask one question?\n", fails=True),
         Example("---\nsubject: Your talk\ntemplate: true\n---\nHi {{first_name}}, how is [COMPANY]?\n", fails=True),
     )
+
+    def message_for_row(self, written: str, row: Mapping[str, str]) -> str | None:
+        """On a mail-merge row: which variable the row leaves empty, or that no column holds it."""
+        empty = [n for n in names_in(written) if not row.get(variable_key(n), "").strip()]
+        if not empty:
+            return None
+        name = empty[0]
+        where = "this row leaves its column empty" if variable_key(name) in row else "no column holds it"
+        return (
+            f"'{written}' is not filled in: {where}; fill it in, or give the variable a fallback "
+            f'({{{{{name} | default: "..."}}}})'
+        )
 
     def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
         for name in FIELDS:

@@ -6,10 +6,10 @@ import string
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
-from inmail_lint.analysis.document import Analysis
+from inmail_lint.analysis.facts import Analysis
 from inmail_lint.analysis.field import FieldAnalysis
+from inmail_lint.checks.define.base import FIELD_TITLES, KindRef, OptionSpec, Rule, RuleDefinitionError
 from inmail_lint.diagnostic import Severity
-from inmail_lint.ruledef.base import FIELD_TITLES, KindRef, OptionSpec, Rule, RuleDefinitionError
 
 
 class DeclarativeRule(Rule):

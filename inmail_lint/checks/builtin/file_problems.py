@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from inmail_lint.analysis.document import Analysis
+from inmail_lint.analysis.facts import Analysis
+from inmail_lint.checks.define.base import Example, Rule
 from inmail_lint.diagnostic import Finding, Severity
 from inmail_lint.draft.frontmatter import FRONT_MATTER_KEYS
-from inmail_lint.ruledef.base import Example, Rule
 
 # every key front matter accepts, from the table that checks them (the description cannot fall behind)
 _KEYS = ", ".join(f"`{key}`" for key in FRONT_MATTER_KEYS)
@@ -27,6 +27,7 @@ class UnreadableDraft(_ParserRule):
     code = "IM001"
     name = "unreadable-draft"
     default_severity = Severity.ERROR
+    located = False  # a file that cannot be read has no line to show
     summary = "The file cannot be read as a draft: it is not UTF-8, holds a NUL byte, or is over 1 MiB."
     explanation = """
 A draft must be a UTF-8 text file of at most 1 MiB. Files that are not are reported with what is wrong (the

@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from inmail_lint.analysis.document import Analysis
+from inmail_lint.analysis.facts import Analysis
+from inmail_lint.checks.define.base import Example, Rule
 from inmail_lint.diagnostic import Edit, Finding, Fix, Severity
-from inmail_lint.ruledef.base import Example, Rule
 
 
 def _trailing_spaces(text: str) -> list[tuple[int, int]]:
