@@ -43,11 +43,26 @@ class Position(NamedTuple):
 
 @dataclass(frozen=True)
 class Edit:
-    """Replace the text between two character offsets with new text.
+    """A rule's edit: replace the text between two character offsets of the field it checked."""
 
-    In a :class:`Finding` the offsets are in the field's text; in a :class:`Diagnostic` they are in the file,
-    and ``offset``/``length`` give the same range in UTF-16 units (for editors).
-    """
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A rule's fix, in the offsets of the field it checked."""
+
+    message: str
+    edits: tuple[Edit, ...]
+    safe: bool = True
+
+
+@dataclass(frozen=True)
+class FileEdit:
+    """A diagnostic's edit, in the file: between two character offsets of the file's text, and the same range
+    in UTF-16 units (``offset``, ``length``) for editors, filled in when the diagnostic is placed."""
 
     start: int
     end: int
@@ -57,9 +72,11 @@ class Edit:
 
 
 @dataclass(frozen=True)
-class Fix:
+class FileFix:
+    """A diagnostic's fix, in the file."""
+
     message: str
-    edits: tuple[Edit, ...]
+    edits: tuple[FileEdit, ...]
     safe: bool = True
 
 
@@ -90,7 +107,7 @@ class Diagnostic:
     end: int
     doc: str = ""
     url: str | None = None
-    fix: Fix | None = None
+    fix: FileFix | None = None
     # Filled in once per file by :func:`inmail_lint.engine.linter.place`:
     location: Position | None = None  # 1-based row, UTF-16 column
     end_location: Position | None = None

@@ -162,9 +162,7 @@ def test_a_signal_during_a_write_leaves_no_temporary_file(tmp_path: Path, signal
 
 
 @pytest.mark.parametrize("planted", ["results-1", "configs-1"])
-def test_a_link_planted_in_the_cache_folder_makes_no_file_outside_it(
-    cli: Run, tmp_path: Path, planted: str
-) -> None:
+def test_a_link_planted_in_the_cache_folder_makes_no_file_outside_it(cli: Run, tmp_path: Path, planted: str) -> None:
     sub = project(tmp_path)
     outside = tmp_path / "outside"
     outside.mkdir()

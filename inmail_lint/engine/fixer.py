@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from inmail_lint.diagnostic import Diagnostic, Edit
+from inmail_lint.diagnostic import Diagnostic, FileEdit
 from inmail_lint.engine.result import FileResult
 
 MAX_ROUNDS = 10
 
 
-def _overlaps(edit: Edit, taken: list[Edit]) -> bool:
+def _overlaps(edit: FileEdit, taken: list[FileEdit]) -> bool:
     for other in taken:
         if edit.start < other.end and other.start < edit.end:
             return True
@@ -24,7 +24,7 @@ def _overlaps(edit: Edit, taken: list[Edit]) -> bool:
 def apply_fixes(source: str, diagnostics: Iterable[Diagnostic], *, unsafe: bool = False) -> tuple[str, int]:
     """Apply every fix that does not overlap an earlier one (all of a fix's edits, or none). Returns the new
     text and how many fixes were applied."""
-    taken: list[Edit] = []
+    taken: list[FileEdit] = []
     applied = 0
     for d in sorted(diagnostics, key=lambda d: (d.fix.edits[0].start if d.fix and d.fix.edits else 0, d.code)):
         fix = d.fix

@@ -16,7 +16,7 @@ from inmail_lint.analysis.nlp import recycle_if_large
 from inmail_lint.analysis.observe import observe
 from inmail_lint.checks.define.base import Rule
 from inmail_lint.config.settings import Config, ConfigError
-from inmail_lint.diagnostic import Edit, Finding, Fix, Severity
+from inmail_lint.diagnostic import FileEdit, FileFix, Finding, Fix, Severity
 from inmail_lint.draft.document import INVALID_FRONT_MATTER, UNREADABLE, Draft, Field, Problem
 from inmail_lint.draft.profiles import Profile
 from inmail_lint.engine.registry import Registry, build_registry
@@ -226,7 +226,7 @@ class Linter:
         return runnable
 
     def _diagnostic(
-        self, active: ActiveRule, message: str, field_name: str, start: int, end: int, fix: Fix | None = None
+        self, active: ActiveRule, message: str, field_name: str, start: int, end: int, fix: FileFix | None = None
     ) -> Pending:
         rule = active.rule
         return Pending(
@@ -246,16 +246,23 @@ class Linter:
     def _place(self, active: ActiveRule, draft: Draft, analysis: Analysis, finding: Finding) -> Pending:
         name = finding.field or "body"
         if name == "file":
-            return self._diagnostic(active, finding.message, "file", finding.start, finding.end, finding.fix)
+            return self._diagnostic(active, finding.message, "file", finding.start, finding.end, _in_file(finding.fix))
         fa = analysis.field(name)
         if fa is None:  # the field is missing: point at the start of the file
-            return self._diagnostic(active, finding.message, name, 0, 0, finding.fix)
+            return self._diagnostic(active, finding.message, name, 0, 0, _in_file(finding.fix))
         start, end = fa.field.span_to_file(finding.start, finding.end)
         fix = _fix_to_file(finding.fix, fa.field, draft.source) if finding.fix else None
         return self._diagnostic(active, finding.message, name, start, end, fix)
 
 
-def _fix_to_file(fix: Fix, field_: Field, source: str) -> Fix | None:
+def _in_file(fix: Fix | None) -> FileFix | None:
+    """The fix of a finding about the whole file, or about a field that is missing: its offsets are the file's."""
+    if fix is None:
+        return None
+    return FileFix(fix.message, tuple(FileEdit(e.start, e.end, e.text) for e in fix.edits), fix.safe)
+
+
+def _fix_to_file(fix: Fix, field_: Field, source: str) -> FileFix | None:
     """A fix's edits moved from field offsets to file offsets, in the file's newline style; None when the
     field's text is not the file's text there (a template's variable, an escaped YAML string)."""
     newline = "\r\n" if "\r\n" in source else ("\r" if "\r" in source else "\n")
@@ -264,8 +271,8 @@ def _fix_to_file(fix: Fix, field_: Field, source: str) -> Fix | None:
         start, end = field_.span_to_file(edit.start, edit.end)
         if not field_.exact or normalize_newlines(source[start:end]) != field_.text[edit.start : edit.end]:
             return None
-        edits.append(Edit(start, end, edit.text.replace("\n", newline)))
-    return Fix(fix.message, tuple(edits), fix.safe)
+        edits.append(FileEdit(start, end, edit.text.replace("\n", newline)))
+    return FileFix(fix.message, tuple(edits), fix.safe)
 
 
 def unreadable_result(path: str, message: str, linter: Linter) -> FileResult:

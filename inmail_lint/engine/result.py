@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from inmail_lint.analysis.field import Counts
-from inmail_lint.diagnostic import Diagnostic, Edit, Fix, Locator, Severity
+from inmail_lint.diagnostic import Diagnostic, FileEdit, FileFix, Locator, Severity
 from inmail_lint.draft.templates import LengthRange
 from inmail_lint.model.estimate import Estimate
 
@@ -77,7 +77,7 @@ class Pending(NamedTuple):
     end: int
     doc: str
     url: str | None
-    fix: Fix | None
+    fix: FileFix | None  # in file offsets; UTF-16 filled in by place
     located: bool  # False: about the whole file (it could not be read): no place in it to point at
 
     def sort_key(self) -> tuple[int, int, str]:
@@ -96,7 +96,7 @@ def place(source: str, pending: list[Pending]) -> tuple[list[Diagnostic], Locato
         offset = utf16_offset(p.start)
         fix = p.fix
         if fix is not None:
-            fix = Fix(fix.message, tuple(_utf16_edit(locator, e) for e in fix.edits), fix.safe)
+            fix = FileFix(fix.message, tuple(_utf16_edit(locator, e) for e in fix.edits), fix.safe)
         placed.append(
             Diagnostic(
                 code=p.code,
@@ -118,9 +118,9 @@ def place(source: str, pending: list[Pending]) -> tuple[list[Diagnostic], Locato
     return placed, locator
 
 
-def _utf16_edit(locator: Locator, edit: Edit) -> Edit:
+def _utf16_edit(locator: Locator, edit: FileEdit) -> FileEdit:
     offset = locator.utf16_offset(edit.start)
-    return Edit(edit.start, edit.end, edit.text, offset, locator.utf16_offset(edit.end) - offset)
+    return FileEdit(edit.start, edit.end, edit.text, offset, locator.utf16_offset(edit.end) - offset)
 
 
 def diagnostic_to_json(d: Diagnostic) -> dict[str, Any]:
