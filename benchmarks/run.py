@@ -55,20 +55,20 @@ def proselint_cmd(folder: Path) -> list[str] | None:
 
 
 def relint_ms() -> float:
-    """The language server's work after an edit: lint one typical draft in a warm process (median)."""
-    from inmail_lint.config.settings import default_config
-    from inmail_lint.engine.linter import Linter
-    from inmail_lint.sources.files import prepare
+    """The language server's work after an edit: lint one typical draft in a warm process (median), through
+    the run session as the server does (its config, per-file settings and profiles)."""
+    from inmail_lint.run.session import Session
 
-    linter = Linter(default_config())
+    session = Session()
+    path = ROOT / "examples" / "good" / "x.inmail"
     text = (ROOT / "examples" / "good" / "pydata-talk.inmail").read_text(encoding="utf-8")
     for _ in range(20):
-        linter.lint(prepare(text + " ", "x.inmail", ROOT / "examples" / "good", ROOT))
+        session.lint_text(text + " ", path)
     times = []
     for i in range(300):
         edited = text + " " * (i % 7)  # a new text each time, as after a keystroke
         start = time.perf_counter()
-        linter.lint(prepare(edited, "x.inmail", ROOT / "examples" / "good", ROOT))
+        session.lint_text(edited, path)
         times.append(time.perf_counter() - start)
     return statistics.median(times) * 1000
 

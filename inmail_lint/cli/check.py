@@ -17,6 +17,7 @@ from inmail_lint.cli.common import (
     _use_progress,
 )
 from inmail_lint.util.status import EXIT_ERROR
+from inmail_lint.util.text import escape_unsafe
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -161,7 +162,7 @@ def check(
     return run_check(request, ClickConsole())
 
 
-WATCHED_SUFFIXES = (".inmail", ".md", ".txt", ".toml", ".yaml", ".yml", ".csv", ".jsonl")
+WATCHED_SUFFIXES = (".inmail", ".md", ".txt", ".toml", ".yaml", ".yml", ".json", ".csv", ".jsonl", ".ndjson")
 
 
 def _watch(request: Any) -> int:
@@ -196,18 +197,17 @@ def _watch(request: Any) -> int:
 
 def _is_draft(path: str, request: Any) -> bool:
     """Whether a saved file is a draft by its config's include and exclude, as `check .` decides."""
-    from inmail_lint.config.settings import ConfigError, ConfigResolver
-    from inmail_lint.sources.files import Target, is_draft_path, relpath_for
+    from inmail_lint.config.settings import ConfigError
+    from inmail_lint.run.session import RunOptions, Session
 
     file = Path(path)
     if not file.is_file():
         return False
+    session = Session(RunOptions(config_file=request.config_file, isolated=request.isolated))
     try:
-        config = ConfigResolver(config_file=request.config_file, isolated=request.isolated).for_path(file)
+        return session.is_draft(file, session.config_for(file))
     except ConfigError:
         return False  # linting everything again reports the broken config
-    relpath = relpath_for(Target(file, path), config)
-    return relpath is not None and is_draft_path(relpath, config)
 
 
 class ClickConsole:
@@ -217,7 +217,7 @@ class ClickConsole:
         _error(message)
 
     def note(self, message: str) -> None:
-        click.echo(f"inmail-lint: note: {message}", err=True)
+        click.echo(f"inmail-lint: note: {escape_unsafe(message)}", err=True)
 
     def out(self, text: str) -> None:
         click.echo(text, nl=False)

@@ -8,6 +8,8 @@ from typing import IO
 
 import click
 
+from inmail_lint.util.text import escape_unsafe
+
 PROGRESS_AFTER = 300  # drafts: a run this long shows a progress bar on a terminal
 OUTPUT_FORMATS = ("full", "concise", "estimate", "json", "json-lines", "github", "sarif", "junit")
 
@@ -18,7 +20,8 @@ def _codes(value: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _error(message: str) -> None:
-    click.echo(f"inmail-lint: error: {message}", err=True)
+    """An error on standard error; whatever came from input (a path, a file's text) is shown escaped."""
+    click.echo(f"inmail-lint: error: {escape_unsafe(message)}", err=True)
 
 
 def _use_progress() -> bool:

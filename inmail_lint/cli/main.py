@@ -7,6 +7,7 @@ needs when it runs, and spaCy is imported by the first rule that needs language 
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -45,6 +46,19 @@ def main(argv: list[str] | None = None, prog_name: str = "inmail-lint") -> int:
         click.echo("Aborted.", err=True)
         return EXIT_ERROR
     except BrokenPipeError:
+        return EXIT_ERROR
+    except Exception as exc:  # a bug, never the input's fault: exit 2 and a message, not a traceback and exit 1
+        import traceback
+
+        from inmail_lint.util.text import escape_unsafe
+
+        if os.environ.get("INMAIL_LINT_DEBUG"):
+            traceback.print_exc()
+        click.echo(
+            f"inmail-lint: internal error ({type(exc).__name__}: {escape_unsafe(str(exc))[:500]}); please report it "
+            "(INMAIL_LINT_DEBUG=1 shows where it happened)",
+            err=True,
+        )
         return EXIT_ERROR
     return int(result) if isinstance(result, int) else EXIT_OK
 

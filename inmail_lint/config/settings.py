@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from inmail_lint.diagnostic import SEVERITY_NAMES
-from inmail_lint.util.files import ReadRefused, read_regular_text
+from inmail_lint.util.files import ReadRefused, read_regular_text, resolved
 from inmail_lint.util.resources import load_data
 from inmail_lint.util.schema import describe, first_error
 
@@ -231,6 +231,14 @@ def _validate(data: Any, label: str) -> None:
         raise ConfigError(f"{label}: {describe(error)}")
 
 
+def _path_in(label: str, key: str, folder: Path, value: str) -> Path:
+    """A path a config names, relative to its folder; :class:`ConfigError` when the system refuses it."""
+    try:
+        return resolved(folder / value)
+    except ValueError as exc:
+        raise ConfigError(f"{label}: key {key!r}: {value!r} cannot be used as a path: {exc}") from None
+
+
 def parse_config(data: Mapping[str, Any], path: Path | None, root: Path) -> Config:
     """Validate a configuration table and turn it into a Config."""
     label = str(path) if path else "configuration"
@@ -241,7 +249,7 @@ def parse_config(data: Mapping[str, Any], path: Path | None, root: Path) -> Conf
     kind = data.get("kind", DEFAULT_KIND)
     if kind not in kinds:
         raise ConfigError(f"{label}: key 'kind': unknown kind {kind!r}; expected one of {', '.join(kinds)}")
-    rule_dirs = tuple((root / d).resolve() for d in data.get("rule-dirs", ()))
+    rule_dirs = tuple(_path_in(label, "rule-dirs", root, d) for d in data.get("rule-dirs", ()))
     for folder in rule_dirs:
         if not folder.is_dir():
             raise ConfigError(f"{label}: key 'rule-dirs': {folder} is not a directory")
@@ -264,7 +272,7 @@ def parse_config(data: Mapping[str, Any], path: Path | None, root: Path) -> Conf
         templates=tuple(data.get("templates", ())),
         variables=data.get("variables") or {},
         sender=data.get("sender") or {},
-        model=(root / data["model"]).resolve() if "model" in data else None,
+        model=_path_in(label, "model", root, data["model"]) if "model" in data else None,
         plans=data.get("plans") or {},
         cache=bool(data.get("cache", True)),
     )
@@ -316,7 +324,7 @@ def _extended(
     label = f"{path}: key 'extend'"
     if not isinstance(reference, str) or not reference.strip():
         raise ConfigError(f"{label}: expected the path of another config file")
-    parent = (path.parent / reference).resolve()
+    parent = _path_in(str(path), "extend", path.parent, reference)
     if parent in chain or parent == path:
         raise ConfigError(f"{label}: {parent} extends itself through {len(chain) + 1} files")
     if len(chain) >= MAX_EXTENDS:

@@ -8,7 +8,9 @@ the command line.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import select
 import sys
 from collections import deque
@@ -17,6 +19,7 @@ from typing import Any, BinaryIO
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
@@ -44,6 +47,23 @@ def uri_to_path(uri: str) -> Path | None:
 MAX_MESSAGE = 64 * 1024 * 1024  # bytes in one message: a document of 1 MiB is far less
 MAX_HEADER = 64 * 1024  # bytes of headers before the blank line
 STALL = 0.5  # seconds without more bytes after a complete message, before a too-long length is given up
+
+
+MAX_DEPTH = 256  # nesting of arrays and objects in one message: LSP's own messages nest a few levels
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKET = re.compile(rb"[\[\]{}]")
+
+
+def too_deep(body: bytes, limit: int = MAX_DEPTH) -> bool:
+    """Whether a JSON body nests arrays and objects more than ``limit`` levels (brackets inside strings aside)."""
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False
+    depth = 0
+    for m in _BRACKET.finditer(_JSON_STRING.sub(b"", body)):
+        depth += 1 if m.group() in (b"[", b"{") else -1
+        if depth > limit:
+            return True
+    return False
 
 
 class WireReader:
@@ -106,7 +126,7 @@ class WireReader:
         stripped = len(text) - len(text.lstrip())
         try:
             _, end = self._decoder.raw_decode(text, stripped)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deeply to be a message of ours
             return None
         return start + len(text[:end].encode("utf-8"))
 
@@ -148,6 +168,9 @@ class WireReader:
                 continue
             body = bytes(self._buf[start:body_end])
             del self._buf[:body_end]
+            if too_deep(body):  # parsing it would overflow the stack, here or in pygls
+                self._log(f"dropped a message nested more than {MAX_DEPTH} levels deep")
+                continue
             return body
 
     def _body_end(self, start: int, declared: int | None) -> int | None:
@@ -184,6 +207,19 @@ class WireReader:
                 return None
 
 
+_ANSWERED: dict[str, Any] = {}  # a message already answered with an error: nothing more to do
+
+
+class _QuietDeserializeErrors(logging.Filter):
+    """pygls logs a traceback for each message it cannot read; the server says it in one line instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Unable to deserialize message")
+
+
+logging.getLogger("pygls.protocol.json_rpc").addFilter(_QuietDeserializeErrors())
+
+
 class InmailProtocol(LanguageServerProtocol):
     """pygls's protocol, with the rules of the LSP specification it leaves out: a request before
     ``initialize`` is answered with ServerNotInitialized (-32002) and a notification then is dropped; a
@@ -193,7 +229,26 @@ class InmailProtocol(LanguageServerProtocol):
     initialize_seen = False
     exit_status: int | None = None
 
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        """A message whose params do not fit its method (a negative position) is answered with InvalidParams
+        (-32602), or InternalError when it cannot be read at all, and the server goes on."""
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            method, msg_id = data.get("method"), data.get("id")
+            if method is not None and msg_id is not None and isinstance(msg_id, (int, str)):
+                code = (
+                    types.ErrorCodes.InvalidParams
+                    if isinstance(exc, JsonRpcInvalidParams)
+                    else types.ErrorCodes.InternalError
+                )
+                self._send_response(msg_id, error=types.ResponseError(code, f"{method}: the params are not valid"))
+            sys.stderr.write(f"inmail-lint server: {method!s:.60}: its params are not valid; answered with an error\n")
+            return _ANSWERED
+
     def handle_message(self, message: Any) -> None:
+        if message is _ANSWERED:
+            return
         if not hasattr(message, "jsonrpc"):  # JSON, but not JSON-RPC ("{}"): pygls would raise on it
             sys.stderr.write("inmail-lint server: ignored a message that is not JSON-RPC\n")
             return

@@ -233,9 +233,12 @@ Z90 = 1.645  # a two-sided 90% interval of a normal distribution
 # Loading
 
 
-def _number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+def _number(value: Any, where: str, *, minimum: float | None = None) -> float:
+    """A finite number (at least ``minimum``); :class:`ModelError` naming where, and what is expected."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise ModelError(f"{where}: expected a number, got {value!r}")
+    if minimum is not None and value < minimum:
+        raise ModelError(f"{where}: expected a number of at least {minimum:g}, got {value!r}")
     return float(value)
 
 
@@ -325,7 +328,7 @@ def parse_model(data: Any, source: str) -> Model:
             baseline=p0,
             baseline_low=lo,
             baseline_high=hi,
-            max_shift=_number(data.get("max-shift", 1.5), f"{source}: max-shift"),
+            max_shift=_number(data.get("max-shift", 1.5), f"{source}: max-shift", minimum=0),
             factors=tuple(factors),
             source=source,
         )

@@ -115,7 +115,7 @@ class ConciseFormatter(Formatter):
             self.details(result, d)
         if self.show_estimate and self.show_summary and result.estimate is not None:
             where = self.style(f"{escape_unsafe(result.path)}:", bold=True)
-            self.out.write(f"{where} {escape_unsafe(row_label(result))}{result.estimate.summary()}\n")
+            self.out.write(f"{where} {escape_unsafe(row_label(result) + result.estimate.summary())}\n")
 
     def headline(self, result: FileResult, d: Diagnostic) -> str:
         (row, col), _ = result.file_position(d)
@@ -212,7 +212,8 @@ def _json(document: Any, indent: int | None = None) -> str:
 def _uri(path: str) -> str:
     """A relative URI reference for a path, percent-encoded from its bytes (``my draft#1?.inmail`` is
     ``my%20draft%231%3F.inmail``; a name that is not UTF-8 keeps its bytes)."""
-    return quote(os.fsencode(path.replace("\\", "/")), safe="/")
+    separators = path.replace(os.sep, "/") if os.sep != "/" else path  # on POSIX a backslash is part of a name
+    return quote(os.fsencode(separators), safe="/")
 
 
 def row_label(result: FileResult, d: Diagnostic | None = None) -> str:
@@ -417,12 +418,12 @@ class EstimateFormatter(ConciseFormatter):
         if estimate is None:
             self.out.write(f"{where} {escape_unsafe(row_label(result))}no estimate (the draft cannot be read)\n")
             return
-        self.out.write(f"{where} {escape_unsafe(row_label(result))}{estimate.summary()}\n")
+        self.out.write(f"{where} {escape_unsafe(row_label(result) + estimate.summary())}\n")
         self.out.write(f"  90% interval {estimate.low:.0%} to {estimate.high:.0%}\n")
         for factor in sorted(estimate.factors, key=lambda f: -abs(math.log(f.odds_ratio))):
             if factor.odds_ratio == 1:
                 continue
-            self.out.write(f"  {factor.odds_ratio:>5.2f}x odds  {factor.label} ({factor.grade})\n")
+            self.out.write(f"  {factor.odds_ratio:>5.2f}x odds  {escape_unsafe(f'{factor.label} ({factor.grade})')}\n")
 
     def finish(self, summary: Summary) -> None:
         pass

@@ -22,6 +22,7 @@ import dataclasses
 import hashlib
 import importlib.util
 import json
+import math
 import os
 import stat
 import sys
@@ -35,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from inmail_lint.config.settings import Config
 from inmail_lint.diagnostic import Locator
 from inmail_lint.engine.result import FileResult
+from inmail_lint.model.estimate import Estimate
 from inmail_lint.run.batch import Job, Workers, run_all
 from inmail_lint.sources.files import read_bytes, relpath_for
 from inmail_lint.sources.write import WriteRefused, make_folder, write_file
@@ -77,6 +79,17 @@ def pack_fingerprint() -> str:
         origin = spec.origin if spec is not None else None
         parts.append(f"{name}={file_stamp(Path(origin)) if origin else 'absent'}")
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _model_present(name: str) -> bool:
+    """Whether a ``spacy-model`` is still there: a package by its name, or a saved pipeline by its path (a
+    name with a dot or a slash, or one that starts with '.', is no package name importlib can look up)."""
+    if os.sep in name or "/" in name or name.startswith("."):
+        return Path(name).exists()
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError, TypeError):
+        return Path(name).exists()
 
 
 def config_fingerprint(config: Config) -> str:
@@ -139,7 +152,17 @@ def from_entry(key: str, entry: Any) -> FileResult | None:
         result.locator = Locator(source)
         if not _placed_inside(result, len(source), result.locator.line_count()):
             return None
+    if result.estimate is not None and not _plausible(result.estimate):
+        return None
     return result
+
+
+def _plausible(estimate: Estimate) -> bool:
+    """An estimate this linter could have made: probabilities in [0, 1], positive finite odds ratios."""
+    numbers = (estimate.probability, estimate.low, estimate.high, *(p for _, p in estimate.if_fixed))
+    if not all(isinstance(p, (int, float)) and 0 <= p <= 1 for p in numbers):
+        return False
+    return all(isinstance(f.odds_ratio, (int, float)) and 0 < f.odds_ratio < math.inf for f in estimate.factors)
 
 
 def _placed_inside(result: FileResult, length: int, lines: int) -> bool:
@@ -184,7 +207,7 @@ class ResultCache:
     def checked(self, config: Config) -> bool:
         """Whether this configuration, with the files it reads and this code, built a linter before: checking
         it again (building its linter, reading every rule) can wait until a draft needs linting."""
-        if config.spacy_model is not None and importlib.util.find_spec(config.spacy_model) is None:
+        if config.spacy_model is not None and not _model_present(config.spacy_model):
             return False  # a named spaCy model that is gone is an error to report now
         return os.path.isfile(self._checked_path(config))
 

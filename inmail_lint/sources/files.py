@@ -19,7 +19,7 @@ from inmail_lint.draft.decode import MAX_BYTES, decode
 from inmail_lint.draft.document import INVALID_FRONT_MATTER, Draft, Problem
 from inmail_lint.draft.parse import parse
 from inmail_lint.draft.profiles import validate_profile
-from inmail_lint.util.files import ReadRefused, describe_mode, read_regular
+from inmail_lint.util.files import ReadRefused, describe_mode, path_problem, read_regular, unusable_path
 from inmail_lint.util.globs import matches
 from inmail_lint.util.yamlsafe import UnsafeYaml, load_json, load_yaml_value, yaml_error_summary
 
@@ -65,7 +65,10 @@ def discover(
             yield Target(None, stdin_filename or STDIN)
             continue
         path = Path(raw)
-        if path.is_dir():
+        problem = unusable_path(path)
+        if problem is not None:
+            yield PathError(raw, f"cannot be used as a path: {problem}")
+        elif path.is_dir():
             yield from _walk(path, raw, resolver)
         elif path.exists() or path.is_symlink():
             yield Target(path, raw)
@@ -73,7 +76,7 @@ def discover(
             yield PathError(raw, "no such file or directory")
 
 
-def _walk(top: Path, shown: str, resolver: ConfigResolver) -> Iterator[Target | Skipped]:
+def _walk(top: Path, shown: str, resolver: ConfigResolver) -> Iterator[Target | Skipped | PathError]:
     """The draft files under ``top``, in name order, without recursion (a tree thousands of folders deep is
     walked like any other) and without resolving each folder again: a folder's path, its config and its
     place under the config's folder come from its parent's. Links to folders are not followed (as
@@ -81,6 +84,7 @@ def _walk(top: Path, shown: str, resolver: ConfigResolver) -> Iterator[Target | 
     cannot be read."""
     found: list[Target] = []
     skipped: list[Skipped] = []
+    errors: list[PathError] = []
     # (folder as given, the same resolved, its path relative to top, its config, its path under the config's folder)
     stack: list[tuple[Path, Path, str, Config | None, str]] = [(top, top.resolve(), "", None, "")]
     while stack:
@@ -89,12 +93,15 @@ def _walk(top: Path, shown: str, resolver: ConfigResolver) -> Iterator[Target | 
         try:
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
+            config = resolver.for_directory(real, resolved=True)
         except OSError as exc:
-            skipped.append(
-                Skipped(shown_folder, f"folder cannot be read ({exc.strerror or exc}); its drafts were skipped")
-            )
+            if exc.errno == errno.ENAMETOOLONG:  # deeper than the system lets a path go: an error, not a pass
+                errors.append(PathError(shown_folder[:200], _TOO_DEEP))
+            else:
+                skipped.append(
+                    Skipped(shown_folder, f"folder cannot be read ({exc.strerror or exc}); its drafts were skipped")
+                )
             continue
-        config = resolver.for_directory(real, resolved=True)
         rel_folder = parent_rel if config is parent_config else _relative(real, config.root)
         subfolders = []
         for entry in entries:
@@ -123,7 +130,11 @@ def _walk(top: Path, shown: str, resolver: ConfigResolver) -> Iterator[Target | 
             found.append(Target(folder / entry.name, display))
         stack.extend(reversed(subfolders))
     yield from sorted(skipped, key=lambda s: s.display)
+    yield from errors
     yield from sorted(found, key=lambda t: t.display)
+
+
+_TOO_DEEP = "folder is nested too deeply to be read (its path is over the system's limit); its drafts were not linted"
 
 
 def _relative(real: Path, root: Path) -> str:
@@ -186,16 +197,6 @@ def prepare(text: str, display: str, directory: Path | None, root: Path | None, 
     return draft
 
 
-def _path_problem(exc: BaseException) -> str:
-    if isinstance(exc, ValueError):
-        return "it holds a NUL character"
-    if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
-        return "it is a loop of symbolic links"
-    if getattr(exc, "errno", None) == errno.ENAMETOOLONG:
-        return "the name is too long"
-    return str(getattr(exc, "strerror", None) or exc)
-
-
 def _load_recipient(draft: Draft, reference: str, directory: Path, root: Path | None) -> None:
     """Replace a profile path in ``recipient:`` with the profile's fields, or report why it cannot be used."""
     span = draft.spans.get("recipient", (0, 0))
@@ -204,6 +205,10 @@ def _load_recipient(draft: Draft, reference: str, directory: Path, root: Path | 
         del draft.meta["recipient"]
         draft.problems.append(Problem(INVALID_FRONT_MATTER, f"recipient profile {reference!r} {message}", *span))
 
+    # the path as written is recorded whatever it leads to (missing, a link, a folder): a result kept for this
+    # draft is stale once a missing profile appears or a link is pointed elsewhere
+    if "\0" not in reference:
+        draft.reads.append(os.path.normpath(os.path.join(directory, reference)))
     try:
         target = (directory / reference).resolve()
         boundary = (root or directory).resolve()
@@ -211,7 +216,7 @@ def _load_recipient(draft: Draft, reference: str, directory: Path, root: Path | 
         exists = inside and target.exists()
         is_file = exists and target.is_file()
     except (OSError, ValueError, RuntimeError) as exc:  # a NUL, a name too long, a loop of links
-        problem(f"cannot be used as a path: {_path_problem(exc)}")
+        problem(f"cannot be used as a path: {path_problem(exc)}")
         return
     if not inside:
         problem(f"is outside {boundary}; keep profiles inside the project")
@@ -221,14 +226,15 @@ def _load_recipient(draft: Draft, reference: str, directory: Path, root: Path | 
             os.stat(directory / reference)
         except OSError as exc:
             if exc.errno == errno.ELOOP:
-                problem(f"cannot be used as a path: {_path_problem(exc)}")
+                problem(f"cannot be used as a path: {path_problem(exc)}")
                 return
         problem("does not exist (paths are relative to the draft)")
         return
     if not is_file:
         problem("is not a file")
         return
-    draft.reads.append(str(target))
+    if str(target) not in draft.reads:
+        draft.reads.append(str(target))
     loaded = _read_profile(target)
     if isinstance(loaded, str):
         problem(loaded)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from inmail_lint.draft.templates import variable_key
-from inmail_lint.util.files import describe_mode
+from inmail_lint.util.files import describe_mode, unusable_path
 from inmail_lint.util.yamlsafe import UnsafeYaml, load_json
 
 MAX_BATCH_BYTES = 512 * 1024 * 1024
@@ -29,6 +30,9 @@ class RowsError(Exception):
 
 def read_rows(path: Path) -> list[dict[str, str]]:
     """Every row of a mail-merge or history CSV or JSON Lines file; the first problem is a :class:`RowsError`."""
+    problem = unusable_path(path)
+    if problem is not None:
+        raise RowsError(f"{path}: cannot be used as a path: {problem}")
     if not path.exists():
         raise RowsError(f"{path}: no such file")
     rows: list[dict[str, str]] = []
@@ -85,7 +89,7 @@ def _csv_rows(handle: Any, required: str | None) -> Iterator[Row]:
         yield 0, None, "empty; the first row must name the columns (body, subject, first_name, ...)", 0
         return
     keys = [variable_key(h) for h in header]
-    twice = next((k for i, k in enumerate(keys) if k in keys[:i]), None)
+    twice = _first_repeated(keys)
     if twice is not None:
         names = ", ".join(repr(h) for h, k in zip(header, keys, strict=True) if k == twice)
         yield 0, None, f"the header row (line 1) names the column {twice!r} twice ({names}); keep one", 0
@@ -117,6 +121,30 @@ def _csv_rows(handle: Any, required: str | None) -> Iterator[Row]:
         yield number, {key: cells[i] if i < len(cells) else "" for i, key in enumerate(keys)}, None, line
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogate(value: Any) -> bool:
+    """Whether a decoded JSON value holds a lone surrogate anywhere (a key or a string)."""
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_surrogate(v) for v in value)
+    return False
+
+
+def _first_repeated(keys: list[str]) -> str | None:
+    """The first key that is given twice (in one pass: a header of 100,000 columns is read in milliseconds)."""
+    seen: set[str] = set()
+    for key in keys:
+        if key in seen:
+            return key
+        seen.add(key)
+    return None
+
+
 def _csv_problem(exc: csv.Error) -> str:
     text = str(exc)
     if "field larger than field limit" in text:
@@ -140,8 +168,16 @@ def _jsonl_rows(handle: Any, required: str | None = "body") -> Iterator[Row]:
         except ValueError as exc:
             yield number, None, f"not valid JSON: {exc}", at
             continue
+        if _has_surrogate(data):
+            yield number, None, "holds a lone surrogate (such as \\ud800), which is no character; fix the export", at
+            continue
         if isinstance(data, dict):
-            data = {variable_key(str(k)): v for k, v in data.items()}
+            keys = [variable_key(str(k)) for k in data]
+            twice = _first_repeated(keys)
+            if twice is not None:
+                yield number, None, f"names the column {twice!r} twice; keep one", at
+                continue
+            data = dict(zip(keys, data.values(), strict=True))
         if not isinstance(data, dict) or (required is not None and not isinstance(data.get(required), str)):
             problem = f"not a JSON object with a {required!r} string" if required else "not a JSON object"
             yield number, None, problem, at

@@ -5,6 +5,7 @@ stops one byte past the limit.)"""
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -15,6 +16,44 @@ RULE_FILES = (".yaml", ".yml")  # the files of a rule folder: team rules and the
 
 class ReadRefused(OSError):
     """A file that is not read; the message says why ("is a FIFO, not a file", "is over 1 MiB")."""
+
+
+def path_problem(exc: BaseException) -> str:
+    """What is wrong with a path that the system refused: a NUL in it, a name too long, a loop of links."""
+    if isinstance(exc, ValueError):
+        return "it holds a NUL character"
+    if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
+        return "it is a loop of symbolic links"
+    if getattr(exc, "errno", None) == errno.ENAMETOOLONG:
+        return "the name is too long"
+    return str(getattr(exc, "strerror", None) or exc)
+
+
+def unusable_path(path: Path) -> str | None:
+    """Why ``path`` cannot even be looked up (see :func:`path_problem`); None for a path that can (it may be
+    missing)."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOTDIR, errno.EACCES):
+            return None
+        return path_problem(exc)
+    return None
+
+
+def resolved(path: Path) -> Path:
+    """``path`` made absolute with its links followed; ``ValueError`` with :func:`path_problem`'s words when
+    the system refuses it."""
+    try:
+        result = path.resolve()
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise ValueError(path_problem(exc)) from None
+    problem = unusable_path(result)
+    if problem is not None:
+        raise ValueError(problem)
+    return result
 
 
 def describe_mode(mode: int) -> str:

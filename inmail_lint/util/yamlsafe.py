@@ -162,9 +162,20 @@ def _nth_opener(text: str, bracket_index: int) -> int:
     return pos
 
 
+def _no_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's keys, each once: a key given twice is refused (JSON would keep the last silently)."""
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise ValueError(f"the key {key!r} is given twice; keep one")
+        data[key] = value
+    return data
+
+
 def load_json(text: str) -> Any:
-    """A JSON value, with the project's nesting limit. Raises :class:`UnsafeYaml` (too deep) or ``ValueError``."""
+    """A JSON value, with the project's nesting limit and each key of an object once. Raises
+    :class:`UnsafeYaml` (too deep) or ``ValueError`` (not JSON, or a key given twice)."""
     problem = json_depth_problem(text)
     if problem is not None:
         raise UnsafeYaml(*problem)
-    return json.loads(text)
+    return json.loads(text, object_pairs_hook=_no_repeated_keys)

@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from inmail_lint.util.version import __version__
+from inmail_lint.web.requests import request_problem
 from inmail_lint.web.service import PageError, Workspace
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -48,6 +49,10 @@ SECURITY_HEADERS = {
 }
 
 
+MAX_CONNECTIONS = 32  # requests served at once; one more is closed at once (the page makes one at a time)
+REQUEST_TIMEOUT = 20.0  # seconds a connection may stay silent while a request is read
+
+
 class WebServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -57,6 +62,7 @@ class WebServer(ThreadingHTTPServer):
         self.workspace = Workspace(folder)
         self.token = secrets.token_urlsafe(24)
         self.lock = threading.Lock()  # one request at a time touches the linter and the files
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         port = self.server_address[1]
         names = {host, "127.0.0.1", "localhost"} if host in ("127.0.0.1", "localhost") else {host}
         shown = {f"[{name}]" if ":" in name else name for name in names}
@@ -67,12 +73,32 @@ class WebServer(ThreadingHTTPServer):
         self.any_host = host in ("0.0.0.0", "::")
         self.url = f"http://{'127.0.0.1' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}/?token={self.token}"
 
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """A thread for each request, up to :data:`MAX_CONNECTIONS` at once: half-sent requests cannot hold
+        every thread (each also times out, see :attr:`Handler.timeout`)."""
+        if not self.slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
     def handle_error(self, request: Any, client_address: Any) -> None:  # a broken connection: one line
         exc = sys.exc_info()[1]
         sys.stderr.write(f"inmail-lint web: a request from {client_address[0]} failed: {exc!r}\n")
 
 
 class Handler(BaseHTTPRequestHandler):
+    timeout = REQUEST_TIMEOUT  # a connection silent this long while its request is read is closed
+
     server: WebServer
     server_version = f"inmail-lint/{__version__}"
     sys_version = ""
@@ -199,6 +225,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         document = self._body()
         if document is None:
+            return
+        problem = request_problem(url.path, document)
+        if problem is not None:  # checked before the call: a wrong type is the client's error, said plainly
+            self._refuse(400, problem)
             return
         workspace = self.server.workspace
         routes = {

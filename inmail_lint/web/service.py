@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from inmail_lint.run.session import RunOptions, Session, Skipped, Target, is_bat
 from inmail_lint.sources.files import MAX_BYTES, read_bytes
 from inmail_lint.sources.tables import RowsError, read_rows
 from inmail_lint.sources.write import Stamp, WriteRefused
+from inmail_lint.util.files import describe_mode
 from inmail_lint.util.text import utf16_length, valid_unicode
 from inmail_lint.web.edit import FIELDS, Spliced, clean, field_texts, new_draft, splice
 
@@ -74,7 +76,22 @@ class Workspace:
             raise PageError(404, f"{relative}: no such file in the folder") from None
         if resolved != self.folder and self.folder not in resolved.parents:
             raise PageError(403, f"{relative}: it leads outside the folder (a link?); it is not opened here")
+        if must_exist:
+            try:
+                mode = resolved.stat().st_mode
+            except OSError as exc:
+                raise PageError(404, f"{relative}: {exc.strerror or exc}") from None
+            if not stat.S_ISREG(mode):  # a FIFO would block the read, and the page with it
+                raise PageError(422, f"{relative}: is {describe_mode(mode)}, not a file")
         return resolved
+
+    def inside(self, path: Path) -> bool:
+        """Whether ``path``, its links followed, is in the folder."""
+        try:
+            resolved = path.resolve()
+        except (OSError, RuntimeError, ValueError):
+            return False
+        return resolved == self.folder or self.folder in resolved.parents
 
     def relative(self, path: Path) -> str:
         try:
@@ -258,6 +275,9 @@ class Workspace:
                     continue
                 if not isinstance(item, Target) or item.path is None or is_batch_target(item):
                     continue  # a batch table's rows are drafts of their own: the page lists draft files
+                if not self.inside(item.path):  # a link that leads out of the folder: never read here
+                    notes.append(f"{self.relative(item.path)}: a link that leads outside the folder; not listed")
+                    continue
                 plan.append((Target(item.path, self.relative(item.path)), self.config(item.path)))
             for config in {id(config): config for _, config in plan}.values():
                 self.linter(config)

@@ -23,10 +23,15 @@ class BoundedPattern:
         self.source = pattern
         self.stopped = False  # it ran out of time once: off for the rest of the run
         self.reported = False
+        too_big = _too_big(pattern)
+        if too_big is not None:
+            raise RuleDefinitionError(f"{origin}: key {key!r}: regular expression {too_big}")
         try:
             self._pattern = regex.compile(pattern, regex.IGNORECASE if ignore_case else 0)
-        except (regex.error, ValueError) as exc:
+        except (regex.error, ValueError, OverflowError) as exc:
             raise RuleDefinitionError(f"{origin}: key {key!r}: invalid regular expression: {exc}") from None
+        except (RecursionError, MemoryError):
+            raise RuleDefinitionError(f"{origin}: key {key!r}: regular expression too large to compile") from None
 
     def spans(self, text: str) -> list[tuple[int, int]] | None:
         """Non-empty match spans, or None when the pattern ran out of time, now or on an earlier field (a pattern
@@ -67,6 +72,33 @@ class _AnyOf:
 ANY_OF_MIN = 4  # fewer patterns are quicker one by one: an alternation loses each one's literal-prefix scan
 
 
+MAX_REPEAT = 10_000  # a count in {m,n}: a rule about a draft of at most 1 MiB needs no more
+MAX_NESTING = 50  # groups inside groups
+_REPEAT = re.compile(r"(?<!\\)\{(\d+)(?:,(\d*))?\}")
+
+
+def _too_big(pattern: str) -> str | None:
+    """Why a pattern is refused before it is compiled (compiling it could take the memory or the stack)."""
+    for m in _REPEAT.finditer(pattern):
+        if any(n and int(n) > MAX_REPEAT for n in m.groups()):
+            return f"repeats {m.group()}: keep counts at most {MAX_REPEAT:,}"
+    depth = deepest = 0
+    escaped = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == ")":
+            depth -= 1
+    if deepest > MAX_NESTING:
+        return f"nests groups {deepest} deep: keep it at most {MAX_NESTING}"
+    return None
+
+
 def any_of(patterns: list[BoundedPattern], ignore_case: bool) -> _AnyOf | None:
     """The patterns as one alternation, when there are enough of them to be worth it and none sets a flag for
     the whole pattern (which, inside an alternation, would change the others)."""
@@ -77,7 +109,7 @@ def any_of(patterns: list[BoundedPattern], ignore_case: bool) -> _AnyOf | None:
         return None
     try:
         combined = regex.compile("|".join(f"(?:{s})" for s in sources), regex.IGNORECASE if ignore_case else 0)
-    except (regex.error, ValueError):
+    except (regex.error, ValueError, OverflowError, RecursionError, MemoryError):
         return None
     return _AnyOf(combined)
 
