@@ -147,7 +147,7 @@ def test_a_json_lines_row_with_a_lone_surrogate_is_that_rows_im001(cli: Run, tmp
 def test_a_key_given_twice_in_json_is_refused(cli: Run, tmp_path: Path, suffix: str) -> None:
     if suffix == ".jsonl":
         (tmp_path / "rows.jsonl").write_text('{"body": "Hi Ana", "body": "Hello"}\n', encoding="utf-8")
-        status, out, _ = cli("check", "--no-cache", "--output-format", "json", "rows.jsonl", cwd=tmp_path)
+        _, out, _ = cli("check", "--no-cache", "--output-format", "json", "rows.jsonl", cwd=tmp_path)
         messages = [d["message"] for f in json.loads(out)["files"] for d in f["diagnostics"]]
     else:
         (tmp_path / "ana.json").write_text('{"name": "Ana Kowalski", "name": "Bo"}', encoding="utf-8")
