@@ -172,3 +172,34 @@ def test_a_link_planted_in_the_cache_folder_makes_no_file_outside_it(cli: Run, t
     status, _, _ = cli("check", ".", cwd=sub)
     assert status in (0, 1)
     assert list(outside.iterdir()) == []
+
+
+def test_the_page_never_saves_over_a_config_or_a_profile_it_reads(tmp_path: Path) -> None:
+    """The page's Save goes through the same write path: a file the session read as a config or a profile is
+    refused even with the right etag; a draft is saved."""
+    from inmail_lint.web.service import PageError, Workspace, etag
+
+    sub = project(tmp_path)
+    (sub / "ana.yaml").write_text("name: Ana Kowalski\n", encoding="utf-8")
+    (sub / "b.inmail").write_text(
+        "---\nsubject: Hi\nrecipient: ana.yaml\n---\nHi Ana, one question?\n", encoding="utf-8"
+    )
+    workspace = Workspace(sub)
+    workspace.open("b.inmail")  # reads its config and its profile
+    for name in ("inmail-lint.toml", "ana.yaml"):
+        text = (sub / name).read_text(encoding="utf-8")
+        request = {"path": name, "base": text, "subject": "", "body": "replaced", "etag": etag(text.encode())}
+        with pytest.raises(PageError, match="which this run reads"):
+            workspace.save(request)
+        assert (sub / name).read_text(encoding="utf-8") == text
+    opened = workspace.open("a.inmail")
+    saved = workspace.save(
+        {
+            "path": "a.inmail",
+            "base": opened["base"],
+            "subject": "Your PyData talk",
+            "body": opened["fields"]["body"],
+            "etag": opened["etag"],
+        }
+    )
+    assert saved["saved"] is True

@@ -325,3 +325,205 @@ def test_the_language_server_answers_bad_params_and_survives_deep_nesting(tmp_pa
     assert done.returncode == 0, done.stderr
     assert answers[2]["error"]["code"] == -32602
     assert 4 in answers and "Traceback" not in done.stderr.decode()
+
+
+# --- the --jobs helpers ----------------------------------------------------------------------------------------------
+
+
+def test_a_helper_that_sends_nothing_is_taken_for_dead(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stopped helper (SIGSTOP: alive, silent) never finishes its chunks: after a silence the main process
+    lints them itself, says so once, and the run ends with every result in order."""
+    from concurrent.futures import Executor, Future
+
+    from inmail_lint.config.settings import default_config
+    from inmail_lint.run import batch
+    from inmail_lint.run.linters import LINTERS
+    from inmail_lint.sources.files import Target
+
+    class Stopped(Executor):
+        def submit(self, fn: object, /, *args: object, **kwargs: object) -> Future[object]:
+            return Future()  # never runs, never finishes
+
+    monkeypatch.setattr(batch, "HELPER_SILENCE", 0.2)
+    monkeypatch.setattr(batch, "HELD", 0)  # the main process waits on the helper at once
+    config = default_config()
+    jobs = [batch.Job("file", Target(None, f"d{i}.inmail"), id(config), data=DRAFT.encode()) for i in range(70)]
+    results = list(batch.run_all(jobs, {id(config): config}, {id(config): LINTERS.get(config)}, Stopped(), 1))
+    assert [r.path for r in results] == [f"d{i}.inmail" for i in range(70)]
+    notes = [n for r in results for n in r.notes if "--jobs helper" in n]
+    assert len(notes) == 1 and "TimeoutError" in notes[0]
+
+
+# --- one budget per template rendering ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("engine", "body", "said"),
+    [
+        ("jinja", "{{ 100000 * 'text' }}", "repeating text"),
+        ("jinja", "{{ 'text' * 100000 }}", "repeating text"),
+        ("jinja", "{{ 300 * ('x' * 1000) }}", "repeating text"),
+        (
+            "jinja",
+            "{% for a in range(200) %}{% for b in range(200) %}{% for c in range(200) %}{% for d in range(200) %}"
+            "{% endfor %}{% endfor %}{% endfor %}{% endfor %}",
+            "loops run more than",
+        ),
+        ("jinja", "{% for c in ('x' * 1000) %}{% for d in ('y' * 1000) %}{{ c }}{% endfor %}{% endfor %}", "more than"),
+        (
+            "jinja",
+            "{% set ns = namespace(s='ab') %}{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
+            "namespace",
+        ),
+        (
+            "liquid",
+            "{% assign s = 'abcdefghij' %}{% for i in (1..60) %}{% assign s = s | append: s %}{% endfor %}{{ s }}",
+            "limit",
+        ),
+        (
+            "liquid",
+            "{% for a in (1..200) %}{% for b in (1..200) %}{% for c in (1..200) %}{% for d in (1..200) %}"
+            "{% endfor %}{% endfor %}{% endfor %}{% endfor %}",
+            "limit",
+        ),
+    ],
+    ids=[
+        "times-left",
+        "times-right",
+        "nested-repeat",
+        "nested-loops",
+        "loops-over-text",
+        "namespace",
+        "doubling",
+        "liquid-nested",
+    ],
+)
+def test_one_budget_bounds_a_whole_rendering(engine: str, body: str, said: str) -> None:
+    """Each construct under its own cap once added up past any bound (a count on the left, strings doubled in a
+    loop, nested loops): one budget for the whole rendering refuses them, in either engine."""
+    from inmail_lint.draft.document import Field
+    from inmail_lint.draft.template_engines import TemplateError, render
+
+    with pytest.raises(TemplateError, match=said):
+        render(Field("body", body, 0, len(body)), engine, {})
+
+
+def test_a_hostile_template_is_an_im002_wherever_it_is_linted(cli: Run, tmp_path: Path) -> None:
+    """The same budget guards the command line, the page and the language server: they all lint through it."""
+    from inmail_lint.web.service import Workspace
+
+    loops = "{% for a in range(200) %}{% for b in range(200) %}{% for c in range(200) %}x"
+    body = "Hi {{ name }}, " + loops + "{% endfor %}{% endfor %}{% endfor %}"
+    draft = f"---\nsubject: Hi\ntemplate: jinja\n---\n{body}\n"
+    (tmp_path / "t.inmail").write_text(draft, encoding="utf-8")
+    status, _, err = cli("check", "--no-cache", "t.inmail", cwd=tmp_path)
+    no_traceback(err)
+    assert status in (1, 2)
+    answer = Workspace(tmp_path).open("t.inmail")
+    assert answer["diagnostics"] is not None
+
+
+# --- the page -------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def page(tmp_path: Path):  # type: ignore[no-untyped-def]
+    import threading
+
+    from inmail_lint.web.httpd import WebServer
+
+    folder = tmp_path / "drafts"
+    folder.mkdir()
+    (folder / "a.inmail").write_text(DRAFT, encoding="utf-8")
+    web = WebServer(folder)
+    threading.Thread(target=web.serve_forever, daemon=True).start()
+    yield web
+    web.shutdown()
+    web.server_close()
+
+
+def _call(web, method: str, path: str, body: object = None) -> tuple[int, object]:  # type: ignore[no-untyped-def]
+    import http.client
+
+    from inmail_lint.web.httpd import TOKEN_HEADER
+
+    port = web.server_address[1]
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Host": f"127.0.0.1:{port}", TOKEN_HEADER: web.token, "Content-Type": "application/json"}
+    connection.request(method, path, body=json.dumps(body).encode() if body is not None else None, headers=headers)
+    response = connection.getresponse()
+    payload = response.read()
+    connection.close()
+    return response.status, json.loads(payload)
+
+
+@pytest.mark.parametrize(
+    "request_body",
+    [
+        {"subject": ["a list"], "body": "Hi"},
+        {"subject": "Hi", "body": "Hi", "kind": ["inmail"]},
+        {"subject": "Hi", "body": "Hi", "recipient": 5},
+        {"subject": "Hi", "body": "Hi", "path": {"x": 1}},
+        {"subject": "Hi", "body": "Hi", "subjet": "typo"},
+    ],
+    ids=["subject-list", "kind-list", "recipient-number", "path-object", "unknown-key"],
+)
+def test_the_page_answers_a_wrong_json_type_with_400(page, request_body: dict[str, object]) -> None:  # type: ignore[no-untyped-def]
+    status, answer = _call(page, "POST", "/api/lint", request_body)
+    assert status == 400 and "key" in answer["error"], answer  # type: ignore[index]
+
+
+def test_the_page_refuses_save_as_a_name_over_the_limit(page) -> None:  # type: ignore[no-untyped-def]
+    body = {"subject": "Hi", "body": "Hi Ana", "create": True, "path": "x" * 300 + ".inmail", "kind": "inmail"}
+    status, answer = _call(page, "POST", "/api/save", body)
+    assert 400 <= status < 500, answer
+
+
+def test_the_page_never_reads_a_fifo_and_stays_responsive(page) -> None:  # type: ignore[no-untyped-def]
+    os.mkfifo(page.workspace.folder / "pipe.inmail")
+    status, answer = _call(page, "GET", '/api/file?path="pipe.inmail"')
+    assert status == 422 and "FIFO" in answer["error"]  # type: ignore[index]
+    save = {"subject": "Hi", "body": "Hi", "path": "pipe.inmail", "base": "", "etag": "x"}
+    status, answer = _call(page, "POST", "/api/save", save)
+    assert status == 422 and "FIFO" in answer["error"]  # type: ignore[index]
+    assert _call(page, "GET", "/api/plans")[0] == 200  # the lock was never held by a blocked read
+
+
+def test_the_folder_listing_skips_a_link_that_leads_outside(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "secret.inmail").write_text("Subject: secret\n\nThe numbers outside the folder.\n", encoding="utf-8")
+    (page.workspace.folder / "out.inmail").symlink_to(tmp_path / "secret.inmail")
+    status, answer = _call(page, "GET", "/api/folder")
+    assert status == 200
+    assert [d["path"] for d in answer["drafts"]] == ["a.inmail"]  # type: ignore[index]
+    assert any("outside the folder" in n for n in answer["notes"])  # type: ignore[index]
+
+
+def test_a_draft_whose_name_is_not_utf8_is_listed_and_opened(page) -> None:  # type: ignore[no-untyped-def]
+    from urllib.parse import quote
+
+    name = os.fsdecode(b"caf\xe9.inmail")
+    (page.workspace.folder / name).write_text(DRAFT, encoding="utf-8")
+    status, answer = _call(page, "GET", "/api/folder")
+    listed = [d["path"] for d in answer["drafts"]]  # type: ignore[index]
+    assert name in listed
+    status, opened = _call(page, "GET", f"/api/file?path={quote(json.dumps(name))}")
+    assert status == 200 and opened["path"] == name  # type: ignore[index]
+
+
+def test_silent_connections_time_out_and_are_capped(page, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import socket
+    import time
+
+    from inmail_lint.web import httpd
+
+    monkeypatch.setattr(httpd.Handler, "timeout", 0.5)
+    port = page.server_address[1]
+    stalled = []
+    for _ in range(httpd.MAX_CONNECTIONS + 8):  # half-sent requests, more than the server serves at once
+        sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        sock.sendall(b"POST /api/lint HTTP/1.1\r\nHost: x\r\n")
+        stalled.append(sock)
+    time.sleep(1.5)  # past the timeout: every stalled connection is closed
+    assert _call(page, "GET", "/api/plans")[0] == 200
+    for sock in stalled:
+        sock.close()

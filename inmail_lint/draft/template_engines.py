@@ -12,7 +12,9 @@ Handlebars and Mustache templates, and ones that use only ``{{name}}``, are rend
 
 from __future__ import annotations
 
+import contextvars
 import re
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +24,10 @@ from inmail_lint.draft.document import Field
 ENGINES = ("jinja", "liquid")
 
 MAX_OUTPUT = 200_000  # characters of one rendering: a template that loops past this is refused
-MAX_LOOP = 200  # items a loop may run over (Jinja's range(), Liquid's loops)
+MAX_LOOP = 200  # items a loop may run over (Jinja's range(), Liquid's loops, nested loops multiplied)
+MAX_STEPS = 20_000  # loop iterations and output chunks of one rendering, all loops together
+MAX_SECONDS = 2.0  # of one rendering, however it spends them
+MAX_LOCALS = 1_000_000  # bytes of values a Liquid template may assign (a string doubled in a loop)
 
 _TOKEN = re.compile(r"\{\{-?.*?-?\}\}|\{%-?.*?-?%\}|\{#.*?#\}", re.S)
 # marker characters: a literal run's start and end, an expression's start and end; a draft holding one is
@@ -189,17 +194,58 @@ def _context(values: Mapping[str, str | None]) -> dict[str, Any]:
     return context
 
 
+class Budget:
+    """What one rendering may spend, whichever engine and whatever the template does: loop iterations and
+    output chunks together (:data:`MAX_STEPS`), characters of output (:data:`MAX_OUTPUT`) and time
+    (:data:`MAX_SECONDS`). Every loop of a Jinja template counts against it (the compiler wraps each loop's
+    items); Liquid's own limits multiply nested loops and bound what a template assigns."""
+
+    def __init__(self) -> None:
+        self.steps = 0
+        self.chars = 0
+        self.deadline = time.monotonic() + MAX_SECONDS
+
+    def step(self, chars: int = 0) -> None:
+        self.steps += 1
+        self.chars += chars
+        if self.steps > MAX_STEPS:
+            raise TemplateError(f"its loops run more than {MAX_STEPS:,} times")
+        if self.chars > MAX_OUTPUT:
+            raise TemplateError(f"it renders to more than {MAX_OUTPUT:,} characters")
+        if self.steps % 64 == 0 and time.monotonic() > self.deadline:
+            raise TemplateError(f"it takes more than {MAX_SECONDS:g} s to render")
+
+
+_BUDGET: contextvars.ContextVar[Budget] = contextvars.ContextVar("inmail_lint_template_budget")
+
+
+def _counted(items: Any) -> Iterator[Any]:
+    """A loop's items, each counted against the rendering's budget (the Jinja compiler wraps every loop in it)."""
+    budget = _BUDGET.get()
+    for item in items:
+        budget.step()
+        yield item
+
+
 def _render(source: str, engine: str, context: Mapping[str, Any]) -> str:
+    budget = Budget()
+    token = _BUDGET.set(budget)
     try:
         if engine == "jinja":
-            output = _jinja().from_string(source).render(**context)
+            chunks = _jinja().from_string(source).generate(**context)
         else:
-            output = _liquid().from_string(source).render(**context)
+            chunks = iter([_liquid().from_string(source).render(**context)])
+        parts = []
+        for chunk in chunks:  # streamed: a rendering over the budget stops where it goes over
+            budget.step(len(chunk))
+            parts.append(chunk)
+        return "".join(parts)
+    except TemplateError:
+        raise
     except Exception as exc:  # the engines raise many kinds: each is this template's problem, said in its words
         raise TemplateError(_engine_message(exc)) from None
-    if len(output) > MAX_OUTPUT:
-        raise TemplateError(f"it renders to more than {MAX_OUTPUT:,} characters")
-    return output
+    finally:
+        _BUDGET.reset(token)
 
 
 def _read_back(
@@ -294,25 +340,41 @@ def _jinja() -> Any:
     """A sandboxed Jinja environment: no attribute tricks, short loops, bounded string arithmetic, and an
     undefined variable that shows as ``{{name}}`` (so IM301 reports what a row leaves empty)."""
     if "jinja" not in _ENVIRONMENTS:
-        from jinja2 import Undefined
-        from jinja2.sandbox import SandboxedEnvironment
+        from jinja2 import Undefined, nodes
+        from jinja2.sandbox import ImmutableSandboxedEnvironment
 
         class Unfilled(Undefined):
             def __str__(self) -> str:
                 return "{{" + str(self._undefined_name or "value") + "}}"
 
-        class Bounded(SandboxedEnvironment):
+        class Bounded(ImmutableSandboxedEnvironment):  # immutable: no list or dict grows from a template
             intercepted_binops = frozenset({"*", "**"})
+            counted = staticmethod(_counted)
+
+            def _parse(self, source: str, name: str | None, filename: str | None) -> Any:
+                """Every ``for`` loop runs over its items through :func:`_counted`, so all the loops of a
+                rendering share one budget (four nested loops of 200 are 1.6 billion steps, not 4 x 200)."""
+                tree = super()._parse(source, name, filename)
+                for loop in tree.find_all(nodes.For):
+                    loop.iter = nodes.Call(nodes.EnvironmentAttribute("counted"), [loop.iter], [], None, None)
+                return tree
 
             def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
                 if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
                     raise TemplateError("a power over 64 is refused")
-                if operator == "*" and isinstance(left, str | list) and isinstance(right, int) and right > 1000:
-                    raise TemplateError("repeating text more than 1,000 times is refused")
+                if operator == "*":
+                    for sequence, count in ((left, right), (right, left)):  # 'x' * 3 and 3 * 'x' alike
+                        if (
+                            isinstance(sequence, str | list | tuple)
+                            and isinstance(count, int)
+                            and (count > 1000 or len(sequence) * count > MAX_OUTPUT)
+                        ):
+                            raise TemplateError("repeating text more than 1,000 times is refused")
                 return super().call_binop(context, operator, left, right)
 
         env = Bounded(undefined=Unfilled, autoescape=False, keep_trailing_newline=True)
-        env.globals["range"] = lambda *args: range(*args)[:MAX_LOOP]
+        # no namespace() (a value carried across loop iterations), no lipsum(), cycler() or joiner()
+        env.globals = {"range": lambda *args: range(*args)[:MAX_LOOP], "dict": dict}
         _ENVIRONMENTS["jinja"] = env
     return _ENVIRONMENTS["jinja"]
 
@@ -326,8 +388,9 @@ def _liquid() -> Any:
                 return "{{" + str(getattr(self, "name", "") or "value") + "}}"
 
         class Bounded(Environment):
-            loop_iteration_limit = MAX_LOOP
+            loop_iteration_limit = MAX_LOOP  # nested loops multiplied
             output_stream_limit = MAX_OUTPUT
+            local_namespace_limit = MAX_LOCALS  # what {% assign %} and {% capture %} hold
             context_depth_limit = 20
 
         _ENVIRONMENTS["liquid"] = Bounded(undefined=Unfilled)

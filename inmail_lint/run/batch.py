@@ -4,6 +4,7 @@ tool), or a row of a mail merge. A run is a list of jobs, done in order by one p
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 import itertools
@@ -158,6 +159,7 @@ class Workers:
         self._start = start  # start_workers (a test may count the calls)
         self.pool: ProcessPoolExecutor | None = None
         self._started = False
+        self.silent = False  # a helper sent nothing for HELPER_SILENCE seconds: taken for dead
 
     def start(self) -> ProcessPoolExecutor | None:
         if not self._started:
@@ -167,6 +169,12 @@ class Workers:
 
     def shutdown(self) -> None:
         if self.pool is not None:
+            if self.silent:  # a helper stopped (not dead) would never finish: end them, then let the pool go
+                for process in list(getattr(self.pool, "_processes", {}).values()):
+                    with contextlib.suppress(OSError, AttributeError):
+                        process.kill()
+                self.pool.shutdown(wait=False, cancel_futures=True)
+                return
             self.pool.shutdown(cancel_futures=True)
 
 
@@ -199,6 +207,7 @@ def _run_in_worker(items: list[tuple[int, Config, Job]]) -> list[FileResult]:
 CHUNK = 32  # drafts sent to a helper at a time: one round trip each, and small enough to keep all busy
 AHEAD = 3  # chunks queued for each helper, so it never waits for the main process
 HELD = 16  # chunks this process may hold, done ahead of a helper's that is not back yet (while helpers start)
+HELPER_SILENCE = 120.0  # seconds a helper may take over one chunk (32 drafts) before it is taken for dead
 
 
 def run_all(
@@ -220,6 +229,7 @@ def run_all(
     ``jobs`` is consumed as it goes, a chunk at a time: a batch file of a million rows is never held whole."""
     stream = iter(jobs)
     first = list(itertools.islice(stream, 2))
+    workers = pool
     if isinstance(pool, Workers) and helpers >= 1 and len(first) == 2:
         pool = pool.start()
     if not isinstance(pool, Executor) or helpers < 1 or len(first) < 2:
@@ -236,6 +246,8 @@ def run_all(
     finally:
         gc.set_threshold(*threshold)
         scheduler.cancel()
+        if scheduler.silent and isinstance(workers, Workers):
+            workers.silent = True
 
 
 class _Scheduler:
@@ -256,6 +268,7 @@ class _Scheduler:
         self.queued = 0  # chunks in ``queue`` that a helper has not finished
         self.held = 0  # chunks in ``queue`` done here
         self.broken = False  # a helper failed: no more chunks go out
+        self.silent = False  # a helper sent nothing for HELPER_SILENCE seconds (stopped, not dead)
         self.more = True  # chunks are left to send
 
     def lint_here(self, chunk: list[Job]) -> list[FileResult]:
@@ -322,8 +335,19 @@ class _Scheduler:
                 self.fill()
             elif self.more and (self.held < HELD or self.broken):
                 self.more = self.here()  # the next result is not back yet: lint the next chunk here
-            else:
-                wait([head])
+            elif not wait([head], timeout=0 if self.silent else HELPER_SILENCE).done:
+                yield from self._silent(chunk, head)
+
+    def _silent(self, chunk: list[Job], head: Future[list[FileResult]]) -> list[FileResult]:
+        """A helper that has sent nothing for :data:`HELPER_SILENCE` seconds (stopped, or stuck) is taken for
+        dead: its chunk is linted here, and so is the rest of the run."""
+        self.queue.popleft()
+        self.queued -= 1
+        head.cancel()
+        self.silent = True
+        results = self.lint_here(chunk)
+        self.give_up(results, TimeoutError(f"no answer in {HELPER_SILENCE:g} s"))
+        return results
 
     def cancel(self) -> None:
         for _, item in self.queue:

@@ -47,7 +47,6 @@ def decode(data: Any, tp: Any) -> Any:
     return decoder(tp)(data)
 
 
-@cache
 def _tuple(tp: Any) -> Callable[[Any], Any]:
     args = typing.get_args(tp)
     if len(args) == 2 and args[1] is Ellipsis:
@@ -64,6 +63,7 @@ def _tuple(tp: Any) -> Callable[[Any], Any]:
     return fixed
 
 
+@cache
 def decoder(tp: Any) -> Callable[[Any], Any]:
     """A function that decodes JSON values of type ``tp``, built once per type (reading a cache of a thousand
     results calls these a few hundred thousand times)."""

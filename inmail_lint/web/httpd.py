@@ -96,6 +96,17 @@ class WebServer(ThreadingHTTPServer):
         sys.stderr.write(f"inmail-lint web: a request from {client_address[0]} failed: {exc!r}\n")
 
 
+def _query_value(value: str) -> str:
+    """A query parameter; the page sends file names as JSON strings ("%22...%22"), which carry any name."""
+    if value.startswith('"'):
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            return value
+        return decoded if isinstance(decoded, str) else value
+    return value
+
+
 class Handler(BaseHTTPRequestHandler):
     timeout = REQUEST_TIMEOUT  # a connection silent this long while its request is read is closed
 
@@ -119,7 +130,9 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _json(self, status: int, document: Any) -> None:
-        body = json.dumps(document, ensure_ascii=False).encode("utf-8", "replace")
+        # ASCII with escapes: a file name that is not UTF-8 (a lone surrogate here) reaches the page intact and
+        # comes back the same, instead of being replaced on the way out
+        body = json.dumps(document, ensure_ascii=True).encode("ascii")
         self._send(status, body, "application/json; charset=utf-8")
 
     def _refuse(self, status: int, message: str) -> None:
@@ -199,7 +212,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         if not self._token_ok():
             return
-        query = {key: values[-1] for key, values in parse_qs(url.query).items()}
+        query = {key: _query_value(values[-1]) for key, values in parse_qs(url.query).items()}
         routes = {
             "/api/folder": lambda: self.server.workspace.listing(),
             "/api/file": lambda: self.server.workspace.open(query.get("path")),

@@ -320,7 +320,7 @@ function setEditable(editable) {
 
 async function openFile(path) {
   try {
-    const result = await api(`/api/file?path=${encodeURIComponent(path)}`);
+    const result = await api(`/api/file?path=${encodeURIComponent(JSON.stringify(path))}`);
     Object.assign(state, { path: result.path, base: result.base, etag: result.etag });
     $("subject").value = result.fields.subject;
     $("body").value = result.fields.body;
@@ -451,7 +451,7 @@ async function renderMerge(event) {
   if (!template || !table) { $("merge-status").textContent = "Choose a template and a CSV in the folder."; return; }
   $("merge-status").textContent = "Rendering…";
   try {
-    const merged = await api(`/api/merge?template=${encodeURIComponent(template)}&table=${encodeURIComponent(table)}`);
+    const merged = await api(`/api/merge?template=${encodeURIComponent(JSON.stringify(template))}&table=${encodeURIComponent(JSON.stringify(table))}`);
     $("merge-status").textContent = `${merged.rows.length} of ${merged.total} rows of ${merged.table} in ${merged.template}.`;
     const body = document.querySelector("#merge-rows tbody");
     body.replaceChildren(...merged.rows.map((r) => {
