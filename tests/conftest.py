@@ -80,10 +80,26 @@ def report_schema() -> dict[str, Any]:
     return json.loads(schema_path("report.schema.json").read_text(encoding="utf-8"))
 
 
+def page_call(web: Any, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+    """One call to a running ``WebServer`` with its token, as the page makes it: (status, the JSON answer)."""
+    import http.client
+
+    from inmail_lint.web.httpd import TOKEN_HEADER
+
+    port = web.server_address[1]
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Host": f"127.0.0.1:{port}", TOKEN_HEADER: web.token, "Content-Type": "application/json"}
+    connection.request(method, path, body=json.dumps(body).encode() if body is not None else None, headers=headers)
+    response = connection.getresponse()
+    payload = response.read()
+    connection.close()
+    return response.status, json.loads(payload)
+
+
 def validate_report(document: Any, schema: Mapping[str, Any]) -> None:
     import jsonschema
 
     jsonschema.Draft202012Validator(schema).validate(document)
 
 
-__all__ = ["codes", "lint_text", "result_to_json", "team_rule", "validate_report"]
+__all__ = ["codes", "lint_text", "page_call", "result_to_json", "team_rule", "validate_report"]

@@ -18,7 +18,9 @@ from hypothesis import strategies as st
 
 from inmail_lint.draft.document import Field
 from inmail_lint.draft.template_engines import MAX_OUTPUT, TemplateError, render
-from inmail_lint.web.httpd import TOKEN_HEADER, WebServer
+from inmail_lint.web.httpd import WebServer
+
+from .conftest import page_call
 
 DRAFT = "Subject: Your PyData talk\n\nHi Ana, Jane Doe suggested I write. One question?\n"
 
@@ -51,25 +53,12 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
     web.server_close()
 
 
-def _post(web: WebServer, route: str, body: Any) -> tuple[int, Any]:
-    import http.client
-
-    port = web.server_address[1]
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    headers = {"Host": f"127.0.0.1:{port}", TOKEN_HEADER: web.token, "Content-Type": "application/json"}
-    connection.request("POST", route, body=json.dumps(body).encode(), headers=headers)
-    response = connection.getresponse()
-    payload = json.loads(response.read())
-    connection.close()
-    return response.status, payload
-
-
 @pytest.mark.parametrize("route", ["/api/lint", "/api/fix", "/api/save", "/api/credits"])
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(request=REQUESTS)
 def test_the_page_answers_any_request(page: WebServer, route: str, request: dict[str, Any]) -> None:
     before = (page.workspace.folder / "a.inmail").read_bytes()
-    status, answer = _post(page, route, request)
+    status, answer = page_call(page, "POST", route, request)
     assert status == 200 or 400 <= status < 500, (status, answer)
     assert isinstance(answer, dict)
     if route == "/api/save" and status == 200 and not request.get("create"):

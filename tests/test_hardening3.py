@@ -17,6 +17,8 @@ import yaml
 from inmail_lint.sources.tables import read_rows
 from inmail_lint.util.resources import rules_dir
 
+from .conftest import page_call, team_rule
+
 Run = Callable[..., tuple[int, str, str]]
 DRAFT = "Subject: Your PyData talk\n\nHi Ana, Jane Doe suggested I write. One question?\n"
 LONG = "x" * 300  # one name over the file system's limit of 255 bytes
@@ -198,15 +200,15 @@ def test_a_profile_link_pointed_elsewhere_is_read_again(cli: Run, tmp_path: Path
 
 
 def test_a_phrase_list_below_a_rule_folder_is_part_of_the_key(cli: Run, tmp_path: Path) -> None:
-    (tmp_path / "team" / "lists").mkdir(parents=True)
-    (tmp_path / "team" / "lists" / "words.yaml").write_text("- pydata\n", encoding="utf-8")
-    (tmp_path / "team" / "TM001.yaml").write_text(
+    team_rule(
+        tmp_path,
+        "TM001",
         "code: TM001\nname: listed\ntype: existence\nseverity: warning\nsummary: Listed.\nmessage: listed\n"
         "phrase-list: lists/words\n"
         'examples: {pass: ["Subject: a\\n\\nHi Ana"], fail: ["Subject: a\\n\\nHi Ana, pydata?"]}\n',
-        encoding="utf-8",
     )
-    (tmp_path / "inmail-lint.toml").write_text('rule-dirs = ["team"]\n', encoding="utf-8")
+    (tmp_path / "team" / "lists").mkdir()
+    (tmp_path / "team" / "lists" / "words.yaml").write_text("- pydata\n", encoding="utf-8")
     (tmp_path / "a.inmail").write_text(DRAFT, encoding="utf-8")
     first = _findings(cli, tmp_path)
     (tmp_path / "team" / "lists" / "words.yaml").write_text("- pydata\n- question\n", encoding="utf-8")
@@ -442,21 +444,6 @@ def page(tmp_path: Path):  # type: ignore[no-untyped-def]
     web.server_close()
 
 
-def _call(web, method: str, path: str, body: object = None) -> tuple[int, object]:  # type: ignore[no-untyped-def]
-    import http.client
-
-    from inmail_lint.web.httpd import TOKEN_HEADER
-
-    port = web.server_address[1]
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    headers = {"Host": f"127.0.0.1:{port}", TOKEN_HEADER: web.token, "Content-Type": "application/json"}
-    connection.request(method, path, body=json.dumps(body).encode() if body is not None else None, headers=headers)
-    response = connection.getresponse()
-    payload = response.read()
-    connection.close()
-    return response.status, json.loads(payload)
-
-
 @pytest.mark.parametrize(
     "request_body",
     [
@@ -469,30 +456,30 @@ def _call(web, method: str, path: str, body: object = None) -> tuple[int, object
     ids=["subject-list", "kind-list", "recipient-number", "path-object", "unknown-key"],
 )
 def test_the_page_answers_a_wrong_json_type_with_400(page, request_body: dict[str, object]) -> None:  # type: ignore[no-untyped-def]
-    status, answer = _call(page, "POST", "/api/lint", request_body)
+    status, answer = page_call(page, "POST", "/api/lint", request_body)
     assert status == 400 and "key" in answer["error"], answer  # type: ignore[index]
 
 
 def test_the_page_refuses_save_as_a_name_over_the_limit(page) -> None:  # type: ignore[no-untyped-def]
     body = {"subject": "Hi", "body": "Hi Ana", "create": True, "path": "x" * 300 + ".inmail", "kind": "inmail"}
-    status, answer = _call(page, "POST", "/api/save", body)
+    status, answer = page_call(page, "POST", "/api/save", body)
     assert 400 <= status < 500, answer
 
 
 def test_the_page_never_reads_a_fifo_and_stays_responsive(page) -> None:  # type: ignore[no-untyped-def]
     os.mkfifo(page.workspace.folder / "pipe.inmail")
-    status, answer = _call(page, "GET", '/api/file?path="pipe.inmail"')
+    status, answer = page_call(page, "GET", '/api/file?path="pipe.inmail"')
     assert status == 422 and "FIFO" in answer["error"]  # type: ignore[index]
     save = {"subject": "Hi", "body": "Hi", "path": "pipe.inmail", "base": "", "etag": "x"}
-    status, answer = _call(page, "POST", "/api/save", save)
+    status, answer = page_call(page, "POST", "/api/save", save)
     assert status == 422 and "FIFO" in answer["error"]  # type: ignore[index]
-    assert _call(page, "GET", "/api/plans")[0] == 200  # the lock was never held by a blocked read
+    assert page_call(page, "GET", "/api/plans")[0] == 200  # the lock was never held by a blocked read
 
 
 def test_the_folder_listing_skips_a_link_that_leads_outside(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "secret.inmail").write_text("Subject: secret\n\nThe numbers outside the folder.\n", encoding="utf-8")
     (page.workspace.folder / "out.inmail").symlink_to(tmp_path / "secret.inmail")
-    status, answer = _call(page, "GET", "/api/folder")
+    status, answer = page_call(page, "GET", "/api/folder")
     assert status == 200
     assert [d["path"] for d in answer["drafts"]] == ["a.inmail"]  # type: ignore[index]
     assert any("outside the folder" in n for n in answer["notes"])  # type: ignore[index]
@@ -503,10 +490,10 @@ def test_a_draft_whose_name_is_not_utf8_is_listed_and_opened(page) -> None:  # t
 
     name = os.fsdecode(b"caf\xe9.inmail")
     (page.workspace.folder / name).write_text(DRAFT, encoding="utf-8")
-    status, answer = _call(page, "GET", "/api/folder")
+    status, answer = page_call(page, "GET", "/api/folder")
     listed = [d["path"] for d in answer["drafts"]]  # type: ignore[index]
     assert name in listed
-    status, opened = _call(page, "GET", f"/api/file?path={quote(json.dumps(name))}")
+    status, opened = page_call(page, "GET", f"/api/file?path={quote(json.dumps(name))}")
     assert status == 200 and opened["path"] == name  # type: ignore[index]
 
 
@@ -524,6 +511,6 @@ def test_silent_connections_time_out_and_are_capped(page, monkeypatch: pytest.Mo
         sock.sendall(b"POST /api/lint HTTP/1.1\r\nHost: x\r\n")
         stalled.append(sock)
     time.sleep(1.5)  # past the timeout: every stalled connection is closed
-    assert _call(page, "GET", "/api/plans")[0] == 200
+    assert page_call(page, "GET", "/api/plans")[0] == 200
     for sock in stalled:
         sock.close()
