@@ -73,7 +73,7 @@ def find_greeting(text: str, slots: Sequence[Slot] = ()) -> Greeting | None:
     if first is None:
         return None
     line_start, line = first.start(), first.group().rstrip()
-    stock = _stock_greeting(line, line_start)
+    stock = _stock_greeting(line, line_start, text, slots)
     if stock is not None:
         return stock
     m = _GREETING.match(line)
@@ -90,6 +90,9 @@ def find_greeting(text: str, slots: Sequence[Slot] = ()) -> Greeting | None:
             start = line_start + m.start("rest") + named.start("name")  # "Hey, Ana!"
             name = named.group("name")
             return Greeting(line_start, line_start + len(line), name, start, start + len(name))
+        slotted = _slot_after(text, slots, line, line_start, m.start("rest"))
+        if slotted is not None:  # "Hey, {first}!": the name is a slot
+            return slotted
         return Greeting(line_start, line_start + _greeting_end(line), None, generic=True)  # "Hi," / "Hello!"
     name_match = re.match(r"[\s,]*", rest)
     offset = m.start("rest") + (name_match.end() if name_match else 0)
@@ -104,8 +107,21 @@ def find_greeting(text: str, slots: Sequence[Slot] = ()) -> Greeting | None:
     return _greeting_with_name(line, line_start, offset)
 
 
-def _stock_greeting(line: str, line_start: int) -> Greeting | None:
-    """A stock greeting with no name ("Hi there,", "Good morning"), unless a name follows the phrase."""
+def _slot_after(text: str, slots: Sequence[Slot], line: str, line_start: int, at: int) -> Greeting | None:
+    """A greeting whose name is a slot that follows the greeting word at ``at`` of its line, after a comma or
+    a space ("Hey, {first}!", "Good morning, <Name>,"); None when no slot stands there."""
+    gap = re.match(r"[^\S\n]*[,:!\u2014\u2013-]?[^\S\n]*", line[at:])
+    start = line_start + at + (gap.end() if gap else 0)
+    slot = next((s for s in slots if s.start == start), None)
+    if slot is None:
+        return None
+    end = line_start + _greeting_end(line)
+    return Greeting(line_start, end, text[slot.start : slot.end], slot.start, slot.end, placeholder=True)
+
+
+def _stock_greeting(line: str, line_start: int, text: str, slots: Sequence[Slot]) -> Greeting | None:
+    """A stock greeting with no name ("Hi there,", "Good morning"), unless a name follows the phrase; with a
+    slot after it ("Good morning, <Name>,", "Hey, {first}!"), a greeting whose name is a placeholder."""
     phrases, _ = _greeting_data()
     lead = _LEADING_SYMBOLS.match(line)
     words_at = lead.end() if lead else 0  # after an emoji or other symbols that open the line ("👋 Hi there")
@@ -113,7 +129,11 @@ def _stock_greeting(line: str, line_start: int) -> Greeting | None:
     for phrase in phrases:
         if normalised == phrase or (normalised.startswith(phrase) and not normalised[len(phrase)].isalnum()):
             written = _phrase_start(phrase).match(line, words_at)
-            after = line[written.end() :].lstrip(" \t") if written else ""
+            rest_at = written.end() if written else len(line)
+            after = line[rest_at:].lstrip(" \t")
+            slotted = _slot_after(text, slots, line, line_start, rest_at)
+            if slotted is not None:  # "Good morning, <Name>,": the name is a slot
+                return slotted
             if after[:1].isupper():
                 return None  # "Good morning Robert", "Hi there Ana": a name follows the phrase
             return Greeting(line_start, line_start + _greeting_end(line), None, generic=True)

@@ -60,6 +60,7 @@ def _data() -> _SlotData:
 
 
 _WORD = re.compile(r"[^\W\d_]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")  # where camelCase starts a word: senderFirst, myCompany
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _CLOSERS = {"[": "]", "<": ">", "(": ")", "{": "}"}
 
@@ -128,7 +129,7 @@ def stands_for(inner: str) -> str:
     """What a slot's words say it stands for: "sender" ([Your Name]), "name" (the reader's: [First Name]), a
     common-ground category ([Mutual Connection]) or "placeholder" (anything else about the reader)."""
     data = _data()
-    words = _words(inner.replace("_", " "))
+    words = _words(_CAMEL.sub(" ", inner).replace("_", " ").replace(".", " "))  # senderFirst, owner.name
     if not words:
         return "placeholder"
     if words[0] in data.sender_words:

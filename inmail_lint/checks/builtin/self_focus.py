@@ -52,7 +52,8 @@ turn sentences around: what is in it for the reader?
         theirs = body.count_norms(OTHER)
         if mine >= options["min-count"] and mine > options["ratio"] * max(theirs, 1):
             yield Finding(
-                f"{mine} words about you (I, we, our) and {theirs} about them (you, your); say what is in it for them",
+                f"{mine} words about yourself (I, we, our) and {theirs} about them (you, your); "
+                "say what is in it for them",
                 0,
                 len(body.text),
                 field="body",
