@@ -32,6 +32,16 @@ _LIST_MARKER = r"[^\S\n]*(?:[-*+\u2022\u2023\u25e6\u2013\u2014]|\d{1,2}[.)])[^\S
 # where a piece of text ends: a blank line, or a line break before a list item
 _PIECE_BREAK = re.compile(rf"\n[^\S\n]*\n\s*|\n(?={_LIST_MARKER})")
 _LIST_ITEM = re.compile(_LIST_MARKER)
+# An abbreviation or a name's capital with its full stop ("Series A.", "Inc.", "U.S.") ends a sentence when the
+# next word is one a sentence opens with; spaCy's tokenizer keeps such a full stop in its token, so its
+# sentencizer never ends a sentence there. A title ("Dr. Smith") or a name that goes on ("U.S. Army") does not.
+_STARTERS = (
+    "Our|We|I|The|This|That|These|It|They|You|Your|My|He|She|There|And|But|So|Now|Today|Since|After|If|When|"
+    "Would|Could|Can|Do|Are|Is|Was|Let|Please|Thanks|Happy|Also|However|Then|What|How|Why|Any|Most|Both"
+)
+_ABBREVIATION_END = re.compile(rf"(?<=[A-Za-z]\.)[^\S\n]+(?=(?:{_STARTERS})\b)")
+_WORD_BEFORE = re.compile(r"(\S+)\.$")
+_TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof", "st", "mt", "sr", "jr", "rev", "hon", "gen", "sgt"})
 _LIST_LINE = re.compile(rf"(?m)^{_LIST_MARKER}")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _EMOJI = re.compile(
@@ -187,7 +197,12 @@ class FieldAnalysis:
         (greetings and sign-offs have no full stop), and so does a line break before a list item; a list
         item's marker ("1.") never ends one."""
         text = self.text
-        starts = sorted({self.span(sent.start_char, sent.end_char)[0] for sent in self.doc.sents})
+        found = {self.span(sent.start_char, sent.end_char)[0] for sent in self.doc.sents}
+        for gap in _ABBREVIATION_END.finditer(text):
+            before = _WORD_BEFORE.search(text, max(0, gap.start() - 40), gap.start())
+            if before is None or before.group(1).lower() not in _TITLES:
+                found.add(gap.end())
+        starts = sorted(found)
         spans = []
         pos = 0
         for m in [*_PIECE_BREAK.finditer(text), None]:

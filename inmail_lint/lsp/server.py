@@ -27,6 +27,7 @@ from inmail_lint.checks.define.base import RuleDefinitionError
 from inmail_lint.config.settings import CONFIG_NAMES, ConfigError
 from inmail_lint.diagnostic import Diagnostic, Locator, Severity
 from inmail_lint.engine.result import FileResult
+from inmail_lint.model.estimate import cited, grade_legend
 from inmail_lint.run.session import Session
 from inmail_lint.util.version import __version__
 
@@ -363,8 +364,14 @@ def _estimate_text(result: FileResult, *, markdown: bool) -> str:
     assert estimate is not None
     head = f"**{estimate.summary()}**" if markdown else estimate.summary()
     lines = [head, ""]
-    lines += [f"- {f.sign or '±'}{f.label}: odds x{f.odds_ratio:.2f} ({f.grade}; {f.source})" for f in estimate.factors]
-    lines += ["", f"Range {estimate.low:.0%}-{estimate.high:.0%}. See `inmail-lint rule IM901` for the model."]
+    lines += [
+        f"- {f.sign or '±'}{f.label}: odds x{f.odds_ratio:.2f} ({cited(f.grade, f.source)})" for f in estimate.factors
+    ]
+    interval = f"90% interval {estimate.low:.0%} to {estimate.high:.0%}"
+    lines += ["", f"{interval}. See `inmail-lint rule IM901` for the model."]
+    legend = grade_legend(f.grade for f in estimate.factors)
+    if legend:
+        lines += ["", legend[0].upper() + legend[1:] + "."]
     lines += [f"\nNote: {note}" for note in result.notes]
     return "\n".join(lines)
 

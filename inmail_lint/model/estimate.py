@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -150,6 +150,32 @@ class Estimate:
             head = f"response likelihood {self.probability:.0%} (typical {self.baseline:.0%}; no credit at stake)"
         fixing = self.fixing()
         return head + (", " + "; ".join(reasons) if reasons else "") + (f"; {fixing}" if fixing else "")
+
+
+#: What each evidence grade of a factor's source means (the grades of ``shared/facts.md``), said wherever a
+#: grade is shown so that no reader has to guess.
+GRADES: dict[str, str] = {
+    "OFF": "a LinkedIn help or ads page",
+    "PLAT": "LinkedIn's own data, reported in the press",
+    "ACAD": "a peer-reviewed study",
+    "VEND": "a vendor's own data",
+    "SEC": "an aggregator's report",
+    "UNV": "a claim not confirmed in any readable source",
+    "ASSUMPTION": "no published figure; the size is assumed, with a range",
+}
+
+
+def grade_legend(grades: Iterable[str]) -> str:
+    """'grades: PLAT = LinkedIn's own data, ...; VEND = ...' for the grades given, in a fixed order."""
+    wanted = set(grades)
+    shown = [g for g in GRADES if g in wanted]
+    return "grades: " + "; ".join(f"{g} = {GRADES[g]}" for g in shown) if shown else ""
+
+
+def cited(grade: str, source: str) -> str:
+    """A factor's grade and source as one note, the grade said once ("ASSUMPTION (range ...): ..." already
+    opens with it)."""
+    return source if source.startswith(grade) else f"{grade}; {source}"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from inmail_lint.diagnostic import Diagnostic, Severity
 from inmail_lint.engine.result import JSON_VERSION, FileResult, diagnostic_to_json, result_to_json
+from inmail_lint.model.estimate import grade_legend
 from inmail_lint.util.text import escape_unsafe, index_at_utf16, shown_unsafe, valid_unicode, xml_text
 from inmail_lint.util.version import __version__
 
@@ -423,10 +424,13 @@ class EstimateFormatter(ConciseFormatter):
         for factor in sorted(estimate.factors, key=lambda f: -abs(math.log(f.odds_ratio))):
             if factor.odds_ratio == 1:
                 continue
+            self.__dict__.setdefault("grades", set()).add(factor.grade)
             self.out.write(f"  {factor.odds_ratio:>5.2f}x odds  {escape_unsafe(f'{factor.label} ({factor.grade})')}\n")
 
     def finish(self, summary: Summary) -> None:
-        pass
+        legend = grade_legend(self.__dict__.get("grades", ()))  # each grade shown above, said once at the end
+        if legend:
+            self.out.write(f"{escape_unsafe(legend)}\n")
 
 
 FORMATTERS: dict[str, type[Formatter]] = {
