@@ -12,7 +12,7 @@ README = ROOT / "README.md"
 def test_readme_starts_with_the_two_setup_commands() -> None:
     lines = README.read_text(encoding="utf-8").splitlines()
     head = "\n".join(lines[:6])
-    assert "python -m pip install -e '.[test]' && inmail-lint check examples/" in head
+    assert "python -m pip install -e . && inmail-lint check examples/" in head
     assert "python -m pip install -e '.[test]' && python -m pytest" in head
 
 
