@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,22 @@ def report_schema() -> dict[str, Any]:
     return json.loads(schema_path("report.schema.json").read_text(encoding="utf-8"))
 
 
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[Any]:
+    """A ``WebServer`` on ``folder``, serving in a thread until the block ends."""
+    import threading
+
+    from inmail_lint.web.httpd import WebServer
+
+    web = WebServer(folder)
+    threading.Thread(target=web.serve_forever, daemon=True).start()
+    try:
+        yield web
+    finally:
+        web.shutdown()
+        web.server_close()
+
+
 def page_call(web: Any, method: str, path: str, body: Any = None) -> tuple[int, Any]:
     """One call to a running ``WebServer`` with its token, as the page makes it: (status, the JSON answer)."""
     import http.client
@@ -102,4 +119,4 @@ def validate_report(document: Any, schema: Mapping[str, Any]) -> None:
     jsonschema.Draft202012Validator(schema).validate(document)
 
 
-__all__ = ["codes", "lint_text", "page_call", "result_to_json", "team_rule", "validate_report"]
+__all__ = ["codes", "lint_text", "page_call", "result_to_json", "serving", "team_rule", "validate_report"]

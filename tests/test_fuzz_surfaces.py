@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,7 +19,7 @@ from inmail_lint.draft.document import Field
 from inmail_lint.draft.template_engines import MAX_OUTPUT, TemplateError, render
 from inmail_lint.web.httpd import WebServer
 
-from .conftest import page_call
+from .conftest import page_call, serving
 
 DRAFT = "Subject: Your PyData talk\n\nHi Ana, Jane Doe suggested I write. One question?\n"
 
@@ -46,11 +45,8 @@ REQUESTS = st.dictionaries(st.sampled_from(KEYS), JSON, max_size=6) | st.diction
 def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
     folder = tmp_path_factory.mktemp("page")
     (folder / "a.inmail").write_text(DRAFT, encoding="utf-8")
-    web = WebServer(folder)
-    threading.Thread(target=web.serve_forever, daemon=True).start()
-    yield web
-    web.shutdown()
-    web.server_close()
+    with serving(folder) as web:
+        yield web
 
 
 @pytest.mark.parametrize("route", ["/api/lint", "/api/fix", "/api/save", "/api/credits"])
