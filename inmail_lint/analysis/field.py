@@ -14,6 +14,7 @@ from inmail_lint.analysis.nlp import get_nlp, phrase_matcher
 from inmail_lint.analysis.readability import flesch_kincaid_grade, flesch_reading_ease
 from inmail_lint.analysis.slots import Slot, find_slots
 from inmail_lint.draft.document import Field
+from inmail_lint.draft.profiles import HONORIFICS
 from inmail_lint.draft.templates import LengthRange
 from inmail_lint.util.text import fold_aligned, utf16_length, word_count, word_spans
 
@@ -41,7 +42,7 @@ _STARTERS = (
 )
 _ABBREVIATION_END = re.compile(rf"(?<=[A-Za-z]\.)[^\S\n]+(?=(?:{_STARTERS})\b)")
 _WORD_BEFORE = re.compile(r"(\S+)\.$")
-_TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "prof", "st", "mt", "sr", "jr", "rev", "hon", "gen", "sgt"})
+_TITLES = HONORIFICS | {"st", "mt", "rev", "hon", "gen", "sgt"}  # "Dr. Smith", "St. Louis": a name goes on
 _LIST_LINE = re.compile(rf"(?m)^{_LIST_MARKER}")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _EMOJI = re.compile(

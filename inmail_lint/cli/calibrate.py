@@ -46,16 +46,13 @@ def calibrate(
     # imported when the command runs, so that --help and --version stay fast
     from inmail_lint.config.settings import ConfigError
     from inmail_lint.run.session import RunOptions, Session
-    from inmail_lint.sources.write import WriteRefused, check_writable
+    from inmail_lint.sources.write import WriteRefused
 
     with Session(RunOptions(isolated=isolated)) as session:
         session.read_input(history, "the history it reads")
         try:  # before the work: a path that cannot take the model is refused now, not after fitting
-            check_writable(output)
             config = session.config_for(None)
-            what = session.refuses(output)
-            if what is not None:
-                raise WriteRefused(f"{output} is {what}, which this run reads; nothing was fitted")
+            session.check_output(output)
         except WriteRefused as exc:
             _error(f"--output: {exc}")
             return EXIT_ERROR

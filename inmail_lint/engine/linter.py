@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from inmail_lint.analysis.facts import Analysis
@@ -78,7 +79,7 @@ class Linter:
         self._runnable: dict[tuple[str, ...], list[ActiveRule]] = {}  # the active rules, by what is suppressed
         self.sender = Profile.from_mapping(config.sender)
         self.refund_model = refund_model(config)
-        self._observed_names = {factor.observe for factor in self.refund_model.factors} if self.refund_model else set()
+        self._observed_names = {factor.observe for factor in self.refund_model.factors}
         for code in sorted(self.refund_model.finding_codes):
             observed = self.registry.get(code)
             if observed is None:
@@ -89,6 +90,7 @@ class Linter:
             )
         check_spacy_model(config)
 
+    @cached_property
     def goals(self) -> dict[tuple[str, str], float]:
         """What the rules of advice ask of each field, by (field, measure): an active rule's configured value,
         else the rule's default (the page shows them beside its counters)."""
@@ -169,11 +171,9 @@ class Linter:
                 diagnostics.extend(self._place(active, draft, analysis, finding) for finding in found)
         # 2. observe: the rules the model reads run even when deselected (off is silent, not free)
         self._observed_rules(analysis, kind_name, findings)
-        observations = observe(analysis, findings, self._observed_names) if self.refund_model is not None else {}
+        observations = observe(analysis, findings, self._observed_names)
         # 3. the estimate, from what was observed
-        estimate = None
-        if self.refund_model is not None:
-            estimate = self.refund_model.estimate(observations, credit_at_stake=analysis.credit_at_stake)
+        estimate = self.refund_model.estimate(observations, credit_at_stake=analysis.credit_at_stake)
         # 4. the rules that read the estimate
         for active in runnable:
             if active.rule.reads_estimate:

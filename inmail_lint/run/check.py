@@ -26,7 +26,7 @@ from inmail_lint.run.batch import Job, is_batch, make_jobs
 from inmail_lint.run.options import RunOptions
 from inmail_lint.sources.files import PathError, Skipped, Target
 from inmail_lint.sources.tables import RowsError, iter_rows, read_rows
-from inmail_lint.sources.write import WriteRefused, check_writable
+from inmail_lint.sources.write import WriteRefused
 from inmail_lint.util.status import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ class CheckSession(Protocol):
 
     def read_input(self, path: Path, what: str) -> None: ...
 
-    def refuses(self, path: Path) -> str | None: ...
+    def check_output(self, path: Path) -> None: ...
 
     def write(self, path: Path, data: bytes | IO[str]) -> None: ...
 
@@ -260,12 +260,9 @@ class Report:
         if self.output is None:
             return None
         try:
-            check_writable(self.output)
+            self.session.check_output(self.output)
         except WriteRefused as exc:
-            return f"--output-file: {exc}"
-        what = self.session.refuses(self.output)
-        if what is not None:
-            return f"--output-file {self.output} is {what}; the report would replace it, so nothing was run"
+            return f"--output-file: {exc}; nothing was run"
         return None
 
     def start(self) -> None:
@@ -301,13 +298,7 @@ class Report:
             self.formatter.finish(self.summary)
         if self.output is None:
             return None
-        what = self.session.refuses(self.output)
-        if what is not None:
-            self.console.error(
-                f"--output-file {self.output} is {what}, which this run reads; the report was not written"
-            )
-            return EXIT_ERROR
-        try:
+        try:  # refused here too when the run read it meanwhile (a recipient profile)
             self.buffer.seek(0)
             self.session.write(self.output, self.buffer)
         except WriteRefused as exc:

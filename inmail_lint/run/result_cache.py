@@ -69,8 +69,8 @@ def pack_fingerprint() -> str:
     pack, the judging libraries, Python, the version. Measured once per process (a few hundred stat calls)."""
     package = Path(__file__).resolve().parent.parent
     parts = [__version__, sys.version, *file_stamps(package, (".py", ".json", ".yaml", ".yml"), recursive=True)]
-    # the pack (in a checkout, inmail_lint/rules is a link the walk above does not follow)
-    parts += file_stamps(rules_dir(), (".yaml", ".yml", ".json"), recursive=True)
+    if (package / "rules").is_symlink():  # a checkout: the walk above does not follow the link to the pack
+        parts += file_stamps(rules_dir(), (".yaml", ".yml", ".json"), recursive=True)
     for name in JUDGES:
         try:
             spec = importlib.util.find_spec(name)

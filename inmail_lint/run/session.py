@@ -17,14 +17,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from inmail_lint.config.settings import Config, ConfigError, ConfigResolver, load_config_file
+from inmail_lint.config.settings import Config, ConfigResolver, load_config_file
 from inmail_lint.engine.result import FileResult
 from inmail_lint.run.batch import Job, Workers, is_batch, make_jobs, run_all, run_job, start_workers
 from inmail_lint.run.check import CheckRequest, Console, Stop, check, options_for
 from inmail_lint.run.options import RunOptions
 from inmail_lint.run.result_cache import ResultCaches, run_cached
 from inmail_lint.sources.files import PathError, Skipped, Target, discover, is_draft_path, prepare, relpath_for
-from inmail_lint.sources.write import Inputs, Stamp, WriteRefused, make_folder, same_file, write_file
+from inmail_lint.sources.write import Inputs, Stamp, WriteRefused, check_output, write_file
 from inmail_lint.util.files import RULE_FILES, files_under
 from inmail_lint.util.status import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS
 
@@ -47,6 +47,7 @@ __all__ = [
     "Skipped",
     "Target",
     "WriteRefused",
+    "is_batch",
     "run_check",
 ]
 
@@ -58,8 +59,7 @@ class Session:
         self.options = options or RunOptions()
         self.inputs = Inputs()
         self._lock = threading.RLock()
-        self._linters: dict[int, tuple[Config, Linter]] = {}
-        self._configs: dict[int, Config] = {}
+        self._recorded: dict[int, Config] = {}  # configurations whose files are in ``inputs`` (since a reset)
         self._pool: Workers | None = None
         self.resolver = self._new_resolver()
         self.caches = ResultCaches(
@@ -82,6 +82,7 @@ class Session:
         """Read configuration files afresh (one was saved): a new resolver; linters are rebuilt as needed."""
         with self._lock:
             self.resolver = self._new_resolver()
+            self._recorded.clear()
 
     def _new_resolver(self) -> ConfigResolver:
         o = self.options
@@ -112,8 +113,8 @@ class Session:
                 config = self.resolver.for_path(path)
             else:
                 config = self.resolver.for_directory(directory or Path.cwd())
-            if id(config) not in self._configs:
-                self._configs[id(config)] = config
+            if self._recorded.get(id(config)) is not config:
+                self._recorded[id(config)] = config
                 self._record_config(config)
             return config
 
@@ -132,9 +133,6 @@ class Session:
             inputs.add(config.model, "the refund model it reads")
         for folder in config.rule_dirs:
             inputs.add_all(files_under(folder, RULE_FILES, recursive=True), "a team rule file it reads")
-        for path in (self.options.model,):
-            if path is not None:
-                inputs.add(path, "the refund model it reads")
 
     def linter(self, config: Config) -> Linter:
         """The linter of ``config``, built once; building it checks the configuration against the rules
@@ -142,10 +140,7 @@ class Session:
         from inmail_lint.run.linters import LINTERS  # the linter: see the imports above
 
         with self._lock:
-            known = self._linters.get(id(config))
-            if known is None or known[0] is not config:
-                known = self._linters[id(config)] = (config, LINTERS.get(config))
-            return known[1]
+            return LINTERS.get(config)
 
     def check_config(self, config: Config) -> None:
         """Check a configuration now (so a bad one stops the run before anything is printed), unless the
@@ -184,11 +179,18 @@ class Session:
 
     # --- linting -------------------------------------------------------------------------------------------
     def lint_text(
-        self, text: str, path: Path | None = None, *, display: str | None = None, directory: Path | None = None
+        self,
+        text: str,
+        path: Path | None = None,
+        *,
+        display: str | None = None,
+        directory: Path | None = None,
+        config: Config | None = None,
     ) -> FileResult:
         """Lint ``text`` as the draft at ``path`` would be (its config, per-file-ignores, relative paths); with
-        no path, as a new draft in ``directory``. A ``recipient:`` profile is read (and recorded)."""
-        config = self.config_for(path, directory)
+        no path, as a new draft in ``directory``. A ``recipient:`` profile is read (and recorded). ``config``
+        is the draft's configuration when the caller has resolved it already."""
+        config = config or self.config_for(path, directory)
         folder = path.parent if path is not None else (directory or Path.cwd())
         shown = display if display is not None else (str(path) if path is not None else "<string>")
         draft = prepare(text, shown, folder, config.root)
@@ -206,7 +208,9 @@ class Session:
         draft, problem = load_draft(data, display, directory, config.root if directory else None)
         if draft is None:
             return unreadable_result(display, str(problem), linter)
-        return linter.lint(draft)
+        result = linter.lint(draft)
+        self.inputs.add_all(result.reads, "a profile it reads")
+        return result
 
     def lint_target(self, target: Target, config: Config, *, data: bytes | None = None) -> FileResult:
         """Read and lint one draft file (or standard input)."""
@@ -266,9 +270,10 @@ class Session:
         """Record a file the run reads by other means (a history, a ``--vars`` table, a model)."""
         self.inputs.add(path, what)
 
-    def refuses(self, path: Path) -> str | None:
-        """Why ``path`` may not be written by this run (it is one of its inputs), or None."""
-        return self.inputs.holds(path)
+    def check_output(self, path: Path) -> None:
+        """Refuse now, before the work, an output this run may not write (one of its inputs, or not writable):
+        :class:`WriteRefused` saying why. The write itself checks again."""
+        check_output(path, self.inputs)
 
     # --- other services ------------------------------------------------------------------------------------
     def history_observations(
@@ -348,14 +353,3 @@ class _LazyLinters(Mapping[int, "Linter"]):
 
     def __len__(self) -> int:
         return len(self._configs)
-
-
-def is_batch_target(target: Target) -> bool:
-    return is_batch(target)
-
-
-def same_path(a: Path, b: Path) -> bool:
-    return same_file(a, b)
-
-
-__all__ += ["ConfigError", "is_batch_target", "make_folder", "same_path"]

@@ -89,21 +89,24 @@ def _key(path: Path) -> tuple[str, tuple[int, int] | None]:
 
 class Inputs:
     """The files a run has read or will read, each with what it is ("a draft it lints"). A write over any of
-    them is refused. Thread-safe: the page's requests and the language server add to it as they read."""
+    them is refused. Recording one is cheap (a run records every draft it finds, on the cached path too); each
+    is resolved to its real path and inode only when a write asks. Thread-safe: the page's requests and the
+    language server add to it as they read."""
 
     def __init__(self) -> None:
+        self._pending: dict[str, tuple[str, bool]] = {}  # as recorded, not yet resolved
+        self._seen: set[str] = set()  # every path recorded, as given
         self._by_path: dict[str, tuple[str, bool]] = {}
         self._by_inode: dict[tuple[int, int], tuple[str, bool]] = {}
         self._lock = threading.Lock()
 
     def add(self, path: Path | str, what: str, *, rewritable: bool = False) -> None:
         """Record an input; ``rewritable`` for a draft, which a fix may write back over (with its stamp)."""
-        real, inode = _key(Path(path))
-        entry = (f"{what} ({path})", rewritable)
+        raw = os.fspath(path)
         with self._lock:
-            self._by_path.setdefault(real, entry)
-            if inode is not None:
-                self._by_inode.setdefault(inode, entry)
+            if raw not in self._seen:
+                self._seen.add(raw)
+                self._pending[raw] = (f"{what} ({path})", rewritable)
 
     def add_all(self, paths: Iterable[Path | str], what: str) -> None:
         for path in paths:
@@ -112,29 +115,23 @@ class Inputs:
     def _entry(self, path: Path) -> tuple[str, bool] | None:
         real, inode = _key(path)
         with self._lock:
+            for raw, entry in self._pending.items():
+                raw_real, raw_inode = _key(Path(raw))
+                self._by_path.setdefault(raw_real, entry)
+                if raw_inode is not None:
+                    self._by_inode.setdefault(raw_inode, entry)
+            self._pending.clear()
             found = self._by_path.get(real)
             if found is None and inode is not None:
                 found = self._by_inode.get(inode)
         return found
 
-    def holds(self, path: Path) -> str | None:
-        """What ``path`` is to this run, when it is one of its inputs."""
-        entry = self._entry(path)
-        return entry[0] if entry is not None else None
-
-    def refuses(self, path: Path, replacing: bool) -> str | None:
+    def refuses(self, path: Path, replacing: bool = False) -> str | None:
         """What ``path`` is, when writing it is refused: any input, but a draft rewritten from its own stamp."""
         entry = self._entry(path)
         if entry is None or (replacing and entry[1]):
             return None
         return entry[0]
-
-    def __iter__(self) -> Iterator[str]:
-        with self._lock:
-            return iter(sorted(self._by_path))
-
-    def __len__(self) -> int:
-        return len(self._by_path)
 
 
 def check_writable(path: Path) -> Path:
@@ -165,6 +162,22 @@ def check_writable(path: Path) -> Path:
     if not os.access(target.parent, os.W_OK | os.X_OK):
         raise WriteRefused(f"{path}: cannot write in its folder {target.parent}: permission denied")
     return target
+
+
+def check_output(path: Path, inputs: Inputs | None = None, *, replacing: bool = False) -> Path:
+    """The real file a write to ``path`` would change, when it may be written: not one the run reads (unless
+    ``replacing`` a draft from its own stamp), and writable; :class:`WriteRefused` saying why otherwise. Called
+    before a long run (so ``-o`` over an input is refused before anything is linted) and again by
+    :func:`write_file` itself."""
+    target = check_writable(path)
+    _refuse_input(path, target, inputs, replacing)
+    return target
+
+
+def _refuse_input(path: Path, target: Path, inputs: Inputs | None, replacing: bool) -> None:
+    what = inputs.refuses(target, replacing) if inputs is not None else None
+    if what is not None:
+        raise WriteRefused(f"{path} is {what}, which this run reads; it was not written")
 
 
 def umask() -> int:
@@ -240,12 +253,9 @@ def write_file(
     if inside is not None:
         target = Path(os.path.abspath(path))
         _refuse_links_out(target, inside)
+        _refuse_input(path, target, inputs, replaces is not None)
     else:
-        target = check_writable(path)
-    if inputs is not None:
-        what = inputs.refuses(target, replacing=replaces is not None)
-        if what is not None:
-            raise WriteRefused(f"{path} is {what}, which this run reads; it was not written")
+        target = check_output(path, inputs, replacing=replaces is not None)
     try:
         info: os.stat_result | None = target.stat()
     except FileNotFoundError:

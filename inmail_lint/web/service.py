@@ -23,7 +23,7 @@ from inmail_lint.engine.fixer import apply_fixes
 from inmail_lint.engine.linter import Linter
 from inmail_lint.engine.result import FileResult, estimate_to_json
 from inmail_lint.model.credits import PlanError
-from inmail_lint.run.session import RunOptions, Session, Skipped, Target, is_batch_target
+from inmail_lint.run.session import RunOptions, Session, Skipped, Target, is_batch
 from inmail_lint.sources.files import MAX_BYTES, read_bytes
 from inmail_lint.sources.tables import RowsError, read_rows
 from inmail_lint.sources.write import Stamp, WriteRefused
@@ -156,7 +156,8 @@ class Workspace:
 
     def _lint(self, spliced: Spliced, path: Path | None, config: Config, display: str) -> tuple[FileResult, Linter]:
         linter = self.linter(config)
-        return self.session.lint_text(spliced.source, path, display=display, directory=self.folder), linter
+        result = self.session.lint_text(spliced.source, path, display=display, directory=self.folder, config=config)
+        return result, linter
 
     def lint(self, request: Mapping[str, Any]) -> dict[str, Any]:
         spliced, path, config, display = self._draft(request)
@@ -273,7 +274,7 @@ class Workspace:
                 if isinstance(item, Skipped):
                     notes.append(f"{self.relative(Path(item.display))}: {item.message}")
                     continue
-                if not isinstance(item, Target) or item.path is None or is_batch_target(item):
+                if not isinstance(item, Target) or item.path is None or is_batch(item):
                     continue  # a batch table's rows are drafts of their own: the page lists draft files
                 if not self.inside(item.path):  # a link that leads out of the folder: never read here
                     notes.append(f"{self.relative(item.path)}: a link that leads outside the folder; not listed")
@@ -437,7 +438,7 @@ def describe(result: FileResult, spliced: Spliced, linter: Linter, config: Confi
         )
     kind = result.kind or config.kind
     limits = config.kinds.get(kind, {})
-    goals = linter.goals()
+    goals = linter.goals
     counts = {}
     for name in FIELDS:
         summary = result.fields.get(name)
