@@ -196,7 +196,59 @@ def cue_patterns() -> TokenPatterns:
 
 
 def language_cues(fa: FieldAnalysis) -> list[Cue]:
-    return [Cue(label, *fa.token_span(s, e)) for label, s, e in cue_patterns()(fa.doc)]
+    """The cues the language alone shows. A reference to their work that names nothing only this reader has
+    ("your experience in sales", "you have built great teams") is flattery anyone could be sent: it is
+    ``generic-praise``, which is not personal (IM303 fires, the estimate's personal level is 0)."""
+    found = []
+    for label, s, e in cue_patterns()(fa.doc):
+        if label == "their-work" and not _names_something(fa, s, e):
+            label = "generic-praise"
+        found.append(Cue(label, *fa.token_span(s, e)))
+    return found
+
+
+_CLAUSE_END = frozenset({".", "!", "?", ";", ":", ",", "(", ")"})
+_LOOK_AHEAD = 10  # tokens after a cue in which its object may be named ("your work on the payments API at Globex")
+
+
+@lru_cache(maxsize=1)
+def _generic_names() -> frozenset[str]:
+    return frozenset(str(w).lower() for w in load_data("cues.yaml")["generic-names"])
+
+
+def _names_something(fa: FieldAnalysis, start: int, end: int) -> bool:
+    """Whether tokens ``start`` to ``end`` of the field's Doc, or the rest of their clause, name something
+    specific: a name as written (Globex, Kafka, PyCon), a number or date, or a template variable or slot."""
+    doc = fa.doc
+    stop = min(len(doc), end + _LOOK_AHEAD)
+    generic = _generic_names()
+    for i in range(start, stop):
+        token = doc[i]
+        if i >= end and (token.text in _CLAUSE_END or token.is_space):
+            break
+        text = token.text
+        if token.like_num or any(ch.isdigit() for ch in text):
+            return True
+        # a capital on the cue's own first word is the sentence's ("Your work ...", "Saw you ...")
+        if i > start and text[:1].isupper() and token.norm_ not in generic and token.norm_ not in _FUNCTION_WORDS:
+            return True
+        if fa.in_slot(*fa.token_span(i, i + 1)):
+            return True
+    return False
+
+
+def names_in_text(text: str) -> list[str]:
+    """The words of ``text`` written as names (a capital, not a function word nor a generic name such as "AI" or
+    "Sales"), but its first word, whose capital may be the sentence's."""
+    words = re.findall(r"[\w'’&-]+", text)[1:]
+    generic = _generic_names()
+    return [w for w in words if w[:1].isupper() and len(w) > 1 and w.lower() not in _FUNCTION_WORDS | generic]
+
+
+_FUNCTION_WORDS = frozenset(
+    {"i", "we", "you", "he", "she", "they", "it", "my", "our", "your", "his", "her", "their", "the", "a", "an"}
+    | {"this", "that", "these", "those", "what", "how", "why", "when"}
+)
 
 
 def find_phrase(fa: FieldAnalysis, phrase: str) -> list[tuple[int, int]]:

@@ -22,6 +22,7 @@ from inmail_lint.analysis.cues import (
     find_greeting,
     is_name_variable,
     language_cues,
+    names_in_text,
     placeholder_cues,
     profile_cues,
     subject_cues,
@@ -172,7 +173,7 @@ class Analysis:
             if fa is not None and fa.text.strip():
                 found = language_cues(fa) + placeholder_cues(fa)
                 if name == "subject":
-                    found += subject_cues(fa)
+                    found += subject_cues(fa) + self._echoed_in_subject(fa)
                 if self.recipient is not None:
                     found += profile_cues(fa, self.recipient, self.common_ground)
                 greeting = self.greeting if name == "body" else None
@@ -184,6 +185,21 @@ class Analysis:
     @cached_property
     def _cues(self) -> dict[str, list[Cue]]:
         return {}
+
+    def _echoed_in_subject(self, subject: FieldAnalysis) -> list[Cue]:
+        """A name the body uses of the reader's own things ("Saw Acme just raised ...") that the subject
+        repeats ("Analytics at Acme Corp") makes the subject about them too, with the body's cue's category."""
+        body = self.field("body")
+        if body is None:
+            return []
+        found = []
+        for cue in self.cues("body"):
+            if cue.category not in PERSONAL or cue.category == "placeholder":
+                continue
+            for name in names_in_text(body.text[cue.start : cue.end]):
+                pattern = rf"(?<!\w){re.escape(name)}(?!\w)"
+                found += [Cue(cue.category, *m.span()) for m in re.finditer(pattern, subject.text)]
+        return found
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -227,11 +243,12 @@ def _wrong_recipient(findings: Findings | None, field: str | None = None) -> boo
     return any(field is None or f.field == field for f in found)
 
 
-def personal_level(analysis: Analysis, findings: Findings | None = None) -> int:
-    """How personal the message is, as one dimension: 0 nothing about the reader, 1 something about them (their
-    work, a post, an event), 2 one kind of common ground (a mutual connection, group, employer or school,
-    wherever it is named), 3 two kinds or more. A wrong name or company (IM306) makes it 0: it is personal to
-    someone else."""
+def personal_level(analysis: Analysis, findings: Findings | None = None) -> int | None:
+    """How personal the message is, as one dimension: 0 nothing specific to the reader (generic praise of
+    their profile counts as nothing), 1 something of theirs (their work named, a post, an event), 2 one kind
+    of common ground (a mutual connection, group, employer or school, wherever it is named), 3 two kinds or
+    more. A wrong name or company (IM306) makes it 0: it is personal to someone else. None (not known) for a
+    draft in another language with no cue found: the cues are read in English."""
     if _wrong_recipient(findings):
         return 0
     found = categories(analysis, "subject", "body")
@@ -240,4 +257,6 @@ def personal_level(analysis: Analysis, findings: Findings | None = None) -> int:
         return 3
     if common:
         return 2
-    return 1 if found & PERSONAL else 0
+    if found & PERSONAL:
+        return 1
+    return 0 if analysis.in_english else None

@@ -190,8 +190,45 @@ def _context(values: Mapping[str, str | None]) -> dict[str, Any]:
             if not isinstance(nested, dict):
                 nested = target[part] = {}
             target = nested
-        target[last] = value
+        target[last] = Sample(value)
     return context
+
+
+class Sample(str):
+    """A variable's sample value, which a template may also compare with a number (``{% if shared_connections
+    > 0 %}``, ``{{ '' if count == 1 else 's' }}``): a merge tool's column is text or a number, and the sample
+    is text. Compared with a number, it counts as its length, so an empty value is 0 (the shortest rendering
+    takes the branch for none, the longest the branch for some)."""
+
+    __slots__ = ()
+
+    def _number(self, other: object) -> object:
+        return len(self) if isinstance(other, (int, float)) and not isinstance(other, bool) else None
+
+    def __lt__(self, other: object) -> bool:
+        n = self._number(other)
+        return n < other if n is not None else str.__lt__(self, other)  # type: ignore[operator]
+
+    def __le__(self, other: object) -> bool:
+        n = self._number(other)
+        return n <= other if n is not None else str.__le__(self, other)  # type: ignore[operator]
+
+    def __gt__(self, other: object) -> bool:
+        n = self._number(other)
+        return n > other if n is not None else str.__gt__(self, other)  # type: ignore[operator]
+
+    def __ge__(self, other: object) -> bool:
+        n = self._number(other)
+        return n >= other if n is not None else str.__ge__(self, other)  # type: ignore[operator]
+
+    def __eq__(self, other: object) -> bool:
+        n = self._number(other)
+        return n == other if n is not None else str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = str.__hash__
 
 
 class Budget:

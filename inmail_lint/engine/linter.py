@@ -7,6 +7,7 @@ diagnostics in file offsets, and are placed (row, UTF-16 column) once, here.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -25,6 +26,10 @@ from inmail_lint.engine.result import FieldSummary, FileResult, Pending, place
 from inmail_lint.engine.validate import check_codes, check_spacy_model, refund_model
 from inmail_lint.util.globs import matches
 from inmail_lint.util.text import normalize_newlines
+
+#: Said beside the estimate of a draft whose English phrasing was not read (the rules marked ``language: en``
+#: did not run, and the factors that read English cues are left out).
+NOT_ENGLISH = "English phrasing not read: the body is in another language"
 
 
 @dataclass(frozen=True)
@@ -174,6 +179,8 @@ class Linter:
         observations = observe(analysis, findings, self._observed_names)
         # 3. the estimate, from what was observed
         estimate = self.refund_model.estimate(observations, credit_at_stake=analysis.credit_at_stake)
+        if self.config.language == "auto" and not analysis.in_english:
+            estimate = dataclasses.replace(estimate, caveat=NOT_ENGLISH)
         # 4. the rules that read the estimate
         for active in runnable:
             if active.rule.reads_estimate:

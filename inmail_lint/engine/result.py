@@ -218,4 +218,6 @@ def estimate_to_json(estimate: Estimate | None) -> dict[str, Any] | None:
         ],
         "credit_at_stake": estimate.credit_at_stake,
         "expected_credit_cost": round(estimate.expected_credit_cost, 4),
+        **({"held": list(estimate.held)} if estimate.held else {}),
+        **({"caveat": estimate.caveat} if estimate.caveat else {}),
     }

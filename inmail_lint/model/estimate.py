@@ -128,15 +128,32 @@ class Estimate:
     model: str = "default"
     # what the estimate would be without each finding that lowers it: (rule code, probability), largest gain first
     if_fixed: tuple[tuple[str, float], ...] = ()
+    # the rules whose findings lower it but whose fix alone would not show: the model's floor (max-shift)
+    # holds the estimate down while the other findings remain
+    held: tuple[str, ...] = ()
+    # what the estimate could not read ("English phrasing was not read: ..."), said beside it everywhere
+    caveat: str = ""
 
     def fixing(self, limit: int = 3) -> str:
         """'fixing IM407 would raise it to 24%, IM302 to 20%': the findings whose fix matters most."""
-        gains = [(code, p) for code, p in self.if_fixed if round(p, 2) > round(self.probability, 2)][:limit]
+        visible = [(code, p) for code, p in self.if_fixed if round(p, 2) > round(self.probability, 2)]
+        gains = visible[:limit]
+        shown = {code for code, _ in gains}
+        # every other costly finding is named too: its fix alone would not show (the model's floor holds the
+        # estimate, or the gain is under a point) while the others remain
+        smaller = [code for code, _ in visible[limit:]]
+        hidden = [code for code, _ in self.if_fixed if code not in shown and code not in smaller] + list(self.held)
+        held = ""
+        if hidden:
+            verb = "lowers" if len(hidden) == 1 else "lower"
+            held = f"{', '.join(hidden)} {verb} it too, but fixing one alone would not show while the rest remain"
         if not gains:
-            return ""
+            return held
         first, rest = gains[0], gains[1:]
         text = f"fixing {first[0]} would raise it to {first[1]:.0%}"
-        return text + "".join(f", {code} to {p:.0%}" for code, p in rest)
+        text += "".join(f", {code} to {p:.0%}" for code, p in rest)
+        text += f", {' or '.join(smaller)} less" if smaller else ""
+        return text + (f"; {held}" if held else "")
 
     def summary(self) -> str:
         """'refund likelihood 21% (typical 18%), raised by 1-3 questions; lowered by 801-1,200 characters'
@@ -149,6 +166,8 @@ class Estimate:
         if not self.credit_at_stake:
             head = f"response likelihood {self.probability:.0%} (typical {self.baseline:.0%}; no credit at stake)"
         fixing = self.fixing()
+        if self.caveat:
+            head = head[:-1] + f"; {self.caveat})"
         return head + (", " + "; ".join(reasons) if reasons else "") + (f"; {fixing}" if fixing else "")
 
 
@@ -200,7 +219,8 @@ class Model:
         their ranges with equal chance (uniform on the log-odds scale), independently, and the interval of
         their sum is approximated by a normal one (mean and variance of the uniform draws)."""
         estimate = self._estimate(observations, credit_at_stake)
-        gains = []
+        at_floor = estimate.probability <= logistic(logit(self.baseline) - self.max_shift) + 1e-12
+        gains, held = [], []
         for factor in self.factors:
             code = factor.finding
             if code is None or not observations.get(factor.observe):
@@ -208,10 +228,12 @@ class Model:
             without = self._estimate({**observations, factor.observe: False}, credit_at_stake).probability
             if without > estimate.probability:
                 gains.append((code, without))
-        if not gains:
+            elif at_floor and factor.effect is not None and factor.effect.log_or < 0:
+                held.append(code)  # it lowers the estimate, but the floor hides what fixing it alone would gain
+        if not gains and not held:
             return estimate
         gains.sort(key=lambda g: -g[1])
-        return dataclasses.replace(estimate, if_fixed=tuple(gains))
+        return dataclasses.replace(estimate, if_fixed=tuple(gains), held=tuple(held))
 
     def _estimate(self, observations: Mapping[str, Any], credit_at_stake: bool) -> Estimate:
         results: list[FactorResult] = []

@@ -23,6 +23,7 @@ from inmail_lint.engine.fixer import apply_fixes
 from inmail_lint.engine.linter import Linter
 from inmail_lint.engine.result import FileResult, estimate_to_json
 from inmail_lint.model.credits import PlanError
+from inmail_lint.model.estimate import cited, grade_legend
 from inmail_lint.run.session import RunOptions, Session, Skipped, Target, is_batch
 from inmail_lint.sources.files import MAX_BYTES, read_bytes
 from inmail_lint.sources.tables import RowsError, read_rows
@@ -453,6 +454,11 @@ def describe(result: FileResult, spliced: Spliced, linter: Linter, config: Confi
     estimate = estimate_to_json(result.estimate)
     if estimate is not None and result.estimate is not None:
         estimate["summary"] = result.estimate.summary()
+        estimate["grades"] = grade_legend(f.grade for f in result.estimate.factors)
+        for factor in estimate["factors"]:  # the grade said once: "ASSUMPTION (range ...): ..." opens with it
+            factor["cited"] = cited(factor["grade"], factor["source"])
+        shown = {code for code, p in result.estimate.if_fixed if round(p, 2) > round(result.estimate.probability, 2)}
+        estimate["also_lower"] = [c for c, _ in result.estimate.if_fixed if c not in shown] + list(result.estimate.held)
     return {
         "source": spliced.source,
         "kind": kind,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
@@ -23,7 +24,8 @@ class SelfFocused(Rule):
     explanation = """
 Readers answer messages about themselves. When the words for the sender (I, me, my, we, us, our) outnumber
 the words for the reader (you, your) by more than `ratio` to one, and there are at least `min-count` of them,
-turn sentences around: what is in it for the reader?
+turn sentences around: what is in it for the reader? The finding points at the sentence most about the
+sender (the most sender words, less reader words), and says how many it holds.
 """
     options = MappingProxyType(
         {
@@ -51,10 +53,31 @@ turn sentences around: what is in it for the reader?
         mine = body.count_norms(SELF)
         theirs = body.count_norms(OTHER)
         if mine >= options["min-count"] and mine > options["ratio"] * max(theirs, 1):
+            start, end, words = _most_about_yourself(analysis)
+            where = f"; this sentence has {words}" if words > 1 else ""
             yield Finding(
-                f"{mine} words about yourself (I, we, our) and {theirs} about them (you, your); "
+                f"{mine} words about yourself (I, we, our) and {theirs} about them (you, your){where}; "
                 "say what is in it for them",
-                0,
-                len(body.text),
+                start,
+                end,
                 field="body",
             )
+
+
+def _most_about_yourself(analysis: Analysis) -> tuple[int, int, int]:
+    """The sentence of the body with the most words about the sender, less those about the reader (the first
+    of equals): where turning a sentence around helps most. Its span and its count of sender words."""
+    body = analysis.field("body")
+    assert body is not None
+    best = (0, len(body.text), 0)
+    best_score = None
+    for start, end in body.sentences:
+        words = [w.lower() for w in _WORD.findall(body.text[start:end])]
+        mine = sum(w in SELF for w in words)
+        score = mine - sum(w in OTHER for w in words)
+        if best_score is None or score > best_score:
+            best, best_score = (start, end, mine), score
+    return best
+
+
+_WORD = re.compile(r"[A-Za-z]+")

@@ -272,6 +272,7 @@ function renderEstimate(estimate) {
     $("estimate-text").textContent = "No estimate for this draft.";
     $("factors").replaceChildren();
     $("gains").replaceChildren();
+    $("grades").textContent = "";
     return;
   }
   $("gauge").innerHTML = gauge(estimate);
@@ -284,14 +285,20 @@ function renderEstimate(estimate) {
     sign.className = f.odds_ratio > 1 ? "up" : f.odds_ratio < 1 ? "down" : "";
     sign.textContent = f.odds_ratio > 1 ? "▲ " : f.odds_ratio < 1 ? "▼ " : "· ";
     const source = document.createElement("small");
-    source.textContent = `${f.grade}: ${f.source}`;
+    source.textContent = f.cited;
     item.append(sign, document.createTextNode(`${f.observed} (×${f.odds_ratio.toFixed(2)} odds)`), source);
     return item;
   }));
+  $("grades").textContent = estimate.grades;
   const gains = estimate.if_fixed.filter((g) => Math.round(g.probability * 100) > Math.round(estimate.probability * 100));
-  $("gains").replaceChildren(...(gains.length ? gains : [null]).map((g) => {
+  const items = gains.map((g) => `fixing ${g.code} would raise it to ${Math.round(g.probability * 100)}%`);
+  const also = estimate.also_lower || [];
+  if (also.length) {
+    items.push(`${also.join(", ")} ${also.length === 1 ? "lowers" : "lower"} it too, but fixing one alone would not show while the rest remain`);
+  }
+  $("gains").replaceChildren(...(items.length ? items : ["nothing found lowers it"]).map((text) => {
     const item = document.createElement("li");
-    item.textContent = g ? `fixing ${g.code} would raise it to ${Math.round(g.probability * 100)}%` : "nothing found lowers it";
+    item.textContent = text;
     return item;
   }));
 }
