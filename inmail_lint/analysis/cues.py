@@ -200,11 +200,20 @@ def language_cues(fa: FieldAnalysis) -> list[Cue]:
     ("your experience in sales", "you have built great teams") is flattery anyone could be sent: it is
     ``generic-praise``, which is not personal (IM303 fires, the estimate's personal level is 0)."""
     found = []
-    for label, s, e in cue_patterns()(fa.doc):
+    doc = fa.doc
+    not_after = _referrer_not_after()
+    for label, s, e in cue_patterns()(doc):
         if label == "their-work" and not _names_something(fa, s, e):
             label = "generic-praise"
+        if label == "mutual-connection" and s > 0 and doc[s].is_title and doc[s - 1].norm_ in not_after:
+            continue  # "Team Kestrel thought ...", "our Acme rep mentioned ...": the sender's side, not a referrer
         found.append(Cue(label, *fa.token_span(s, e)))
     return found
+
+
+@lru_cache(maxsize=1)
+def _referrer_not_after() -> frozenset[str]:
+    return frozenset(str(w).lower() for w in load_data("cues.yaml")["referrer-not-after"])
 
 
 _CLAUSE_END = frozenset({".", "!", "?", ";", ":", ",", "(", ")"})
