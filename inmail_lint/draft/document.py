@@ -3,6 +3,7 @@ action) with offsets back into the file, and the :class:`Problem` values (IM001,
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -91,6 +92,83 @@ def body_field(source: str, start: int) -> Field:
     return field_from_slice("body", source, begin, max(begin, finish))
 
 
+# "<!-- inmail-lint: ignore IM404, IM405 -- the sender is the point here -->" on a line of its own
+_DIRECTIVE_LINE = re.compile(r"^[^\S\n]*<!--[^\S\n]*inmail-lint[^\S\n]*:(?P<text>[^\n]*?)-->[^\S\n]*(?:\n|$)", re.M)
+_DIRECTIVE = re.compile(r"^\s*(?P<verb>[\w-]*)\s*(?P<codes>[^\n]*?)\s*(?:--\s*(?P<reason>.*?))?\s*$", re.S)
+_CODE = re.compile(r"^[A-Z]{1,4}\d{0,4}$")
+
+
+@dataclass(frozen=True)
+class Directive:
+    """A comment in the body that speaks to inmail-lint and is never part of the message: it silences the
+    named rules on its own line and the next. ``start``/``end`` are the comment's file offsets, ``target`` the
+    file offset where the line after it ends (the findings that start before it are the directive's);
+    ``error`` says what is wrong with one that cannot be followed."""
+
+    start: int
+    end: int
+    target: int
+    codes: tuple[str, ...] = ()
+    reason: str = ""
+    error: str | None = None
+
+
+def _parse_directive(text: str) -> tuple[tuple[str, ...], str, str | None]:
+    m = _DIRECTIVE.match(text)
+    assert m is not None  # the expression matches any text
+    verb, written, reason = m.group("verb").lower(), m.group("codes"), (m.group("reason") or "").strip()
+    example = "<!-- inmail-lint: ignore IM404 -- why -->"
+    if verb != "ignore":
+        return (), reason, f"'{text.strip()}' is not a directive inmail-lint knows; write {example}"
+    codes = tuple(c for c in re.split(r"[\s,]+", written.strip()) if c)
+    if not codes:
+        return (), reason, f"'ignore' must name the codes it silences, e.g. {example}"
+    bad = [c for c in codes if not _CODE.match(c)]
+    if bad:
+        return codes, reason, f"'{bad[0]}' is not a rule code; write codes such as IM404 or IM4, e.g. {example}"
+    return codes, reason, None
+
+
+def without_directives(body: Field, source: str) -> tuple[Field, tuple[Directive, ...]]:
+    """The body as it is sent: without the lines that hold only an inmail-lint directive (they are not
+    counted, linted, sent or copied), and the directives, with what each applies to."""
+    if "inmail-lint" not in body.text:
+        return body, ()
+    found = list(_DIRECTIVE_LINE.finditer(body.text))
+    if not found:
+        return body, ()
+    chars: list[str] = []
+    index: list[int] = []
+    directives = []
+    position = 0
+    for m in found:
+        chars.extend(body.text[position : m.start()])
+        index.extend(body.to_file(i) for i in range(position, m.start()))
+        position = m.end()
+        comment = body.text.index("<!--", m.start())
+        start, end = body.to_file(comment), body.to_file(body.text.index("-->", comment) + 3)
+        codes, reason, error = _parse_directive(m.group("text"))
+        directives.append(Directive(start, end, 0, codes, reason, error))
+    chars.extend(body.text[position:])
+    index.extend(body.to_file(i) for i in range(position, len(body.text)))
+    # each directive applies to the end of the first line after it that is not a directive
+    targets = []
+    for directive in directives:
+        k = bisect.bisect_right(index, directive.end)  # the file offsets of the kept text only grow
+        line_end = source.find("\n", index[k]) if k < len(index) else -1
+        targets.append(len(source) if line_end < 0 else line_end)
+    directives = [
+        Directive(d.start, d.end, t, d.codes, d.reason, d.error) for d, t in zip(directives, targets, strict=True)
+    ]
+    text = "".join(chars)
+    lead = len(text) - len(text.lstrip("\n"))  # a directive that opened the body leaves its blank line
+    trail = len(text.rstrip("\n"))
+    text, index = text[lead:trail], index[lead:trail]
+    if not text:
+        return Field(body.name, "", body.start, body.start, None, body.exact), tuple(directives)
+    return Field(body.name, text, index[0], index[-1] + 1, tuple(index), body.exact), tuple(directives)
+
+
 def _stripped_field(name: str, source: str, start: int, end: int) -> Field:
     raw = source[start:end]
     left = len(raw) - len(raw.lstrip())
@@ -112,6 +190,7 @@ class Draft:
     readable: bool = True  # False: only the problems are reported, no content rules run
     bom: bool = False
     reads: list[str] = field(default_factory=list)  # other files read for it (a recipient profile)
+    directives: tuple[Directive, ...] = ()  # <!-- inmail-lint: ignore ... --> lines of the body
 
     @property
     def subject(self) -> Field | None:

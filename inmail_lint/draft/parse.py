@@ -21,9 +21,11 @@ from inmail_lint.draft.document import (
     _HSPACE,
     INVALID_FRONT_MATTER,
     Draft,
+    Field,
     Problem,
     _stripped_field,
     body_field,
+    without_directives,
 )
 from inmail_lint.draft.frontmatter import (
     _load_front_matter,
@@ -94,13 +96,17 @@ def parse(source: str, path: str = "<string>", *, bom: bool = False) -> Draft:
         if header.group("em"):  # "**Subject: Your talk**": the closing emphasis is not part of the subject
             line_end = len(source[:line_end].rstrip().rstrip("*_"))
         draft.fields["subject"] = _stripped_field("subject", source, header.end(), line_end)
-        draft.fields["body"] = body_field(source, body_start)
+        _set_body(draft, body_field(source, body_start))
         name = recipient_name(to) if to is not None else None
         if name is not None:
             draft.meta["recipient"] = {"name": name}
     else:
-        draft.fields["body"] = body_field(source, 0)
+        _set_body(draft, body_field(source, 0))
     return draft
+
+
+def _set_body(draft: Draft, body: Field) -> None:
+    draft.fields["body"], draft.directives = without_directives(body, draft.source)
 
 
 def recipient_name(to: str) -> str | None:
@@ -131,5 +137,5 @@ def _parse_front_matter(draft: Draft, fm_start: int, lines: Iterator[tuple[int, 
             )
         )
         return
-    draft.fields["body"] = body_field(source, body_start)
+    _set_body(draft, body_field(source, body_start))
     _load_front_matter(draft, fm_start, fm_end)

@@ -19,7 +19,7 @@ from inmail_lint.analysis.observe import observe
 from inmail_lint.checks.define.base import Rule
 from inmail_lint.config.settings import Config, ConfigError
 from inmail_lint.diagnostic import FileEdit, FileFix, Finding, Fix, Severity
-from inmail_lint.draft.document import INVALID_FRONT_MATTER, UNREADABLE, Draft, Field, Problem
+from inmail_lint.draft.document import INVALID_FRONT_MATTER, UNREADABLE, Directive, Draft, Field, Problem
 from inmail_lint.draft.profiles import Profile
 from inmail_lint.engine.registry import Registry, build_registry
 from inmail_lint.engine.result import FieldSummary, FileResult, Pending, place
@@ -138,8 +138,52 @@ class Linter:
         if draft.readable:
             suppressed += tuple(self.config.kinds[kind_name].get("ignore", ()))  # rules not for the kind
             diagnostics.extend(self._analyse(draft, kind_name, relpath, suppressed, result))
+        if draft.directives:
+            diagnostics = self._follow_directives(draft.directives, diagnostics, suppressed)
         result.diagnostics, result.locator = place(draft.source, diagnostics)
         return result
+
+    def _follow_directives(
+        self, directives: tuple[Directive, ...], diagnostics: list[Pending], suppressed: tuple[str, ...]
+    ) -> list[Pending]:
+        """Drop each finding a directive silences (one naming its rule, on the line before the finding's or
+        the same), then report the directives that cannot be followed (IM003) or silence nothing (IM004).
+        What is silenced still counts in the estimate, as with every other way of turning a rule off."""
+        used: set[int] = set()
+        kept = []
+        for d in diagnostics:
+            silencer = next(
+                (
+                    i
+                    for i, x in enumerate(directives)
+                    if x.error is None and x.start <= d.start <= x.target and matches_any(d.code, x.codes)
+                ),
+                None,
+            )
+            if silencer is None:
+                kept.append(d)
+            else:
+                used.add(silencer)
+        known = {rule.code for rule in self.registry}
+        for i, directive in enumerate(directives):
+            code, message = "IM004", ""
+            unknown = [c for c in directive.codes if not any(k.startswith(c) for k in known)]
+            if directive.error is not None:
+                code, message = "IM003", directive.error
+            elif unknown:
+                code, message = "IM003", f"'{unknown[0]}' names no rule; check the code (inmail-lint rule --all)"
+            elif i not in used and all(
+                any(k.startswith(c) and not matches_any(k, suppressed) for k in self._active_codes)
+                for c in directive.codes
+            ):  # a rule that did not run here (deselected, or not for this kind) may well find it elsewhere
+                message = (
+                    f"this directive silences {', '.join(directive.codes)}, but nothing here is found by "
+                    f"{'it' if len(directive.codes) == 1 else 'them'} on this line or the next; remove it"
+                )
+            active = self._active_codes.get(code)
+            if message and active is not None and not matches_any(code, suppressed):
+                kept.append(self._diagnostic(active, message, "body", directive.start, directive.end))
+        return kept
 
     def _kind(self, draft: Draft) -> tuple[str, list[Problem]]:
         """The draft's kind (the config's when it names none, or one the config does not know), and its problems."""

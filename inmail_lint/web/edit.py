@@ -180,5 +180,11 @@ def new_draft(kind: str, recipient: Any, subject: str, body: str) -> Spliced:
 
 
 def field_texts(draft: Draft) -> dict[str, str]:
-    """The subject and body as the page shows them: as the parser reads them."""
-    return {name: draft.fields[name].text if name in draft.fields else "" for name in FIELDS}
+    """The subject and body as the page shows them: as the parser reads them, but for the directives inside
+    the body (``<!-- inmail-lint: ignore ... -->``), which the page keeps as written so that a save leaves
+    them in the file."""
+    texts = {name: draft.fields[name].text if name in draft.fields else "" for name in FIELDS}
+    body = draft.fields.get("body")
+    if draft.directives and body is not None:
+        texts["body"] = draft.source[body.start : body.end].replace("\r\n", "\n").replace("\r", "\n")
+    return texts

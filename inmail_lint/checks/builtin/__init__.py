@@ -7,7 +7,12 @@ Python rule is added here (and gets its case file in ``tests/rules/``).
 from __future__ import annotations
 
 from inmail_lint.checks.builtin.ask import NoAsk
-from inmail_lint.checks.builtin.file_problems import InvalidFrontMatter, UnreadableDraft
+from inmail_lint.checks.builtin.file_problems import (
+    InvalidDirective,
+    InvalidFrontMatter,
+    UnreadableDraft,
+    UnusedDirective,
+)
 from inmail_lint.checks.builtin.greeting import GenericGreeting, RecipientMismatch
 from inmail_lint.checks.builtin.markdown import MarkdownFormatting
 from inmail_lint.checks.builtin.personal import NoCommonGround, NoPersonalization, SubjectNotPersonal
@@ -22,6 +27,8 @@ from inmail_lint.checks.define.base import Rule
 RULES: tuple[type[Rule], ...] = (
     UnreadableDraft,  # IM001
     InvalidFrontMatter,  # IM002
+    InvalidDirective,  # IM003
+    UnusedDirective,  # IM004
     SubjectMissing,  # IM101
     BodyMissing,  # IM103
     SubjectNotSent,  # IM105

@@ -58,3 +58,47 @@ the rest of the draft is still linted.
         Example("---\nsubject: [unclosed\n---\nHi Ana\n", fails=True),
         Example("---\nsubjcet: Typo in the key\n---\nHi Ana\n", fails=True),
     )
+
+
+class InvalidDirective(_ParserRule):
+    code = "IM003"
+    name = "invalid-directive"
+    default_severity = Severity.ERROR
+    summary = "An inmail-lint directive in the body cannot be followed: no codes, an unknown code, or no 'ignore'."
+    explanation = """
+A line holding only `<!-- inmail-lint: ignore IM404 -- the sender is the point here -->` silences the named
+rules (codes or prefixes, separated by commas or spaces) on its line and the next; the text after `--` is the
+reason, for the next reader. It is never part of the message: not counted, linted, sent or copied. `ignore`
+without codes is refused (name what you silence), as is a code that names no rule or a word other than
+`ignore`; such a directive silences nothing.
+"""
+    examples = (
+        Example(
+            "Subject: Us\n\n<!-- inmail-lint: ignore IM404 -- a founder's intro -->\nHi Ana, one question?\n",
+            fails=False,
+        ),
+        Example("Subject: Us\n\n<!-- inmail-lint: ignore -->\nHi Ana, one question?\n", fails=True),
+        Example("Subject: Us\n\n<!-- inmail-lint: ignore IM999 -->\nHi Ana, one question?\n", fails=True),
+    )
+
+
+class UnusedDirective(_ParserRule):
+    code = "IM004"
+    name = "unused-directive"
+    default_severity = Severity.INFO
+    summary = "An inmail-lint directive silences nothing: no finding of its rules starts on its line or the next."
+    explanation = """
+A directive that silences nothing is left over from an earlier version of the draft, or sits on the wrong
+line: it applies to findings that start on its own line or the next (as ruff's RUF100 reports an unused
+`noqa`). Remove it, or move it to the line before the finding.
+"""
+    examples = (
+        Example(
+            "Subject: Your talk\n\n<!-- inmail-lint: ignore IM302 -- a team inbox -->\nHi there, one question?\n",
+            fails=False,
+        ),
+        Example(
+            "Subject: Your talk\n\n<!-- inmail-lint: ignore IM004 -->\nHi Ana, one question about your talk?\n",
+            fails=True,
+        ),
+    )
