@@ -242,7 +242,7 @@ def test_rule_command(cli: Run, tmp_path: Path) -> None:
     assert cli("rule", "subject-over-40", cwd=tmp_path)[1] == out
     status, out, _ = cli("rule", "--all", "--output-format", "json", cwd=tmp_path)
     rules = json.loads(out)
-    assert [r["code"] for r in rules][:3] == ["IM001", "IM002", "IM101"]
+    assert [r["code"] for r in rules][:5] == ["IM001", "IM002", "IM003", "IM004", "IM101"]
     assert all(r["examples"]["pass"] and r["examples"]["fail"] for r in rules)
     status, _, err = cli("rule", "IM999", cwd=tmp_path)
     assert status == 2 and "unknown rule 'IM999'" in err

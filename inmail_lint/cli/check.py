@@ -97,6 +97,16 @@ if TYPE_CHECKING:
     help="Keep results in this folder (default: .inmail_lint_cache/ beside the config, or here).",
 )
 @click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Leave out the findings recorded in this file (by --write-baseline); report only new ones.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Record every finding of this run in this file (atomically), as accepted; exit 0.",
+)
+@click.option(
     "--watch",
     is_flag=True,
     help="Lint, then lint again each time a draft or config here is saved (needs the `watch` extra); Ctrl-C stops.",
@@ -125,6 +135,8 @@ def check(
     jobs: int,
     no_cache: bool,
     cache_dir: Path | None,
+    baseline: Path | None,
+    write_baseline: Path | None,
     watch: bool,
 ) -> int:
     """Lint drafts. PATHS are draft files, directories (walked for *.inmail, *.inmail.md, *.inmail.txt), or '-'
@@ -156,6 +168,8 @@ def check(
         jobs=jobs,
         cache=not no_cache,
         cache_dir=cache_dir,
+        baseline=baseline,
+        write_baseline=write_baseline,
     )
     if watch:
         return _watch(request)
@@ -172,8 +186,9 @@ def _watch(request: Any) -> int:
 
     from inmail_lint.run.session import run_check
 
-    if request.fix or request.diff or request.output_file is not None or "-" in request.paths:
-        _error("--watch reads drafts and prints; it cannot be combined with --fix, --diff, -o or '-'")
+    writes = request.output_file is not None or request.write_baseline is not None
+    if request.fix or request.diff or writes or "-" in request.paths:
+        _error("--watch reads drafts and prints; it cannot be combined with --fix, --diff, -o, --write-baseline or '-'")
         return EXIT_ERROR
     try:
         import watchfiles

@@ -103,6 +103,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "spacy-model": {"type": "string", "minLength": 1},
         "language": {"enum": ["auto", "en"]},
         "model": {"type": "string", "minLength": 1},
+        "baseline": {"type": "string", "minLength": 1},
         "plans": {
             "type": "object",
             "additionalProperties": {
@@ -170,6 +171,7 @@ class Config:
     variables: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     sender: Mapping[str, Any] = field(default_factory=dict)
     model: Path | None = None  # a team's refund model (inmail-lint calibrate); None: the built-in one
+    baseline: Path | None = None  # findings accepted as they are (check --write-baseline); only new ones shown
     plans: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     send_at: dt.datetime | None = None  # from the command line
     cache: bool = True  # `check` keeps each draft's result in .inmail_lint_cache/ beside the config
@@ -273,6 +275,7 @@ def parse_config(data: Mapping[str, Any], path: Path | None, root: Path) -> Conf
         variables=data.get("variables") or {},
         sender=data.get("sender") or {},
         model=_path_in(label, "model", root, data["model"]) if "model" in data else None,
+        baseline=_path_in(label, "baseline", root, data["baseline"]) if "baseline" in data else None,
         plans=data.get("plans") or {},
         cache=bool(data.get("cache", True)),
     )
@@ -340,8 +343,9 @@ def _extended(
     inherited_dirs = base.get("rule-dirs")
     if isinstance(inherited_dirs, list):
         base["rule-dirs"] = [str((parent.parent / d).resolve()) for d in inherited_dirs if isinstance(d, str)]
-    if isinstance(base.get("model"), str):
-        base["model"] = str((parent.parent / base["model"]).resolve())
+    for key in ("model", "baseline"):  # paths the parent gives stay relative to the parent's folder
+        if isinstance(base.get(key), str):
+            base[key] = str((parent.parent / base[key]).resolve())
     own = {k: v for k, v in table.items() if k != "extend"}
     merged = {**base, **own}
     if isinstance(base.get("rule-dirs"), list) and isinstance(own.get("rule-dirs"), list):

@@ -22,6 +22,7 @@ from inmail_lint.diagnostic import Severity
 from inmail_lint.draft.frontmatter import parse_send_at
 from inmail_lint.engine.result import FileResult
 from inmail_lint.report.formatters import FORMATTERS, Formatter, RuleDoc, Summary
+from inmail_lint.run.baseline import Baseline, BaselineError, Key, baseline_text, keys
 from inmail_lint.run.batch import Job, is_batch, make_jobs
 from inmail_lint.run.options import RunOptions
 from inmail_lint.sources.files import PathError, Skipped, Target
@@ -61,6 +62,8 @@ class CheckRequest:
     jobs: int = 1
     cache: bool = True  # keep and reuse each draft's result (--no-cache: off)
     cache_dir: Path | None = None  # --cache-dir: one folder for every config's entries
+    baseline: Path | None = None  # --baseline: leave out the findings recorded there
+    write_baseline: Path | None = None  # --write-baseline: record every finding there
 
     @property
     def fixing(self) -> bool:
@@ -131,6 +134,8 @@ def options_for(request: CheckRequest) -> RunOptions:
         raise Stop("--config and --isolated cannot be used together")
     if request.vars_file is not None and request.fixing:
         raise Stop("--vars lints renderings; it cannot be combined with --fix or --diff")
+    if request.write_baseline is not None and (request.fixing or request.baseline is not None):
+        raise Stop("--write-baseline records the findings as they are; give it without --fix, --diff or --baseline")
     when = None
     if request.send_at is not None:
         try:
@@ -254,15 +259,34 @@ class Report:
             fail_on=self.threshold,
         )
         self.failed = self.changed = 0
+        self.baseline = self._baseline(session, request, plan)
+        self.recorded: list[Key] | None = [] if request.write_baseline is not None else None
+
+    @staticmethod
+    def _baseline(session: CheckSession, request: CheckRequest, plan: Plan) -> Baseline | None:
+        """The baseline to leave out: --baseline, else the config's (the first draft's); Stop when unreadable."""
+        if request.write_baseline is not None:
+            return None
+        path = request.baseline
+        if path is None:
+            path = (plan.items[0][1] if plan.items else session.config_for(None)).baseline
+        if path is None:
+            return None
+        session.read_input(path, "the baseline")
+        try:
+            return Baseline.load(path)
+        except BaselineError as exc:
+            raise Stop(str(exc)) from None
 
     def refused(self) -> str | None:
         """Why the report may not be written to the output file (before anything is linted)."""
-        if self.output is None:
-            return None
-        try:
-            self.session.check_output(self.output)
-        except WriteRefused as exc:
-            return f"--output-file: {exc}; nothing was run"
+        for option, path in (("--output-file", self.output), ("--write-baseline", self.request.write_baseline)):
+            if path is None:
+                continue
+            try:
+                self.session.check_output(path)
+            except WriteRefused as exc:
+                return f"{option}: {exc}; nothing was run"
         return None
 
     def start(self) -> None:
@@ -286,6 +310,10 @@ class Report:
             return
         for note in result.notes:
             self.console.note(f"{result.path}: {note}")
+        if self.recorded is not None:
+            self.recorded.extend(keys(result))
+        if self.baseline is not None:
+            result = self.baseline.filter(result)
         self.summary.add(result)
         if any(d.severity >= self.threshold for d in result.diagnostics):
             self.failed += 1
@@ -296,6 +324,20 @@ class Report:
         """The report finished and written; EXIT_ERROR when the output file could not be written."""
         if self.shown:
             self.formatter.finish(self.summary)
+        if self.baseline is not None and self.baseline.left_out:
+            n = self.baseline.left_out
+            self.console.note(f"{n} finding{'s' if n != 1 else ''} recorded in {self.baseline.path} left out")
+        if self.recorded is not None and self.request.write_baseline is not None:
+            text, n = baseline_text(self.recorded)
+            try:
+                self.session.write(self.request.write_baseline, text.encode("utf-8"))
+            except WriteRefused as exc:
+                self.console.error(f"--write-baseline: {exc}")
+                return EXIT_ERROR
+            self.console.note(
+                f"recorded {n} finding{'s' if n != 1 else ''} in {self.request.write_baseline}; "
+                "--baseline (or baseline in the config) reports only new ones"
+            )
         if self.output is None:
             return None
         try:  # refused here too when the run read it meanwhile (a recipient profile)
@@ -312,6 +354,8 @@ class Report:
             return EXIT_ERROR  # an error, or a check that did not run (a stopped pattern): never a clean pass
         if request.diff:
             return EXIT_PROBLEMS if self.changed and not request.exit_zero else EXIT_OK
+        if request.write_baseline is not None:
+            return EXIT_OK  # the findings are recorded as accepted
         if self.failed and not request.exit_zero:
             return EXIT_PROBLEMS
         return EXIT_OK
