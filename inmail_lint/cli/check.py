@@ -112,64 +112,25 @@ if TYPE_CHECKING:
     help="Lint, then lint again each time a draft or config here is saved (needs the `watch` extra); Ctrl-C stops.",
 )
 def check(
-    paths: tuple[str, ...],
-    output_format: str,
-    output_file: Path | None,
     select: tuple[str, ...],
     extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
-    fail_on: str,
-    exit_zero: bool,
-    config_file: Path | None,
-    isolated: bool,
-    kind: str | None,
-    quiet: bool,
-    statistics: bool,
-    stdin_filename: str | None,
-    fix: bool,
-    unsafe_fixes: bool,
-    diff: bool,
-    vars_file: Path | None,
-    model_file: Path | None,
-    send_at: str | None,
-    jobs: int,
     no_cache: bool,
-    cache_dir: Path | None,
-    baseline: Path | None,
-    write_baseline: Path | None,
     watch: bool,
+    **options: Any,
 ) -> int:
     """Lint drafts. PATHS are draft files, directories (walked for *.inmail, *.inmail.md, *.inmail.txt), or '-'
     for standard input. With no PATHS, the current directory."""
     # imported when the command runs, so that --help and --version stay fast
     from inmail_lint.run.session import CheckRequest, run_check
 
+    # every other option is named as the request's field it fills
     request = CheckRequest(
-        paths=paths,
-        output_format=output_format,
-        output_file=output_file,
         select=_codes(select),
         extend_select=_codes(extend_select),
         ignore=_codes(ignore),
-        fail_on=fail_on,
-        exit_zero=exit_zero,
-        config_file=config_file,
-        isolated=isolated,
-        kind=kind,
-        quiet=quiet,
-        statistics=statistics,
-        stdin_filename=stdin_filename,
-        fix=fix,
-        unsafe_fixes=unsafe_fixes,
-        diff=diff,
-        vars_file=vars_file,
-        model_file=model_file,
-        send_at=send_at,
-        jobs=jobs,
         cache=not no_cache,
-        cache_dir=cache_dir,
-        baseline=baseline,
-        write_baseline=write_baseline,
+        **options,
     )
     if watch:
         return _watch(request)
