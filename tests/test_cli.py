@@ -237,8 +237,8 @@ def test_json_lines(cli: Run, tmp_path: Path) -> None:
 def test_rule_command(cli: Run, tmp_path: Path) -> None:
     status, out, _ = cli("rule", "IM201", cwd=tmp_path)
     assert status == 0
-    assert out.startswith("IM201 subject-over-40 (warning)")
-    assert "Passes:" in out and "Fails:" in out and "max (integer, default 40)" in out
+    assert out.startswith("# IM201 subject-over-40 (warning)")
+    assert "## Passes" in out and "## Fails" in out and "| `max` | integer | `40` |" in out
     assert cli("rule", "subject-over-40", cwd=tmp_path)[1] == out
     status, out, _ = cli("rule", "--all", "--output-format", "json", cwd=tmp_path)
     rules = json.loads(out)

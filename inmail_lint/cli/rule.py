@@ -17,13 +17,15 @@ from inmail_lint.util.status import EXIT_ERROR, EXIT_OK
 @click.option("--output-format", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 @click.option("--isolated", is_flag=True, help="Ignore config files (list only the built-in rules).")
 def rule(code: str | None, show_all: bool, output_format: str, isolated: bool) -> int:
-    """Explain a rule (by code or name), or list them all with --all."""
+    """Print a rule's page (by code or name: what it finds, why, options, examples, source; the same text as
+    docs/rules/CODE.md), or list them all with --all."""
     import json
 
     # imported when the command runs, so that --help and --version stay fast
+    from inmail_lint.checks.define.base import docs_url
     from inmail_lint.config.settings import ConfigResolver
     from inmail_lint.engine.registry import build_registry
-    from inmail_lint.report.rulesdoc import rule_to_json, rule_to_text, rules_table
+    from inmail_lint.report.rulesdoc import rule_to_json, rule_to_markdown, rules_table
 
     if bool(code) == show_all:
         _error("give a rule code (such as IM201) or --all")
@@ -42,14 +44,14 @@ def rule(code: str | None, show_all: bool, output_format: str, isolated: bool) -
             return EXIT_ERROR
         rules = [found]
     if output_format == "json":
-        data: Any = [rule_to_json(r) for r in rules]
+        data: Any = [rule_to_json(r, docs_url(r, config.docs_url)) for r in rules]
         click.echo(json.dumps(data if show_all else data[0], indent=2, ensure_ascii=False))
-    elif output_format == "markdown" or show_all:
+    elif show_all:
         click.echo(
             rules_table(rules)
             if output_format == "markdown"
             else "\n".join(f"{r.code}  {r.name:<24} {r.default_severity!s:<8} {r.summary}" for r in rules)
         )
     else:
-        click.echo(rule_to_text(rules[0]))
+        click.echo(rule_to_markdown(rules[0]), nl=False)
     return EXIT_OK

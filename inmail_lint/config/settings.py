@@ -104,6 +104,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "language": {"enum": ["auto", "en"]},
         "model": {"type": "string", "minLength": 1},
         "baseline": {"type": "string", "minLength": 1},
+        "docs-url": {"type": "string", "minLength": 1, "pattern": "\\{(code|name)\\}"},
         "plans": {
             "type": "object",
             "additionalProperties": {
@@ -172,6 +173,7 @@ class Config:
     sender: Mapping[str, Any] = field(default_factory=dict)
     model: Path | None = None  # a team's refund model (inmail-lint calibrate); None: the built-in one
     baseline: Path | None = None  # findings accepted as they are (check --write-baseline); only new ones shown
+    docs_url: str | None = None  # where each rule's page is: a template with {code} and {name}
     plans: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     send_at: dt.datetime | None = None  # from the command line
     cache: bool = True  # `check` keeps each draft's result in .inmail_lint_cache/ beside the config
@@ -276,6 +278,7 @@ def parse_config(data: Mapping[str, Any], path: Path | None, root: Path) -> Conf
         sender=data.get("sender") or {},
         model=_path_in(label, "model", root, data["model"]) if "model" in data else None,
         baseline=_path_in(label, "baseline", root, data["baseline"]) if "baseline" in data else None,
+        docs_url=data.get("docs-url"),
         plans=data.get("plans") or {},
         cache=bool(data.get("cache", True)),
     )

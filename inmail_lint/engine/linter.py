@@ -16,7 +16,7 @@ from typing import Any
 from inmail_lint.analysis.facts import Analysis
 from inmail_lint.analysis.nlp import recycle_if_large
 from inmail_lint.analysis.observe import observe
-from inmail_lint.checks.define.base import Rule
+from inmail_lint.checks.define.base import Rule, docs_url
 from inmail_lint.config.settings import Config, ConfigError
 from inmail_lint.diagnostic import FileEdit, FileFix, Finding, Fix, Severity
 from inmail_lint.draft.document import INVALID_FRONT_MATTER, UNREADABLE, Directive, Draft, Field, Problem
@@ -69,6 +69,8 @@ class Linter:
         self.config = config
         self.registry = registry or build_registry(config.rule_dirs)
         check_codes(config, self.registry)
+        # each rule's page: its own url, the config's docs-url template, or the repository's docs/rules/ page
+        self._urls = {rule.code: docs_url(rule, config.docs_url) for rule in self.registry}
         select = config.select + config.extend_select
         self.active: list[ActiveRule] = []
         for rule in self.registry:
@@ -276,6 +278,10 @@ class Linter:
             self._runnable[suppressed] = runnable
         return runnable
 
+    def url_for(self, rule: Rule) -> str | None:
+        """Where the rule's page is (see :func:`inmail_lint.checks.define.base.docs_url`)."""
+        return self._urls.get(rule.code)
+
     def _diagnostic(
         self, active: ActiveRule, message: str, field_name: str, start: int, end: int, fix: FileFix | None = None
     ) -> Pending:
@@ -289,7 +295,7 @@ class Linter:
             start,
             end,
             rule.summary,
-            rule.url,
+            self._urls.get(rule.code),
             fix,
             rule.located,
         )

@@ -211,12 +211,18 @@ class RuleDocs(Mapping[str, RuleDoc]):
     @property
     def docs(self) -> dict[str, RuleDoc]:
         if self._docs is None:
+            linters = [self._session.linter(config) for config in self._configs]
             self._docs = {
                 rule.code: RuleDoc(
-                    rule.code, rule.name, rule.summary, rule.explanation.strip(), rule.default_severity, rule.url
+                    rule.code,
+                    rule.name,
+                    rule.summary,
+                    rule.explanation.strip(),
+                    rule.default_severity,
+                    linter.url_for(rule),
                 )
-                for config in self._configs
-                for rule in self._session.linter(config).registry
+                for linter in linters
+                for rule in linter.registry
             }
         return self._docs
 

@@ -107,6 +107,7 @@ class Rule:
     options: Mapping[str, OptionSpec] = {}
     url: str | None = None
     origin: str = "built-in"
+    source: str = ""  # where the rule's numbers or advice come from, as a reader could find it
     language: str | None = None  # "en": reads English phrasing; the engine skips it on other languages
     located: ClassVar[bool] = True  # False: it speaks of the whole file (unreadable), no place in it to show
     reads_estimate: ClassVar[bool] = False  # run after the others: it reads the estimate, which reads their findings
@@ -143,3 +144,20 @@ def resolve(value: Any, analysis: Analysis) -> Any:
     if isinstance(value, KindRef):
         return analysis.kind.get(value.key)
     return value
+
+
+DEFAULT_DOCS_URL = "docs/rules/{code}.md"  # the page inside the repository (docs/rules/, generated)
+
+
+def docs_url(rule: Rule, template: str | None) -> str | None:
+    """Where a rule's page is: its own ``url`` when its file gives one, else the config's ``docs-url`` template
+    (``{code}`` and ``{name}`` filled in), else, for a built-in rule, its page in this repository."""
+    if rule.url:
+        return rule.url
+    if template:
+        return template.format(code=rule.code, name=rule.name)
+    return DEFAULT_DOCS_URL.format(code=rule.code) if rule.origin == "built-in" or in_pack(rule) else None
+
+
+def in_pack(rule: Rule) -> bool:
+    return "/rules/pack/" in rule.origin.replace("\\", "/")

@@ -30,6 +30,7 @@ class DeclarativeRule(Rule):
         self.summary = meta["summary"]
         self.explanation = meta.get("explanation", "").strip()
         self.url = meta.get("url")
+        self.source = str(meta.get("source", ""))
         self.language = meta.get("language")
         self.origin = origin
         self.message = meta["message"]
