@@ -11,7 +11,7 @@ import click
 from inmail_lint.util.text import escape_unsafe
 
 PROGRESS_AFTER = 300  # drafts: a run this long shows a progress bar on a terminal
-OUTPUT_FORMATS = ("full", "concise", "estimate", "json", "json-lines", "github", "sarif", "junit")
+OUTPUT_FORMATS = ("full", "concise", "estimate", "json", "json-lines", "github", "sarif", "junit", "csv")
 
 
 def _codes(value: tuple[str, ...]) -> tuple[str, ...]:

@@ -433,6 +433,80 @@ class EstimateFormatter(ConciseFormatter):
             self.out.write(f"{escape_unsafe(legend)}\n")
 
 
+def worst(result: FileResult) -> Diagnostic | None:
+    """The finding that matters most: the most severe, the first in the draft among equals."""
+    return max(result.diagnostics, key=lambda d: (d.severity, -d.start), default=None)
+
+
+class MergeSummaryFormatter(Formatter):
+    """A mail merge on the terminal: one line a row (row, id, estimate, the worst finding and how many more),
+    then how often each rule fired, instead of every diagnostic of every row (``--output-format concise``
+    still prints them all)."""
+
+    name = "merge"
+
+    def file(self, result: FileResult) -> None:
+        label = escape_unsafe(row_label(result).removesuffix(": ") or result.path)
+        estimate = f"{result.estimate.probability:>4.0%}" if result.estimate is not None else "   -"
+        first = worst(result)
+        if first is None:
+            found = self.style("no problems", fg="green")
+        else:
+            code = self.style(first.code, fg=_COLORS[first.severity], bold=True)
+            more = len(result.diagnostics) - 1
+            found = f"{code} [{first.severity}] {escape_unsafe(first.message)}" + (f" (+{more} more)" if more else "")
+        where = self.style(f"{escape_unsafe(result.path)}:", bold=True)
+        self.out.write(f"{where} {label}: {estimate}  {found}\n")
+
+    def finish(self, summary: Summary) -> None:
+        if summary.by_code:
+            self.out.write("\n")
+        for (code, name, severity), n in sorted(summary.by_code.items(), key=lambda kv: (-kv[1], kv[0][0])):
+            self.out.write(f"{n:>5}  {code}  [{severity}] {name}\n")
+        ConciseFormatter.finish(ConciseFormatter(self.out, color=self.color, summary=self.show_summary), summary)
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")  # a cell a spreadsheet would run as a formula
+
+
+def _cell(value: object) -> str:
+    """A CSV cell that a spreadsheet shows as text: one that opens like a formula gets a leading quote
+    (OWASP's advice for CSV injection), and nothing from a draft can drive a terminal."""
+    text = "" if value is None else escape_unsafe(str(value))
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+class CsvFormatter(Formatter):
+    """A table for a spreadsheet: one line a draft (a row of a merge or batch), with its estimate, how many
+    findings of each severity, and the worst."""
+
+    name = "csv"
+    HEADER = ("path", "row", "id", "estimate", "errors", "warnings", "infos", "worst_code", "worst_message")
+
+    def start(self) -> None:
+        import csv
+
+        self.writer = csv.writer(self.out, lineterminator="\n")
+        self.writer.writerow(self.HEADER)
+
+    def file(self, result: FileResult) -> None:
+        counts = Counter(d.severity for d in result.diagnostics)
+        first = worst(result)
+        estimate = f"{result.estimate.probability:.4f}" if result.estimate is not None else ""
+        row = (
+            result.path,
+            result.row,
+            result.row_id,
+            estimate,
+            counts[Severity.ERROR],
+            counts[Severity.WARNING],
+            counts[Severity.INFO],
+            first.code if first else "",
+            first.message if first else "",
+        )
+        self.writer.writerow([_cell(v) for v in row])
+
+
 FORMATTERS: dict[str, type[Formatter]] = {
     cls.name: cls
     for cls in (
@@ -444,5 +518,6 @@ FORMATTERS: dict[str, type[Formatter]] = {
         GithubFormatter,
         SarifFormatter,
         JunitFormatter,
+        CsvFormatter,
     )
 }

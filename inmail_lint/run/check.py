@@ -21,7 +21,7 @@ from inmail_lint.config.settings import Config, ConfigError
 from inmail_lint.diagnostic import Severity
 from inmail_lint.draft.frontmatter import parse_send_at
 from inmail_lint.engine.result import FileResult
-from inmail_lint.report.formatters import FORMATTERS, Formatter, RuleDoc, Summary
+from inmail_lint.report.formatters import FORMATTERS, Formatter, MergeSummaryFormatter, RuleDoc, Summary
 from inmail_lint.run.baseline import Baseline, BaselineError, Key, baseline_text, keys
 from inmail_lint.run.batch import Job, is_batch, make_jobs
 from inmail_lint.run.options import RunOptions
@@ -256,7 +256,9 @@ class Report:
         # With --diff, or --fix on standard input, the output is the diff or the fixed draft: no report.
         self.shown = not (request.diff or (request.fix and any(t.path is None for t in plan.targets)))
         self.threshold = Severity.parse(request.fail_on)
-        self.formatter: Formatter = FORMATTERS[request.output_format](
+        # a mail merge on the default format: a line a row and a count a rule, not every row's diagnostics
+        merge = request.vars_file is not None and request.output_format == "full"
+        self.formatter: Formatter = (MergeSummaryFormatter if merge else FORMATTERS[request.output_format])(
             stream,
             color=self.output is None and console.color(stream),
             summary=not request.quiet,

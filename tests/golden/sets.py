@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORTS = Path(__file__).resolve().parent / "reports"
-FORMATS = ("full", "concise", "estimate", "json", "json-lines", "github", "sarif", "junit")
+FORMATS = ("full", "concise", "estimate", "json", "json-lines", "github", "sarif", "junit", "csv")
 
 
 def _generated(folder: Path, count: int) -> None:
