@@ -209,6 +209,7 @@ def test_calibrate_command(cli: Run, tmp_path: Path) -> None:
     assert json.loads(out)["files"][0]["estimate"]["model"].startswith("fitted-")
     status, out, _ = cli("calibrate", "history.csv", "-o", "team2.yaml", cwd=tmp_path)
     assert "log loss" in out and "reliability" in out and status == 0
+    assert "lower is better" in out and "the fitted model wins" in out
 
 
 @pytest.mark.parametrize(
@@ -271,7 +272,7 @@ def test_calibrate_says_when_to_keep_the_default(cli: Run, tmp_path: Path) -> No
         for _ in range(200):  # outcomes that nothing in the drafts explains
             writer.writerow(["Your talk", "Hi Ana, I enjoyed your talk. Could we talk?", int(rng.random() < 0.2)])
     status, out, _ = cli("calibrate", "h.csv", "-o", "m.yaml", cwd=tmp_path)
-    assert status == 0 and "not better than the default" in out and "keep the default model" in out
+    assert status == 0 and "the default model wins" in out and "keep the default model" in out
     status, out, _ = cli("calibrate", "h.csv", "-o", "m.yaml", "--output-format", "json", cwd=tmp_path)
     assert json.loads(out)["recommended"] is False
 

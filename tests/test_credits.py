@@ -175,7 +175,10 @@ def test_credits_command(cli: Run, tmp_path: Path) -> None:
         "0.1",
         cwd=tmp_path,
     )
-    assert "Runs out in months 1, 2, 3" in out and "Sustainable: 5.6 sends a month" in out
+    assert "Runs out in months 1, 2, 3" in out and "Sustainable: about 6 sends a month" in out
+    assert "(bar:" not in out  # no bar was drawn, so no legend for one
+    assert "a554514: a LinkedIn Help article, at https://www.linkedin.com/help/linkedin/answer/<number>" in out
+    assert not any("." in cell for line in out.splitlines()[3:-2] for cell in line.split()[:7])  # whole sends
 
 
 def test_credits_from_drafts_and_config_plans(cli: Run, tmp_path: Path) -> None:

@@ -135,7 +135,7 @@ def _print(report: dict[str, Any], output: Path, output_format: str) -> None:
         f"{report['rows']} sent messages, {report['responded']} responded; "
         f"judged on {report['held_out'] or report['rows']} held out"
     )
-    click.echo(f"{'model':<10}{'log loss':>10}{'Brier':>8}{'AUC':>7}")
+    click.echo(f"{'model':<10}{'log loss':>10}{'Brier':>8}{'AUC':>7}   (log loss, Brier: lower is better; AUC: higher)")
     for name in ("default", "fitted"):
         s = report[name]
         auc = "n/a" if s["auc"] is None else f"{s['auc']:.3f}"
@@ -148,12 +148,18 @@ def _print(report: dict[str, Any], output: Path, output_format: str) -> None:
             f"observed {band['observed']:.1%}"
         )
     gain = report["gain"]
-    interval = f"log loss {gain['log_loss']:+.4f}, 90% interval {gain['low']:+.4f} to {gain['high']:+.4f}"
+    better = "fitted" if gain["log_loss"] > 0 else "default"
+    interval = (
+        f"the {better} model's log loss is lower by {abs(gain['log_loss']):.4f}; 90% interval of the fitted "
+        f"model's improvement {gain['low']:.4f} to {gain['high']:.4f}, where above 0 means the fitted model wins"
+    )
     if report["recommended"]:
-        click.echo(f"the fitted model predicts the held-out messages better ({interval})")
+        click.echo(f"the fitted model wins: it predicts the held-out messages better ({interval})")
         click.echo(f"wrote {output} (fitted on all {report['rows']} rows); use it with --model or config 'model'")
     else:
-        click.echo(f"the fitted model is not better than the default on the held-out messages ({interval})")
+        click.echo(
+            f"the default model wins: the fitted one is not shown to be better on held-out messages ({interval})"
+        )
         click.echo(
             f"wrote {output} (fitted on all {report['rows']} rows), but keep the default model: this history "
             "does not show the fit is better (more sent messages would)"

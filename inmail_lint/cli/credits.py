@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import click
@@ -98,22 +99,38 @@ def credits(
         + (f" ({plan.expiry_note})" if plan.expiry_note else "")
     )
     click.echo(f"response rate {response_rate:.0%} ({basis})" + (f"; opening balance {opening:g}" if opening else ""))
+    articles = sorted(set(re.findall(r"\ba\d{4,7}\b|\b\d{3,7}(?=:)", plan.expiry_note or "")))
+    if articles:
+        what = "a LinkedIn Help article" if len(articles) == 1 else "LinkedIn Help articles"
+        click.echo(f"({', '.join(articles)}: {what}, at https://www.linkedin.com/help/linkedin/answer/<number>)")
     click.echo(
         f"{'month':>5} {'allotted':>9} {'sent':>7} {'refunded':>9} {'expired':>8} {'over cap':>9} {'balance':>8}"
     )
-    for m in table:
-        click.echo(
-            f"{m.month:>5} {m.allotted:>9g} {m.sent:>7g} {m.refunded:>9g} {m.expired:>8g} {m.over_cap:>9g} "
-            f"{m.balance_end:>8g} {balance_bar(m.balance_end, plan.cap)}".rstrip()
-        )
-    click.echo(f"{'':>58}(bar: the balance, full at the cap of {plan.cap:g})")
+    bars = False
+    for m in table:  # credits are whole sends: the expected numbers are shown rounded (JSON keeps them exact)
+        bar = balance_bar(m.balance_end, plan.cap)
+        bars = bars or bool(bar.strip())
+        cells = (m.allotted, m.sent, m.refunded, m.expired, m.over_cap, m.balance_end)
+        widths = (9, 7, 9, 8, 9, 8)
+        row = " ".join(f"{_whole(v):>{w}}" for v, w in zip(cells, widths, strict=True))
+        click.echo(f"{m.month:>5} {row} {bar}".rstrip())
+    if bars:
+        click.echo(f"{'':>58}(bar: the balance, full at the cap of {plan.cap:g})")
     if ran_out:
         short = sum(m.short for m in table)
         click.echo(
             f"Runs out in month{'s' if len(ran_out) > 1 else ''} {', '.join(map(str, ran_out))}: "
-            f"{short:g} fewer sends than planned."
+            f"about {_whole(short)} fewer sends than planned."
         )
     else:
         click.echo("Never runs out.")
-    click.echo(f"Sustainable: {keepable:.1f} sends a month ({plan.monthly:g} / (1 - {response_rate:.2f})).")
+    click.echo(
+        f"Sustainable: about {_whole(keepable)} sends a month ({plan.monthly:g} / (1 - {response_rate:.2f}) = "
+        f"{keepable:.1f})."
+    )
     return EXIT_OK
+
+
+def _whole(credits: float) -> str:
+    """Credits as whole sends (half up): the planner's expected values are fractions, sends are not."""
+    return str(int(credits + 0.5)) if credits >= 0 else f"-{int(-credits + 0.5)}"
