@@ -378,3 +378,40 @@ def test_watch_lints_again_after_a_save(cli: Run, tmp_path: Path, monkeypatch: p
 def test_watch_only_reads(cli: Run, tmp_path: Path, extra: list[str]) -> None:
     status, _, err = cli("check", "--watch", *extra, cwd=tmp_path)
     assert status == 2 and "--watch reads drafts and prints" in err
+
+
+FRENCH = (
+    "Subject: Votre article\n\nBonjour Élodie,\n\nJ'ai lu votre article sur la migration vers Kubernetes chez "
+    "Doctolib. Nous faisons la même chose chez Alan. Seriez-vous disponible pour un café la semaine prochaine ?\n"
+)
+
+
+def test_watch_names_paths_as_the_first_run_and_says_a_note_once(
+    cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import watchfiles
+
+    (tmp_path / "drafts").mkdir()
+    draft = write(tmp_path / "drafts", "a.inmail", "Subject: Re: your talk\n\nHi Ana, one question?\n")
+    french = write(tmp_path / "drafts", "b.inmail", FRENCH)
+
+    def saves(*paths: str, **_: object) -> object:
+        yield {(watchfiles.Change.modified, str(draft.resolve())), (watchfiles.Change.modified, str(french.resolve()))}
+
+    monkeypatch.setattr(watchfiles, "watch", saves)
+    status, out, err = cli("check", "--watch", "--output-format", "concise", "drafts", cwd=tmp_path)
+    assert status == 1
+    located = [line.split(":", 1)[0] for line in out.splitlines() if ":" in line and "IM" in line]
+    assert len(located) >= 2 and set(located) == {"drafts/a.inmail"}, out  # both runs: the same relative path
+    assert err.count("the body is not in English") == 1, err
+
+
+def test_the_language_note_can_be_left_out(cli: Run, tmp_path: Path) -> None:
+    write(tmp_path, "b.inmail", FRENCH)
+    _, _, err = cli("check", "--no-cache", "b.inmail", cwd=tmp_path)
+    assert "not in English" in err
+    _, _, err = cli("check", "--no-cache", "--quiet", "b.inmail", cwd=tmp_path)
+    assert "not in English" not in err
+    (tmp_path / "inmail-lint.toml").write_text("language-note = false\n", encoding="utf-8")
+    _, out, err = cli("check", "--no-cache", "b.inmail", cwd=tmp_path)
+    assert "not in English" not in err and "English phrasing not read" in out  # still beside the estimate

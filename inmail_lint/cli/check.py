@@ -156,7 +156,7 @@ def _watch(request: Any) -> int:
     except ImportError:
         _error("--watch needs watchfiles: python -m pip install -e '.[watch]' in the inmail-lint checkout")
         return EXIT_ERROR
-    console = ClickConsole()
+    console = ClickConsole(once=True)  # a note already said (a draft's language) is not said again each run
     status = run_check(request, console)
     roots = list(request.paths or (".",))
     click.echo(f"Watching {', '.join(roots)} for changes (Ctrl-C stops).", err=True)
@@ -164,6 +164,8 @@ def _watch(request: Any) -> int:
         changed = sorted({path for _, path in changes if path.endswith(WATCHED_SUFFIXES)})
         if not changed:
             continue
+        # the paths as the first run named them: relative to here when they are below it
+        changed = [_shown(p) for p in changed]
         drafts = [p for p in changed if _is_draft(p, request)]
         again = dataclasses.replace(request, paths=tuple(drafts)) if len(drafts) == len(changed) else request
         click.echo(f"--- {', '.join(Path(p).name for p in changed)} changed: linting again", err=True)
@@ -192,7 +194,14 @@ class ClickConsole:
     def error(self, message: str) -> None:
         _error(message)
 
+    def __init__(self, *, once: bool = False) -> None:
+        self._said: set[str] | None = set() if once else None  # with once: each note is said the first time only
+
     def note(self, message: str) -> None:
+        if self._said is not None:
+            if message in self._said:
+                return
+            self._said.add(message)
         click.echo(f"inmail-lint: note: {escape_unsafe(message)}", err=True)
 
     def out(self, text: str) -> None:
@@ -215,3 +224,11 @@ class ClickConsole:
             results, length=total, label="Linting", file=sys.stderr, show_eta=False, show_pos=True
         ) as bar:
             yield from bar
+
+
+def _shown(path: str) -> str:
+    """A path the watcher reports (absolute), as a path relative to here when it is below here."""
+    import os
+
+    relative = os.path.relpath(path)
+    return path if relative.startswith(os.pardir) else relative

@@ -102,6 +102,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "cache": {"type": "boolean"},
         "spacy-model": {"type": "string", "minLength": 1},
         "language": {"enum": ["auto", "en"]},
+        "language-note": {"type": "boolean"},
         "model": {"type": "string", "minLength": 1},
         "baseline": {"type": "string", "minLength": 1},
         "docs-url": {"type": "string", "minLength": 1, "pattern": "\\{(code|name)\\}"},
@@ -168,6 +169,7 @@ class Config:
     free_account: bool = False
     spacy_model: str | None = None
     language: str = "auto"  # "en": every draft is English (the rules marked language: en always run)
+    language_note: bool = True  # say, for a draft in another language, that its English rules did not run
     templates: tuple[str, ...] = ()
     variables: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     sender: Mapping[str, Any] = field(default_factory=dict)
@@ -273,6 +275,7 @@ def parse_config(data: Mapping[str, Any], path: Path | None, root: Path) -> Conf
         free_account=bool(data.get("free-account", False)),
         spacy_model=data.get("spacy-model"),
         language=data.get("language", "auto"),
+        language_note=data.get("language-note", True),
         templates=tuple(data.get("templates", ())),
         variables=data.get("variables") or {},
         sender=data.get("sender") or {},

@@ -30,6 +30,8 @@ from inmail_lint.util.text import normalize_newlines
 #: Said beside the estimate of a draft whose English phrasing was not read (the rules marked ``language: en``
 #: did not run, and the factors that read English cues are left out).
 NOT_ENGLISH = "English phrasing not read: the body is in another language"
+#: How the note for such a draft opens (``--quiet`` and the config's ``language-note = false`` leave it out).
+LANGUAGE_NOTE = "the body is not in English, so the rules that read English phrasing were not run"
 
 
 @dataclass(frozen=True)
@@ -243,11 +245,12 @@ class Linter:
         auto = self.config.language == "auto"
         if auto and any(a.rule.language == "en" for a in runnable) and not analysis.in_english:
             skipped = tuple(a.rule.code for a in runnable if a.rule.language == "en")
-            analysis.notes.append(
-                f"the body is not in English, so the rules that read English phrasing were not run "
-                f"({', '.join(skipped)}); its limits, counts, capitals, links and placeholders were checked "
-                '(language = "en" in the config runs them on every draft)'
-            )
+            if self.config.language_note:
+                analysis.notes.append(
+                    f"{LANGUAGE_NOTE} ({', '.join(skipped)}); its limits, counts, capitals, links and placeholders "
+                    'were checked (language = "en" in the config runs them on every draft; language-note = false '
+                    "or --quiet leaves this note out)"
+                )
             runnable = self._runnable_for(suppressed + skipped)
         return runnable
 

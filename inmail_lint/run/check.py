@@ -20,6 +20,7 @@ from inmail_lint.checks.define.base import RuleDefinitionError
 from inmail_lint.config.settings import Config, ConfigError
 from inmail_lint.diagnostic import Severity
 from inmail_lint.draft.frontmatter import parse_send_at
+from inmail_lint.engine.linter import LANGUAGE_NOTE
 from inmail_lint.engine.result import FileResult
 from inmail_lint.report.formatters import FORMATTERS, Formatter, MergeSummaryFormatter, RuleDoc, Summary
 from inmail_lint.run.baseline import Baseline, BaselineError, Key, baseline_text, keys
@@ -317,7 +318,8 @@ class Report:
             )
             return
         for note in result.notes:
-            self.console.note(f"{result.path}: {note}")
+            if not (self.request.quiet and note.startswith(LANGUAGE_NOTE)):  # --quiet: no note on the language
+                self.console.note(f"{result.path}: {note}")
         if self.recorded is not None:
             self.recorded.extend(keys(result))
         if self.baseline is not None:
