@@ -112,11 +112,11 @@ def test_the_command_line_prints_the_note(cli: object, tmp_path: Path) -> None:
 
 
 def test_rule_docs_say_which_rules_read_english() -> None:
-    from inmail_lint.report.rulesdoc import rule_to_json, rule_to_text
+    from inmail_lint.report.rulesdoc import rule_to_json, rule_to_markdown
 
     im303 = next(r for r in builtin_rules() if r.code == "IM303")
     im201 = next(r for r in builtin_rules() if r.code == "IM201")
-    assert "Reads English phrasing" in rule_to_text(im303) and "Reads English" not in rule_to_text(im201)
+    assert "reads English phrasing" in rule_to_markdown(im303) and "English" not in rule_to_markdown(im201)
     assert rule_to_json(im303)["language"] == "en" and rule_to_json(im201)["language"] is None
 
 

@@ -413,3 +413,50 @@ def test_serving_beyond_this_machine_is_said_loudly(
     err = capsys.readouterr().err
     assert "WARNING" not in err and "http://127.0.0.1:" in err and len(opened) == 1
     assert web_command._loopback("::1") and web_command._loopback("localhost") and not web_command._loopback("10.0.0.1")
+
+
+@pytest.mark.parametrize(
+    ("source", "values", "expected"),
+    [
+        pytest.param(
+            "---\nsubject: Hi\nkind: inmail\n---\nHi Ana\n",
+            {"kind": "open-profile"},
+            "---\nsubject: Hi\nkind: open-profile\n---\nHi Ana\n",
+            id="a key it has, replaced where it is",
+        ),
+        pytest.param(
+            "---\nsubject: Hi\n---\nHi Ana\n",
+            {"recipient": {"name": "Ana Kowalski"}},
+            "---\nsubject: Hi\nrecipient: {name: Ana Kowalski}\n---\nHi Ana\n",
+            id="a new key, before the closing fence",
+        ),
+        pytest.param(
+            "---\nsubject: Hi\nrecipient:\n  name: Ana\n  company: Globex\nkind: inmail\n---\nHi Ana\n",
+            {"recipient": None},
+            "---\nsubject: Hi\nkind: inmail\n---\nHi Ana\n",
+            id="a block value removed whole",
+        ),
+        pytest.param(
+            "Subject: Your talk\r\n\r\nHi Ana, one question?\r\n",
+            {"kind": "open-profile"},
+            "---\r\nsubject: Your talk\r\nkind: open-profile\r\n---\r\nHi Ana, one question?\r\n",
+            id="a header draft gets front matter, its subject moved in, CRLF kept",
+        ),
+        pytest.param("Hi Ana, one question?\n", {"recipient": None}, "Hi Ana, one question?\n", id="nothing to write"),
+    ],
+)
+def test_the_side_panel_is_written_into_front_matter(source: str, values: dict[str, Any], expected: str) -> None:
+    from inmail_lint.web.edit import with_front_matter
+
+    assert with_front_matter(source, values) == expected
+
+
+def test_the_folder_offers_only_tables_that_fill_a_template(server: WebServer, folder: Path) -> None:
+    (folder / "tpl.inmail").write_text(
+        "---\nsubject: About {{ company }}\ntemplate: true\n---\nHi {{ First Name }}, one question?\n",
+        encoding="utf-8",
+    )
+    (folder / "people.csv").write_text("First Name,company\nAna,Globex\n", encoding="utf-8")
+    (folder / "history.csv").write_text("subject,body,responded\nHi,Hello,1\n", encoding="utf-8")
+    status, listing = call(server, "GET", "/api/folder")
+    assert status == 200 and "people.csv" in listing["tables"] and "history.csv" not in listing["tables"]

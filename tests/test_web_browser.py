@@ -7,6 +7,7 @@ makes a missing browser a failure instead. INMAIL_LINT_SCREENSHOT=PATH saves the
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
@@ -30,7 +31,8 @@ ARGS = [
     "--disable-sync",
 ]
 TEMPLATE = (
-    "---\nsubject: A question about {{ company }}\n---\nHi {{ first_name }}, how is {{ company }} doing? Coffee?\n"
+    "---\nsubject: A question about {{ company }}\ntemplate: true\n---\n"
+    "Hi {{ first_name }}, how is {{ company }} doing? Coffee?\n"
 )
 
 
@@ -264,3 +266,170 @@ def test_the_side_panel_a_profile_the_kind_and_an_unsafe_fix(page: Any) -> None:
     page.select_option("#kind", "inmail")
     page.fill("#r-name", "Maria Nowak")
     page.wait_for_function("!document.querySelector('#findings li[data-code=\"IM306\"]')")
+
+
+# --- a writer's first visit (issue: the page's opened draft, its panel, merge choices, layout, copying) -------
+SHOTS = Path(os.environ.get("INMAIL_LINT_SHOTS", "")) if os.environ.get("INMAIL_LINT_SHOTS") else None
+
+
+def shot(page: Any, tmp_path: Path, name: str) -> Path:
+    """A screenshot of what the writer sees now (kept in INMAIL_LINT_SHOTS when set, to be looked at)."""
+    path = (SHOTS or tmp_path) / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000  # a page was drawn, not a blank
+    return path
+
+
+def open_from_folder(page: Any, relative: str) -> None:
+    page.click("#tab-folder")
+    page.get_by_role("button", name=relative, exact=True).click()
+    page.wait_for_function(f"document.getElementById('file-label').textContent === 'Editing {relative}'")
+    settled(page)
+
+
+def subject_is_whole(page: Any) -> bool:
+    return bool(
+        page.evaluate(
+            "(() => { const s = document.getElementById('subject');"
+            " return s.clientHeight >= 30 && s.scrollHeight <= s.clientHeight + 2; })()"
+        )
+    )
+
+
+@pytest.mark.parametrize("theme_and_width", [("light", 1280), ("dark", 1280), ("light", 390)])
+def test_an_opened_draft_shows_its_whole_subject(page: Any, tmp_path: Path, theme_and_width: tuple[str, int]) -> None:
+    theme, width = theme_and_width
+    if theme == "dark":
+        page.click("#theme")
+    page.set_viewport_size({"width": width, "height": 900})
+    open_from_folder(page, "good/pydata-talk.inmail")
+    assert page.input_value("#subject") == "Your PyData talk on contracts"
+    assert subject_is_whole(page)
+    shot(page, tmp_path, f"opened-{theme}-{width}")
+
+
+def test_an_opened_draft_shows_its_own_kind_and_recipient(page: Any) -> None:
+    page.fill("#r-name", "Typed Earlier")  # a value typed for a new draft must not stay
+    open_from_folder(page, "good/pydata-talk.inmail")  # front matter: kind and a profile file
+    assert page.input_value("#profile") == "profiles/ana-kowalski.yaml"
+    assert page.input_value("#kind") == "inmail" and page.input_value("#r-name") == ""
+    assert not page.is_disabled("#r-name") and "front matter" in page.text_content("#context-note")
+    open_from_folder(page, "bad/long-subject.inmail")  # no front matter at all
+    assert page.input_value("#profile") == "" and page.input_value("#r-name") == ""
+    assert "no front matter" in page.text_content("#context-note")
+
+
+def test_the_panel_is_written_into_front_matter_on_save(page: Any, folder: Path, tmp_path: Path) -> None:
+    plain = folder / "plain.inmail"
+    plain.write_text("Subject: Your PyData talk\n\nHi Ana, one question about contracts?\n", encoding="utf-8")
+    page.click("#tab-folder")
+    page.evaluate("loadFolder()")
+    open_from_folder(page, "plain.inmail")
+    page.fill("#r-name", "Ana Kowalski")
+    page.fill("#r-company", "Globex")
+    settled(page)
+    page.click("#save")
+    page.wait_for_function("document.getElementById('status').textContent.startsWith('Saved')")
+    assert plain.read_text(encoding="utf-8") == (
+        "---\nsubject: Your PyData talk\nrecipient: {company: Globex, name: Ana Kowalski}\n---\n"
+        "Hi Ana, one question about contracts?\n"
+    )
+    # a draft with front matter: only the key that changed is written, the rest of the file as it was
+    talk = folder / "good" / "pydata-talk.inmail"
+    before = talk.read_text(encoding="utf-8")
+    open_from_folder(page, "good/pydata-talk.inmail")
+    page.select_option("#kind", "open-profile")
+    settled(page)
+    page.click("#save")
+    page.wait_for_function("document.getElementById('status').textContent.startsWith('Saved good/')")
+    assert talk.read_text(encoding="utf-8") == before.replace("kind: inmail", "kind: open-profile")
+    shot(page, tmp_path, "panel-saved")
+
+
+def test_mail_merge_offers_templates_and_the_tables_that_fill_them(page: Any, folder: Path, tmp_path: Path) -> None:
+    history = "subject,body,responded\n" + "".join(f"Hi,Hello {i},{i % 2}\n" for i in range(400))
+    (folder / "history.csv").write_text(history, encoding="utf-8")
+    page.evaluate("loadFolder()")
+    page.click("#tab-merge")
+    page.wait_for_function("document.getElementById('merge-table').options.length > 0")
+    templates = page.eval_on_selector_all("#merge-template option", "els => els.map(e => e.value)")
+    tables = page.eval_on_selector_all("#merge-table option", "els => els.map(e => e.value)")
+    assert templates == ["outreach.inmail"] and tables == ["people.csv"]
+    shot(page, tmp_path, "merge-choices")
+
+
+def test_findings_come_first_and_factors_are_folded(page: Any, tmp_path: Path) -> None:
+    type_draft(page, "Exciting opportunity", "Dear Sir/Madam,\n\nI hope this message finds you well. Interested?")
+    findings, estimate = page.locator("#findings").bounding_box(), page.locator("#gauge").bounding_box()
+    assert findings["y"] < estimate["y"]
+    assert page.evaluate("document.getElementById('factors-box').open") is False
+    assert page.locator("#findings button.fix").first.is_visible()
+    page.click("#factors-box summary")
+    assert page.is_visible("#factors li") and "grades:" in page.text_content("#grades")
+    shot(page, tmp_path, "findings-first")
+
+
+def test_a_draft_wide_finding_is_said_once_beside_the_text(page: Any, tmp_path: Path) -> None:
+    type_draft(page, "Quick question", "Hi Ana,\n\nWe help teams ship faster. Could we talk this week?")
+    wide = page.eval_on_selector_all("#wide li", "els => els.map(e => e.textContent)")
+    assert any("IM303" in w for w in wide) and any("IM304" in w for w in wide)
+    codes = {d["index"]: d["code"] for d in page.evaluate("window.inmailLint.result.diagnostics")}
+    marked = page.eval_on_selector_all(".editor mark", "els => els.map(e => e.dataset.findings)")
+    assert not any(codes[int(i)] in ("IM303", "IM304") for ids in marked for i in ids.split())
+    listed = page.eval_on_selector_all("#findings li", "els => els.map(e => e.dataset.code || e.textContent)")
+    assert "IM303" not in listed and any("about the whole draft" in item for item in listed)  # said once
+    shot(page, tmp_path, "draft-wide")
+
+
+def test_a_new_empty_draft_shows_no_estimate_and_no_errors(page: Any) -> None:
+    assert page.text_content("#findings-count") == "(none)"
+    assert page.locator("#gauge svg").count() == 0
+    assert "Start writing" in page.text_content("#estimate-text")
+    type_draft(page, "Hi", "Hello")
+    assert page.locator("#gauge svg").count() == 1
+
+
+def test_copy_the_message_as_linkedin_gets_it(browser: Any, folder: Path) -> None:
+    (folder / "note.inmail").write_text(
+        "---\nsubject: Your PyData talk\n---\nHi Ana,\n<!-- inmail-lint: ignore IM304 -- none shared -->\n"
+        "One question about contracts?\n",
+        encoding="utf-8",
+    )
+    with serving_page(browser, folder, clipboard=True) as tab:
+        open_from_folder(tab, "note.inmail")
+        tab.click("#copy-message")
+        tab.wait_for_function("window.inmailLint.copied !== null")
+        assert tab.evaluate("navigator.clipboard.readText()") == "Hi Ana,\nOne question about contracts?"
+        tab.click("#copy-subject")
+        tab.wait_for_function("window.inmailLint.copied === 'Your PyData talk'")
+
+
+def test_the_chart_legend_draws_each_series_colour(page: Any) -> None:
+    page.click("#tab-credits")
+    page.fill("#rate", "0.2")
+    page.click("#credits-form button[type=submit]")
+    page.wait_for_selector("#chart svg .chart-legend")
+    for series in ("line-sent", "line-refunded", "line-expired"):
+        legend = page.eval_on_selector(f".chart-legend .{series}", "e => getComputedStyle(e).stroke")
+        line = page.eval_on_selector(f"#chart svg > path.{series}", "e => getComputedStyle(e).stroke")
+        assert legend == line and legend not in ("none", "")
+
+
+@contextlib.contextmanager
+def serving_page(browser: Any, folder: Path, *, clipboard: bool = False) -> Iterator[Any]:
+    web = WebServer(folder)
+    thread = threading.Thread(target=web.serve_forever, daemon=True)
+    thread.start()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    if clipboard:
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=web.url.split("/?")[0])
+    tab = context.new_page()
+    tab.goto(web.url)
+    tab.wait_for_function("Number(document.body.dataset.lintSeq) >= 1")
+    try:
+        yield tab
+    finally:
+        context.close()
+        web.shutdown()
+        web.server_close()

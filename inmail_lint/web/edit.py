@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -188,3 +189,50 @@ def field_texts(draft: Draft) -> dict[str, str]:
     if draft.directives and body is not None:
         texts["body"] = draft.source[body.start : body.end].replace("\r\n", "\n").replace("\r", "\n")
     return texts
+
+
+def _yaml_value(value: Any) -> str:
+    """A front matter value on one line: a scalar, or a flow mapping for a recipient's fields."""
+    return (
+        yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=100_000).strip().removesuffix("\n...")
+    )
+
+
+def with_front_matter(source: str, values: Mapping[str, Any], path: str = "<page>") -> str:
+    """``source`` with these front matter keys set (a value of None removes the key), and nothing else of the
+    file changed: a value the front matter has is replaced where it is written, a new key goes before the
+    closing fence. A draft without front matter gets one, and its subject line moves into it (a draft with
+    front matter takes its subject from there)."""
+    draft = parse(source, path)
+    newline = "\r\n" if "\r\n" in source else "\n"
+    if draft.style != "front-matter" and all(v is None for v in values.values()):
+        return source  # nothing to write, and no front matter to write it in
+    if draft.style != "front-matter":
+        meta: dict[str, Any] = {}
+        if "subject" in draft.fields and draft.style == "header":
+            meta["subject"] = draft.fields["subject"].text
+        meta.update({k: v for k, v in values.items() if v is not None})
+        body = draft.fields.get("body")
+        rest = source[body.start :] if body is not None and body.end > body.start else ""
+        head = "".join(f"{key}: {_yaml_value(value)}{newline}" for key, value in meta.items())
+        return f"---{newline}{head}---{newline}{rest}"
+    fences = list(_FENCE.finditer(source))
+    closing = fences[1].start() if len(fences) > 1 else len(source)
+    edits: list[tuple[int, int, str]] = []
+    for key, value in values.items():
+        span = draft.spans.get(key)
+        if span is not None:
+            start, end = span
+            if value is None:  # the whole "key: value" line(s)
+                line = source.rfind("\n", 0, start) + 1
+                key_line = source.rfind("\n", 0, source.rfind(key + ":", 0, start) + 1) + 1
+                after = source.find("\n", end - 1 if source[end - 1 : end] == "\n" else end)
+                edits.append((min(line, key_line), len(source) if after < 0 else after + 1, ""))
+            else:
+                keep = newline if source[start:end].endswith("\n") else ""
+                edits.append((start, end, _yaml_value(value) + keep))
+        elif value is not None:
+            edits.append((closing, closing, f"{key}: {_yaml_value(value)}{newline}"))
+    for start, end, text in sorted(edits, reverse=True):
+        source = source[:start] + text + source[end:]
+    return source

@@ -23,6 +23,12 @@ _DRAFT = {
     "base": _TEXT,
     "kind": _TEXT_OR_NULL,
     "recipient": _PROFILE,
+    # an opened draft's side panel, when the writer changed it: written into its front matter
+    "context": {
+        "type": "object",
+        "properties": {"kind": _TEXT_OR_NULL, "recipient": _PROFILE},
+        "additionalProperties": False,
+    },
 }
 
 

@@ -6,6 +6,7 @@ result, so the page shows what ``check`` would print."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import os
@@ -18,7 +19,11 @@ from inmail_lint.checks.define.base import RuleDefinitionError
 from inmail_lint.config.settings import Config, ConfigError
 from inmail_lint.diagnostic import Locator
 from inmail_lint.draft.decode import decode
+from inmail_lint.draft.document import Draft
 from inmail_lint.draft.parse import parse
+from inmail_lint.draft.template_engines import detect
+from inmail_lint.draft.template_engines import variables as engine_variables
+from inmail_lint.draft.templates import names_in, variable_base
 from inmail_lint.engine.fixer import apply_fixes
 from inmail_lint.engine.linter import Linter
 from inmail_lint.engine.result import FileResult, estimate_to_json
@@ -30,7 +35,7 @@ from inmail_lint.sources.tables import RowsError, read_rows
 from inmail_lint.sources.write import Stamp, WriteRefused
 from inmail_lint.util.files import describe_mode
 from inmail_lint.util.text import utf16_length, valid_unicode
-from inmail_lint.web.edit import FIELDS, Spliced, clean, field_texts, new_draft, splice
+from inmail_lint.web.edit import FIELDS, Spliced, clean, field_texts, new_draft, splice, with_front_matter
 
 UNTITLED = "untitled.inmail"
 DRAFT_SUFFIXES = (".inmail", ".inmail.md", ".inmail.txt")
@@ -128,12 +133,35 @@ class Workspace:
             base = request.get("base")
             if not isinstance(base, str):
                 raise PageError(400, "'base' (the file's text as opened) is missing")
-            return splice(valid_unicode(base), subject, body, relative), path, self.config(path), relative
+            source = valid_unicode(base)
+            context = request.get("context")
+            if context is not None:  # the side panel changed: its kind and recipient go into front matter
+                source = with_front_matter(source, self._context(context, path), relative)
+            return splice(source, subject, body, relative), path, self.config(path), relative
         config = self.config(None)
         kind = request.get("kind") or config.kind
         if kind not in config.kinds:
             raise PageError(400, f"unknown kind {kind!r}; expected one of {', '.join(config.kinds)}")
         return new_draft(kind, self._recipient(request.get("recipient")), subject, body), None, config, UNTITLED
+
+    def _context(self, context: Any, path: Path) -> dict[str, Any]:
+        """The side panel's kind and recipient for an opened draft's front matter: a profile's path is written
+        relative to the draft, as front matter reads it."""
+        if not isinstance(context, dict):
+            raise PageError(400, "'context' must be a mapping of 'kind' and 'recipient'")
+        config = self.config(path)
+        values: dict[str, Any] = {}  # only the keys the writer changed
+        if "kind" in context:
+            kind = context["kind"]
+            if kind not in config.kinds:
+                raise PageError(400, f"unknown kind {kind!r}; expected one of {', '.join(config.kinds)}")
+            values["kind"] = kind
+        if "recipient" in context:
+            recipient = self._recipient(context["recipient"])
+            if isinstance(recipient, str):
+                recipient = Path(os.path.relpath(self.path(recipient), path.parent)).as_posix()
+            values["recipient"] = recipient
+        return values
 
     def _recipient(self, value: Any) -> Any:
         """The side panel's recipient: a mapping of profile fields (empty ones dropped), or a profile's path."""
@@ -202,17 +230,23 @@ class Workspace:
         config = self.config(path)
         result, linter = self._lint(spliced, path, config, relative)
         answer = describe(result, spliced, linter, config)
-        recipient = draft.meta.get("recipient")
-        answer.update(
-            {
-                "path": self.relative(path),
-                "base": text,
-                "etag": etag(data),
-                "style": draft.style,
-                "recipient": recipient if isinstance(recipient, (str, dict)) else None,
-            }
-        )
+        answer.update({"path": self.relative(path), "base": text, "etag": etag(data), "style": draft.style})
+        answer.update(self._opened_context(draft, path))
         return answer
+
+    def _opened_context(self, draft: Draft, path: Path) -> dict[str, Any]:
+        """The opened draft's own recipient, as the side panel shows it: the fields of a mapping (or of a
+        header's To: line), or a profile file's path in the folder."""
+        recipient = draft.meta.get("recipient")
+        profile = None
+        if isinstance(recipient, str):
+            try:
+                target = (path.parent / recipient).resolve()
+                profile = self.relative(target) if self.inside(target) and target.is_file() else None
+            except (OSError, ValueError):
+                profile = None
+        fields = recipient if isinstance(recipient, dict) else None
+        return {"recipient": fields, "recipient_profile": profile, "front_matter": draft.style == "front-matter"}
 
     def save(self, request: Mapping[str, Any]) -> dict[str, Any]:
         """Write the draft being edited over its file, only if the file is as it was when opened; or, with
@@ -299,10 +333,12 @@ class Workspace:
         except (ConfigError, RuleDefinitionError) as exc:
             raise PageError(422, str(exc)) from None
         tables, profiles = [], []
+        wanted = self._template_variables([str(d["path"]) for d in drafts if d["template"]])
         for path in self._files():
             name = path.name.lower()
             if name.endswith(".csv"):
-                tables.append(self.relative(path))
+                if wanted & _header_keys(path):  # a table that fills a template: not an outcome history
+                    tables.append(self.relative(path))
             elif name.endswith((".yaml", ".yml", ".json")) and not name.startswith(("inmail-lint", ".")):
                 profiles.append(self.relative(path))
         config = self.config(None)
@@ -315,6 +351,22 @@ class Workspace:
             "kinds": [{"name": k, "title": v.get("title", k)} for k, v in config.kinds.items()],
             "kind": config.kind,
         }
+
+    def _template_variables(self, templates: list[str]) -> set[str]:
+        """The variables the folder's templates read, as a table's header would name them."""
+        found: set[str] = set()
+        for relative in templates:
+            data, _ = read_bytes(self.path(relative))
+            text = decode(data)[0] if data is not None else None
+            if text is None:
+                continue
+            names = set(names_in(text))
+            engine = detect(text, parse(text, relative).meta.get("template"))
+            if engine is not None:
+                with contextlib.suppress(Exception):  # a template its engine cannot read: the names above
+                    names.update(engine_variables(text, engine))
+            found.update(variable_base(n) for n in names)
+        return found
 
     def _files(self) -> Iterator[Path]:
         seen = 0
@@ -435,6 +487,7 @@ def describe(result: FileResult, spliced: Spliced, linter: Linter, config: Confi
                 "column": d.location.column if d.location else None,
                 "fix": None if d.fix is None else {"message": d.fix.message, "safe": d.fix.safe},
                 "if_fixed": round(gains[d.code], 4) if d.code in gains else None,
+                "wide": _draft_wide(linter, d.code),
             }
         )
     kind = result.kind or config.kind
@@ -459,8 +512,12 @@ def describe(result: FileResult, spliced: Spliced, linter: Linter, config: Confi
             factor["cited"] = cited(factor["grade"], factor["source"])
         shown = {code for code, p in result.estimate.if_fixed if round(p, 2) > round(result.estimate.probability, 2)}
         estimate["also_lower"] = [c for c, _ in result.estimate.if_fixed if c not in shown] + list(result.estimate.held)
+    sent = {name: summary.text for name, summary in result.fields.items() if name in FIELDS}
+    if not limits.get("subject-sent", True):
+        sent.pop("subject", None)
     return {
         "source": spliced.source,
+        "message": {"subject": sent.get("subject", ""), "body": sent.get("body", "")},
         "kind": kind,
         "subject_sent": limits.get("subject-sent", True),
         "fields": {name: spliced.fields[name].text if name in spliced.fields else "" for name in FIELDS},
@@ -470,3 +527,23 @@ def describe(result: FileResult, spliced: Spliced, linter: Linter, config: Confi
         "notes": list(result.notes),
         "error": result.error,
     }
+
+
+def _draft_wide(linter: Linter, code: str) -> bool:
+    """Whether a rule speaks of the whole draft (IM303, IM304): the page says it once beside the text."""
+    rule = linter.registry.get(code)
+    return bool(rule is not None and rule.draft_wide)
+
+
+def _header_keys(path: Path) -> set[str]:
+    """The variables a CSV table's header names (its first line, read up to 64 KiB)."""
+    import csv
+    import io
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(65536).decode("utf-8-sig", "replace").splitlines()[:1]
+    except OSError:
+        return set()
+    row = next(csv.reader(io.StringIO(head[0])), []) if head else []
+    return {variable_base(cell) for cell in row if cell.strip()}

@@ -40,6 +40,7 @@ def _what_to_mention(analysis: Analysis) -> str:
 
 class NoPersonalization(Rule):
     code = "IM303"
+    draft_wide = True
     language = "en"
     name = "no-personalization"
     default_severity = Severity.WARNING
@@ -88,6 +89,7 @@ than the name (`{{company}}`) counts. Phrases such as "I came across your profil
 
 class NoCommonGround(Rule):
     code = "IM304"
+    draft_wide = True
     language = "en"
     name = "no-common-ground"
     default_severity = Severity.INFO

@@ -110,6 +110,7 @@ class Rule:
     source: str = ""  # where the rule's numbers or advice come from, as a reader could find it
     language: str | None = None  # "en": reads English phrasing; the engine skips it on other languages
     located: ClassVar[bool] = True  # False: it speaks of the whole file (unreadable), no place in it to show
+    draft_wide: ClassVar[bool] = False  # it speaks of the whole draft: the page says it beside the text, unmarked
     reads_estimate: ClassVar[bool] = False  # run after the others: it reads the estimate, which reads their findings
     type_name: ClassVar[str] = "python"
 

@@ -9,7 +9,7 @@ if (token) sessionStorage.setItem("inmail-lint-token", token);
 const LIST_FIELDS = ["mutual_connections", "groups", "past_companies", "recent_posts"];
 const state = {
   path: null, base: null, etag: null, result: null, seq: 0, shown: 0, timer: null, latencies: [],
-  editable: true, folder: null, sort: { key: "path", dir: 1 },
+  editable: true, folder: null, sort: { key: "path", dir: 1 }, contextChanged: null, copied: null,
 };
 window.inmailLint = state; // for the browser tests and the latency benchmark
 
@@ -53,9 +53,30 @@ function recipient() {
 
 function request(extra) {
   const body = { subject: $("subject").value, body: $("body").value, ...extra };
-  if (state.path) Object.assign(body, { path: state.path, base: state.base });
-  else Object.assign(body, { kind: $("kind").value, recipient: recipient() });
+  if (state.path) {
+    Object.assign(body, { path: state.path, base: state.base });
+    // the side panel, once the writer changes it, is written into the draft's front matter on Save
+    // (only what changed: a kind left as it was is not written)
+    if (state.contextChanged) {
+      body.context = {};
+      if (state.contextChanged.has("kind")) body.context.kind = $("kind").value;
+      if (state.contextChanged.has("recipient")) body.context.recipient = recipient();
+    }
+  } else Object.assign(body, { kind: $("kind").value, recipient: recipient() });
   return body;
+}
+
+// the side panel shows a draft's own kind and recipient: a profile file, or its fields
+function fillContext(kind, fields, profile) {
+  if (kind) $("kind").value = kind;
+  $("profile").value = profile || "";
+  const given = fields || {};
+  for (const key of ["name", "company"]) $(`r-${key}`).value = typeof given[key] === "string" ? given[key] : "";
+  for (const key of LIST_FIELDS) {
+    const value = given[key];
+    $(`r-${key}`).value = Array.isArray(value) ? value.join(", ") : typeof value === "string" ? value : "";
+  }
+  state.contextChanged = null;
 }
 
 // Debounced: the draft is linted 25 ms after the last keystroke, with at most one request under way; edits made
@@ -100,7 +121,7 @@ function paint(field) {
   const area = $(field);
   const holder = document.querySelector(`.editor[data-field="${field}"] .highlights`);
   const text = area.value;
-  const findings = (state.result ? state.result.diagnostics : []).filter((d) => d.target === field);
+  const findings = (state.result ? state.result.diagnostics : []).filter((d) => d.target === field && !d.wide);
   const cuts = new Set([0, text.length]);
   const points = new Map();
   for (const d of findings) {
@@ -136,6 +157,7 @@ function syncScroll(field) {
 
 function fitSubject() {
   const area = $("subject");
+  if (!area.offsetParent) { area.style.height = ""; return; } // hidden (another tab): fitted when shown
   area.style.height = "auto";
   area.style.height = `${area.scrollHeight}px`;
 }
@@ -143,7 +165,7 @@ function fitSubject() {
 function findingsAt(field, position) {
   if (!state.result) return [];
   return state.result.diagnostics.filter(
-    (d) => d.target === field && (d.start === d.end ? d.start === position : d.start <= position && position <= d.end),
+    (d) => d.target === field && !d.wide && (d.start === d.end ? d.start === position : d.start <= position && position <= d.end),
   );
 }
 
@@ -175,13 +197,16 @@ function hover(event) {
 
 // --- what the linter said -----------------------------------------------------------------------------------
 function render(result) {
-  state.result = result;
+  // a new draft with nothing typed yet: no findings and no estimate until there is something to judge
+  const blank = state.path === null && !result.fields.subject.trim() && !result.fields.body.trim();
+  state.result = blank ? { ...result, diagnostics: [], estimate: null, notes: [] } : result;
   if (state.path === null) state.base = null;
   paint("subject");
   paint("body");
   renderCounts(result);
-  renderFindings(result);
-  renderEstimate(result.estimate);
+  renderFindings(state.result);
+  renderWide(state.result);
+  renderEstimate(state.result.estimate, blank);
   describeHere();
   state.shown += 1;
   document.body.dataset.lintSeq = String(state.shown);
@@ -203,11 +228,38 @@ function renderCounts(result) {
     + counter(body.words, null, body.goal_words, "words", "words");
 }
 
+function renderWide(result) {
+  const wide = result.diagnostics.filter((d) => d.wide);
+  $("wide").replaceChildren(...wide.map((d) => {
+    const item = document.createElement("li");
+    item.innerHTML = `<span class="sev ${d.severity}">${d.severity}</span><span class="code">${d.code}</span>`;
+    item.append(document.createTextNode(d.message));
+    return item;
+  }));
+  $("wide").hidden = !wide.length;
+}
+
+async function copyText(text, what) {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch (error) {
+    const scratch = Object.assign(document.createElement("textarea"), { value: text });
+    document.body.append(scratch);
+    scratch.select();
+    document.execCommand("copy");
+    scratch.remove();
+  }
+  state.copied = text;
+  status(`Copied the ${what} (${text.length} characters), as LinkedIn gets it: no front matter, no directives.`);
+}
+
 function renderFindings(result) {
   const list = $("findings");
   list.replaceChildren();
   $("findings-count").textContent = result.diagnostics.length ? `(${result.diagnostics.length})` : "(none)";
-  for (const d of result.diagnostics) {
+  // a finding about the whole draft is said once, beside the text (#wide), not again here
+  const wide = result.diagnostics.filter((d) => d.wide).length;
+  for (const d of result.diagnostics.filter((x) => !x.wide)) {
     const item = document.createElement("li");
     item.dataset.code = d.code;
     const go = document.createElement("button");
@@ -226,6 +278,12 @@ function renderFindings(result) {
       fix.addEventListener("click", () => applyFix(d));
       item.append(fix);
     }
+    list.append(item);
+  }
+  if (wide) {
+    const item = document.createElement("li");
+    item.className = "muted";
+    item.textContent = `${wide} about the whole draft: beside the text, under the body.`;
     list.append(item);
   }
   $("notes").replaceChildren(...result.notes.map((note) => {
@@ -266,10 +324,12 @@ function gauge(estimate) {
   </svg>`;
 }
 
-function renderEstimate(estimate) {
+function renderEstimate(estimate, blank) {
   if (!estimate) {
     $("gauge").innerHTML = "";
-    $("estimate-text").textContent = "No estimate for this draft.";
+    $("estimate-text").textContent = blank
+      ? "Start writing: the findings and the refund estimate appear as you type."
+      : "No estimate for this draft.";
     $("factors").replaceChildren();
     $("gains").replaceChildren();
     $("grades").textContent = "";
@@ -319,9 +379,13 @@ async function applyFix(d) {
   }
 }
 
-function setEditable(editable) {
+function setEditable(editable, frontMatter) {
   state.editable = editable;
-  $("context-note").hidden = editable;
+  const note = $("context-note");
+  note.hidden = !state.path;
+  note.textContent = frontMatter
+    ? "This draft's kind and recipient, from its front matter; a change here is written there when you save."
+    : "This draft has no front matter; a kind or recipient set here is written into new front matter when you save (its subject line moves there).";
   for (const el of $("context").querySelectorAll("input, select")) el.disabled = !editable;
 }
 
@@ -333,9 +397,10 @@ async function openFile(path) {
     $("body").value = result.fields.body;
     $("file-label").textContent = `Editing ${result.path}`;
     $("save").disabled = false;
-    setEditable(false);
-    fitSubject();
+    fillContext(result.kind, result.recipient, result.recipient_profile);
+    setEditable(true, result.front_matter);
     selectTab("tab-write");
+    fitSubject();
     state.seq += 1;
     render(result);
     status(`Opened ${result.path}.`);
@@ -351,6 +416,7 @@ function newDraft() {
   $("body").value = "";
   $("file-label").textContent = "New draft";
   $("save").disabled = true;
+  fillContext(state.folder ? state.folder.kind : null, null, null); // nothing kept from an earlier draft
   setEditable(true);
   fitSubject();
   status("A new draft: nothing is written until you save it with a name.");
@@ -361,7 +427,7 @@ async function save() {
   if (!state.path) return;
   try {
     const result = await api("/api/save", request({ etag: state.etag }));
-    Object.assign(state, { base: result.base, etag: result.etag });
+    Object.assign(state, { base: result.base, etag: result.etag, contextChanged: null });
     render(result);
     status(`Saved ${result.path}.`);
     showAlert("");
@@ -404,8 +470,10 @@ async function loadFolder() {
       for (const k of folder.kinds) kind.add(new Option(`${k.title} (${k.name})`, k.name, false, k.name === folder.kind));
     }
     fillSelect($("profile"), folder.profiles, "(the fields below)");
-    fillSelect($("merge-template"), folder.drafts.filter((d) => d.template).concat(folder.drafts.filter((d) => !d.template)).map((d) => d.path));
+    // only templates, and only the tables whose header names a template's variable (not an outcome history)
+    fillSelect($("merge-template"), folder.drafts.filter((d) => d.template).map((d) => d.path));
     fillSelect($("merge-table"), folder.tables);
+    $("merge-status").textContent = folder.tables.length ? "" : "No CSV here has a column named like a template's variable.";
     $("folder-notes").replaceChildren(...folder.notes.map((n) => Object.assign(document.createElement("li"), { textContent: n })));
     renderFolder();
   } catch (error) {
@@ -526,7 +594,7 @@ async function planCredits(event) {
 
 function chart(plan) {
   const { balance, sent, refunded, expired, cap } = plan.chart;
-  const n = balance.length, width = 640, height = 300, left = 44, bottom = 30, top = 14;
+  const n = balance.length, width = 640, height = 300, left = 44, bottom = 30, top = 24;
   const max = Math.max(cap, ...balance, ...sent, ...refunded, ...expired, 1);
   const x = (i) => left + (i + 0.5) * ((width - left - 10) / n);
   const y = (v) => height - bottom - (v / max) * (height - bottom - top);
@@ -543,8 +611,23 @@ function chart(plan) {
     ${bars}
     <path class="line-sent" d="${line(sent)}"/><path class="line-refunded" d="${line(refunded)}"/><path class="line-expired" d="${line(expired)}"/>
     ${labels}${ticks}
-    <text x="${left}" y="${top - 2}">■ balance  — sent  — refunded  - - expired</text>
+    ${legend(left, top - 6)}
   </svg>`;
+}
+
+// the legend draws each series as the chart does: the bar's colour, and each line's colour and dash
+function legend(x0, y0) {
+  const items = [["swatch-balance", "balance", true], ["line-sent", "sent"], ["line-refunded", "refunded"], ["line-expired", "expired"]];
+  let x = x0, out = "";
+  for (const [cls, label, isBar] of items) {
+    out += isBar
+      ? `<rect class="${cls}" x="${x}" y="${y0 - 7}" width="12" height="10"/>`
+      : `<path class="${cls}" d="M ${x} ${y0 - 2} L ${x + 18} ${y0 - 2}"/>`;
+    x += isBar ? 16 : 22;
+    out += `<text class="legend" x="${x}" y="${y0 + 2}">${label}</text>`;
+    x += label.length * 6.5 + 14;
+  }
+  return `<g class="chart-legend">${out}</g>`;
 }
 
 // --- tabs, theme, start -------------------------------------------------------------------------------------
@@ -555,6 +638,7 @@ function selectTab(id) {
     tab.tabIndex = chosen ? 0 : -1;
     $(tab.getAttribute("aria-controls")).hidden = !chosen;
   }
+  if (id === "tab-write") { fitSubject(); paint("subject"); paint("body"); }
 }
 
 function setTheme(theme) {
@@ -587,7 +671,15 @@ function start() {
     for (const type of ["keyup", "click", "focus", "select"]) area.addEventListener(type, describeHere);
   }
   $("subject").addEventListener("keydown", (event) => { if (event.key === "Enter") event.preventDefault(); });
-  for (const el of $("context").querySelectorAll("input, select")) el.addEventListener("input", scheduleLint);
+  for (const el of $("context").querySelectorAll("input, select")) {
+    el.addEventListener("input", () => {
+      state.contextChanged = state.contextChanged || new Set();
+      state.contextChanged.add(el.id === "kind" ? "kind" : "recipient");
+      scheduleLint();
+    });
+  }
+  $("copy-subject").addEventListener("click", () => copyText(state.result ? state.result.message.subject : "", "subject"));
+  $("copy-message").addEventListener("click", () => copyText(state.result ? state.result.message.body : "", "message"));
   $("new-draft").addEventListener("click", newDraft);
   $("save").addEventListener("click", save);
   $("save-as").addEventListener("click", saveAs);
