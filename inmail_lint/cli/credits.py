@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -103,19 +104,7 @@ def credits(
     if articles:
         what = "a LinkedIn Help article" if len(articles) == 1 else "LinkedIn Help articles"
         click.echo(f"({', '.join(articles)}: {what}, at https://www.linkedin.com/help/linkedin/answer/<number>)")
-    click.echo(
-        f"{'month':>5} {'allotted':>9} {'sent':>7} {'refunded':>9} {'expired':>8} {'over cap':>9} {'balance':>8}"
-    )
-    bars = False
-    for m in table:  # credits are whole sends: the expected numbers are shown rounded (JSON keeps them exact)
-        bar = balance_bar(m.balance_end, plan.cap)
-        bars = bars or bool(bar.strip())
-        cells = (m.allotted, m.sent, m.refunded, m.expired, m.over_cap, m.balance_end)
-        widths = (9, 7, 9, 8, 9, 8)
-        row = " ".join(f"{_whole(v):>{w}}" for v, w in zip(cells, widths, strict=True))
-        click.echo(f"{m.month:>5} {row} {bar}".rstrip())
-    if bars:
-        click.echo(f"{'':>58}(bar: the balance, full at the cap of {plan.cap:g})")
+    _print_table(table, plan.cap, balance_bar)
     if ran_out:
         short = sum(m.short for m in table)
         click.echo(
@@ -129,6 +118,23 @@ def credits(
         f"{keepable:.1f})."
     )
     return EXIT_OK
+
+
+def _print_table(table: Any, cap: float, balance_bar: Any) -> None:
+    """The months, in whole sends, with a bar of the balance (and its legend only when a bar is drawn)."""
+    click.echo(
+        f"{'month':>5} {'allotted':>9} {'sent':>7} {'refunded':>9} {'expired':>8} {'over cap':>9} {'balance':>8}"
+    )
+    bars = False
+    for m in table:  # credits are whole sends: the expected numbers are shown rounded (JSON keeps them exact)
+        bar = balance_bar(m.balance_end, cap)
+        bars = bars or bool(bar.strip())
+        cells = (m.allotted, m.sent, m.refunded, m.expired, m.over_cap, m.balance_end)
+        widths = (9, 7, 9, 8, 9, 8)
+        row = " ".join(f"{_whole(v):>{w}}" for v, w in zip(cells, widths, strict=True))
+        click.echo(f"{m.month:>5} {row} {bar}".rstrip())
+    if bars:
+        click.echo(f"{'':>58}(bar: the balance, full at the cap of {cap:g})")
 
 
 def _whole(credits: float) -> str:

@@ -22,7 +22,7 @@ from inmail_lint.diagnostic import FileEdit, FileFix, Finding, Fix, Severity
 from inmail_lint.draft.document import INVALID_FRONT_MATTER, UNREADABLE, Directive, Draft, Field, Problem
 from inmail_lint.draft.profiles import Profile
 from inmail_lint.engine.registry import Registry, build_registry
-from inmail_lint.engine.result import FieldSummary, FileResult, Pending, place
+from inmail_lint.engine.result import LANGUAGE_NOTE, FieldSummary, FileResult, Pending, place
 from inmail_lint.engine.validate import check_codes, check_spacy_model, refund_model
 from inmail_lint.util.globs import matches
 from inmail_lint.util.text import normalize_newlines
@@ -30,8 +30,6 @@ from inmail_lint.util.text import normalize_newlines
 #: Said beside the estimate of a draft whose English phrasing was not read (the rules marked ``language: en``
 #: did not run, and the factors that read English cues are left out).
 NOT_ENGLISH = "English phrasing not read: the body is in another language"
-#: How the note for such a draft opens (``--quiet`` and the config's ``language-note = false`` leave it out).
-LANGUAGE_NOTE = "the body is not in English, so the rules that read English phrasing were not run"
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,11 @@ from inmail_lint.model.estimate import Estimate
 JSON_VERSION = 1
 
 
+#: How the note for a draft in another language opens (``--quiet`` and the config's ``language-note = false``
+#: leave it out); here, where a cached run's report reads it, not in the linter.
+LANGUAGE_NOTE = "the body is not in English, so the rules that read English phrasing were not run"
+
+
 @dataclass(frozen=True)
 class FieldSummary:
     text: str  # as written (a template keeps its placeholders)

@@ -20,8 +20,7 @@ from inmail_lint.checks.define.base import RuleDefinitionError
 from inmail_lint.config.settings import Config, ConfigError
 from inmail_lint.diagnostic import Severity
 from inmail_lint.draft.frontmatter import parse_send_at
-from inmail_lint.engine.linter import LANGUAGE_NOTE
-from inmail_lint.engine.result import FileResult
+from inmail_lint.engine.result import LANGUAGE_NOTE, FileResult
 from inmail_lint.report.formatters import FORMATTERS, Formatter, MergeSummaryFormatter, RuleDoc, Summary
 from inmail_lint.run.baseline import Baseline, BaselineError, Key, baseline_text, keys
 from inmail_lint.run.batch import Job, is_batch, make_jobs

@@ -466,30 +466,7 @@ class Workspace:
 def describe(result: FileResult, spliced: Spliced, linter: Linter, config: Config) -> dict[str, Any]:
     """What the page shows of one lint: each finding placed in the field it is about (UTF-16 indexes of the
     field's text, as the page counts), the counters with their limits, and the estimate with its reasons."""
-    index = {name: Locator(rendering.text).utf16_offset for name, rendering in spliced.fields.items()}
-    gains = dict(result.estimate.if_fixed) if result.estimate is not None else {}
-    findings = []
-    for i, d in enumerate(result.diagnostics):
-        rendering = spliced.fields.get(d.field)
-        span = rendering.to_field(d.start, d.end) if rendering is not None else None
-        findings.append(
-            {
-                "index": i,
-                "code": d.code,
-                "name": d.name,
-                "severity": str(d.severity),
-                "message": d.message,
-                "field": d.field,
-                "target": d.field if span is not None else None,
-                "start": index[d.field](span[0]) if span is not None else None,
-                "end": index[d.field](span[1]) if span is not None else None,
-                "row": d.location.row if d.location else None,
-                "column": d.location.column if d.location else None,
-                "fix": None if d.fix is None else {"message": d.fix.message, "safe": d.fix.safe},
-                "if_fixed": round(gains[d.code], 4) if d.code in gains else None,
-                "wide": _draft_wide(linter, d.code),
-            }
-        )
+    findings = _findings(result, spliced, linter)
     kind = result.kind or config.kind
     limits = config.kinds.get(kind, {})
     goals = linter.goals
@@ -527,6 +504,35 @@ def describe(result: FileResult, spliced: Spliced, linter: Linter, config: Confi
         "notes": list(result.notes),
         "error": result.error,
     }
+
+
+def _findings(result: FileResult, spliced: Spliced, linter: Linter) -> list[dict[str, Any]]:
+    """Each finding placed in the field it is about, in UTF-16 indexes of the field's text (as the page counts)."""
+    index = {name: Locator(rendering.text).utf16_offset for name, rendering in spliced.fields.items()}
+    gains = dict(result.estimate.if_fixed) if result.estimate is not None else {}
+    findings = []
+    for i, d in enumerate(result.diagnostics):
+        rendering = spliced.fields.get(d.field)
+        span = rendering.to_field(d.start, d.end) if rendering is not None else None
+        findings.append(
+            {
+                "index": i,
+                "code": d.code,
+                "name": d.name,
+                "severity": str(d.severity),
+                "message": d.message,
+                "field": d.field,
+                "target": d.field if span is not None else None,
+                "start": index[d.field](span[0]) if span is not None else None,
+                "end": index[d.field](span[1]) if span is not None else None,
+                "row": d.location.row if d.location else None,
+                "column": d.location.column if d.location else None,
+                "fix": None if d.fix is None else {"message": d.fix.message, "safe": d.fix.safe},
+                "if_fixed": round(gains[d.code], 4) if d.code in gains else None,
+                "wide": _draft_wide(linter, d.code),
+            }
+        )
+    return findings
 
 
 def _draft_wide(linter: Linter, code: str) -> bool:
