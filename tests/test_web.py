@@ -460,3 +460,49 @@ def test_the_folder_offers_only_tables_that_fill_a_template(server: WebServer, f
     (folder / "history.csv").write_text("subject,body,responded\nHi,Hello,1\n", encoding="utf-8")
     status, listing = call(server, "GET", "/api/folder")
     assert status == 200 and "people.csv" in listing["tables"] and "history.csv" not in listing["tables"]
+
+
+EXTENSION = "kifkoimaegnkolhpmanpolckhooabfom"  # extension/manifest.json's key gives this id
+OTHER_EXTENSION = "a" * 32
+
+
+@pytest.fixture
+def paired(folder: Path) -> Iterator[WebServer]:
+    web = WebServer(folder, extensions=(EXTENSION,))
+    threading.Thread(target=web.serve_forever, daemon=True).start()
+    yield web
+    web.shutdown()
+    web.server_close()
+
+
+def test_a_paired_extension_may_lint_what_it_sends_and_nothing_else(paired: WebServer, server: WebServer) -> None:
+    origin = {"Origin": f"chrome-extension://{EXTENSION}", "Sec-Fetch-Site": "none"}
+    draft = {"subject": "Your talk", "body": "Hi Ana, one question?", "kind": "inmail", "recipient": {"name": "Ana"}}
+    status, answer = call(paired, "POST", "/api/lint", draft, headers=origin)
+    assert status == 200 and "diagnostics" in answer and answer["estimate"] is not None
+    # the same call from a server not paired with it, with a wrong token, or from another extension: refused
+    assert call(server, "POST", "/api/lint", draft, headers=origin)[0] == 403
+    assert call(paired, "POST", "/api/lint", draft, headers={**origin, TOKEN_HEADER: "wrong"}, token=False)[0] == 403
+    status, _ = call(paired, "POST", "/api/lint", draft, headers={"Origin": f"chrome-extension://{OTHER_EXTENSION}"})
+    assert status == 403
+    # a paired extension reads and writes no file: no folder, no file, no save, no lint of a file by path
+    for method, path, body in [
+        ("GET", "/api/folder", None),
+        ("GET", '/api/file?path="good/pydata-talk.inmail"', None),
+        ("GET", "/", None),
+        ("POST", "/api/save", {**draft, "path": "x.inmail", "create": True}),
+        ("POST", "/api/lint", {**draft, "path": "good/pydata-talk.inmail", "base": ""}),
+        ("POST", "/api/credits", {"plan": "premium-career"}),
+    ]:
+        status, answer = call(paired, method, path, body, headers=origin)
+        assert status == 403 and "only lint" in answer["error"], (method, path)
+    # the page itself is unchanged for every other caller
+    assert call(paired, "POST", "/api/lint", draft, headers={"Origin": "https://evil.example"})[0] == 403
+    assert call(paired, "GET", "/api/folder")[0] == 200
+
+
+def test_an_extension_id_must_be_one(folder: Path, cli: Any) -> None:
+    with pytest.raises(ValueError, match="not an extension id"):
+        WebServer(folder, extensions=("not-an-id",))
+    status, _, err = cli("web", "--no-browser", "--allow-extension", "nope", str(folder))
+    assert status == 2 and "not an extension id" in err

@@ -106,6 +106,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "model": {"type": "string", "minLength": 1},
         "baseline": {"type": "string", "minLength": 1},
         "docs-url": {"type": "string", "minLength": 1, "pattern": "\\{(code|name)\\}"},
+        "allow-extensions": {"type": "array", "items": {"type": "string", "pattern": "^[a-p]{32}$"}},
         "plans": {
             "type": "object",
             "additionalProperties": {
@@ -176,6 +177,7 @@ class Config:
     model: Path | None = None  # a team's refund model (inmail-lint calibrate); None: the built-in one
     baseline: Path | None = None  # findings accepted as they are (check --write-baseline); only new ones shown
     docs_url: str | None = None  # where each rule's page is: a template with {code} and {name}
+    allow_extensions: tuple[str, ...] = ()  # browser extensions `inmail-lint web` pairs (their ids)
     plans: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     send_at: dt.datetime | None = None  # from the command line
     cache: bool = True  # `check` keeps each draft's result in .inmail_lint_cache/ beside the config
@@ -282,6 +284,7 @@ def parse_config(data: Mapping[str, Any], path: Path | None, root: Path) -> Conf
         model=_path_in(label, "model", root, data["model"]) if "model" in data else None,
         baseline=_path_in(label, "baseline", root, data["baseline"]) if "baseline" in data else None,
         docs_url=data.get("docs-url"),
+        allow_extensions=tuple(data.get("allow-extensions", ())),
         plans=data.get("plans") or {},
         cache=bool(data.get("cache", True)),
     )

@@ -14,9 +14,11 @@ from __future__ import annotations
 import contextlib
 import hmac
 import json
+import re
 import secrets
 import sys
 import threading
+from collections.abc import Iterable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -36,6 +38,8 @@ ASSETS = {
 }
 MAX_REQUEST = 4 * 1024 * 1024  # bytes of a request body: a draft of 1 MiB, as JSON, with its file's text
 TOKEN_HEADER = "X-Inmail-Lint-Token"
+EXTENSION_ID = re.compile(r"[a-p]{32}")  # a Chromium extension's id
+EXTENSION_ROUTES = ("/api/lint", "/api/fix")  # all a paired extension may call
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -57,8 +61,14 @@ class WebServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, folder: Path, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, folder: Path, host: str = "127.0.0.1", port: int = 0, extensions: Iterable[str] = ()) -> None:
+        bad = [e for e in extensions if not EXTENSION_ID.fullmatch(e)]
+        if bad:
+            raise ValueError(f"{bad[0]!r} is not an extension id (32 letters a to p, as chrome://extensions shows)")
         super().__init__((host, port), Handler)
+        # paired browser extensions (inmail-lint's, in LinkedIn's compose box): their origin may lint and fix a
+        # draft it sends, with the token; nothing else (no file is read or written for them)
+        self.extension_origins = {f"chrome-extension://{e}" for e in extensions}
         self.workspace = Workspace(folder)
         self.token = secrets.token_urlsafe(24)
         self.lock = threading.Lock()  # one request at a time touches the linter and the files
@@ -111,6 +121,7 @@ class Handler(BaseHTTPRequestHandler):
     timeout = REQUEST_TIMEOUT  # a connection silent this long while its request is read is closed
 
     server: WebServer
+    from_extension = False  # set by _allowed: the request comes from a paired extension's origin
     server_version = f"inmail-lint/{__version__}"
     sys_version = ""
     protocol_version = "HTTP/1.1"
@@ -153,6 +164,9 @@ class Handler(BaseHTTPRequestHandler):
             self._refuse(403, f"this server answers only to {sorted(self.server.hosts)[0]}, not {host!r}")
             return False
         origin = self.headers.get("Origin")
+        self.from_extension = origin is not None and origin in self.server.extension_origins
+        if self.from_extension:
+            return True  # a paired extension: its calls are limited to linting what it sends (see do_POST)
         if (
             origin is not None
             and origin.lower() not in self.server.origins
@@ -202,6 +216,9 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if not self._allowed():
             return
+        if self.from_extension:
+            self._refuse(403, "a paired extension may only lint and fix the draft it sends")
+            return
         url = urlsplit(self.path)
         if url.path in ASSETS:
             name, content_type = ASSETS[url.path]
@@ -238,6 +255,9 @@ class Handler(BaseHTTPRequestHandler):
             return
         document = self._body()
         if document is None:
+            return
+        if self.from_extension and (url.path not in EXTENSION_ROUTES or document.get("path") is not None):
+            self._refuse(403, "a paired extension may only lint and fix the draft it sends")
             return
         problem = request_problem(url.path, document)
         if problem is not None:  # checked before the call: a wrong type is the client's error, said plainly
