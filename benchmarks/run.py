@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import write_corpus
@@ -119,14 +120,20 @@ def web_relint_ms() -> float:
     return statistics.median(times) * 1000
 
 
-def web_keystroke_ms(keystrokes: int = 120) -> tuple[float, float] | None:
-    """Keystroke to updated underlines in the page, in Chromium (p50, p95), typing a typical draft one character
-    at a time and waiting for each; None without Chromium and Playwright."""
+def _browser() -> tuple[str | None, Any]:
+    """The system's Chromium and Playwright's entry point; (None, None) when either is missing."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        return None
+        return None, None
+    return chromium, sync_playwright
+
+
+def web_keystroke_ms(keystrokes: int = 120) -> tuple[float, float] | None:
+    """Keystroke to updated underlines in the page, in Chromium (p50, p95), typing a typical draft one character
+    at a time and waiting for each; None without Chromium and Playwright."""
+    chromium, sync_playwright = _browser()
     if chromium is None:
         return None
     import threading
@@ -165,11 +172,7 @@ def extension_round_trip_ms(keystrokes: int = 120) -> tuple[float, float] | None
     """The browser extension's lint call, from the compose box to the underlines' data and back (content script,
     service worker, ``inmail-lint web``), typing a draft one character at a time into a fixture of LinkedIn's
     InMail form in Chromium; (p50, p95) in ms, None without Chromium and Playwright."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        return None
+    chromium, sync_playwright = _browser()
     if chromium is None:
         return None
     import base64

@@ -82,13 +82,13 @@ def report_schema() -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def serving(folder: Path) -> Iterator[Any]:
-    """A ``WebServer`` on ``folder``, serving in a thread until the block ends."""
+def serving(folder: Path, extensions: tuple[str, ...] = ()) -> Iterator[Any]:
+    """A ``WebServer`` on ``folder`` (pairing these browser extensions), serving in a thread until the block ends."""
     import threading
 
     from inmail_lint.web.httpd import WebServer
 
-    web = WebServer(folder)
+    web = WebServer(folder, extensions=extensions)
     threading.Thread(target=web.serve_forever, daemon=True).start()
     try:
         yield web

@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ import pytest
 
 from inmail_lint.web.httpd import WebServer
 
+from .conftest import serving
 from .test_web_browser import ARGS, CHROMIUM, _missing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,15 +44,8 @@ def extension_id() -> str:
 ID = extension_id()
 
 
-@contextlib.contextmanager
-def server(folder: Path, extensions: tuple[str, ...] = (ID,)) -> Iterator[WebServer]:
-    web = WebServer(folder, extensions=extensions)
-    threading.Thread(target=web.serve_forever, daemon=True).start()
-    try:
-        yield web
-    finally:
-        web.shutdown()
-        web.server_close()
+def server(folder: Path, extensions: tuple[str, ...] = (ID,)) -> contextlib.AbstractContextManager[WebServer]:
+    return serving(folder, extensions)
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +110,14 @@ def wait_badge(page: Any, words: str) -> str:
     return badge_text(page)
 
 
+def wait_underline(page: Any, code: str) -> None:
+    page.wait_for_function(
+        "(c) => { const h = document.querySelector('inmail-lint-overlay');"
+        " return h && h.shadowRoot.querySelector(`.u[data-code=${c}]`); }",
+        arg=code,
+    )
+
+
 def underlines(page: Any) -> list[dict[str, Any]]:
     return list(
         page.evaluate(
@@ -173,10 +174,7 @@ def test_an_inmail_is_underlined_where_its_findings_are(playwright: Any, folder:
         page.keyboard.type("I hope this message finds you well. Could we talk about your data platform work??")
         text = wait_badge(page, "findings")
         assert "%" in text and "refund" in text
-        page.wait_for_function(
-            "(() => { const h = document.querySelector('inmail-lint-overlay');"
-            " return h && h.shadowRoot.querySelector('.u[data-code=IM405]'); })()"
-        )
+        wait_underline(page, "IM405")
         found = underlines(page)
         by_code = {u["code"]: u for u in found}
         # each underline covers exactly the words its finding is about
@@ -223,10 +221,7 @@ def test_a_connection_note_is_linted_as_one(playwright: Any, folder: Path, tmp_p
         page.click("textarea[name=message]")
         page.keyboard.type("Hi there, I'd like to add you to my professional network on LinkedIn.")
         wait_badge(page, "findings")
-        page.wait_for_function(
-            "(() => { const h = document.querySelector('inmail-lint-overlay');"
-            " return h && h.shadowRoot.querySelector('.u[data-code=IM302]'); })()"
-        )
+        wait_underline(page, "IM302")
         found = {u["code"]: u for u in underlines(page)}
         assert found["IM302"]["text"] == "Hi there," and found["IM302"]["field"] == "body"
         box = page.locator("textarea[name=message]").bounding_box()

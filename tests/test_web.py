@@ -20,6 +20,8 @@ import pytest
 from inmail_lint.web.edit import splice
 from inmail_lint.web.httpd import TOKEN_HEADER, WebServer
 
+from .conftest import serving
+
 ROOT = Path(__file__).resolve().parent.parent
 EMOJI_CRLF = (
     "Subject: 🚀 Re: your talk at PyData!!!\r\n\r\nDear Sir/Madam,\r\n\r\nI hope this message finds you well.\r\n"
@@ -468,11 +470,8 @@ OTHER_EXTENSION = "a" * 32
 
 @pytest.fixture
 def paired(folder: Path) -> Iterator[WebServer]:
-    web = WebServer(folder, extensions=(EXTENSION,))
-    threading.Thread(target=web.serve_forever, daemon=True).start()
-    yield web
-    web.shutdown()
-    web.server_close()
+    with serving(folder, (EXTENSION,)) as web:
+        yield web
 
 
 def test_a_paired_extension_may_lint_what_it_sends_and_nothing_else(paired: WebServer, server: WebServer) -> None:
