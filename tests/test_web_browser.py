@@ -202,6 +202,8 @@ def test_the_credits_chart(page: Any) -> None:
     page.wait_for_selector("#chart svg")
     assert page.locator("#chart svg rect.bar-balance").count() == 6
     assert page.locator("#credits-table tbody tr").count() == 6
+    cells = page.eval_on_selector_all("#credits-table tbody td", "els => els.map(e => e.textContent)")
+    assert cells and all(cell.lstrip("-").isdigit() for cell in cells)  # whole sends, as the command line shows
     assert "response rate 20%" in page.text_content("#credits-summary")
     page.fill("#rate", "")  # from the folder's drafts
     page.click("#credits-form button[type=submit]")

@@ -576,13 +576,14 @@ async function planCredits(event) {
     });
     const out = plan.ran_out.length ? `runs out in month ${plan.ran_out.join(", ")}` : "never runs out";
     $("credits-summary").textContent = `${plan.plan.title}: response rate ${Math.round(plan.response_rate * 100)}% `
-      + `(${plan.response_rate_basis}); ${out}; sustainable: ${plan.sustainable_per_month} sends a month.`;
+      + `(${plan.response_rate_basis}); ${out}; sustainable: about ${Math.round(plan.sustainable_per_month)} sends a month.`;
     $("chart").innerHTML = chart(plan);
     const body = document.querySelector("#credits-table tbody");
     body.replaceChildren(...plan.months.map((m) => {
       const row = document.createElement("tr");
+      // credits are whole sends: the planner's expected values are shown rounded, as the command line shows them
       for (const v of [m.month, m.allotted, m.sent, m.refunded, m.expired, m.over_cap, m.balance_end]) {
-        row.append(Object.assign(document.createElement("td"), { className: "num", textContent: String(v) }));
+        row.append(Object.assign(document.createElement("td"), { className: "num", textContent: String(Math.round(v)) }));
       }
       return row;
     }));
