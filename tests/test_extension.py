@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -87,7 +88,20 @@ def browser(playwright: Any, tmp_path: Path) -> Iterator[Any]:
 
 
 def worker(context: Any) -> Any:
-    return context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker")
+    """The extension's service worker, once its extension APIs are there: right after Chromium starts, the
+    worker may be found before ``chrome`` is bound in it (seen once in CI), or be restarted meanwhile."""
+    prefix = f"chrome-extension://{ID}/"
+    for _ in range(100):
+        found = [w for w in context.service_workers if w.url.startswith(prefix)]
+        if not found:
+            found = [context.wait_for_event("serviceworker", timeout=10_000)]
+        with contextlib.suppress(Exception):  # a worker that went away, or one not yet ready
+            if found[0].url.startswith(prefix) and found[0].evaluate(
+                "typeof chrome !== 'undefined' && !!chrome.storage"
+            ):
+                return found[0]
+        time.sleep(0.1)
+    raise AssertionError("the extension's service worker never came up with its APIs")
 
 
 def pair(context: Any, web: WebServer | None, *, token: str | None = None, port: int | None = None) -> None:
