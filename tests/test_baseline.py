@@ -81,3 +81,25 @@ def test_write_baseline_does_not_go_with_fix_or_baseline(repo: Path, cli: Cli) -
         status, _, err = cli("check", "--no-cache", "--isolated", "--write-baseline", "x.json", *extra, ".", cwd=repo)
         assert status == 2 and "--write-baseline" in err
     assert not (repo / "x.json").exists()
+
+
+def test_a_baseline_matches_from_another_folder(repo: Path, cli: Cli) -> None:
+    """Paths are kept relative to the baseline's folder: a hook at the root and a writer in a subfolder
+    leave out the same findings."""
+    drafts = repo / "drafts"
+    drafts.mkdir()
+    (repo / "old.inmail").rename(drafts / "old.inmail")
+    cli("check", "--no-cache", "--isolated", "--write-baseline", "baseline.json", "drafts", cwd=repo)
+    status, out, err = cli(
+        "check",
+        "--no-cache",
+        "--isolated",
+        "-q",
+        "--output-format",
+        "concise",
+        "--baseline",
+        "../baseline.json",
+        "old.inmail",
+        cwd=drafts,
+    )
+    assert status == 0 and out == "" and "left out" in err

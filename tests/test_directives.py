@@ -102,3 +102,9 @@ def test_the_page_keeps_directives_on_save(tmp_path: Path) -> None:
     saved = draft.read_text(encoding="utf-8")
     assert "<!-- inmail-lint: ignore IM404 -- a founder's intro is about the founder -->\n" in saved
     assert "May I ask" in saved
+
+
+def test_a_directive_in_a_file_with_carriage_returns_only() -> None:
+    old_mac = DRAFT.replace("\n", "\r")
+    assert "IM404" not in codes(old_mac)
+    assert "IM404" in codes(old_mac.replace("-->\r", "-->\r\r"))  # two lines above: it silences nothing

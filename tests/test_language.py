@@ -3,6 +3,7 @@ note says so; everything else is checked as usual. English drafts, however terse
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,18 @@ def test_the_config_can_say_every_draft_is_english() -> None:
     forced = lint_text(text, language="en")
     assert forced.notes == [] and "IM303" in {d.code for d in forced.diagnostics}
     assert "not in English" in lint_text(text, language="auto").notes[0]
+
+
+def test_language_en_reads_every_draft_as_english(tmp_path: Path) -> None:
+    """The config's language = "en" decides for the estimate too: the reading grade and the personal level are
+    read, and nothing says English phrasing was not read."""
+    from inmail_lint.api import lint_text
+    from inmail_lint.config.settings import default_config
+
+    text = f"Subject: Bonjour\n\n{OTHER['French']}\n"
+    auto = lint_text(text, config=default_config(tmp_path))
+    english = lint_text(text, config=dataclasses.replace(default_config(tmp_path), language="en"))
+    assert auto.estimate is not None and english.estimate is not None
+    assert auto.estimate.caveat and not english.estimate.caveat
+    names = {f.name for f in english.estimate.factors}
+    assert "personal" in names and "personal" not in {f.name for f in auto.estimate.factors}

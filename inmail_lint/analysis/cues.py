@@ -250,8 +250,8 @@ def names_in_text(text: str) -> list[str]:
     """The words of ``text`` written as names (a capital, not a function word nor a generic name such as "AI" or
     "Sales"), but its first word, whose capital may be the sentence's."""
     words = re.findall(r"[\w'’&-]+", text)[1:]
-    generic = _generic_names()
-    return [w for w in words if w[:1].isupper() and len(w) > 1 and w.lower() not in _FUNCTION_WORDS | generic]
+    common = _generic_names() | _FUNCTION_WORDS
+    return [w for w in words if w[:1].isupper() and len(w) > 1 and w.lower() not in common]
 
 
 _FUNCTION_WORDS = frozenset(

@@ -20,6 +20,7 @@ from inmail_lint.analysis.cues import (
     Cue,
     Greeting,
     find_greeting,
+    find_phrase,
     is_name_variable,
     language_cues,
     names_in_text,
@@ -63,8 +64,10 @@ class Analysis:
         template: bool = False,
         variables: Mapping[str, Mapping[str, Any]] | None = None,
         send_at: dt.datetime | None = None,
+        language: str = "auto",
     ) -> None:
         self.draft = draft
+        self.language = language  # the config's: "en" reads every draft as English
         self.notes: list[str] = []  # things the writer should know that are not diagnostics (a stopped pattern)
         self.skipped: list[str] = []  # checks that did not run on this draft ("TM001 (patterns[0])")
         self._send_at = send_at
@@ -161,6 +164,12 @@ class Analysis:
         return not (found >= min_other and found >= ratio * body.count_norms(english))
 
     @cached_property
+    def reads_english(self) -> bool:
+        """Whether the English phrasing is read: the config says every draft is English, or this one is. The
+        rules marked ``language: en``, the cues and the reading grade all go by it."""
+        return self.language == "en" or self.in_english
+
+    @cached_property
     def greeting(self) -> Greeting | None:
         body = self.field("body")
         return find_greeting(body.text, body.slots) if body is not None else None
@@ -197,8 +206,7 @@ class Analysis:
             if cue.category not in PERSONAL or cue.category == "placeholder":
                 continue
             for name in names_in_text(body.text[cue.start : cue.end]):
-                pattern = rf"(?<!\w){re.escape(name)}(?!\w)"
-                found += [Cue(cue.category, *m.span()) for m in re.finditer(pattern, subject.text)]
+                found += [Cue(cue.category, a, b) for a, b in find_phrase(subject, name)]
         return found
 
 
@@ -259,4 +267,4 @@ def personal_level(analysis: Analysis, findings: Findings | None = None) -> int 
         return 2
     if found & PERSONAL:
         return 1
-    return 0 if analysis.in_english else None
+    return 0 if analysis.reads_english else None

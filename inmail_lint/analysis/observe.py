@@ -35,7 +35,7 @@ def _grade(analysis: Analysis) -> float | None:
     body = analysis.field("body")
     if body is None or body.counts.words < 20:
         return None  # too little text for a grade to mean anything
-    if not analysis.in_english:
+    if not analysis.reads_english:
         return None  # the grade's formulas count English syllables
     return body.grade
 

@@ -75,7 +75,7 @@ def credits(
 
     # imported when the command runs, so that --help and --version stay fast
     from inmail_lint.config.settings import ConfigError
-    from inmail_lint.model.credits import PlanError, balance_bar
+    from inmail_lint.model.credits import PlanError
     from inmail_lint.run.session import RunOptions, Session
 
     if (response_rate is None) == (drafts_dir is None):
@@ -104,7 +104,7 @@ def credits(
     if articles:
         what = "a LinkedIn Help article" if len(articles) == 1 else "LinkedIn Help articles"
         click.echo(f"({', '.join(articles)}: {what}, at https://www.linkedin.com/help/linkedin/answer/<number>)")
-    _print_table(table, plan.cap, balance_bar)
+    _print_table(table, plan.cap)
     if ran_out:
         short = sum(m.short for m in table)
         click.echo(
@@ -120,8 +120,10 @@ def credits(
     return EXIT_OK
 
 
-def _print_table(table: Any, cap: float, balance_bar: Any) -> None:
+def _print_table(table: Any, cap: float) -> None:
     """The months, in whole sends, with a bar of the balance (and its legend only when a bar is drawn)."""
+    from inmail_lint.model.credits import balance_bar
+
     click.echo(
         f"{'month':>5} {'allotted':>9} {'sent':>7} {'refunded':>9} {'expired':>8} {'over cap':>9} {'balance':>8}"
     )
@@ -139,4 +141,4 @@ def _print_table(table: Any, cap: float, balance_bar: Any) -> None:
 
 def _whole(credits: float) -> str:
     """Credits as whole sends (half up): the planner's expected values are fractions, sends are not."""
-    return str(int(credits + 0.5)) if credits >= 0 else f"-{int(-credits + 0.5)}"
+    return str(math.floor(credits + 0.5))

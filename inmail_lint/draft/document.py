@@ -3,7 +3,6 @@ action) with offsets back into the file, and the :class:`Problem` values (IM001,
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -129,7 +128,7 @@ def _parse_directive(text: str) -> tuple[tuple[str, ...], str, str | None]:
     return codes, reason, None
 
 
-def without_directives(body: Field, source: str) -> tuple[Field, tuple[Directive, ...]]:
+def without_directives(body: Field) -> tuple[Field, tuple[Directive, ...]]:
     """The body as it is sent: without the lines that hold only an inmail-lint directive (they are not
     counted, linted, sent or copied), and the directives, with what each applies to."""
     if "inmail-lint" not in body.text:
@@ -139,28 +138,24 @@ def without_directives(body: Field, source: str) -> tuple[Field, tuple[Directive
         return body, ()
     chars: list[str] = []
     index: list[int] = []
-    directives = []
+    found_at: list[tuple[int, int, int, re.Match[str]]] = []  # (comment start, end, where the kept text resumes)
     position = 0
     for m in found:
         chars.extend(body.text[position : m.start()])
         index.extend(body.to_file(i) for i in range(position, m.start()))
         position = m.end()
         comment = body.text.index("<!--", m.start())
-        start, end = body.to_file(comment), body.to_file(body.text.index("-->", comment) + 3)
-        codes, reason, error = _parse_directive(m.group("text"))
-        directives.append(Directive(start, end, 0, codes, reason, error))
+        end = body.text.index("-->", comment) + 3
+        found_at.append((body.to_file(comment), body.to_file(end), len(chars), m))
     chars.extend(body.text[position:])
     index.extend(body.to_file(i) for i in range(position, len(body.text)))
-    # each directive applies to the end of the first line after it that is not a directive
-    targets = []
-    for directive in directives:
-        k = bisect.bisect_right(index, directive.end)  # the file offsets of the kept text only grow
-        line_end = source.find("\n", index[k]) if k < len(index) else -1
-        targets.append(len(source) if line_end < 0 else line_end)
-    directives = [
-        Directive(d.start, d.end, t, d.codes, d.reason, d.error) for d, t in zip(directives, targets, strict=True)
-    ]
     text = "".join(chars)
+    directives = []
+    for start, end, resumes, m in found_at:
+        # it applies up to the end of the first line after it that is not a directive
+        line_end = text.find("\n", resumes)
+        target = index[line_end] if line_end >= 0 else body.end
+        directives.append(Directive(start, end, target, *_parse_directive(m.group("text"))))
     lead = len(text) - len(text.lstrip("\n"))  # a directive that opened the body leaves its blank line
     trail = len(text.rstrip("\n"))
     text, index = text[lead:trail], index[lead:trail]

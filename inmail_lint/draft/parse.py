@@ -106,7 +106,7 @@ def parse(source: str, path: str = "<string>", *, bom: bool = False) -> Draft:
 
 
 def _set_body(draft: Draft, body: Field) -> None:
-    draft.fields["body"], draft.directives = without_directives(body, draft.source)
+    draft.fields["body"], draft.directives = without_directives(body)
 
 
 def recipient_name(to: str) -> str | None:

@@ -211,6 +211,7 @@ class Linter:
             template=self.is_template(draft, relpath),
             variables=self.config.variables,
             send_at=self.config.send_at,
+            language=self.config.language,
         )
         runnable = self._runnable_in_language(analysis, suppressed)
         # 1. the rules, each once: what they find is both reported and observed
@@ -225,7 +226,7 @@ class Linter:
         observations = observe(analysis, findings, self._observed_names)
         # 3. the estimate, from what was observed
         estimate = self.refund_model.estimate(observations, credit_at_stake=analysis.credit_at_stake)
-        if self.config.language == "auto" and not analysis.in_english:
+        if not analysis.reads_english:
             estimate = dataclasses.replace(estimate, caveat=NOT_ENGLISH)
         # 4. the rules that read the estimate
         for active in runnable:
@@ -240,8 +241,7 @@ class Linter:
     def _runnable_in_language(self, analysis: Analysis, suppressed: tuple[str, ...]) -> list[ActiveRule]:
         """The rules to run: without those that read English phrasing on a draft that is not in English."""
         runnable = self._runnable_for(suppressed)
-        auto = self.config.language == "auto"
-        if auto and any(a.rule.language == "en" for a in runnable) and not analysis.in_english:
+        if any(a.rule.language == "en" for a in runnable) and not analysis.reads_english:
             skipped = tuple(a.rule.code for a in runnable if a.rule.language == "en")
             if self.config.language_note:
                 analysis.notes.append(
@@ -255,7 +255,7 @@ class Linter:
     def _observed_rules(self, analysis: Analysis, kind_name: str, findings: dict[str, list[Finding]]) -> None:
         """The findings of the rules the model observes that did not run (deselected), added to ``findings``."""
         not_here = tuple(self.config.kinds[kind_name].get("ignore", ()))  # a kind's rules do not apply
-        if self.config.language == "auto" and not analysis.in_english:
+        if not analysis.reads_english:
             not_here += tuple(a.rule.code for a in self._for_estimate if a.rule.language == "en")
         for active in self._for_estimate:
             if active.rule.code not in findings and not matches_any(active.rule.code, not_here):

@@ -134,15 +134,22 @@ class Estimate:
     # what the estimate could not read ("English phrasing was not read: ..."), said beside it everywhere
     caveat: str = ""
 
+    def visible_gains(self) -> list[tuple[str, float]]:
+        """The fixes that would raise the estimate by a point or more, largest first."""
+        return [(code, p) for code, p in self.if_fixed if round(p, 2) > round(self.probability, 2)]
+
+    def also_lower(self) -> list[str]:
+        """The other costly findings: fixing one alone would not show (the model's floor holds the estimate, or
+        the gain is under a point) while the others remain; each is named all the same."""
+        visible = {code for code, _ in self.visible_gains()}
+        return [code for code, _ in self.if_fixed if code not in visible] + list(self.held)
+
     def fixing(self, limit: int = 3) -> str:
         """'fixing IM407 would raise it to 24%, IM302 to 20%': the findings whose fix matters most."""
-        visible = [(code, p) for code, p in self.if_fixed if round(p, 2) > round(self.probability, 2)]
+        visible = self.visible_gains()
         gains = visible[:limit]
-        shown = {code for code, _ in gains}
-        # every other costly finding is named too: its fix alone would not show (the model's floor holds the
-        # estimate, or the gain is under a point) while the others remain
         smaller = [code for code, _ in visible[limit:]]
-        hidden = [code for code, _ in self.if_fixed if code not in shown and code not in smaller] + list(self.held)
+        hidden = self.also_lower()
         held = ""
         if hidden:
             verb = "lowers" if len(hidden) == 1 else "lower"

@@ -438,12 +438,15 @@ def worst(result: FileResult) -> Diagnostic | None:
     return max(result.diagnostics, key=lambda d: (d.severity, -d.start), default=None)
 
 
-class MergeSummaryFormatter(Formatter):
+class MergeSummaryFormatter(ConciseFormatter):
     """A mail merge on the terminal: one line a row (row, id, estimate, the worst finding and how many more),
-    then how often each rule fired, instead of every diagnostic of every row (``--output-format concise``
-    still prints them all)."""
+    then how often each rule fired (the statistics), instead of every diagnostic of every row
+    (``--output-format concise`` still prints them all)."""
 
     name = "merge"
+
+    def __init__(self, out: IO[str], **options: Any) -> None:
+        super().__init__(out, **{**options, "statistics": True})
 
     def file(self, result: FileResult) -> None:
         label = escape_unsafe(row_label(result).removesuffix(": ") or result.path)
@@ -461,9 +464,7 @@ class MergeSummaryFormatter(Formatter):
     def finish(self, summary: Summary) -> None:
         if summary.by_code:
             self.out.write("\n")
-        for (code, name, severity), n in sorted(summary.by_code.items(), key=lambda kv: (-kv[1], kv[0][0])):
-            self.out.write(f"{n:>5}  {code}  [{severity}] {name}\n")
-        ConciseFormatter.finish(ConciseFormatter(self.out, color=self.color, summary=self.show_summary), summary)
+        super().finish(summary)
 
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")  # a cell a spreadsheet would run as a formula

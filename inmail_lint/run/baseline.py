@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -38,13 +39,19 @@ def _covered(result: FileResult, d: Diagnostic) -> str:
     return text
 
 
-def _path(result: FileResult) -> str:
-    path = Path(result.path).as_posix() if result.path != "-" else "-"
+def _path(result: FileResult, folder: Path) -> str:
+    """The draft's path relative to the baseline's folder, so a run from another folder (a hook at the
+    repository's root, a writer in a subfolder) matches the same findings."""
+    path = result.path
+    if path != "-":
+        path = Path(os.path.relpath(Path(path).resolve(), folder.resolve())).as_posix()
     return f"{path}#row{result.row}" if result.row is not None else path
 
 
-def keys(result: FileResult) -> list[Key]:
-    return [(_path(result), d.code, _covered(result, d)) for d in result.diagnostics]
+def keys(result: FileResult, baseline: Path) -> list[Key]:
+    """The keys of a result's findings for the baseline file at ``baseline``."""
+    folder = baseline.parent
+    return [(_path(result, folder), d.code, _covered(result, d)) for d in result.diagnostics]
 
 
 class Baseline:
@@ -82,7 +89,7 @@ class Baseline:
         if not result.diagnostics:
             return result
         kept = []
-        for d, key in zip(result.diagnostics, keys(result), strict=True):
+        for d, key in zip(result.diagnostics, keys(result, self.path), strict=True):
             if self._counts[key] > 0:
                 self._counts[key] -= 1
                 self.left_out += 1

@@ -319,8 +319,8 @@ class Report:
         for note in result.notes:
             if not (self.request.quiet and note.startswith(LANGUAGE_NOTE)):  # --quiet: no note on the language
                 self.console.note(f"{result.path}: {note}")
-        if self.recorded is not None:
-            self.recorded.extend(keys(result))
+        if self.recorded is not None and self.request.write_baseline is not None:
+            self.recorded.extend(keys(result, self.request.write_baseline))
         if self.baseline is not None:
             result = self.baseline.filter(result)
         self.summary.add(result)

@@ -317,8 +317,11 @@ class Workspace:
                 plan.append((Target(item.path, self.relative(item.path)), self.config(item.path)))
             for config in {id(config): config for _, config in plan}.values():
                 self.linter(config)
+            wanted: set[str] = set()  # the variables the folder's templates read, as a table's header names them
             for result in self.session.results(plan):
                 estimate = result.estimate
+                if any(f.lengths is not None for f in result.fields.values()):
+                    wanted |= _template_variables(result)
                 drafts.append(
                     {
                         "path": result.path,
@@ -333,7 +336,6 @@ class Workspace:
         except (ConfigError, RuleDefinitionError) as exc:
             raise PageError(422, str(exc)) from None
         tables, profiles = [], []
-        wanted = self._template_variables([str(d["path"]) for d in drafts if d["template"]])
         for path in self._files():
             name = path.name.lower()
             if name.endswith(".csv"):
@@ -351,22 +353,6 @@ class Workspace:
             "kinds": [{"name": k, "title": v.get("title", k)} for k, v in config.kinds.items()],
             "kind": config.kind,
         }
-
-    def _template_variables(self, templates: list[str]) -> set[str]:
-        """The variables the folder's templates read, as a table's header would name them."""
-        found: set[str] = set()
-        for relative in templates:
-            data, _ = read_bytes(self.path(relative))
-            text = decode(data)[0] if data is not None else None
-            if text is None:
-                continue
-            names = set(names_in(text))
-            engine = detect(text, parse(text, relative).meta.get("template"))
-            if engine is not None:
-                with contextlib.suppress(Exception):  # a template its engine cannot read: the names above
-                    names.update(engine_variables(text, engine))
-            found.update(variable_base(n) for n in names)
-        return found
 
     def _files(self) -> Iterator[Path]:
         seen = 0
@@ -487,8 +473,7 @@ def describe(result: FileResult, spliced: Spliced, linter: Linter, config: Confi
         estimate["grades"] = grade_legend(f.grade for f in result.estimate.factors)
         for factor in estimate["factors"]:  # the grade said once: "ASSUMPTION (range ...): ..." opens with it
             factor["cited"] = cited(factor["grade"], factor["source"])
-        shown = {code for code, p in result.estimate.if_fixed if round(p, 2) > round(result.estimate.probability, 2)}
-        estimate["also_lower"] = [c for c, _ in result.estimate.if_fixed if c not in shown] + list(result.estimate.held)
+        estimate["also_lower"] = result.estimate.also_lower()
     sent = {name: summary.text for name, summary in result.fields.items() if name in FIELDS}
     if not limits.get("subject-sent", True):
         sent.pop("subject", None)
@@ -539,6 +524,19 @@ def _draft_wide(linter: Linter, code: str) -> bool:
     """Whether a rule speaks of the whole draft (IM303, IM304): the page says it once beside the text."""
     rule = linter.registry.get(code)
     return bool(rule is not None and rule.draft_wide)
+
+
+def _template_variables(result: FileResult) -> set[str]:
+    """The variables a template's fields read (from the text the linter kept, as written: no file read again)."""
+    found: set[str] = set()
+    for field in result.fields.values():
+        names = set(names_in(field.text))
+        engine = detect(field.text, None)
+        if engine is not None:
+            with contextlib.suppress(Exception):  # a template its engine cannot read: the names above
+                names.update(engine_variables(field.text, engine))
+        found.update(variable_base(n) for n in names)
+    return found
 
 
 def _header_keys(path: Path) -> set[str]:
