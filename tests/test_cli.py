@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -415,3 +416,37 @@ def test_the_language_note_can_be_left_out(cli: Run, tmp_path: Path) -> None:
     (tmp_path / "inmail-lint.toml").write_text("language-note = false\n", encoding="utf-8")
     _, out, err = cli("check", "--no-cache", "b.inmail", cwd=tmp_path)
     assert "not in English" not in err and "English phrasing not read" in out  # still beside the estimate
+
+
+#: Python's own environment, with its output buffered as a user's is (the tests may run with PYTHONUNBUFFERED)
+BUFFERED = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+
+
+def test_the_entry_point_ends_with_the_status_its_output_flushed_and_exit_handlers_run() -> None:
+    code = (
+        "import atexit, sys\nfrom inmail_lint.cli.main import finish\n"
+        "atexit.register(lambda: print('handler ran'))\nsys.stdout.write('buffered ')\nfinish(3)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=BUFFERED)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (3, "buffered handler ran\n", "")
+
+
+def test_the_entry_point_waits_for_a_running_thread_as_python_does() -> None:
+    code = (
+        "import threading, time\nfrom inmail_lint.cli.main import finish\n"
+        "threading.Thread(target=lambda: (time.sleep(0.3), print('thread done', flush=True))).start()\n"
+        "finish(0)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=BUFFERED)
+    assert (proc.returncode, proc.stdout) == (0, "thread done\n")
+
+
+def test_the_entry_point_prints_all_of_a_large_report(tmp_path: Path) -> None:
+    for i in range(40):
+        write(tmp_path, f"d{i:02}.inmail", LONG)
+    args = ["check", "--isolated", "--no-cache", "--output-format", "json", str(tmp_path)]
+    run = [sys.executable, "-m", "inmail_lint", *args]
+    proc = subprocess.run(run, capture_output=True, text=True, timeout=300, env=BUFFERED)
+    assert proc.returncode == 1, proc.stderr
+    files = json.loads(proc.stdout)["files"]
+    assert len(files) == 40 and all(len(f["diagnostics"]) == 2 for f in files)
