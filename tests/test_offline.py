@@ -9,8 +9,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from inmail_lint.analysis.readability import flesch_kincaid_grade
+from inmail_lint.analysis.readability import LANGUAGE, flesch_kincaid_grade
 
 ROOT = Path(__file__).resolve().parent.parent
 Run = Callable[..., tuple[int, str, str]]
@@ -114,3 +116,48 @@ def test_remembered_hyphenation_counts_as_pyphen_does() -> None:
     assert count_syllables(text, "en_US") == expected
     again = len(plain.positions("everything")) + 1
     assert count_syllables(text + " everything", "en_US") == expected + again  # remembered words, new text
+
+
+def test_hyphenation_patterns_are_read_as_pyphen_reads_them() -> None:
+    from pyphen import LANGUAGES, HyphDict
+
+    from inmail_lint.analysis.readability import _read_patterns
+
+    compared = 0
+    for path in sorted(set(LANGUAGES.values()), key=str):
+        ours = _read_patterns(path)
+        if ours is not None:  # None: pyphen reads it itself
+            assert ours == HyphDict(path).patterns, path
+            compared += 1
+    assert compared >= 20
+    assert _read_patterns(LANGUAGES["en_US"]) is not None  # the one the grade uses is read the quick way
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyzéßİ'-", min_size=1, max_size=18), min_size=1))
+def test_hyphenation_points_are_pyphens(words: list[str]) -> None:
+    from pyphen import Pyphen
+
+    from inmail_lint.analysis.readability import _hyphenation
+
+    plain, ours = Pyphen(lang=LANGUAGE), _hyphenation(LANGUAGE)
+    for word in [*words, *(w.upper() for w in words), *EVERYDAY_WORDS]:
+        assert ours.positions(word) == plain.positions(word), word
+
+
+EVERYDAY_WORDS = [
+    "considering",
+    "organizational",
+    "implications",
+    "rebuilt",
+    "onboarding",
+    "readability",
+    "everything",
+    "hyphenation",
+    "recruiting",
+    "opportunity",
+    "introduction",
+    "conversation",
+    "engineering",
+    "infrastructure",
+]

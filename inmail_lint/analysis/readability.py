@@ -5,11 +5,14 @@ use. inmail-lint never lets that happen: textstat is imported with a stand-in fo
 even imported, which also saves a second of start-up), and its dictionary lookup is replaced by "no
 dictionary", so every syllable comes from pyphen's hyphenation patterns, which ship inside the pyphen
 package. A machine that happens to have the CMU dictionary installed gets the same numbers as one that has not.
-Each word's hyphenation is looked up once per process (see :class:`_RememberedHyphenation`).
+Each word's hyphenation is looked up once per process (see :class:`_RememberedHyphenation`), on pyphen's
+patterns read in a few passes over its dictionary file (see :func:`_read_patterns`), with pyphen's own
+hyphenation where that reading does not apply.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 import types
 from functools import lru_cache
@@ -27,9 +30,77 @@ class _RememberedHyphenation:
     looking them up in pyphen's patterns is most of the cost of a readability score."""
 
     def __init__(self, lang: str) -> None:
-        from pyphen import Pyphen
+        from pyphen import LANGUAGES, Pyphen, language_fallback
 
-        self.positions = lru_cache(maxsize=50_000)(Pyphen(lang=lang).positions)
+        patterns = _read_patterns(LANGUAGES[language_fallback(lang)])
+        if patterns is None:  # a dictionary with more than plain patterns: pyphen reads it
+            self.positions = lru_cache(maxsize=50_000)(Pyphen(lang=lang).positions)
+        else:
+            self.positions = lru_cache(maxsize=50_000)(_Liang(patterns).positions)
+
+
+#: What pyphen leaves out of a dictionary (see ``pyphen.HyphDict``)
+_IGNORED = ("%", "#", "LEFTHYPHENMIN", "RIGHTHYPHENMIN", "COMPOUNDLEFTHYPHENMIN", "COMPOUNDRIGHTHYPHENMIN")
+_DIGITS = "0123456789"
+#: Every byte but a digit or a line break becomes "L" (a letter, for the places between letters)
+_AS_LETTERS = bytes(c if chr(c) in _DIGITS + "\n" else ord("L") for c in range(256))
+
+
+def _read_patterns(path: Any) -> dict[str, tuple[int, tuple[int, ...]]] | None:
+    """The patterns of a pyphen dictionary as pyphen's ``HyphDict`` holds them (the letters -> the offset of
+    the first non-zero number and the numbers from there to the last non-zero one), read in a few passes
+    over the whole file instead of a dozen steps a pattern (pyphen's own reading is about 70 ms of a cold
+    run; this, about 15). None for a dictionary with anything but letters and single digits (``^^``
+    escapes, nonstandard hyphenation, other scripts' digits): pyphen reads those itself. A test holds the two
+    readings equal."""
+    first, _, rest = path.read_bytes().partition(b"\n")
+    encoding = first.decode().strip()
+    encoding = "cp1251" if encoding.lower() == "microsoft-cp1251" else encoding
+    lines = (line.strip() for line in rest.decode(encoding).split("\n"))
+    kept = "\n".join(line for line in lines if line and not line.startswith(_IGNORED))
+    if "^^" in kept or "/" in kept or re.search("[0-9][0-9]", kept) or not kept:
+        return None
+    if any(ch.isdigit() or ch.isspace() for ch in set(kept) - set(_DIGITS + "\n")):
+        return None
+    # the number at each place between letters (0 where there is none): one character a character
+    marks = kept.encode("ascii", "replace").translate(_AS_LETTERS)
+    marks = marks.replace(b"LL", b"L0L").replace(b"LL", b"L0L")  # twice: L0LL after once is L0L0L
+    marks = (b"\n" + marks + b"\n").replace(b"\nL", b"\n0L").replace(b"L\n", b"L0\n")[1:-1]
+    numbers = marks.translate(None, b"L").decode().split("\n")
+    letters = kept
+    for digit in _DIGITS:
+        letters = letters.replace(digit, "")
+    parsed = {digits: _trimmed(digits) for digits in set(numbers)}
+    return {key: found for key, digits in zip(letters.split("\n"), numbers, strict=True) if (found := parsed[digits])}
+
+
+def _trimmed(digits: str) -> tuple[int, tuple[int, ...]] | None:
+    """The offset of the first non-zero number and the numbers to the last one; None when all are zero."""
+    values = digits.strip("0")
+    return (len(digits) - len(digits.lstrip("0")), tuple(map(int, values))) if values else None
+
+
+class _Liang:
+    """Liang's hyphenation, as ``pyphen.Pyphen.positions`` computes it (2 letters at least before the first
+    point and after the last), on patterns read by :func:`_read_patterns`."""
+
+    def __init__(self, patterns: dict[str, tuple[int, tuple[int, ...]]]) -> None:
+        self.patterns = patterns
+        self.maxlen = max(map(len, patterns))
+
+    def positions(self, word: str) -> list[int]:
+        pointed = f".{word.lower()}."
+        references = [0] * (len(pointed) + 1)
+        get, maxlen, n = self.patterns.get, self.maxlen, len(pointed)
+        for i in range(n - 1):
+            for j in range(i + 1, min(i + maxlen, n) + 1):
+                pattern = get(pointed[i:j])
+                if pattern:
+                    offset, values = pattern
+                    where = slice(i + offset, i + offset + len(values))
+                    references[where] = map(max, values, references[where])
+        right = len(word) - 2
+        return [i - 1 for i, reference in enumerate(references) if reference % 2 and 2 <= i - 1 <= right]
 
 
 @lru_cache(maxsize=4)
