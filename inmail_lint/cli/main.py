@@ -104,11 +104,13 @@ def finish(status: int) -> None:
     atexit._run_exitfuncs()  # first, as Python's own exit does: what they print is flushed below
     try:
         sys.stdout.flush()
+    except ValueError:  # closed by the command (the language server closes its output): nothing left to write
+        pass
     except BrokenPipeError:  # the reader went away (inmail-lint check | head): as for one during the command
         status = EXIT_ERROR
     except OSError as exc:
         click.echo(f"inmail-lint: could not write the output ({exc.strerror or exc})", err=True)
         status = EXIT_ERROR
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, ValueError):
         sys.stderr.flush()
     os._exit(status)
