@@ -214,3 +214,13 @@ def test_counts_agree_with_an_independent_count(text: str) -> None:
         assert field.counts.chars == len(normalised), name
         assert field.counts.chars_utf16 == len(normalised.encode("utf-16-le")) // 2, name
         assert field.counts.words == sum(1 for chunk in normalised.split() if any(c.isalnum() for c in chunk))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text("ab_ .1é'’-İ\n", max_size=14), st.text("ab_ .1é'’-", min_size=1, max_size=4))
+def test_a_word_is_found_where_a_pattern_with_word_edges_finds_it(text: str, word: str) -> None:
+    import re
+
+    from inmail_lint.util.text import has_word
+
+    assert has_word(text, word) == bool(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text))

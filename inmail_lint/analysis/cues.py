@@ -62,8 +62,15 @@ def _greeting_data() -> tuple[tuple[str, ...], frozenset[str]]:
     return phrases, frozenset(data.get("bare-greetings", ()))
 
 
+_SPACES = re.compile(r"\s+")
+_SLASH = re.compile(r"\s*/\s*")
+_GAP_BEFORE_SLOT = re.compile(r"[^\S\n]*[,:!\u2014\u2013-]?[^\S\n]*")
+_GREETING_END = re.compile(r"[,:!]|\s[\u2014\u2013-]\s")
+_WORDS = re.compile(r"[\w'’&-]+")
+
+
 def _normalise(text: str) -> str:
-    return re.sub(r"\s*/\s*", "/", re.sub(r"\s+", " ", text.strip().lower()))
+    return _SLASH.sub("/", _SPACES.sub(" ", text.strip().lower()))
 
 
 def find_greeting(text: str, slots: Sequence[Slot] = ()) -> Greeting | None:
@@ -110,7 +117,7 @@ def find_greeting(text: str, slots: Sequence[Slot] = ()) -> Greeting | None:
 def _slot_after(text: str, slots: Sequence[Slot], line: str, line_start: int, at: int) -> Greeting | None:
     """A greeting whose name is a slot that follows the greeting word at ``at`` of its line, after a comma or
     a space ("Hey, {first}!", "Good morning, <Name>,"); None when no slot stands there."""
-    gap = re.match(r"[^\S\n]*[,:!\u2014\u2013-]?[^\S\n]*", line[at:])
+    gap = _GAP_BEFORE_SLOT.match(line[at:])
     start = line_start + at + (gap.end() if gap else 0)
     slot = next((s for s in slots if s.start == start), None)
     if slot is None:
@@ -185,7 +192,7 @@ def _phrase_start(phrase: str) -> re.Pattern[str]:
 
 def _greeting_end(line: str) -> int:
     """Where the greeting ends on its line: at the first comma, colon or dash, else the line's end."""
-    m = re.search(r"[,:!]|\s[\u2014\u2013-]\s", line)
+    m = _GREETING_END.search(line)
     return m.end() if m else len(line.rstrip())
 
 
@@ -249,7 +256,7 @@ def _names_something(fa: FieldAnalysis, start: int, end: int) -> bool:
 def names_in_text(text: str) -> list[str]:
     """The words of ``text`` written as names (a capital, not a function word nor a generic name such as "AI" or
     "Sales"), but its first word, whose capital may be the sentence's."""
-    words = re.findall(r"[\w'’&-]+", text)[1:]
+    words = _WORDS.findall(text)[1:]
     common = _generic_names() | _FUNCTION_WORDS
     return [w for w in words if w[:1].isupper() and len(w) > 1 and w.lower() not in common]
 

@@ -9,7 +9,6 @@ argument, given by the estimate's stage."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from functools import cached_property, lru_cache
 from typing import Any
@@ -38,7 +37,7 @@ from inmail_lint.draft.template_engines import render as engine_render
 from inmail_lint.draft.template_engines import variables as engine_variables
 from inmail_lint.draft.templates import LengthRange, length_range, names_in, render, variable
 from inmail_lint.util.resources import load_data
-from inmail_lint.util.text import fold_aligned, utf16_length, word_count
+from inmail_lint.util.text import fold_aligned, has_word, utf16_length, word_count
 
 Findings = Mapping[str, list[Finding]]  # what each rule found, by code
 
@@ -242,7 +241,7 @@ def names_recipient_in_subject(analysis: Analysis, findings: Findings | None = N
         names.add(fold_aligned(greeting.name.split()[0]))
     folded = subject.folded.replace("’", "'")  # O’Neil and O'Neil are one name
     forms = {name.replace("’", "'") for name in names if name}
-    return any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", folded) for form in forms)
+    return any(has_word(folded, form) for form in forms)
 
 
 def _wrong_recipient(findings: Findings | None, field: str | None = None) -> bool:

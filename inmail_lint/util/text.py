@@ -71,6 +71,22 @@ def word_count(text: str) -> int:
     return len(_WORD_CHUNK.findall(text))
 
 
+def has_word(text: str, word: str) -> bool:
+    """Whether ``word`` occurs in ``text`` with no word character (``\\w``: a letter, digit or underscore) just
+    before or after it, as ``(?<!\\w)word(?!\\w)`` finds it, without a pattern made for each word."""
+    at = text.find(word) if word else -1
+    while at != -1:
+        end = at + len(word)
+        if (at == 0 or not _is_word(text[at - 1])) and (end == len(text) or not _is_word(text[end])):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
 def fold(text: str) -> str:
     """Case- and accent-insensitive form for comparing names."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
