@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from inmail_lint.model.estimate import ModelError, load_model, logistic, logit, odds_ratio_from_lift, parse_model
 
@@ -401,3 +403,15 @@ def test_the_estimate_format_gives_one_drafts_estimate_and_reasons(cli: Run, tmp
     assert not any("IM407" in line and "[warning]" in line for line in lines)  # no diagnostics
     status, out, _ = cli("check", "-", "--output-format", "estimate", cwd=tmp_path, stdin=b"Hi Ana, coffee?\n")
     assert out.startswith("-: refund likelihood ")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_the_what_if_probability_is_the_estimates_own(data: st.DataObject) -> None:
+    """What fixing a finding would gain is the estimate's probability with that finding gone, to the last bit."""
+    model = load_model()
+    keys = sorted({f.observe for f in model.factors})
+    whens = st.sampled_from([f.when for f in model.factors if f.when is not None])
+    values = st.one_of(whens, st.booleans(), st.none(), st.integers(0, 3), st.floats(0, 20, allow_nan=False))
+    observations = {key: data.draw(values, label=key) for key in keys}
+    assert model._probability(observations) == model._estimate(observations, True).probability
