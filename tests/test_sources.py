@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from inmail_lint.draft.decode import MAX_BYTES
 from inmail_lint.sources.files import load_draft, read_bytes
@@ -83,3 +85,32 @@ def test_read_bytes_reads_all_up_to_the_limit(
         monkeypatch.setattr(os, "fstat", fstat)
     data, error = read_bytes(path)
     assert error is None and data == path.read_bytes()[: MAX_BYTES + 1]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.builds(
+        lambda lead, parts: lead + "/".join(parts),
+        st.sampled_from(["", "/", "./", "/a/"]),
+        st.lists(st.sampled_from(["a", "b", "..", ".", "x y", "é", ""]), min_size=1, max_size=4),
+    ),
+    st.sampled_from([".", "a", "/", "/w", "/w/a", "a/..", "/a/b/", "b/./a"]),
+    st.sampled_from(["/", "/w", "/w/a", "/a/b"]),
+)
+def test_the_path_relative_to_the_config_is_pathlibs(path: str, root: str, cwd: str) -> None:
+    """The string reading of a path relative to the config's folder gives what pathlib gives."""
+    from pathlib import PurePosixPath
+
+    from inmail_lint.sources.files import posix_relpath
+
+    if not path:
+        return
+    p, r = PurePosixPath(path), PurePosixPath(root)
+    absolute_path = p if p.is_absolute() else PurePosixPath(cwd) / p
+    absolute_root = r if r.is_absolute() else PurePosixPath(cwd) / r
+    try:
+        expected = absolute_path.relative_to(absolute_root).as_posix()
+    except ValueError:
+        expected = p.as_posix()
+    found = posix_relpath(str(p), str(r), cwd)
+    assert found is None or found == expected
