@@ -17,11 +17,13 @@ from corpus import write_corpus  # noqa: E402
 
 TARGET_ROWS = (
     "check on 1,000 drafts, all cached",
+    "cached 1,000 drafts / --version, side by side (median)",
     "check on 1,000 drafts, 10 changed",
     "marginal cost per draft, nothing cached",
     "speed-up per draft vs proselint",
     "speed-up at 10,000 drafts vs proselint",
     "one draft, cold process, not cached",
+    "cold draft / import spacy, side by side (median)",
     "--version",
     "check --help",
     "rule IM201",

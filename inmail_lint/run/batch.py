@@ -11,9 +11,8 @@ import itertools
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Executor, Future, wait
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from inmail_lint.config.settings import Config
 from inmail_lint.engine.result import FileResult
@@ -23,7 +22,7 @@ from inmail_lint.sources.tables import iter_rows
 # The linter, spaCy's warm-up and the process pool are imported where a job is linted or a helper started: a
 # run whose results all come from the cache loads none of them (about a third of its time).
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
     from inmail_lint.draft.document import Draft
     from inmail_lint.engine.linter import Linter
@@ -210,6 +209,13 @@ HELD = 16  # chunks this process may hold, done ahead of a helper's that is not 
 HELPER_SILENCE = 120.0  # seconds a helper may take over one chunk (32 drafts) before it is taken for dead
 
 
+def _is_executor(pool: object) -> TypeGuard[Executor]:
+    """Whether ``pool`` is a pool of helpers (concurrent.futures is imported when one is started, and only then:
+    about 8 ms that a run on one core does without)."""
+    futures = sys.modules.get("concurrent.futures")
+    return futures is not None and isinstance(pool, futures.Executor)
+
+
 def run_all(
     jobs: Iterable[Job],
     configs: dict[int, Config],
@@ -232,7 +238,7 @@ def run_all(
     workers = pool
     if isinstance(pool, Workers) and helpers >= 1 and len(first) == 2:
         pool = pool.start()
-    if not isinstance(pool, Executor) or helpers < 1 or len(first) < 2:
+    if not _is_executor(pool) or helpers < 1 or len(first) < 2:
         for job in itertools.chain(first, stream):
             yield run_job(job, configs[job.config_key], linters[job.config_key])
         return
@@ -313,6 +319,8 @@ class _Scheduler:
             self.more = self.send()
 
     def results(self) -> Iterator[FileResult]:
+        from concurrent import futures  # imported already: the pool is running
+
         self.fill()
         while self.queue or self.more:
             if not self.queue:  # every chunk sent so far is done, and more are left
@@ -335,7 +343,7 @@ class _Scheduler:
                 self.fill()
             elif self.more and (self.held < HELD or self.broken):
                 self.more = self.here()  # the next result is not back yet: lint the next chunk here
-            elif not wait([head], timeout=0 if self.silent else HELPER_SILENCE).done:
+            elif not futures.wait([head], timeout=0 if self.silent else HELPER_SILENCE).done:
                 yield from self._silent(chunk, head)
 
     def _silent(self, chunk: list[Job], head: Future[list[FileResult]]) -> list[FileResult]:
@@ -350,6 +358,8 @@ class _Scheduler:
         return results
 
     def cancel(self) -> None:
+        from concurrent import futures
+
         for _, item in self.queue:
-            if isinstance(item, Future):
+            if isinstance(item, futures.Future):
                 item.cancel()
