@@ -114,3 +114,19 @@ def test_the_path_relative_to_the_config_is_pathlibs(path: str, root: str, cwd: 
         expected = p.as_posix()
     found = posix_relpath(str(p), str(r), cwd)
     assert found is None or found == expected
+
+
+def test_absolute_paths_are_made_relative_without_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run whose working folder was removed still places absolute paths, as pathlib does."""
+    from inmail_lint.config.settings import Config
+    from inmail_lint.sources.files import Target, relpath_for
+
+    def gone() -> str:
+        raise FileNotFoundError("the working folder was removed")
+
+    monkeypatch.setattr(os, "getcwd", gone)
+    draft = tmp_path / "drafts" / "a.inmail"
+    assert relpath_for(Target(draft, str(draft)), Config(root=tmp_path)) == "drafts/a.inmail"
+    assert relpath_for(Target(draft, str(draft)), Config(root=tmp_path / "elsewhere")) == str(draft)

@@ -156,7 +156,10 @@ def relpath_for(target: Target, config: Config) -> str | None:
     if target.path is None:
         return target.display if target.display != STDIN else None
     if os.name == "posix":
-        found = posix_relpath(str(target.path), str(config.root), os.getcwd())
+        path, root = str(target.path), str(config.root)
+        # the working folder only when a path is relative, as pathlib asks for it (it may have been removed)
+        cwd = "/" if path.startswith("/") and root.startswith("/") else os.getcwd()
+        found = posix_relpath(path, root, cwd)
         if found is not None:
             return found
     try:
