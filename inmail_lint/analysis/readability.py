@@ -50,7 +50,7 @@ def _read_patterns(path: Any) -> dict[str, tuple[int, tuple[int, ...]]] | None:
     """The patterns of a pyphen dictionary as pyphen's ``HyphDict`` holds them (the letters -> the offset of
     the first non-zero number and the numbers from there to the last non-zero one), read in a few passes
     over the whole file instead of a dozen steps a pattern (pyphen's own reading is about 70 ms of a cold
-    run; this, about 15). None for a dictionary with anything but letters and single digits (``^^``
+    run; this, about 20). None for a dictionary with anything but letters and single digits (``^^``
     escapes, nonstandard hyphenation, other scripts' digits): pyphen reads those itself. A test holds the two
     readings equal."""
     first, _, rest = path.read_bytes().partition(b"\n")
@@ -62,7 +62,7 @@ def _read_patterns(path: Any) -> dict[str, tuple[int, tuple[int, ...]]] | None:
         return None
     if any(ch.isdigit() or ch.isspace() for ch in set(kept) - set(_DIGITS + "\n")):
         return None
-    # the number at each place between letters (0 where there is none): one character a character
+    # the number at each place between letters (0 where there is none), one byte for each character
     marks = kept.encode("ascii", "replace").translate(_AS_LETTERS)
     marks = marks.replace(b"LL", b"L0L").replace(b"LL", b"L0L")  # twice: L0LL after once is L0L0L
     marks = (b"\n" + marks + b"\n").replace(b"\nL", b"\n0L").replace(b"L\n", b"L0\n")[1:-1]
