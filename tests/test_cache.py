@@ -119,7 +119,8 @@ def test_a_run_served_from_the_cache_imports_neither_spacy_nor_the_linter(tmp_pa
         "import sys\nfrom inmail_lint.cli.main import main\n"
         "status = main(['check', '-q', '.'])\n"
         "print('LOADED', sorted(m for m in ('spacy', 'thinc', 'inmail_lint.engine.linter', "
-        "'inmail_lint.checks.builtin', 'inmail_lint.checks.define.loader', 'concurrent.futures', 'pathspec') "
+        "'inmail_lint.checks.builtin', 'inmail_lint.checks.define.loader', 'concurrent.futures', 'pathspec', "
+        "'inmail_lint.analysis.field') "
         "if m in sys.modules), status)\n"
     )
     env = {**os.environ, "NO_COLOR": "1"}

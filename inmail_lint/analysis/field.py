@@ -6,7 +6,6 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
@@ -14,8 +13,8 @@ from inmail_lint.analysis.nlp import get_nlp, phrase_matcher
 from inmail_lint.analysis.readability import flesch_kincaid_grade, flesch_reading_ease
 from inmail_lint.analysis.slots import Slot, find_slots
 from inmail_lint.draft.document import Field
+from inmail_lint.draft.lengths import Counts, LengthRange
 from inmail_lint.draft.profiles import HONORIFICS
-from inmail_lint.draft.templates import LengthRange
 from inmail_lint.util.text import fold_aligned, utf16_length, word_count, word_spans
 
 # a link, without the punctuation that ends the sentence around it ("see https://x.io/a?b=1." ends at "1")
@@ -54,13 +53,6 @@ _EMOJI = re.compile(
     "(?:\u200d[\u2600-\u27bf\U0001f000-\U0001faff][\ufe0f\U0001f3fb-\U0001f3ff]*)*"
     ")"
 )
-
-
-@dataclass(frozen=True)
-class Counts:
-    chars: int  # code points
-    chars_utf16: int  # what LinkedIn's limits count
-    words: int
 
 
 def _split_long_chunks(text: str) -> tuple[str, Callable[[int], int]]:

@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from inmail_lint.draft.document import Field
+from inmail_lint.draft.lengths import LengthRange, Variable
 from inmail_lint.util.resources import load_data
 from inmail_lint.util.text import utf16_length, word_count
 
@@ -120,15 +121,6 @@ def variable_base(name: str) -> str:
     return variable_key(name).rsplit(".", 1)[-1]
 
 
-@dataclass(frozen=True)
-class Variable:
-    name: str
-    max: int
-    min: int
-    sample: str
-    assumed: bool = False  # neither declared nor in the built-in table: the default lengths were assumed
-
-
 @lru_cache(maxsize=1)
 def _defaults() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     data = load_data("template-variables.yaml")
@@ -217,24 +209,6 @@ def render(field: Field, values: Mapping[str, str], *, spaced: bool = False) -> 
     text = "".join(parts)
     rendered = Field(field.name, text, field.start, field.end, tuple(index), field.exact)
     return Rendering(rendered, tuple(placeholders))
-
-
-@dataclass(frozen=True)
-class LengthRange:
-    shortest_chars: int
-    longest_chars: int
-    shortest_words: int
-    longest_words: int
-    longest_points: int  # code points of the longest rendering (what the JSON report calls "chars")
-    typical_chars: int  # each variable at its sample value: what best-practice advice (IM201) reads
-    typical_words: int
-    variables: tuple[Variable, ...] = ()  # each variable once, in order of appearance
-
-    def assumed(self) -> str:
-        """The lengths the longest rendering takes, as a message states them: "{{company}} at 40 characters,
-        {{topic}} at 30 (assumed)"."""
-        parts = [f"{{{{{v.name}}}}} at {v.max}" + (" (assumed)" if v.assumed else "") for v in self.variables]
-        return ", ".join(parts[:4]) + (f" and {len(parts) - 4} more" if len(parts) > 4 else "")
 
 
 def length_range(field: Field, variables: Mapping[str, Variable]) -> LengthRange:

@@ -7,9 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from inmail_lint.analysis.field import Counts
 from inmail_lint.diagnostic import Diagnostic, FileEdit, FileFix, Locator, Severity
-from inmail_lint.draft.templates import LengthRange
+from inmail_lint.draft.lengths import Counts, LengthRange
 from inmail_lint.model.estimate import Estimate
 
 JSON_VERSION = 1
