@@ -31,11 +31,12 @@ from inmail_lint.analysis.field import FieldAnalysis
 from inmail_lint.diagnostic import Finding
 from inmail_lint.draft.document import Draft, Field
 from inmail_lint.draft.frontmatter import parse_send_at
+from inmail_lint.draft.lengths import LengthRange
 from inmail_lint.draft.profiles import CommonGround, Profile
 from inmail_lint.draft.template_engines import TemplateError, detect
 from inmail_lint.draft.template_engines import render as engine_render
 from inmail_lint.draft.template_engines import variables as engine_variables
-from inmail_lint.draft.templates import LengthRange, length_range, names_in, render, variable
+from inmail_lint.draft.templates import length_range, names_in, render, variable
 from inmail_lint.util.resources import load_data
 from inmail_lint.util.text import fold_aligned, has_word, utf16_length, word_count
 

@@ -226,7 +226,7 @@ class Model:
         their ranges with equal chance (uniform on the log-odds scale), independently, and the interval of
         their sum is approximated by a normal one (mean and variance of the uniform draws)."""
         estimate = self._estimate(observations, credit_at_stake)
-        at_floor = estimate.probability <= logistic(logit(self.baseline) - self.max_shift) + 1e-12
+        at_floor = estimate.probability <= self._shifted(-self.max_shift) + 1e-12
         gains, held = [], []
         for factor in self.factors:
             code = factor.finding
@@ -250,7 +250,11 @@ class Model:
             effect = factor.effect_for(observations.get(factor.observe))
             if effect is not None:
                 point += effect.log_or
-        return logistic(logit(self.baseline) + max(-self.max_shift, min(self.max_shift, point)))
+        return self._shifted(point)
+
+    def _shifted(self, log_odds: float) -> float:
+        """The baseline moved by ``log_odds``, held within the model's largest shift."""
+        return logistic(logit(self.baseline) + max(-self.max_shift, min(self.max_shift, log_odds)))
 
     def _estimate(self, observations: Mapping[str, Any], credit_at_stake: bool) -> Estimate:
         results: list[FactorResult] = []
@@ -271,14 +275,10 @@ class Model:
                 FactorResult(factor.name, effect.label, observed, math.exp(effect.log_or), factor.source, factor.grade)
             )
 
-        def clamp(x: float) -> float:
-            return max(-self.max_shift, min(self.max_shift, x))
-
-        base = logit(self.baseline)
-        p = logistic(base + clamp(point))
+        p = self._shifted(point)
         spread = Z90 * math.sqrt(variance)
-        p_low = logistic(base + clamp(mean - spread))
-        p_high = logistic(base + clamp(mean + spread))
+        p_low = self._shifted(mean - spread)
+        p_high = self._shifted(mean + spread)
         return Estimate(
             probability=p,
             low=min(p_low, p),

@@ -12,7 +12,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeGuard
+from typing import TYPE_CHECKING
 
 from inmail_lint.config.settings import Config
 from inmail_lint.engine.result import FileResult
@@ -209,13 +209,6 @@ HELD = 16  # chunks this process may hold, done ahead of a helper's that is not 
 HELPER_SILENCE = 120.0  # seconds a helper may take over one chunk (32 drafts) before it is taken for dead
 
 
-def _is_executor(pool: object) -> TypeGuard[Executor]:
-    """Whether ``pool`` is a pool of helpers (concurrent.futures is imported when one is started, and only then:
-    about 8 ms that a run on one core does without)."""
-    futures = sys.modules.get("concurrent.futures")
-    return futures is not None and isinstance(pool, futures.Executor)
-
-
 def run_all(
     jobs: Iterable[Job],
     configs: dict[int, Config],
@@ -238,7 +231,9 @@ def run_all(
     workers = pool
     if isinstance(pool, Workers) and helpers >= 1 and len(first) == 2:
         pool = pool.start()
-    if not _is_executor(pool) or helpers < 1 or len(first) < 2:
+    # no pool, or helpers not started: concurrent.futures is imported only when one is (about 8 ms a run on one
+    # core does without)
+    if pool is None or isinstance(pool, Workers) or helpers < 1 or len(first) < 2:
         for job in itertools.chain(first, stream):
             yield run_job(job, configs[job.config_key], linters[job.config_key])
         return

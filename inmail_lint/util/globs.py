@@ -51,7 +51,8 @@ def matches(relpath: str, patterns: Iterable[str], *, folder: bool = False) -> b
         return False
     path = valid_unicode(relpath.strip("/"))  # a name that is not UTF-8 is matched by its other characters
     name_match = _names(patterns)
-    parts = path.split("/")
-    if name_match is not None and "\n" not in path and all(part not in ("", ".", "..") for part in parts):
-        return any(name_match(part) for part in parts)
+    if name_match is not None and "\n" not in path:
+        parts = path.split("/")
+        if all(part not in ("", ".", "..") for part in parts):
+            return any(name_match(part) for part in parts)
     return bool(_spec(patterns).match_file(f"{path}/" if folder else path))
