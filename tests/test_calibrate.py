@@ -43,6 +43,8 @@ TRUE_EFFECTS = {
     ("pitchy-subject", None): -0.60,
     ("cliche", None): -0.50,
     ("self-focused", None): 0.30,
+    ("long-subject", None): -0.50,
+    ("markdown", None): 0.25,
 }
 GRADE_MULTIPLE = 2.0  # the true reading-grade effect: twice the default curve
 TRUE_BASELINE = 0.12

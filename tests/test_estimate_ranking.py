@@ -1,6 +1,6 @@
 """The refund estimate orders drafts as a reader would: it ranks the corpus's drafts against a reviewer's
-judgement of their reply chances (tests/corpus/replies.yaml) about as well as a count of their warnings
-does (the goal: at least as well), and it puts a draft that names the reader's own work above the same
+judgement of their reply chances (tests/corpus/replies.yaml) at least as well as a count of their
+warnings does, and it puts a draft that names the reader's own work above the same
 draft with flattery anyone could be sent. The figures are written in the README ("How good is the estimate")."""
 
 from __future__ import annotations
@@ -64,18 +64,18 @@ def corpus_figures() -> tuple[list[float], list[float], list[float]]:
     return judged, estimates, warnings
 
 
-# Measured on 2026-12-06: the estimate 0.83, the count of warnings 0.85 (README, "How good is the estimate").
-# The goal is the estimate at or above the count; until the model gets there this holds the estimate to where
-# it is, so that a change that makes its ranking worse fails here.
-ESTIMATE_AT_LEAST = 0.82
+# Measured on 2026-12-06: the estimate 0.850, the count of warnings 0.846 (README, "How good is the estimate").
+# The goal is met: the estimate ranks at or above the count. The floor below also holds it where it is, so that
+# a change that makes both rank worse together fails here too.
+ESTIMATE_AT_LEAST = 0.84
 
 
-def test_the_estimate_ranks_the_corpus_about_as_well_as_a_warning_count() -> None:
+def test_the_estimate_ranks_the_corpus_at_least_as_well_as_a_warning_count() -> None:
     judged, estimates, warnings = corpus_figures()
     assert len(judged) >= 60
     by_estimate, by_warnings = spearman(estimates, judged), spearman(warnings, judged)
     assert by_estimate >= ESTIMATE_AT_LEAST, f"estimate {by_estimate:.2f} (warnings {by_warnings:.2f})"
-    assert by_estimate >= by_warnings - 0.05, f"estimate {by_estimate:.2f} < warnings {by_warnings:.2f}"
+    assert by_estimate >= by_warnings, f"estimate {by_estimate:.3f} < warnings {by_warnings:.3f}"
 
 
 FLATTERY = (
