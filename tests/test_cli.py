@@ -450,3 +450,19 @@ def test_the_entry_point_prints_all_of_a_large_report(tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stderr
     files = json.loads(proc.stdout)["files"]
     assert len(files) == 40 and all(len(f["diagnostics"]) == 2 for f in files)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (a device every write to fails)")
+@pytest.mark.parametrize("drafts", [1, 40], ids=["report flushed at the end", "report larger than a buffer"])
+def test_a_report_standard_output_cannot_take_is_an_error_naming_it_not_an_internal_error(
+    tmp_path: Path, drafts: int
+) -> None:
+    for i in range(drafts):
+        write(tmp_path, f"d{i:02}.inmail", LONG)
+    run = [sys.executable, "-m", "inmail_lint", "check", "--isolated", "--no-cache", str(tmp_path)]
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(run, stdout=full, stderr=subprocess.PIPE, text=True, timeout=300, env=BUFFERED)
+    assert proc.returncode == 2
+    assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.stderr.count("could not write") == 1, proc.stderr
+    assert "No space left on device" in proc.stderr

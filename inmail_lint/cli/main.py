@@ -108,8 +108,9 @@ def finish(status: int) -> None:
         pass
     except BrokenPipeError:  # the reader went away (inmail-lint check | head): as for one during the command
         status = EXIT_ERROR
-    except OSError as exc:
-        click.echo(f"inmail-lint: could not write the output ({exc.strerror or exc})", err=True)
+    except OSError as exc:  # the command has already said so when it stopped with 2 (check's report)
+        if status != EXIT_ERROR:
+            click.echo(f"inmail-lint: could not write the output ({exc.strerror or exc})", err=True)
         status = EXIT_ERROR
     with contextlib.suppress(OSError, ValueError):
         sys.stderr.flush()

@@ -236,6 +236,37 @@ class RuleDocs(Mapping[str, RuleDoc]):
         return len(self.docs)
 
 
+class _Stdout:
+    """Standard output as the report's stream: a write or flush that fails (a full disk, a device that takes no
+    data) stops the run with the reason, exit 2, as a failed ``--output-file`` does, instead of an internal
+    error. A reader that went away (``check | head``) is left to the command line, which ends quietly."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+
+    def _failed(self, exc: OSError) -> Stop:
+        return Stop(f"could not write the report to standard output ({exc.strerror or exc})")
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise self._failed(exc) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise self._failed(exc) from None
+
+    def __getattr__(self, name: str) -> object:  # isatty, fileno, encoding...: the stream's own
+        return getattr(self._stream, name)
+
+
 class Report:
     """Where the report goes (standard output, or the output file at the end) and what counts in it."""
 
@@ -248,7 +279,7 @@ class Report:
         self.buffer = cleanup.enter_context(
             tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024, mode="w+", encoding="utf-8", newline="\n")  # noqa: SIM115
         )
-        stream: IO[str] = self.buffer if self.output is not None else sys.stdout
+        stream: IO[str] = self.buffer if self.output is not None else _Stdout(sys.stdout)  # type: ignore[assignment]
         if self.output is None:
             cleanup.callback(stream.flush)
         include = session.config_for(None).include if not plan.items else plan.items[0][1].include
