@@ -316,7 +316,7 @@ def main() -> int:
         f"best of {args.repeat} runs ({args.repeat_large} of each 10,000-draft run; proselint once)"
     )
     table = "\n".join(
-        [f"Measured on {machine}.", "", "| figure | measured | target |", "|---|---|---|"]
+        [f"Measured on {time.strftime('%Y-%m-%d')}, {machine}.", "", "| figure | measured | target |", "|---|---|---|"]
         + [f"| {a} | {b} | {c} |" for a, b, c in rows]
     )
     print(table)
