@@ -108,7 +108,7 @@ def finish(status: int) -> None:
         pass
     except BrokenPipeError:  # the reader went away (inmail-lint check | head): as for one during the command
         status = EXIT_ERROR
-    except OSError as exc:  # the command has already said so when it stopped with 2 (check's report)
+    except OSError as exc:  # a command that ends with 2 has said why (check, when its report could not be written)
         if status != EXIT_ERROR:
             click.echo(f"inmail-lint: could not write the output ({exc.strerror or exc})", err=True)
         status = EXIT_ERROR

@@ -11,10 +11,10 @@ import contextlib
 import difflib
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Protocol
+from typing import IO, TYPE_CHECKING, Protocol, TypeVar
 
 from inmail_lint.checks.define.base import RuleDefinitionError
 from inmail_lint.config.settings import Config, ConfigError
@@ -236,6 +236,9 @@ class RuleDocs(Mapping[str, RuleDoc]):
         return len(self.docs)
 
 
+_T = TypeVar("_T")
+
+
 class _Stdout:
     """Standard output as the report's stream: a write or flush that fails (a full disk, a device that takes no
     data) stops the run with the reason, exit 2, as a failed ``--output-file`` does, instead of an internal
@@ -244,24 +247,20 @@ class _Stdout:
     def __init__(self, stream: IO[str]) -> None:
         self._stream = stream
 
-    def _failed(self, exc: OSError) -> Stop:
-        return Stop(f"could not write the report to standard output ({exc.strerror or exc})")
-
     def write(self, text: str) -> int:
-        try:
-            return self._stream.write(text)
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            raise self._failed(exc) from None
+        return self._guarded(self._stream.write, text)
 
     def flush(self) -> None:
+        self._guarded(self._stream.flush)
+
+    @staticmethod
+    def _guarded(action: Callable[..., _T], *args: object) -> _T:
         try:
-            self._stream.flush()
+            return action(*args)
         except BrokenPipeError:
             raise
         except OSError as exc:
-            raise self._failed(exc) from None
+            raise Stop(f"could not write the report to standard output ({exc.strerror or exc})") from None
 
     def __getattr__(self, name: str) -> object:  # isatty, fileno, encoding...: the stream's own
         return getattr(self._stream, name)
