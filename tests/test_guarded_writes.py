@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from inmail_lint.run import targets
+from inmail_lint.run.result_cache import CHECKED, LAYOUT
 from inmail_lint.sources.write import Inputs, Stamp, WriteRefused, write_file
 
 Run = Callable[..., tuple[int, str, str]]
@@ -161,7 +162,7 @@ def test_a_signal_during_a_write_leaves_no_temporary_file(tmp_path: Path, signal
     assert (tmp_path / "draft.inmail").read_text() == "the writer's draft"
 
 
-@pytest.mark.parametrize("planted", ["results-1", "configs-1"])
+@pytest.mark.parametrize("planted", [LAYOUT, CHECKED])
 def test_a_link_planted_in_the_cache_folder_makes_no_file_outside_it(cli: Run, tmp_path: Path, planted: str) -> None:
     sub = project(tmp_path)
     outside = tmp_path / "outside"

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from inmail_lint.run.result_cache import LAYOUT
 from inmail_lint.sources.tables import read_rows
 from inmail_lint.util.resources import rules_dir
 
@@ -220,10 +221,9 @@ def test_a_phrase_list_below_a_rule_folder_is_part_of_the_key(cli: Run, tmp_path
 def test_a_cache_entry_with_an_impossible_odds_ratio_is_a_miss(cli: Run, tmp_path: Path, odds: float) -> None:
     (tmp_path / "a.inmail").write_text(DRAFT, encoding="utf-8")
     status, fresh, _ = cli("check", "--output-format", "estimate", "a.inmail", cwd=tmp_path)
-    (entry,) = (tmp_path / ".inmail_lint_cache").rglob("results-1/*.json")
+    (entry,) = (tmp_path / ".inmail_lint_cache").rglob(f"{LAYOUT}/*.json")
     data = json.loads(entry.read_text(encoding="utf-8"))
-    estimate = data["result"][5]  # FileResult's fields in order: the estimate, then its factors (name, label,
-    estimate[4][0][3] = odds  # sign, odds ratio, ...), as util/codec.py writes a dataclass
+    data["result"]["estimate"]["factors"][0]["odds_ratio"] = odds
     entry.write_text(json.dumps(data), encoding="utf-8")
     again, out, err = cli("check", "--output-format", "estimate", "a.inmail", cwd=tmp_path)
     no_traceback(err)
