@@ -237,6 +237,20 @@ def test_a_damaged_entry_is_passed_over_and_written_again(cli: Run, tmp_path: Pa
     assert entry.read_bytes() == original  # written again
 
 
+def test_a_draft_whose_name_is_not_utf8_is_linted_each_time_and_the_cache_goes_on(tmp_path: Path) -> None:
+    """An entry is UTF-8 JSON; a file name that is not UTF-8 cannot be kept in one. That draft is linted
+    again each run (the same report, no note), and the other drafts are still kept."""
+    folder = project(tmp_path, {"good.inmail": GOOD})
+    with open(os.path.join(os.fsencode(folder), b"bad\xff.inmail"), "wb") as handle:
+        handle.write(BAD.encode())
+    fresh = run_cli(folder, "--no-cache", "--output-format", "concise", ".")
+    assert fresh.returncode == 1 and b"bad" in fresh.stdout
+    for _ in range(2):
+        run = run_cli(folder, "--output-format", "concise", ".")
+        assert (run.returncode, run.stdout, run.stderr) == (fresh.returncode, fresh.stdout, fresh.stderr)
+    assert len(entries(folder)) == 1
+
+
 def test_an_entry_that_is_a_link_is_not_followed(cli: Run, tmp_path: Path) -> None:
     folder = project(tmp_path, {"a.inmail": BAD})
     _, fresh, _ = cli("check", ".", cwd=folder)
