@@ -10,7 +10,6 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any, ClassVar
-from urllib.parse import quote
 
 from inmail_lint.diagnostic import Diagnostic, Severity
 from inmail_lint.engine.result import JSON_VERSION, FileResult, diagnostic_to_json, result_to_json
@@ -213,6 +212,8 @@ def _json(document: Any, indent: int | None = None) -> str:
 def _uri(path: str) -> str:
     """A relative URI reference for a path, percent-encoded from its bytes (``my draft#1?.inmail`` is
     ``my%20draft%231%3F.inmail``; a name that is not UTF-8 keeps its bytes)."""
+    from urllib.parse import quote  # only the formats that name files by URI (SARIF) need it
+
     separators = path.replace(os.sep, "/") if os.sep != "/" else path  # on POSIX a backslash is part of a name
     return quote(os.fsencode(separators), safe="/")
 

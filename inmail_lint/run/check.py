@@ -8,9 +8,7 @@ calls :func:`check`; this module knows it only by the :class:`CheckSession` it n
 from __future__ import annotations
 
 import contextlib
-import difflib
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -274,12 +272,17 @@ class Report:
     ) -> None:
         self.session, self.request, self.console = session, request, console
         self.output = request.output_file
-        # in memory up to 16 MiB, then in a temporary file: a report of a million rows is not held in memory
-        self.buffer = cleanup.enter_context(
-            tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024, mode="w+", encoding="utf-8", newline="\n")  # noqa: SIM115
-        )
-        stream: IO[str] = self.buffer if self.output is not None else _Stdout(sys.stdout)  # type: ignore[assignment]
-        if self.output is None:
+        stream: IO[str]
+        if self.output is not None:
+            import tempfile  # only a report into a file is held back: a run to the terminal never imports it
+
+            # in memory up to 16 MiB, then in a temporary file: a report of a million rows is not held in memory
+            self.buffer: IO[str] = cleanup.enter_context(
+                tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024, mode="w+", encoding="utf-8", newline="\n")  # noqa: SIM115
+            )
+            stream = self.buffer
+        else:
+            stream = _Stdout(sys.stdout)  # type: ignore[assignment]
             cleanup.callback(stream.flush)
         include = session.config_for(None).include if not plan.items else plan.items[0][1].include
         self.summary = Summary(path_errors=plan.path_errors, include=include)
@@ -478,6 +481,8 @@ def _count_jobs(plan: list[tuple[Target, Config]]) -> int:
 
 def unified_diff(display: str, before: str, after: str) -> str:
     """The change from ``before`` to ``after`` as a unified diff (a line without a newline at the end is marked)."""
+    import difflib  # only --diff shows one
+
     lines = difflib.unified_diff(
         before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{display}", f"b/{display}"
     )

@@ -30,7 +30,6 @@ import hashlib
 import os
 import signal
 import stat
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -264,6 +263,8 @@ def write_file(
         raise WriteRefused(f"{path}: cannot write: {exc.strerror or exc}") from None
     if new_only and info is not None:
         raise WriteRefused(f"{path} exists already; choose another name (nothing was written)")
+    import tempfile  # only a write needs it: a run served from the cache writes nothing
+
     with _signals_interrupt():
         try:
             handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed below, then renamed)
