@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from inmail_lint.sources import write as writing
 from inmail_lint.sources.tables import read_rows
 from inmail_lint.sources.write import WriteRefused, write_file
 
@@ -186,14 +185,16 @@ def test_a_folder_that_cannot_be_written_is_reported_for_its_draft_and_the_rest_
     (tmp_path / "open").mkdir()
     locked = draft(tmp_path / "locked")
     fine = draft(tmp_path / "open")
-    real = writing.tempfile.NamedTemporaryFile
+    import tempfile  # the write path imports it when it writes, and looks the maker up then
+
+    real = tempfile.NamedTemporaryFile
 
     def refuse(*args: object, **kwargs: object) -> object:
         if Path(str(kwargs["dir"])).name == "locked":
             raise PermissionError(13, "Permission denied")
         return real(*args, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(writing.tempfile, "NamedTemporaryFile", refuse)
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", refuse)
     status, out, err = cli("check", ".", "--fix", "--isolated", cwd=tmp_path)
     assert status == 2 and "locked/a.inmail" in err and "Permission denied" in err
     assert "Traceback" not in err
