@@ -277,6 +277,59 @@ def test_decoding_refuses_a_wrong_shape() -> None:
     assert not cacheable(FileResult("a", None, skipped=["TM001"]))
 
 
+def test_a_config_that_passed_the_schema_is_not_checked_again_until_it_changes(tmp_path: Path) -> None:
+    """A cached run over a project with a config file skips jsonschema when that config, byte for byte in its
+    settings, passed before under this code; any change to the settings is checked again, and a config made
+    wrong is reported as before."""
+    folder = project(tmp_path)
+    probe = (
+        "import sys\nfrom inmail_lint.cli.main import main\n"
+        "status = main(['check', '-q', *sys.argv[1:], '.'])\n"
+        "print('SCHEMA', 'jsonschema' in sys.modules, status)\n"
+    )
+    env = {**os.environ, "NO_COLOR": "1"}
+
+    def run(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-c", probe, *args], cwd=folder, capture_output=True, text=True, env=env)
+        return done.stdout + done.stderr
+
+    assert "SCHEMA True 1" in run()  # checked, and remembered
+    assert "SCHEMA False 1" in run()
+    assert "SCHEMA True 1" in run("--no-cache")  # no cache: always checked
+    (folder / "inmail-lint.toml").write_text('kind = "inmail"\nignore = ["IM305"]\n', encoding="utf-8")
+    assert "SCHEMA True 1" in run()
+    assert "SCHEMA False 1" in run()
+    (folder / "inmail-lint.toml").write_text('kind = "inmail"\nignore = "IM305"\n', encoding="utf-8")
+    wrong = run()
+    assert "SCHEMA True 2" in wrong and "key 'ignore': expected array" in wrong
+    assert "SCHEMA True 2" in run()  # a wrong config is never remembered
+    (folder / "inmail-lint.toml").write_text('kind = "inmail"\ncache = false\n', encoding="utf-8")
+    run()
+    assert "SCHEMA True 1" in run()  # cache = false: nothing kept, so checked each time
+
+
+def test_config_tables_are_remembered_by_value_and_type(tmp_path: Path) -> None:
+    import datetime as dt
+
+    cache = ResultCache(tmp_path / "c")
+    tables = [
+        {"a": 1},
+        {"a": True},
+        {"a": "1"},
+        {"a": 1.0},
+        {"a": [1]},
+        {"a": {"b": 1}},
+        {"a": dt.date(2026, 1, 1)},
+        {"a": "2026-01-01"},
+        {"a": 1, "b": 2},
+    ]
+    names = {cache._passed_path(t).name for t in tables}
+    assert len(names) == len(tables)
+    assert cache._passed_path({"b": 2, "a": 1}) == cache._passed_path({"a": 1, "b": 2})  # key order is no change
+    cache.mark_schema_passed({"a": 1})
+    assert cache.schema_passed({"a": 1}) and not cache.schema_passed({"a": True})
+
+
 # --- where it writes, and when not ---------------------------------------------------------------------------
 
 

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from inmail_lint.diagnostic import SEVERITY_NAMES
 from inmail_lint.util.files import ReadRefused, read_regular_text, resolved
@@ -231,12 +231,26 @@ def default_config(root: Path | None = None) -> Config:
     return Config(root=root or Path.cwd(), kinds=builtin_kinds())
 
 
-def _validate(data: Any, label: str) -> None:
+class SchemaPasses(Protocol):
+    """Configuration tables that passed the schema in an earlier run (the run session keeps them in the result
+    cache's folder, by their contents and this code): a table known to pass is not checked again, which saves
+    importing jsonschema (about 40 ms) on a run over drafts whose config has not changed."""
+
+    def known(self, path: Path, table: Mapping[str, Any]) -> bool: ...
+
+    def add(self, path: Path, table: Mapping[str, Any]) -> None: ...
+
+
+def _validate(data: Any, label: str, path: Path | None = None, passes: SchemaPasses | None = None) -> None:
+    if passes is not None and path is not None and passes.known(path, data):
+        return
     import jsonschema  # on first use: it is a tenth of a second of start-up that --version does not need
 
     error = first_error(jsonschema.Draft202012Validator(CONFIG_SCHEMA), data)
     if error is not None:
         raise ConfigError(f"{label}: {describe(error)}")
+    if passes is not None and path is not None:
+        passes.add(path, data)
 
 
 def _path_in(label: str, key: str, folder: Path, value: str) -> Path:
@@ -247,10 +261,12 @@ def _path_in(label: str, key: str, folder: Path, value: str) -> Path:
         raise ConfigError(f"{label}: key {key!r}: {value!r} cannot be used as a path: {exc}") from None
 
 
-def parse_config(data: Mapping[str, Any], path: Path | None, root: Path) -> Config:
+def parse_config(
+    data: Mapping[str, Any], path: Path | None, root: Path, *, passes: SchemaPasses | None = None
+) -> Config:
     """Validate a configuration table and turn it into a Config."""
     label = str(path) if path else "configuration"
-    _validate(data, label)
+    _validate(data, label, path, passes)
     kinds = builtin_kinds()
     for name, overrides in (data.get("kinds") or {}).items():
         kinds[name] = {**kinds.get(name, {"title": name, "credit": True}), **overrides}
@@ -362,7 +378,7 @@ def _extended(
     return merged
 
 
-def load_config_file(path: Path) -> Config:
+def load_config_file(path: Path, passes: SchemaPasses | None = None) -> Config:
     path = path.resolve()
     table = _table(path)
     if table is None:
@@ -370,7 +386,7 @@ def load_config_file(path: Path) -> Config:
     extends: list[Path] = []
     table = _extended(path, table, read=extends)
     try:
-        return dataclasses.replace(parse_config(table, path, path.parent), extends=tuple(extends))
+        return dataclasses.replace(parse_config(table, path, path.parent, passes=passes), extends=tuple(extends))
     except ConfigError as exc:
         message = str(exc)
         if path.name == "pyproject.toml" and "key '" in message:
@@ -402,14 +418,22 @@ class ConfigResolver:
     """Gives the Config for each linted path: one file for all (``--config``), none (``--isolated``), or the
     nearest one, each loaded once."""
 
-    def __init__(self, *, config_file: Path | None = None, isolated: bool = False, **overrides: Any) -> None:
+    def __init__(
+        self,
+        *,
+        config_file: Path | None = None,
+        isolated: bool = False,
+        passes: SchemaPasses | None = None,
+        **overrides: Any,
+    ) -> None:
         self._overrides = overrides
+        self._passes = passes
         self._by_file: dict[Path, Config] = {}
         self._by_directory: dict[Path, Config] = {}
         self._fixed: Config | None = None
         self._memo: dict[Callable[[Path], Path | None], dict[Path, Path | None]] = {}
         if config_file is not None:
-            self._fixed = load_config_file(config_file).with_overrides(**overrides)
+            self._fixed = load_config_file(config_file, passes).with_overrides(**overrides)
         elif isolated:
             self._fixed = default_config().with_overrides(**overrides)
 
@@ -425,7 +449,7 @@ class ConfigResolver:
         path = self._nearest(real, _config_in)
         key: Path = path if path is not None else (self._nearest(real, _project_marker) or real)
         if key not in self._by_file:
-            base = load_config_file(path) if path else default_config(key)
+            base = load_config_file(path, self._passes) if path else default_config(key)
             self._by_file[key] = base.with_overrides(**self._overrides)
         self._by_directory[directory] = self._by_file[key]
         return self._by_file[key]

@@ -34,7 +34,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -113,6 +113,16 @@ def _read_stamp(name: str) -> tuple[str, int | None, int | None, int | None]:
     except (OSError, ValueError):  # ValueError: a name with a NUL, in an entry someone else wrote
         return (name, None, None, None)
     return (name, info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def _tagged(value: Any) -> Any:
+    """A config table's value with every part tagged by its type, so that two tables have the same ``repr``
+    only when they are equal and of the same types (``1`` is not ``true``, a TOML date is not a string)."""
+    if isinstance(value, Mapping):
+        return ("table", tuple(sorted((str(key), _tagged(item)) for key, item in value.items())))
+    if isinstance(value, (list, tuple)):
+        return ("array", tuple(_tagged(item) for item in value))
+    return (type(value).__name__, value)
 
 
 def cacheable(result: FileResult) -> bool:
@@ -222,11 +232,24 @@ class ResultCache:
         return os.path.isfile(self._checked_path(config))
 
     def mark_checked(self, config: Config) -> None:
+        self._mark(self._checked_path(config))
+
+    def _passed_path(self, table: Mapping[str, Any]) -> Path:
+        name = hashlib.sha256(f"{pack_fingerprint()}\0schema\0{_tagged(table)!r}".encode()).hexdigest()
+        return self.folder / CHECKED / f"schema-{name}"
+
+    def schema_passed(self, table: Mapping[str, Any]) -> bool:
+        """Whether a config table with exactly these contents passed the schema under this code before."""
+        return os.path.isfile(self._passed_path(table))
+
+    def mark_schema_passed(self, table: Mapping[str, Any]) -> None:
+        self._mark(self._passed_path(table))
+
+    def _mark(self, path: Path) -> None:
         if self.problem is not None:
             return
         try:
             self._prepare()
-            path = self._checked_path(config)
             make_folder(path.parent)
             self._write(path, b"")
         except (OSError, WriteRefused) as exc:
@@ -315,16 +338,32 @@ class ResultCaches:
     def _folder_for(self, config: Config) -> ResultCache | None:
         if not self.enabled or not config.cache:
             return None
+        return self._at(config.path)
+
+    def _at(self, config_path: Path | None) -> ResultCache:
+        """The cache folder of a configuration read from ``config_path`` (None: the defaults)."""
         if self.cache_dir is not None:
             folder = self.cache_dir
         else:
-            beside = config.path.parent if config.path is not None else (self.default or Path.cwd())
+            beside = config_path.parent if config_path is not None else (self.default or Path.cwd())
             folder = beside / FOLDER_NAME
         folder = Path(os.path.abspath(folder))
         cache = self._folders.get(folder)
         if cache is None:
             cache = self._folders[folder] = ResultCache(folder)
         return cache
+
+    # a config table that passed the schema, kept where that config's results are (see SchemaPasses)
+    def known(self, path: Path, table: Mapping[str, Any]) -> bool:
+        return self._keeps(table) and self._at(path).schema_passed(table)
+
+    def add(self, path: Path, table: Mapping[str, Any]) -> None:
+        if self._keeps(table):
+            self._at(path).mark_schema_passed(table)
+
+    def _keeps(self, table: Mapping[str, Any]) -> bool:
+        """Whether the run keeps results for a config with this table (not --no-cache, nor ``cache = false``)."""
+        return self.enabled and table.get("cache", True) is not False
 
     def problems(self) -> list[str]:
         """Each folder that could not be written, once: 'FOLDER: why'."""

@@ -61,10 +61,10 @@ class Session:
         self._lock = threading.RLock()
         self._recorded: dict[int, Config] = {}  # configurations whose files are in ``inputs`` (since a reset)
         self._pool: Workers | None = None
-        self.resolver = self._new_resolver()
         self.caches = ResultCaches(
             self.options.cache_dir, enabled=self.options.cache, default=self.options.cache_beside
         )
+        self.resolver = self._new_resolver()
 
     # --- life ----------------------------------------------------------------------------------------------
     def __enter__(self) -> Session:
@@ -95,6 +95,7 @@ class Session:
             kind=o.kind,
             model=o.model,
             send_at=o.send_at,
+            passes=self.caches,  # a config file that passed the schema before is not checked again
         )
 
     @property
