@@ -466,3 +466,20 @@ def test_a_report_standard_output_cannot_take_is_an_error_naming_it_not_an_inter
     assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
     assert proc.stderr.count("could not write") == 1, proc.stderr
     assert "No space left on device" in proc.stderr
+
+
+@pytest.mark.parametrize("drafts", [1, 60], ids=["gone before the final flush", "gone during the report"])
+def test_a_reader_that_goes_away_ends_the_run_quietly_with_2(tmp_path: Path, drafts: int) -> None:
+    """``inmail-lint check | head -1``: the reader closes the pipe; the run ends at once, says nothing, and
+    exits 2 as the command line documents (click on its own would end the process with 1)."""
+    for i in range(drafts):
+        write(tmp_path, f"d{i:02}.inmail", LONG)
+    run = [sys.executable, "-m", "inmail_lint", "check", "--isolated", "--no-cache", str(tmp_path)]
+    read, written = os.pipe()
+    os.close(read)  # the reader is gone before a byte is written
+    try:
+        proc = subprocess.run(run, stdout=written, stderr=subprocess.PIPE, text=True, timeout=300, env=BUFFERED)
+    finally:
+        os.close(written)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr == ""

@@ -29,9 +29,19 @@ COMMANDS = {
 }
 
 
+class _ReaderGone(Exception):
+    """The reader of standard output went away (``inmail-lint check | head``)."""
+
+
 class _Commands(click.Group):
     """The commands, each imported when it is run or listed (click's lazily loaded subcommands), so a run of
     ``check`` does not import what ``calibrate`` or ``web`` need."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:  # click would end the process itself with 1; inmail-lint's status for it is 2
+            raise _ReaderGone from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -63,7 +73,7 @@ def main(argv: list[str] | None = None, prog_name: str = "inmail-lint") -> int:
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return EXIT_ERROR
-    except BrokenPipeError:
+    except (BrokenPipeError, _ReaderGone):  # quietly: the reader has what it asked for
         return EXIT_ERROR
     except Exception as exc:  # a bug, never the input's fault: exit 2 and a message, not a traceback and exit 1
         import traceback
