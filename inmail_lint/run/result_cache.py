@@ -208,7 +208,6 @@ class ResultCache:
     reported: bool = False
     _ready: bool = field(default=False, repr=False)
     _fingerprints: dict[int, tuple[Config, str]] = field(default_factory=dict, repr=False)
-    _entries_prefix: str | None = field(default=None, repr=False)
 
     @property
     def entries(self) -> Path:
@@ -266,10 +265,8 @@ class ResultCache:
 
     def get(self, key: str) -> FileResult | None:
         """The kept result for ``key``, or None (no entry, or one that cannot be used)."""
-        if self._entries_prefix is None:  # a string, once: a path object for each of a thousand lookups costs
-            self._entries_prefix = os.path.join(self.entries, "")  # more than reading the entry
-        try:
-            fd = os.open(f"{self._entries_prefix}{key}.json", os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        try:  # a string path: building path objects for each of a thousand lookups is measurable
+            fd = os.open(os.path.join(self.folder, LAYOUT, f"{key}.json"), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         except OSError:
             return None
         try:
