@@ -134,7 +134,8 @@ def check(
     )
     if watch:
         return _watch(request)
-    return run_check(request, ClickConsole())
+    spot = (click.get_current_context().obj or {}).get("record")  # the process's run (see cli.entry)
+    return run_check(request, ClickConsole(), spot)
 
 
 WATCHED_SUFFIXES = (".inmail", ".md", ".txt", ".toml", ".yaml", ".yml", ".json", ".csv", ".jsonl", ".ndjson")

@@ -7,15 +7,20 @@ needs when it runs, and spaCy is imported by the first rule that needs language 
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import os
-import sys
+from typing import TYPE_CHECKING
 
 import click
 
+from inmail_lint.cli.process import finish
 from inmail_lint.util.status import EXIT_ERROR, EXIT_OK
 from inmail_lint.util.version import __version__
+
+if TYPE_CHECKING:
+    from inmail_lint.run.session import Spot
+
+__all__ = ["cli", "finish", "main", "run"]
 
 #: Each command and the module that defines it (``--help`` lists them in alphabetical order).
 COMMANDS = {
@@ -61,10 +66,11 @@ def cli() -> None:
     """Lint LinkedIn InMail drafts: platform limits, reply best practice, the chance of a credit refund."""
 
 
-def main(argv: list[str] | None = None, prog_name: str = "inmail-lint") -> int:
-    """Run the command line and return its exit status (0 clean, 1 problems, 2 usage, config or internal error)."""
+def main(argv: list[str] | None = None, prog_name: str = "inmail-lint", *, record: Spot | None = None) -> int:
+    """Run the command line and return its exit status (0 clean, 1 problems, 2 usage, config or internal error).
+    ``record``: where a ``check`` keeps the record of its run (:mod:`inmail_lint.run.replay`)."""
     try:
-        result = cli.main(args=argv, prog_name=prog_name, standalone_mode=False)
+        result = cli.main(args=argv, prog_name=prog_name, standalone_mode=False, obj={"record": record})
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
@@ -92,36 +98,5 @@ def main(argv: list[str] | None = None, prog_name: str = "inmail-lint") -> int:
 
 
 def run() -> None:
-    """Console-script entry point."""
+    """The command line without a replay (see :func:`inmail_lint.cli.entry.run`, the console script)."""
     finish(main())
-
-
-def finish(status: int) -> None:
-    """End the process with ``status``, without tearing the interpreter down when nothing is left running.
-
-    Freeing every object of a process that has loaded spaCy takes about 0.15 s, a tenth of a cold run, and
-    nothing in it is inmail-lint's to do: the output is flushed and the exit handlers run here (logging's,
-    temporary folders', helpers' pools), and every file was written, synced and renamed before the command
-    returned. mypy ends its runs the same way. With a thread still running (a server's), Python's own exit
-    waits for it as usual.
-    """
-    import threading
-
-    if threading.active_count() > 1:
-        sys.exit(status)
-    import atexit
-
-    atexit._run_exitfuncs()  # first, as Python's own exit does: what they print is flushed below
-    try:
-        sys.stdout.flush()
-    except ValueError:  # closed by the command (the language server closes its output): nothing left to write
-        pass
-    except BrokenPipeError:  # the reader went away (inmail-lint check | head): as for one during the command
-        status = EXIT_ERROR
-    except OSError as exc:  # a command that ends with 2 has said why (check, when its report could not be written)
-        if status != EXIT_ERROR:
-            click.echo(f"inmail-lint: could not write the output ({exc.strerror or exc})", err=True)
-        status = EXIT_ERROR
-    with contextlib.suppress(OSError, ValueError):
-        sys.stderr.flush()
-    os._exit(status)

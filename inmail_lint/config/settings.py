@@ -409,9 +409,28 @@ def _config_in(folder: Path) -> Path | None:
     return None
 
 
+PROJECT_MARKERS = (".git", ".hg")
+#: the names looked for in each folder from a draft's up (a record of a run checks that they stay as they were)
+LOOKED_FOR = (*CONFIG_NAMES, *PROJECT_MARKERS)
+
+
 def _project_marker(folder: Path) -> Path | None:
     """``folder`` when it holds ``.git`` or ``.hg`` (where a project without a config file begins)."""
-    return folder if (folder / ".git").exists() or (folder / ".hg").exists() else None
+    return folder if any((folder / name).exists() for name in PROJECT_MARKERS) else None
+
+
+def named_paths(config_file: Path) -> list[Path]:
+    """The paths a config file names (``rule-dirs``, ``model``, ``baseline``, ``extend``), joined to its folder
+    as written, links not followed: a record of a run checks that each still leads where it led. Empty when
+    the file cannot be read now."""
+    try:
+        table = _table(config_file)
+    except ConfigError:
+        return []
+    named: list[Any] = list(table.get("rule-dirs") or []) if table is not None else []
+    if table is not None:
+        named += [table.get(key) for key in ("model", "baseline", "extend")]
+    return [config_file.parent / value for value in named if isinstance(value, str) and "\0" not in value]
 
 
 class ConfigResolver:
@@ -478,3 +497,20 @@ class ConfigResolver:
 
     def for_path(self, path: Path) -> Config:
         return self.for_directory(path.parent if not path.is_dir() else path)
+
+    def looked_in(self) -> list[Path]:
+        """Every folder this resolver looked in for a config file or a project marker, in order."""
+        return sorted({folder for memo in self._memo.values() for folder in memo})
+
+    def unchanged(self) -> bool:
+        """Whether every folder looked in would give the same answer now: no config file or project marker
+        has appeared, gone or stopped counting since (a record of the run is kept only then)."""
+        for look, memo in self._memo.items():
+            for folder, found in memo.items():
+                own = found if found is not None and folder in (found, found.parent) else None
+                try:
+                    if look(folder) != own:
+                        return False
+                except (OSError, ConfigError):
+                    return False
+        return True

@@ -67,6 +67,14 @@ class CheckRequest:
     def fixing(self) -> bool:
         return self.fix or self.diff
 
+    @property
+    def recordable(self) -> bool:
+        """Whether a record of the run could be replayed (:mod:`inmail_lint.run.replay`): it uses the result
+        cache, writes nothing else and reads no standard input."""
+        writes = self.fixing or self.output_file is not None or self.write_baseline is not None
+        stdin = self.stdin_filename is not None or "-" in self.paths
+        return self.cache and not writes and not stdin and self.vars_file is None
+
 
 class Console(Protocol):
     """What the run prints beside the report, and how (the command line gives one)."""

@@ -28,11 +28,9 @@ import json
 import math
 import os
 import stat
-import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,16 +41,15 @@ from inmail_lint.diagnostic import Locator
 from inmail_lint.engine.result import FileResult
 from inmail_lint.model.estimate import Estimate
 from inmail_lint.run.batch import Job, Workers, run_all
+from inmail_lint.run.replay import FOLDER_NAME, RECORDS, keep_records
 from inmail_lint.sources.files import read_bytes, relpath_for
 from inmail_lint.sources.write import WriteRefused, make_folder, write_file
 from inmail_lint.util.files import RULE_FILES, file_stamp, file_stamps
-from inmail_lint.util.resources import rules_dir
-from inmail_lint.util.version import __version__
+from inmail_lint.util.fingerprint import pack_fingerprint
 
 if TYPE_CHECKING:  # the linter is imported only where a draft is linted (inmail_lint.run.batch)
     from inmail_lint.engine.linter import Linter
 
-FOLDER_NAME = ".inmail_lint_cache"
 LAYOUT = "results-2"  # the entries' format: a new format is a new subfolder, and old entries are never read
 CHECKED = "configs-1"  # a file for each configuration whose linter was built without an error
 MAX_ENTRY = 16 * 1024 * 1024  # bytes: an entry holds a draft of at most 1 MiB and its findings
@@ -62,26 +59,6 @@ CACHEDIR_TAG = (
     "# This file is a cache directory tag created by inmail-lint.\n"
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
-#: the libraries whose versions change what a draft gets (msgspec: what a kept one reads back as)
-JUDGES = ("spacy", "textstat", "pyphen", "regex", "jinja2", "liquid", "yaml", "jsonschema", "msgspec")
-
-
-@lru_cache(maxsize=1)
-def pack_fingerprint() -> str:
-    """The code and data every result depends on, whatever the configuration: this package, the built-in rule
-    pack, the judging libraries, Python, the version. Measured once per process (a few hundred stat calls)."""
-    package = Path(__file__).resolve().parent.parent
-    parts = [__version__, sys.version, *file_stamps(package, (".py", ".json", ".yaml", ".yml"), recursive=True)]
-    if (package / "rules").is_symlink():  # a checkout: the walk above does not follow the link to the pack
-        parts += file_stamps(rules_dir(), (".yaml", ".yml", ".json"), recursive=True)
-    for name in JUDGES:
-        try:
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError):
-            spec = None
-        origin = spec.origin if spec is not None else None
-        parts.append(f"{name}={file_stamp(Path(origin)) if origin else 'absent'}")
-    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _model_present(name: str) -> bool:
@@ -295,6 +272,20 @@ class ResultCache:
         except (OSError, WriteRefused) as exc:
             self.problem = getattr(exc, "strerror", None) or str(exc)
 
+    def keep_record(self, key: str, data: bytes) -> bool:
+        """Keep a record of a whole run (see :mod:`inmail_lint.run.replay`), and no more than the newest few;
+        whether it was written."""
+        if self.problem is not None:
+            return False
+        try:
+            self._prepare()
+            make_folder(self.folder / RECORDS)
+            self._write(self.folder / RECORDS / f"{key}.json", data)
+        except (OSError, WriteRefused):
+            return False
+        keep_records(str(self.folder / RECORDS))
+        return True
+
     def _write(self, path: Path, data: bytes) -> None:
         """``data`` into ``path`` by a rename (a reader sees the whole file or none), never through a link out
         of the cache folder."""
@@ -324,6 +315,7 @@ class ResultCaches:
         self.enabled = enabled
         self.default = default  # the folder beside which a config without a file keeps its cache (default: here)
         self._folders: dict[Path, ResultCache] = {}
+        self.digests: dict[str, str] | None = None  # when a run is recorded: each draft file's bytes as read
         self._by_config: dict[int, tuple[Config, ResultCache | None]] = {}
 
     def for_config(self, config: Config) -> ResultCache | None:
@@ -362,6 +354,10 @@ class ResultCaches:
         """Whether the run keeps results for a config with this table (not --no-cache, nor ``cache = false``)."""
         return self.enabled and table.get("cache", True) is not False
 
+    def folder(self, path: str) -> ResultCache | None:
+        """The cache in folder ``path`` (absolute), when this run keeps results there."""
+        return self._folders.get(Path(path))
+
     def problems(self) -> list[str]:
         """Each folder that could not be written, once: 'FOLDER: why'."""
         said = []
@@ -387,6 +383,8 @@ def _look_up(job: Job, config: Config, caches: ResultCaches) -> FileResult | tup
     data, _ = read_bytes(job.target.path)
     if data is None:  # linting it says why it cannot be read; that is not kept
         return job, _Miss(None)
+    if caches.digests is not None:
+        caches.digests[str(job.target.path)] = hashlib.sha256(data).hexdigest()
     key = cache.key(config, job.target.display, relpath_for(job.target, config), data)
     kept = cache.get(key)
     if kept is not None:

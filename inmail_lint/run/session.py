@@ -11,19 +11,30 @@ imported by a surface (an import contract checks it). Every file a session write
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from inmail_lint.config.settings import Config, ConfigResolver, load_config_file
+from inmail_lint.config.settings import LOOKED_FOR, Config, ConfigResolver, load_config_file, named_paths
 from inmail_lint.engine.result import FileResult
 from inmail_lint.run.batch import Job, Workers, is_batch, make_jobs, run_all, run_job, start_workers
 from inmail_lint.run.check import CheckRequest, Console, Stop, check, options_for
 from inmail_lint.run.options import RunOptions
+from inmail_lint.run.replay import Recording, Spot
 from inmail_lint.run.result_cache import ResultCaches, run_cached
-from inmail_lint.sources.files import PathError, Skipped, Target, discover, is_draft_path, prepare, relpath_for
+from inmail_lint.sources.files import (
+    PathError,
+    Seen,
+    Skipped,
+    Target,
+    discover,
+    is_draft_path,
+    prepare,
+    relpath_for,
+)
 from inmail_lint.sources.write import Inputs, Stamp, WriteRefused, check_output, write_file
 from inmail_lint.util.files import RULE_FILES, files_under
 from inmail_lint.util.status import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS
@@ -45,6 +56,7 @@ __all__ = [
     "RunOptions",
     "Session",
     "Skipped",
+    "Spot",
     "Target",
     "WriteRefused",
     "is_batch",
@@ -55,7 +67,7 @@ __all__ = [
 class Session:
     """One run: its configurations, linters, result cache, helper processes, and the files it reads."""
 
-    def __init__(self, options: RunOptions | None = None) -> None:
+    def __init__(self, options: RunOptions | None = None, *, recording: bool = False) -> None:
         self.options = options or RunOptions()
         self.inputs = Inputs()
         self._lock = threading.RLock()
@@ -65,6 +77,11 @@ class Session:
             self.options.cache_dir, enabled=self.options.cache, default=self.options.cache_beside
         )
         self.resolver = self._new_resolver()
+        # when the run is recorded (a command-line check): what the walk saw, and the drafts it found
+        self._seen: Seen | None = [] if recording else None
+        self._found: list[Target] = []
+        if recording:
+            self.caches.digests = {}
 
     # --- life ----------------------------------------------------------------------------------------------
     def __enter__(self) -> Session:
@@ -158,9 +175,11 @@ class Session:
         self, paths: Iterable[str], stdin_filename: str | None = None
     ) -> Iterator[Target | PathError | Skipped]:
         """The drafts ``paths`` name (folders walked by each one's config), recorded as inputs as found."""
-        for item in discover(list(paths), self.resolver, stdin_filename):
+        for item in discover(list(paths), self.resolver, stdin_filename, seen=self._seen):
             if isinstance(item, Target) and item.path is not None:
                 self.inputs.add(item.path, "a draft it lints", rewritable=not is_batch(item))
+            if isinstance(item, Target) and self._seen is not None:
+                self._found.append(item)
             yield item
 
     def is_draft(self, path: Path, config: Config) -> bool:
@@ -247,6 +266,31 @@ class Session:
     def cache_problems(self) -> list[str]:
         return self.caches.problems()
 
+    def keep_record(self, recording: Recording, request: CheckRequest, status: int) -> bool:
+        """Keep the record of a command-line check that ended with ``status``, when it may be replayed (see
+        :mod:`inmail_lint.run.replay`); whether it was kept."""
+        configs = list(self._recorded.values())
+        digests = self.caches.digests
+        cache = self.caches.folder(recording.spot.folder)
+        if self._seen is None or digests is None or cache is None or not configs or not request.recordable:
+            return False
+        if any(not c.cache or c.spacy_model is not None for c in configs):
+            return False
+        if any(t.path is None or is_batch(t) for t in self._found) or not self.resolver.unchanged():
+            return False
+        drafts = [str(t.path) for t in self._found]
+        others = set(self.inputs.paths()).difference(drafts)
+        others.update(str(folder / name) for folder in self.resolver.looked_in() for name in LOOKED_FOR)
+        for config in configs:
+            for path in (config.path, *config.extends):
+                if path is not None:
+                    others.update(str(named) for named in named_paths(path))
+        others.update(str(p) for p in (request.config_file, request.model_file, request.baseline) if p is not None)
+        rule_dirs = [str(folder) for config in configs for folder in config.rule_dirs]
+        checks = recording.checks(self._seen, drafts, digests, others, rule_dirs)
+        data = recording.encode(status, checks) if checks is not None else None
+        return data is not None and cache.keep_record(recording.spot.key, data)
+
     # --- fixing and writing --------------------------------------------------------------------------------
     def fix(self, target: Target, config: Config, *, unsafe: bool = False) -> FixOutcome:
         """One draft linted with its fixes applied in memory, with the stamp of the file as it was read."""
@@ -326,11 +370,22 @@ class Session:
         return (total / count if count else 0.0), count
 
 
-def run_check(request: CheckRequest, console: Console) -> int:
-    """Run ``check``; the exit status (0 clean, 1 problems, 2 an error)."""
+def run_check(request: CheckRequest, console: Console, spot: Spot | None = None) -> int:
+    """Run ``check``; the exit status (0 clean, 1 problems, 2 an error). With a ``spot`` (the command line's
+    run), the run is recorded there when it may be replayed (:mod:`inmail_lint.run.replay`)."""
+    recording = Recording(spot) if spot is not None and request.recordable else None
     try:
-        with Session(options_for(request)) as session:
-            return check(session, request, console)
+        with Session(options_for(request), recording=recording is not None) as session:
+            if recording is None:
+                return check(session, request, console)
+            recording.start()
+            try:
+                status = check(session, request, console)
+            finally:
+                recording.stop()
+            with contextlib.suppress(OSError, ValueError):  # not kept: the next run is done in full
+                session.keep_record(recording, request, status)
+            return status
     except Stop as exc:
         console.error(str(exc))
         return EXIT_ERROR

@@ -19,7 +19,15 @@ from inmail_lint.draft.decode import MAX_BYTES, decode
 from inmail_lint.draft.document import INVALID_FRONT_MATTER, Draft, Problem
 from inmail_lint.draft.parse import parse
 from inmail_lint.draft.profiles import validate_profile
-from inmail_lint.util.files import ReadRefused, describe_mode, path_problem, read_regular, unusable_path
+from inmail_lint.util.files import (
+    CACHE_FOLDER,
+    ReadRefused,
+    describe_mode,
+    folder_listing,
+    path_problem,
+    read_regular,
+    unusable_path,
+)
 from inmail_lint.util.globs import matches
 from inmail_lint.util.yamlsafe import UnsafeYaml, load_json, load_yaml_value, yaml_error_summary
 
@@ -56,10 +64,16 @@ def is_draft_path(relpath: str, config: Config) -> bool:
     return matches(relpath, config.include) and not matches(relpath, config.exclude)
 
 
+#: what a walk saw, for a record of the run: ("top", a folder as given, where it leads) and ("folder", a
+#: folder walked, the digest of its entries as the walk read them)
+Seen = list[tuple[str, str, str]]
+
+
 def discover(
-    paths: list[str], resolver: ConfigResolver, stdin_filename: str | None = None
+    paths: list[str], resolver: ConfigResolver, stdin_filename: str | None = None, *, seen: Seen | None = None
 ) -> Iterator[Target | PathError | Skipped]:
-    """The drafts named by ``paths``: files as given, directories walked for draft file names."""
+    """The drafts named by ``paths``: files as given, directories walked for draft file names; ``seen``
+    collects the folders walked and where each path given leads."""
     for raw in paths:
         if raw == STDIN:
             yield Target(None, stdin_filename or STDIN)
@@ -69,31 +83,35 @@ def discover(
         if problem is not None:
             yield PathError(raw, f"cannot be used as a path: {problem}")
         elif path.is_dir():
-            yield from _walk(path, raw, resolver)
+            yield from _walk(path, raw, resolver, seen)
         elif path.exists() or path.is_symlink():
+            if seen is not None:  # its configuration is the one of the folder its parent leads to
+                seen.append(("top", str(path.parent), os.path.realpath(path.parent)))
             yield Target(path, raw)
         else:
             yield PathError(raw, "no such file or directory")
 
 
-def _walk(top: Path, shown: str, resolver: ConfigResolver) -> Iterator[Target | Skipped | PathError]:
+def _walk(
+    top: Path, shown: str, resolver: ConfigResolver, seen: Seen | None = None
+) -> Iterator[Target | Skipped | PathError]:
     """The draft files under ``top``, in name order, without recursion (a tree thousands of folders deep is
     walked like any other) and without resolving each folder again: a folder's path, its config and its
     place under the config's folder come from its parent's. Links to folders are not followed (as
-    ``os.walk``); a FIFO, device or socket with a draft's name is skipped with a note, as is a folder that
-    cannot be read."""
+    ``os.walk``), nor is the result cache's folder; a FIFO, device or socket with a draft's name is skipped with
+    a note, as is a folder that cannot be read."""
     found: list[Target] = []
     skipped: list[Skipped] = []
     errors: list[PathError] = []
     # (folder as given, the same resolved, its path relative to top, its config, its path under the config's folder)
     stack: list[tuple[Path, Path, str, Config | None, str]] = [(top, top.resolve(), "", None, "")]
+    if seen is not None:
+        seen.append(("top", str(top), str(stack[0][1])))
     while stack:
         folder, real, rel_top, parent_config, parent_rel = stack.pop()
         shown_folder = os.path.normpath(os.path.join(shown, rel_top)) if rel_top else shown
         try:
-            with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda e: e.name)
-            config = resolver.for_directory(real, resolved=True)
+            entries, config = _listed(folder, real, resolver, seen)
         except OSError as exc:
             if exc.errno == errno.ENAMETOOLONG:  # deeper than the system lets a path go: an error, not a pass
                 errors.append(PathError(shown_folder[:200], _TOO_DEEP))
@@ -111,7 +129,8 @@ def _walk(top: Path, shown: str, resolver: ConfigResolver) -> Iterator[Target | 
             except OSError:
                 is_folder = False
             if is_folder:
-                if not entry.is_symlink() and not matches(relpath, config.exclude, folder=True):
+                walked = entry.name != CACHE_FOLDER and not entry.is_symlink()
+                if walked and not matches(relpath, config.exclude, folder=True):
                     child_rel = f"{rel_top}/{entry.name}" if rel_top else entry.name
                     subfolders.append((folder / entry.name, real / entry.name, child_rel, config, f"{relpath}/"))
                 continue
@@ -132,6 +151,18 @@ def _walk(top: Path, shown: str, resolver: ConfigResolver) -> Iterator[Target | 
     yield from sorted(skipped, key=lambda s: s.display)
     yield from errors
     yield from sorted(found, key=lambda t: t.display)
+
+
+def _listed(
+    folder: Path, real: Path, resolver: ConfigResolver, seen: Seen | None
+) -> tuple[list[os.DirEntry[str]], Config]:
+    """A folder's entries in name order, and its config; ``OSError`` when it cannot be read."""
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda e: e.name)
+    config = resolver.for_directory(real, resolved=True)
+    if seen is not None:
+        seen.append(("folder", str(folder), folder_listing(entries)))
+    return entries, config
 
 
 _TOO_DEEP = "folder is nested too deeply to be read (its path is over the system's limit); its drafts were not linted"

@@ -111,6 +111,11 @@ class Inputs:
         for path in paths:
             self.add(path, what)
 
+    def paths(self) -> list[str]:
+        """Every path recorded, as given."""
+        with self._lock:
+            return sorted(self._seen)
+
     def _entry(self, path: Path) -> tuple[str, bool] | None:
         real, inode = _key(path)
         with self._lock:

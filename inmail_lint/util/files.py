@@ -6,11 +6,18 @@ stops one byte past the limit.)"""
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
-from pathlib import Path
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pathlib is imported where a path object is made: a replayed run never needs it
+    from pathlib import Path
 
 MIB = 1024 * 1024
+#: the result cache's folder: a walk for drafts never goes into one (it holds no drafts, and changes every run)
+CACHE_FOLDER = ".inmail_lint_cache"
 RULE_FILES = (".yaml", ".yml")  # the files of a rule folder: team rules and the phrase lists beside them
 
 
@@ -69,7 +76,7 @@ def describe_mode(mode: int) -> str:
     return "not a regular file"
 
 
-def read_regular(path: Path, limit: int = MIB) -> bytes:
+def read_regular(path: str | Path, limit: int = MIB) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes; :class:`ReadRefused` otherwise, and ``OSError``
     when it cannot be opened. A FIFO is refused without waiting for a writer (it is opened non-blocking)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
@@ -99,31 +106,65 @@ def read_regular_text(path: Path, limit: int = MIB) -> str:
     return read_regular(path, limit).decode("utf-8-sig")
 
 
-def files_under(folder: Path, suffixes: tuple[str, ...], *, recursive: bool = False, limit: int = 5000) -> list[Path]:
-    """Each file under ``folder`` whose name ends in one of ``suffixes``, in name order; ``recursive`` walks
-    sub-folders too (not hidden ones, nor ``__pycache__``); at most ``limit`` files."""
-    found: list[Path] = []
+def walk_files(
+    folder: str | Path, suffixes: tuple[str, ...], *, recursive: bool = False, limit: int = 5000
+) -> list[str]:
+    """Each file under ``folder`` whose name ends in one of ``suffixes``, in name order, as a string path;
+    ``recursive`` walks sub-folders too (not hidden ones, nor ``__pycache__``); at most ``limit`` files."""
+    found: list[str] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith(".")) if recursive else []
         for name in sorted(files):
             if name.endswith(suffixes):
-                found.append(Path(root, name))
+                found.append(os.path.join(root, name))
                 if len(found) >= limit:
                     return found
     return found
 
 
-def file_stamps(folder: Path, suffixes: tuple[str, ...], *, recursive: bool = False, limit: int = 5000) -> list[str]:
+def files_under(folder: Path, suffixes: tuple[str, ...], *, recursive: bool = False, limit: int = 5000) -> list[Path]:
+    """:func:`walk_files` as path objects."""
+    from pathlib import Path
+
+    return [Path(name) for name in walk_files(folder, suffixes, recursive=recursive, limit=limit)]
+
+
+def file_stamps(
+    folder: str | Path, suffixes: tuple[str, ...], *, recursive: bool = False, limit: int = 5000
+) -> list[str]:
     """Each file under ``folder`` whose name ends in one of ``suffixes``, as "path:size:modification time" in
     name order: a file that changes, appears or goes changes the list. ``recursive`` walks sub-folders too
     (not hidden ones, nor ``__pycache__``); at most ``limit`` files."""
-    return [file_stamp(path) for path in files_under(folder, suffixes, recursive=recursive, limit=limit)]
+    return [file_stamp(name) for name in walk_files(folder, suffixes, recursive=recursive, limit=limit)]
 
 
-def file_stamp(path: Path) -> str:
+def file_stamp(path: str | Path) -> str:
     """A file's identity and version by its metadata: its path, size and modification time."""
     try:
-        info = path.stat()
+        info = os.stat(path)
     except (OSError, ValueError):
         return f"{path}:missing"
     return f"{path}:{info.st_size}:{info.st_mtime_ns}"
+
+
+def entry_kind(entry: os.DirEntry[str]) -> str:
+    """What a folder's entry is, as a walk for drafts tells them apart: ``d`` a folder, ``l`` a link to one
+    (not followed), ``f`` a regular file or a link to one, ``o`` anything else (a FIFO, a device, a broken
+    link)."""
+    try:
+        if entry.is_dir():
+            return "l" if entry.is_symlink() else "d"
+        return "f" if entry.is_file() else "o"
+    except OSError:
+        return "o"
+
+
+def folder_listing(entries: Iterable[os.DirEntry[str]]) -> str:
+    """A digest of a folder's entries (their names and kinds, in name order): it changes when an entry
+    appears, goes, or changes kind; but not for a result cache's folder, which a walk never goes into."""
+    digest = hashlib.sha256()
+    for entry in sorted(entries, key=lambda e: e.name):
+        kind = entry_kind(entry)
+        if kind != "d" or entry.name != CACHE_FOLDER:
+            digest.update(f"{entry.name}\0{kind}\0".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()

@@ -1,0 +1,43 @@
+"""The process's entry point (the ``inmail-lint`` script, ``python -m inmail_lint``).
+
+A ``check`` whose record still holds is replayed from it (:mod:`inmail_lint.run.replay`) before anything else
+is imported; every other run goes to the command line (:mod:`inmail_lint.cli.main`), which records a
+``check`` it may replay next time.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from inmail_lint.cli.process import finish
+from inmail_lint.util.status import EXIT_ERROR
+
+
+def run() -> None:
+    """Console-script entry point."""
+    argv = sys.argv[1:]
+    from inmail_lint.run.replay import replay, spot_for
+
+    try:
+        spot = spot_for(argv)
+        replayed = replay(spot) if spot is not None else None
+    except Exception:  # a bug in the replay costs the time it would have saved, never the run
+        if os.environ.get("INMAIL_LINT_DEBUG"):
+            raise
+        spot, replayed = None, None
+    if replayed is not None:
+        status, output = replayed
+        try:
+            sys.stdout.write(output)
+        except BrokenPipeError:  # the reader went away (inmail-lint check | head): as in a run done in full
+            status = EXIT_ERROR
+        except OSError as exc:
+            sys.stderr.write(
+                f"inmail-lint: error: could not write the report to standard output ({exc.strerror or exc})\n"
+            )
+            status = EXIT_ERROR
+        finish(status)
+    from inmail_lint.cli.main import main
+
+    finish(main(argv, record=spot))

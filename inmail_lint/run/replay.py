@@ -1,0 +1,340 @@
+"""A ``check`` run replayed from its record: when nothing a run depended on has changed, the next run with the
+same arguments prints what it printed and ends with the same status, without importing the command line,
+the configuration, the result cache or the linter.
+
+A record holds the run's output and status and what it depended on; replaying it checks each of these first,
+and any difference (or a record that cannot be read) means the run is done in full and recorded again:
+
+* its key: the arguments, the working folder, the environment variables that change what is printed, whether
+  the standard streams are terminals and their encodings, Python, and the fingerprint of the code and the
+  built-in rule pack (:func:`~inmail_lint.util.fingerprint.pack_fingerprint`);
+* each draft's bytes, by digest, as the run read them;
+* each folder the run walked, by the names and kinds of its entries as the walk read them, and where each
+  path given on the command line leads (links followed);
+* every other file the run read (config files and those they extend, team rules and phrase lists, a model, a
+  baseline, recipient profiles), every name it looked for in each folder from the drafts up (the config file
+  names, ``.git``, ``.hg``), and the paths a config file names: whether each is there, what it is, where it
+  leads, and a file's bytes by digest;
+* the team rule folders, by their entries.
+
+A run is recorded only when it used the result cache, wrote nothing else, read no standard input, printed
+nothing on standard error and ended with 0 or 1; when every draft was a file whose bytes were read for the
+cache; when no config names a spaCy model (a model package is not a file the record can check); when every
+file held by digest had not changed for two seconds before the run began (a file saved during the run, in the
+same tick of a coarse clock, could otherwise look unchanged); and when each folder looked in for a config
+would give the same answer after the run as during it. Records are kept in ``runs-1/`` of the cache folder
+(``--cache-dir``, or ``.inmail_lint_cache`` here, when that is where the run kept its results), the newest
+32 of them. POSIX only (elsewhere a file's ctime is not its change time).
+
+This module is light on purpose: a replay imports it, :mod:`inmail_lint.util.files` and
+:mod:`inmail_lint.util.fingerprint`, and nothing else of the package.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import stat
+import sys
+import time
+from collections.abc import Iterable, Iterator
+
+from inmail_lint.draft.decode import MAX_BYTES
+from inmail_lint.util.files import CACHE_FOLDER, MIB, folder_listing, read_regular
+from inmail_lint.util.fingerprint import pack_fingerprint
+
+FOLDER_NAME = CACHE_FOLDER
+RECORDS = "runs-1"  # the records' format: a new format is a new subfolder, and old records are never read
+KEEP = 32  # records kept in a folder (each set of arguments has its own)
+MAX_RECORD = 16 * MIB  # bytes: a run that prints more is not recorded
+MAX_READ = 16 * MIB  # bytes of a file held by digest (a config, a rule file, a baseline); a larger one: no record
+SETTLED_NS = 2 * 10**9  # a file held by digest has not changed for this long before the run began
+MAX_FOLDERS = 1000  # team rule folders walked for a record
+#: the environment variables that change what ``check`` prints (colour, progress, encodings), besides INMAIL_LINT_*
+ENVIRONMENT = (
+    "CI",
+    "NO_COLOR",
+    "FORCE_COLOR",
+    "TERM",
+    "COLUMNS",
+    "LINES",
+    "LANG",
+    "LANGUAGE",
+    "LC_ALL",
+    "LC_CTYPE",
+    "PYTHONIOENCODING",
+    "PYTHONUTF8",
+    "HOME",
+    "XDG_CONFIG_HOME",
+)
+_KINDS = ("top", "path", "folder", "draft")  # what a record checks, cheapest first
+# what a report on a terminal may hold besides printable text: tab, line feed and colour (SGR) sequences
+_NOT_PRINTED = re.compile(
+    "(?!\x1b\\[[0-9;]*m)[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+
+
+class Spot:
+    """Where the record of a run with these arguments is kept, and its key."""
+
+    def __init__(self, folder: str, key: str) -> None:
+        self.folder = folder
+        self.key = key
+
+    @property
+    def path(self) -> str:
+        return os.path.join(self.folder, RECORDS, f"{self.key}.json")
+
+
+def spot_for(argv: list[str]) -> Spot | None:
+    """The spot of a run of ``inmail-lint ARGV`` from here, now; None for a run that is never recorded."""
+    if os.name != "posix" or not argv or argv[0] != "check" or sys.stdout is None or sys.stderr is None:
+        return None
+    try:
+        cwd = os.getcwd()
+    except OSError:  # the working folder was removed
+        return None
+    named = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--cache-dir" and i + 1 < len(argv):
+            named = argv[i + 1]
+        elif arg.startswith("--cache-dir="):
+            named = arg.partition("=")[2]
+    environment = sorted((k, v) for k, v in os.environ.items() if k in ENVIRONMENT or k.startswith("INMAIL_LINT_"))
+    streams = [
+        [os.isatty(fd) for fd in (0, 1, 2)],
+        [getattr(stream, name, None) for stream in (sys.stdout, sys.stderr) for name in ("encoding", "errors")],
+    ]
+    material = json.dumps([RECORDS, pack_fingerprint(), sys.executable, cwd, argv, environment, streams])
+    folder = os.path.normpath(os.path.join(cwd, named if named is not None else FOLDER_NAME))
+    return Spot(folder, hashlib.sha256(material.encode("ascii")).hexdigest())
+
+
+def replay(spot: Spot) -> tuple[int, str] | None:
+    """The status and the output of the run recorded at ``spot``, when nothing it depended on has changed
+    (and, for a terminal, the output holds nothing but text and colour); None otherwise."""
+    try:
+        record = json.loads(read_regular(spot.path, MAX_RECORD))
+    except (OSError, ValueError, RecursionError):  # none, unreadable, or not JSON
+        return None
+    if not _well_formed(record, spot.key) or not all(_now(kind, path) == was for kind, path, was in record["checks"]):
+        return None
+    output: str = record["stdout"]
+    if os.isatty(1) and _NOT_PRINTED.search(output):
+        return None
+    return record["status"], output
+
+
+def _well_formed(record: object, key: str) -> bool:
+    """A record this code writes, for this key (a cache folder may come from someone else)."""
+    if not isinstance(record, dict) or record.get("key") != key or not isinstance(record.get("stdout"), str):
+        return False
+    status, checks = record.get("status"), record.get("checks")
+    if type(status) is not int or status not in (0, 1) or not isinstance(checks, list):
+        return False
+    return all(
+        isinstance(c, list) and len(c) == 3 and c[0] in _KINDS and all(isinstance(p, str) for p in c) for c in checks
+    )
+
+
+def _now(kind: str, path: str) -> str | None:
+    """What a check of ``kind`` finds at ``path`` now (None: it cannot tell)."""
+    try:
+        if kind == "top":
+            return os.path.realpath(path)
+        if kind == "path":
+            return path_state(path)
+        if kind == "folder":
+            with os.scandir(path) as listing:
+                return folder_listing(listing)
+        return hashlib.sha256(read_regular(path, MAX_BYTES)).hexdigest()  # a draft (a larger one is never kept)
+    except (OSError, ValueError):
+        return None
+
+
+def path_state(path: str, settled_before: int | None = None) -> str | None:
+    """What is at ``path``: ``absent``; ``folder``, ``other`` (a FIFO, a device) or ``file`` with where it leads;
+    a file with its bytes' digest. None when it cannot be read, or (``settled_before``) when a file changed at
+    or after that time, or while it was read."""
+    try:
+        info = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return "absent"
+    except (OSError, ValueError):
+        return None
+    real = os.path.realpath(path)
+    if stat.S_ISDIR(info.st_mode):
+        return f"folder {real}"
+    if not stat.S_ISREG(info.st_mode):
+        return f"other {real}"
+    if settled_before is not None and info.st_ctime_ns >= settled_before:
+        return None
+    try:
+        digest = hashlib.sha256(read_regular(path, MAX_READ)).hexdigest()
+        after = os.stat(path)
+    except OSError:
+        return None
+    if (after.st_ino, after.st_size, after.st_ctime_ns) != (info.st_ino, info.st_size, info.st_ctime_ns):
+        return None
+    return f"file {digest} {real}"
+
+
+def _folder_state(path: str, settled_before: int) -> str | None:
+    """The digest of a folder's entries, when it has not changed since ``settled_before`` nor while read."""
+    try:
+        before = os.stat(path)
+        if before.st_ctime_ns >= settled_before:
+            return None
+        with os.scandir(path) as listing:
+            listed = folder_listing(listing)
+        after = os.stat(path)
+    except OSError:
+        return None
+    return listed if after.st_ctime_ns == before.st_ctime_ns and after.st_ino == before.st_ino else None
+
+
+def _rule_folders(tops: Iterable[str]) -> Iterator[str]:
+    """Each team rule folder and the folders under it (not hidden ones, nor ``__pycache__``, nor links)."""
+    stack = sorted(set(tops), reverse=True)
+    while stack:
+        folder = stack.pop()
+        yield folder
+        try:
+            with os.scandir(folder) as listing:
+                below = [
+                    e.path
+                    for e in listing
+                    if e.is_dir(follow_symlinks=False) and e.name != "__pycache__" and not e.name.startswith(".")
+                ]
+        except OSError:
+            continue
+        stack.extend(sorted(below, reverse=True))
+
+
+class Recording:
+    """A run being recorded: what it prints on standard output, and whether it printed anything else."""
+
+    def __init__(self, spot: Spot) -> None:
+        self.spot = spot
+        self.started = time.time_ns()
+        self.spoiled = False  # something on standard error, output past the limit, a stream used another way
+        self._output: list[str] = []
+        self._size = 0
+        self._saved: tuple[object, object] | None = None
+
+    def start(self) -> None:
+        """Take standard output and standard error through the recording (until :meth:`stop`)."""
+        self._saved = (sys.stdout, sys.stderr)
+        sys.stdout = _Tee(sys.stdout, self, records=True)
+        sys.stderr = _Tee(sys.stderr, self, records=False)
+
+    def stop(self) -> None:
+        if self._saved is not None:
+            sys.stdout, sys.stderr = self._saved
+            self._saved = None
+
+    def add(self, text: str) -> None:
+        self._size += len(text)
+        if self._size > MAX_RECORD // 2:
+            self.spoiled = True
+        elif not self.spoiled:
+            self._output.append(text)
+
+    def checks(
+        self,
+        seen: Iterable[tuple[str, str, str]],
+        drafts: Iterable[str],
+        digests: dict[str, str],
+        others: Iterable[str],
+        rule_dirs: Iterable[str],
+    ) -> list[list[str]] | None:
+        """What a replay checks, cheapest first: ``seen`` by the walk (where each path given leads, each folder's
+        entries), the state of each of ``others``, the team rule folders' entries, each draft's digest as read;
+        None when one of them cannot be held (a file changed too recently, too many folders)."""
+        settled = self.started - SETTLED_NS
+        found = list(seen)
+        checks = [["top", path, value] for kind, path, value in found if kind == "top"]
+        for path in sorted(set(others)):
+            state = path_state(path, settled)
+            if state is None:
+                return None
+            checks.append(["path", path, state])
+        checks += [["folder", path, value] for kind, path, value in found if kind == "folder"]
+        for count, folder in enumerate(_rule_folders(rule_dirs)):
+            listed = _folder_state(folder, settled) if count < MAX_FOLDERS else None
+            if listed is None:
+                return None
+            checks.append(["folder", folder, listed])
+        for path in drafts:
+            if path not in digests:
+                return None
+            checks.append(["draft", path, digests[path]])
+        return checks
+
+    def encode(self, status: int, checks: list[list[str]]) -> bytes | None:
+        """The record (None when the run may not be recorded or it would be too large)."""
+        if self.spoiled or status not in (0, 1):
+            return None
+        record = {"key": self.spot.key, "status": status, "stdout": "".join(self._output), "checks": checks}
+        data = json.dumps(record).encode("ascii")
+        return data if len(data) <= MAX_RECORD else None
+
+
+class _Tee:
+    """A standard stream during a recorded run: standard output's text is recorded as it is written, and
+    anything on standard error, or a use of either other than writing text, means the run is not recorded."""
+
+    def __init__(self, stream: object, recording: Recording, *, records: bool) -> None:
+        self._stream = stream
+        self._recording = recording
+        self._records = records
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):  # bytes: refused, as a text stream does (click asks so, to tell them apart)
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        if self._records:
+            self._recording.add(text)
+        elif text:
+            self._recording.spoiled = True
+        written: int = self._stream.write(text)  # type: ignore[attr-defined]
+        return written
+
+    def flush(self) -> None:
+        self._stream.flush()  # type: ignore[attr-defined]
+
+    def isatty(self) -> bool:
+        return bool(self._stream.isatty())  # type: ignore[attr-defined]
+
+    @property
+    def encoding(self) -> str | None:
+        return getattr(self._stream, "encoding", None)
+
+    @property
+    def errors(self) -> str | None:
+        return getattr(self._stream, "errors", None)
+
+    def __getattr__(self, name: str) -> object:  # the bytes underneath, a file number: not recorded
+        self._recording.spoiled = True
+        return getattr(self._stream, name)
+
+
+def keep_records(folder: str, keep: int = KEEP) -> None:
+    """Remove all but the newest ``keep`` records in ``folder``."""
+    import contextlib  # a record is being written: a replay never gets here
+
+    try:
+        with os.scandir(folder) as listing:
+            records = [
+                (entry.stat(follow_symlinks=False).st_mtime_ns, entry.path)
+                for entry in listing
+                if entry.name.endswith(".json") and entry.is_file(follow_symlinks=False)
+            ]
+    except OSError:
+        return
+    for _, path in sorted(records)[: max(0, len(records) - keep)]:
+        with contextlib.suppress(OSError):  # removed by another run meanwhile
+            os.unlink(path)

@@ -1,0 +1,467 @@
+"""A ``check`` run replayed from its record (inmail_lint.run.replay): the same output and status as the run done
+in full; anything the run depended on changing (a draft, a folder's entries, a config or a file it reads or
+names, a config or project marker appearing above, where a link leads, the arguments, the environment) means
+no replay; runs that write, read standard input, print on standard error or fail are never recorded; a
+damaged or foreign record is passed over; and a replayed process imports nothing but the replay."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from inmail_lint.cli.main import main
+from inmail_lint.run import replay as replay_module
+from inmail_lint.run.replay import KEEP, RECORDS, Spot, keep_records, replay, spot_for
+
+from .conftest import team_rule
+
+GOOD = "Subject: Your PyData talk on data contracts\n\nHi Ana,\n\nJane Doe suggested I write. One question?\n"
+BAD = "Subject: EXCITING OPPORTUNITY!!! Act now\n\nDear Sir/Madam,\n\nI hope this message finds you well.\n"
+ARGS = ["check", "--output-format", "concise", "."]
+
+
+@pytest.fixture(autouse=True)
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files written by a test are read at once: the two seconds a file must be unchanged are waived (one test
+    puts them back)."""
+    monkeypatch.setattr(replay_module, "SETTLED_NS", 0)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / ".git").mkdir()
+    (folder / "inmail-lint.toml").write_text('kind = "inmail"\n', encoding="utf-8")
+    (folder / "good.inmail").write_text(GOOD, encoding="utf-8")
+    (folder / "bad.inmail").write_text(BAD, encoding="utf-8")
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def full(capsys: pytest.CaptureFixture[str], argv: list[str] = ARGS) -> tuple[int, str, str]:
+    """The run done in full (and recorded, when it may be)."""
+    status = main(argv, record=spot_for(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def replayed(argv: list[str] = ARGS) -> tuple[int, str] | None:
+    spot = spot_for(argv)
+    assert spot is not None
+    return replay(spot)
+
+
+def records(folder: Path) -> list[Path]:
+    return sorted((folder / ".inmail_lint_cache" / RECORDS).glob("*.json"))
+
+
+# --- the same output ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("output_format", ["full", "concise", "json", "sarif", "github", "junit", "estimate"])
+def test_a_replay_prints_what_the_run_printed(
+    project: Path, capsys: pytest.CaptureFixture[str], output_format: str
+) -> None:
+    argv = ["check", "--output-format", output_format, "."]
+    status, out, err = full(capsys, argv)
+    assert status == 1 and out and not err
+    assert replayed(argv) == (status, out)
+    assert len(records(project)) == 1
+
+
+def test_a_clean_run_replays_with_status_0(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "bad.inmail").unlink()
+    status, out, _ = full(capsys)
+    assert status == 0
+    assert replayed() == (0, out)
+
+
+# --- anything changed: no replay -------------------------------------------------------------------------------
+
+
+def _same_size_same_time(path: Path, text: str) -> None:
+    before = path.stat()
+    assert len(text.encode()) == before.st_size
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def test_a_draft_changed_in_place_is_no_replay(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    full(capsys)
+    assert replayed() is not None
+    _same_size_same_time(project / "good.inmail", GOOD.replace("Ana", "Eva"))  # same size, same modification time
+    assert replayed() is None
+    status, out, _ = full(capsys)  # done in full, and recorded again
+    assert replayed() == (status, out)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda p: (p / "new.inmail").write_text(GOOD, encoding="utf-8"),
+        lambda p: (p / "good.inmail").unlink(),
+        lambda p: (p / "sub").mkdir(),
+        lambda p: (p / "notes.txt").write_text("not a draft, but the folder changed", encoding="utf-8"),
+        lambda p: (p / "good.inmail").rename(p / "good.inmail.md"),
+    ],
+    ids=["draft-added", "draft-removed", "folder-added", "other-file-added", "draft-renamed"],
+)
+def test_a_changed_folder_is_no_replay(project: Path, capsys: pytest.CaptureFixture[str], change: object) -> None:
+    full(capsys)
+    change(project)  # type: ignore[operator]
+    assert replayed() is None
+
+
+def test_a_draft_in_a_new_subfolder_is_found(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "sub").mkdir()
+    full(capsys)
+    (project / "sub" / "late.inmail").write_text(BAD, encoding="utf-8")
+    assert replayed() is None
+    _, out, _ = full(capsys)
+    assert "late.inmail" in out
+
+
+def test_a_changed_config_is_no_replay(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    full(capsys)
+    (project / "inmail-lint.toml").write_text('kind = "inmail"\nignore = ["IM410"]\n', encoding="utf-8")
+    assert replayed() is None
+
+
+def test_a_config_appearing_nearer_is_no_replay(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "sub").mkdir()
+    (project / "sub" / "x.inmail").write_text(BAD, encoding="utf-8")
+    full(capsys)
+    (project / "sub" / ".inmail-lint.toml").write_text('ignore = ["ALL"]\n', encoding="utf-8")
+    assert replayed() is None
+
+
+def test_a_config_or_marker_appearing_above_is_no_replay(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    top = tmp_path / "top"
+    (top / "drafts").mkdir(parents=True)
+    (top / "drafts" / "bad.inmail").write_text(BAD, encoding="utf-8")
+    monkeypatch.chdir(top / "drafts")
+    full(capsys)
+    assert replayed() is not None
+    (top / "pyproject.toml").write_text("[tool.inmail-lint]\nignore = ['ALL']\n", encoding="utf-8")
+    assert replayed() is None
+    (top / "pyproject.toml").unlink()
+    full(capsys)
+    assert replayed() is not None
+    (top / ".git").mkdir()  # the project now begins above: paths are relative to it
+    assert replayed() is None
+
+
+def test_a_pyproject_without_the_table_that_gains_it_is_no_replay(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "inmail-lint.toml").unlink()
+    (project / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
+    full(capsys)
+    assert replayed() is not None
+    (project / "pyproject.toml").write_text('[project]\nname = "x"\n[tool.inmail-lint]\nignore = ["ALL"]\n')
+    assert replayed() is None
+
+
+def test_a_team_rule_added_or_changed_is_no_replay(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    team_rule(project, "filler", _rule("TM001"))
+    full(capsys)
+    assert replayed() is not None
+    (project / "team" / "more.yaml").write_text(_rule("TM002"), encoding="utf-8")
+    assert replayed() is None
+    (project / "team" / "more.yaml").unlink()
+    assert replayed() is not None
+    (project / "team" / "filler.yaml").write_text(_rule("TM003"), encoding="utf-8")
+    assert replayed() is None
+
+
+def test_a_link_the_config_names_pointed_elsewhere_is_no_replay(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name, code in (("one", "TM001"), ("two", "TM002")):
+        (project / name).mkdir()
+        (project / name / "rule.yaml").write_text(_rule(code), encoding="utf-8")
+    (project / "team").symlink_to("one")
+    (project / "inmail-lint.toml").write_text('rule-dirs = ["team"]\n', encoding="utf-8")
+    full(capsys)
+    assert replayed() is not None
+    (project / "team").unlink()
+    (project / "team").symlink_to("two")
+    assert replayed() is None
+
+
+def test_a_folder_given_as_a_link_pointed_elsewhere_is_no_replay(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name, config in (("one", ""), ("two", 'ignore = ["ALL"]\n')):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "bad.inmail").write_text(BAD, encoding="utf-8")
+        (tmp_path / name / "inmail-lint.toml").write_text(config, encoding="utf-8")
+    (tmp_path / "drafts").symlink_to("one")
+    monkeypatch.chdir(tmp_path)
+    argv = ["check", "--cache-dir", "cache", "drafts"]  # the results (and the record) kept here
+    full(capsys, argv)
+    assert replayed(argv) is not None
+    (tmp_path / "drafts").unlink()
+    (tmp_path / "drafts").symlink_to("two")
+    assert replayed(argv) is None
+
+
+def test_a_recipient_profile_changed_or_appearing_is_no_replay(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "p.inmail").write_text(
+        "---\nsubject: Your PyData talk\nrecipient: ana.yaml\n---\n"
+        "Hi Ana,\n\nJane Doe suggested I write. One question?\n",
+        encoding="utf-8",
+    )
+    full(capsys)  # the profile is missing: a finding, and the record says it is missing
+    assert replayed() is not None
+    (project / "ana.yaml").write_text("name: Ana Diaz\n", encoding="utf-8")
+    assert replayed() is None
+    full(capsys)
+    assert replayed() is not None
+    (project / "ana.yaml").write_text("name: Maria Diaz\n", encoding="utf-8")
+    assert replayed() is None
+
+
+def test_other_arguments_or_environment_are_other_records(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    full(capsys)
+    assert replayed(["check", "--output-format", "full", "."]) is None
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert replayed() is None
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("INMAIL_LINT_ANYTHING", "1")
+    assert replayed() is None
+    monkeypatch.delenv("INMAIL_LINT_ANYTHING")
+    assert replayed() is not None
+
+
+def test_a_draft_replaced_by_a_fifo_is_no_replay_and_no_hang(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    full(capsys)
+    (project / "good.inmail").unlink()
+    os.mkfifo(project / "good.inmail")
+    assert replayed() is None
+
+
+def test_a_draft_given_by_name_changed_is_no_replay(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["check", "good.inmail", "bad.inmail"]
+    status, out, _ = full(capsys, argv)
+    assert replayed(argv) == (status, out)
+    _same_size_same_time(project / "bad.inmail", BAD.replace("Dear", "DEAR"))
+    assert replayed(argv) is None
+
+
+# --- runs that are never recorded --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "--no-cache", "."],
+        ["check", "--diff", "."],
+        ["check", "-o", "report.txt", "."],
+        ["check", "--write-baseline", "b.json", "."],
+        ["check", "--kind", "no-such-kind", "."],  # an error, exit 2
+        ["check", "missing.inmail", "."],  # an error on standard error
+    ],
+    ids=["no-cache", "diff", "output-file", "write-baseline", "error", "path-error"],
+)
+def test_runs_that_write_or_fail_are_not_recorded(
+    project: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    full(capsys, argv)
+    assert records(project) == []
+
+
+def test_a_run_with_a_note_on_standard_error_is_not_recorded(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "de.inmail").write_text(
+        "Subject: Ihr Vortrag\n\nHallo Anna, Jana Schmidt hat mir empfohlen, Ihnen zu schreiben. Haben Sie Zeit?\n",
+        encoding="utf-8",
+    )
+    _, _, err = full(capsys)
+    assert "note:" in err
+    assert records(project) == []
+
+
+def test_a_config_saved_just_before_the_run_is_not_recorded(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file saved in the same tick of a coarse clock as a later change would look unchanged: a file held by
+    its digest must have been left alone for two seconds before the run began."""
+    monkeypatch.setattr(replay_module, "SETTLED_NS", 2 * 10**9)
+    full(capsys)
+    assert records(project) == []
+    monkeypatch.setattr(replay_module, "SETTLED_NS", 0)
+    full(capsys)
+    assert len(records(project)) == 1
+
+
+def test_a_config_naming_a_spacy_model_is_not_recorded(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "inmail-lint.toml").write_text('spacy-model = "blank:en"\n', encoding="utf-8")
+    full(capsys)
+    assert records(project) == []
+
+
+def test_the_record_is_kept_only_where_the_results_are(
+    project: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    cache = tmp_path / "elsewhere"
+    argv = ["check", "--cache-dir", str(cache), "."]
+    full(capsys, argv)
+    assert records(project) == [] and len(list((cache / RECORDS).glob("*.json"))) == 1
+    assert replayed(argv) is not None
+    (project / "sub").mkdir()
+    (project / "sub" / "x.inmail").write_text(BAD, encoding="utf-8")
+    os.chdir(project / "sub")  # the results are kept beside the config, not here: no record
+    full(capsys, ["check", "."])
+    assert not (project / "sub" / ".inmail_lint_cache").exists() and records(project) == []
+
+
+# --- damaged and foreign records ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda r: b"{not json",
+        lambda r: json.dumps({**r, "key": "0" * 64}).encode(),
+        lambda r: json.dumps({**r, "status": 2}).encode(),
+        lambda r: json.dumps({**r, "status": True}).encode(),
+        lambda r: json.dumps({**r, "stdout": 7}).encode(),
+        lambda r: json.dumps({**r, "checks": [["unknown", "x", "y"]]}).encode(),
+        lambda r: json.dumps({**r, "checks": [["draft", "good.inmail"]]}).encode(),
+        lambda r: json.dumps({**r, "checks": [["path", "a\0b", "absent"]]}).encode(),
+        lambda r: json.dumps([r]).encode(),
+        lambda r: b"[" * 100_000,
+    ],
+    ids=[
+        "not-json",
+        "other-key",
+        "status-2",
+        "status-bool",
+        "stdout-number",
+        "unknown-check",
+        "short-check",
+        "nul",
+        "a-list",
+        "deep",
+    ],
+)
+def test_a_damaged_record_is_passed_over(project: Path, capsys: pytest.CaptureFixture[str], damage: object) -> None:
+    full(capsys)
+    (record,) = records(project)
+    record.write_bytes(damage(json.loads(record.read_bytes())))  # type: ignore[operator]
+    assert replayed() is None
+    status, out, _ = full(capsys)  # done in full and recorded again
+    assert replayed() == (status, out)
+
+
+def test_a_record_printing_controls_to_a_terminal_is_passed_over(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    full(capsys)
+    (record,) = records(project)
+    data = json.loads(record.read_bytes())
+    spot = spot_for(ARGS)
+    assert spot is not None
+    monkeypatch.setattr(replay_module.os, "isatty", lambda fd: True)
+    assert replay(spot) is not None  # the key was made without a terminal; the output is plain text
+    for text, shown in (("\x1b[31mred\x1b[0m\n", True), ("\x1b]0;title\x07\n", False), ("a\rb\n", False)):
+        record.write_text(json.dumps({**data, "stdout": text}), encoding="ascii")
+        assert (replay(spot) is not None) is shown, text
+
+
+def test_only_the_newest_records_are_kept(tmp_path: Path) -> None:
+    for i in range(KEEP + 5):
+        path = tmp_path / f"{i:02}.json"
+        path.write_text("{}", encoding="utf-8")
+        os.utime(path, ns=(i * 10**9, i * 10**9))
+    keep_records(str(tmp_path))
+    assert [p.name for p in sorted(tmp_path.iterdir())] == [f"{i:02}.json" for i in range(5, KEEP + 5)]
+
+
+def test_a_spot_is_made_only_for_check(project: Path) -> None:
+    assert spot_for(["rule", "IM410"]) is None and spot_for([]) is None
+    spot = spot_for(["check", "--cache-dir=c", "."])
+    assert isinstance(spot, Spot) and spot.folder == str(project / "c")
+    assert spot_for(["check", "--", "--cache-dir", "c"]).folder == str(project / ".inmail_lint_cache")  # type: ignore[union-attr]
+
+
+# --- the process -------------------------------------------------------------------------------------------------
+
+
+def test_a_replayed_process_prints_the_same_bytes_and_imports_only_the_replay(project: Path) -> None:
+    """--isolated: no config file, whose two seconds a real process would wait for. (The first run is not
+    under -X importtime, whose lines go through sys.stderr: a run that prints there is not recorded.)"""
+    env = {**os.environ, "NO_COLOR": "1", "CI": "1"}
+    command = [sys.executable, "-m", "inmail_lint", "check", "--isolated", "."]
+    first = subprocess.run(command, capture_output=True, env=env, timeout=300)
+    assert first.returncode == 1 and b"bad.inmail" in first.stdout and len(records(project)) == 1, first.stderr
+    second = subprocess.run([*command[:1], "-X", "importtime", *command[1:]], capture_output=True, env=env, timeout=300)
+    assert second.returncode == first.returncode and second.stdout == first.stdout
+    imported = {line.rsplit("|", 1)[-1].strip() for line in second.stderr.decode().splitlines() if "|" in line}
+    assert "inmail_lint.run.replay" in imported
+    assert not imported & {"click", "inmail_lint.run.session", "yaml", "msgspec", "pathlib"}
+    third = subprocess.run([*command, "--quiet"], capture_output=True, env=env, timeout=300)
+    assert third.returncode == 1 and third.stdout != first.stdout  # other arguments: done in full
+
+
+@pytest.fixture
+def recorded(project: Path) -> list[str]:
+    """A project whose --isolated run is recorded (by a real process); the command that replays it."""
+    command = [sys.executable, "-m", "inmail_lint", "check", "--isolated", "."]
+    first = subprocess.run(command, capture_output=True, env={**os.environ, "NO_COLOR": "1"}, timeout=300)
+    assert first.returncode == 1 and len(records(project)) == 1, first.stderr
+    env = {**os.environ, "NO_COLOR": "1"}
+    probe = subprocess.run([*command[:1], "-X", "importtime", *command[1:]], capture_output=True, env=env)
+    assert b"inmail_lint.run.replay" in probe.stderr and b"inmail_lint.run.session" not in probe.stderr
+    return command
+
+
+def test_a_replay_to_a_reader_gone_ends_quietly_with_2(recorded: list[str]) -> None:
+    read, written = os.pipe()
+    os.close(read)
+    try:
+        proc = subprocess.run(recorded, stdout=written, stderr=subprocess.PIPE, env={**os.environ, "NO_COLOR": "1"})
+    finally:
+        os.close(written)
+    assert (proc.returncode, proc.stderr) == (2, b"")
+
+
+def test_a_replay_to_a_full_disk_says_so_with_2(recorded: list[str]) -> None:
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(recorded, stdout=full, stderr=subprocess.PIPE, env={**os.environ, "NO_COLOR": "1"})
+    assert proc.returncode == 2
+    assert proc.stderr.decode().count("could not write") == 1 and b"Traceback" not in proc.stderr
+
+
+def test_a_replay_that_fails_falls_back_to_the_full_run(recorded: list[str]) -> None:
+    """A bug in the replay costs the time it would have saved, never the run (no traceback, the same report)."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    expected = subprocess.run(recorded, capture_output=True, env=env)
+    broken = (
+        "import sys\nimport inmail_lint.run.replay as r\n"
+        "def boom(spot): raise RuntimeError('a bug')\n"
+        "r.replay = boom\nsys.argv = ['inmail-lint', 'check', '--isolated', '.']\n"
+        "from inmail_lint.cli.entry import run\nrun()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", broken], capture_output=True, env=env)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (expected.returncode, expected.stdout, b"")
+
+
+def _rule(code: str) -> str:
+    return (
+        f"code: {code}\nname: filler-{code.lower()}\ntype: existence\nseverity: warning\nsummary: Filler.\n"
+        "message: \"'{match}' is filler\"\n"
+        'phrases: [finds you well]\nexamples: {pass: ["Hi Ana"], fail: ["Hi Ana, hope this finds you well"]}\n'
+    )
