@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from corpus import write_corpus  # noqa: E402
 
 TARGET_ROWS = (
-    "check on 1,000 drafts, all cached",
+    "check on 1,000 drafts, all cached (replayed)",
     "cached 1,000 drafts / --version, side by side (median)",
     "check on 1,000 drafts, 10 changed",
     "marginal cost per draft, nothing cached",
