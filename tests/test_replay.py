@@ -306,6 +306,26 @@ def test_a_config_saved_just_before_the_run_is_not_recorded(
     assert len(records(project)) == 1
 
 
+def test_a_run_with_helper_processes_is_not_recorded_until_it_needs_none(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A helper prints where the recording cannot see it; the next run, all cached, starts none."""
+    argv = ["check", "--jobs", "2", "."]
+    full(capsys, argv)
+    assert records(project) == []
+    status, out, _ = full(capsys, argv)
+    assert replayed(argv) == (status, out)
+
+
+def test_a_walk_never_goes_into_the_result_cache_folder(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / ".inmail_lint_cache").mkdir()
+    (project / ".inmail_lint_cache" / "stray.inmail").write_text(BAD, encoding="utf-8")
+    (project / "kept").mkdir()
+    (project / "kept" / "found.inmail").write_text(BAD, encoding="utf-8")
+    _, out, _ = full(capsys)  # (the default exclude does not name it)
+    assert "found.inmail" in out and "stray.inmail" not in out
+
+
 def test_a_config_naming_a_spacy_model_is_not_recorded(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "inmail-lint.toml").write_text('spacy-model = "blank:en"\n', encoding="utf-8")
     full(capsys)

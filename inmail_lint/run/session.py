@@ -274,8 +274,8 @@ class Session:
         cache = self.caches.folder(recording.spot.folder)
         if self._seen is None or digests is None or cache is None or not configs or not request.recordable:
             return False
-        if any(not c.cache or c.spacy_model is not None for c in configs):
-            return False
+        if any(not c.cache or c.spacy_model is not None for c in configs) or self._helpers_started():
+            return False  # (a helper process prints where the recording cannot see it)
         if any(t.path is None or is_batch(t) for t in self._found) or not self.resolver.unchanged():
             return False
         drafts = [str(t.path) for t in self._found]
@@ -290,6 +290,9 @@ class Session:
         checks = recording.checks(self._seen, drafts, digests, others, rule_dirs)
         data = recording.encode(status, checks) if checks is not None else None
         return data is not None and cache.keep_record(recording.spot.key, data)
+
+    def _helpers_started(self) -> bool:
+        return self._pool is not None and self._pool.pool is not None
 
     # --- fixing and writing --------------------------------------------------------------------------------
     def fix(self, target: Target, config: Config, *, unsafe: bool = False) -> FixOutcome:

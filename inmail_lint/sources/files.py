@@ -105,8 +105,8 @@ def _walk(
     errors: list[PathError] = []
     # (folder as given, the same resolved, its path relative to top, its config, its path under the config's folder)
     stack: list[tuple[Path, Path, str, Config | None, str]] = [(top, top.resolve(), "", None, "")]
-    if seen is not None:
-        seen.append(("top", str(top), str(stack[0][1])))
+    if seen is not None:  # the replay asks os.path.realpath: the same question, asked the same way
+        seen.append(("top", str(top), os.path.realpath(top)))
     while stack:
         folder, real, rel_top, parent_config, parent_rel = stack.pop()
         shown_folder = os.path.normpath(os.path.join(shown, rel_top)) if rel_top else shown
