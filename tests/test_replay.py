@@ -23,6 +23,7 @@ from .conftest import team_rule
 GOOD = "Subject: Your PyData talk on data contracts\n\nHi Ana,\n\nJane Doe suggested I write. One question?\n"
 BAD = "Subject: EXCITING OPPORTUNITY!!! Act now\n\nDear Sir/Madam,\n\nI hope this message finds you well.\n"
 ARGS = ["check", "--output-format", "concise", "."]
+FOLDER = ".inmail_lint_cache"
 
 
 @pytest.fixture(autouse=True)
@@ -332,6 +333,18 @@ def test_a_config_naming_a_spacy_model_is_not_recorded(project: Path, capsys: py
     assert records(project) == []
 
 
+def test_a_folder_given_with_a_config_of_its_own_keeps_the_record(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "team").mkdir()
+    (project / "team" / "inmail-lint.toml").write_text('ignore = ["IM901"]\n', encoding="utf-8")
+    (project / "team" / "x.inmail").write_text(BAD, encoding="utf-8")
+    argv = ["check", "team"]
+    status, out, _ = full(capsys, argv)
+    assert records(project) == [] and len(records(project / "team")) == 1
+    assert replayed(argv) == (status, out)
+
+
 def test_the_record_is_kept_only_where_the_results_are(
     project: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -413,8 +426,13 @@ def test_only_the_newest_records_are_kept(tmp_path: Path) -> None:
 def test_a_spot_is_made_only_for_check(project: Path) -> None:
     assert spot_for(["rule", "IM410"]) is None and spot_for([]) is None
     spot = spot_for(["check", "--cache-dir=c", "."])
-    assert isinstance(spot, Spot) and spot.folder == str(project / "c")
-    assert spot_for(["check", "--", "--cache-dir", "c"]).folder == str(project / ".inmail_lint_cache")  # type: ignore[union-attr]
+    assert isinstance(spot, Spot) and spot.folders == [str(project / "c")]
+    (project / "sub").mkdir()
+    spot = spot_for(["check", "--quiet", "sub", "good.inmail", "."])
+    assert spot is not None and spot.folders == [
+        str(project / ".inmail_lint_cache"),
+        str(project / "sub" / ".inmail_lint_cache"),
+    ]
 
 
 # --- the process -------------------------------------------------------------------------------------------------

@@ -22,9 +22,9 @@ nothing on standard error and ended with 0 or 1; when every draft was a file who
 cache; when no config names a spaCy model (a model package is not a file the record can check); when every
 file held by digest had not changed for two seconds before the run began (a file saved during the run, in the
 same tick of a coarse clock, could otherwise look unchanged); and when each folder looked in for a config
-would give the same answer after the run as during it. Records are kept in ``runs-1/`` of the cache folder
-(``--cache-dir``, or ``.inmail_lint_cache`` here, when that is where the run kept its results), the newest
-32 of them. POSIX only (elsewhere a file's ctime is not its change time).
+would give the same answer after the run as during it. Records are kept in ``runs-1/`` of a cache folder the
+run kept its results in and a replay can find without reading a config (``--cache-dir``; else the one here,
+or in one of the first four folders given), the newest 32 of them. POSIX only (elsewhere a file's ctime is not its change time).
 
 This module is light on purpose: a replay imports it, :mod:`inmail_lint.util.files` and
 :mod:`inmail_lint.util.fingerprint`, and nothing else of the package.
@@ -77,56 +77,69 @@ _NOT_PRINTED = re.compile(
 
 
 class Spot:
-    """Where the record of a run with these arguments is kept, and its key."""
+    """Where the record of a run with these arguments may be kept (the first of ``folders`` where the run keeps
+    its results), and its key."""
 
-    def __init__(self, folder: str, key: str) -> None:
-        self.folder = folder
+    def __init__(self, folders: list[str], key: str) -> None:
+        self.folders = folders
         self.key = key
 
-    @property
-    def path(self) -> str:
-        return os.path.join(self.folder, RECORDS, f"{self.key}.json")
+    def path(self, folder: str) -> str:
+        return os.path.join(folder, RECORDS, f"{self.key}.json")
+
+
+MAX_FOLDERS_GIVEN = 4  # folders given on the command line whose own cache folder may hold the record
 
 
 def spot_for(argv: list[str]) -> Spot | None:
-    """The spot of a run of ``inmail-lint ARGV`` from here, now; None for a run that is never recorded."""
+    """The spot of a run of ``inmail-lint ARGV`` from here, now; None for a run that is never recorded. The
+    record is kept in ``--cache-dir``, else in the cache folder here or in one of the first folders given (a
+    folder with a config file of its own keeps its results there)."""
     if os.name != "posix" or not argv or argv[0] != "check" or sys.stdout is None or sys.stderr is None:
         return None
     try:
         cwd = os.getcwd()
     except OSError:  # the working folder was removed
         return None
-    named = None
-    for i, arg in enumerate(argv):
-        if arg == "--":
-            break
-        if arg == "--cache-dir" and i + 1 < len(argv):
+    named: str | None = None
+    given: list[str] = []
+    options = True
+    for i, arg in enumerate(argv[1:], 1):
+        if options and arg == "--":
+            options = False
+        elif options and arg == "--cache-dir" and i + 1 < len(argv):
             named = argv[i + 1]
-        elif arg.startswith("--cache-dir="):
+        elif options and arg.startswith("--cache-dir="):
             named = arg.partition("=")[2]
+        elif not (options and arg.startswith("-")) and len(given) < MAX_FOLDERS_GIVEN and os.path.isdir(arg):
+            given.append(arg)  # (an option's value that is a folder too costs one more place to look)
     environment = sorted((k, v) for k, v in os.environ.items() if k in ENVIRONMENT or k.startswith("INMAIL_LINT_"))
     streams = [
         [os.isatty(fd) for fd in (0, 1, 2)],
         [getattr(stream, name, None) for stream in (sys.stdout, sys.stderr) for name in ("encoding", "errors")],
     ]
     material = json.dumps([RECORDS, pack_fingerprint(), sys.executable, cwd, argv, environment, streams])
-    folder = os.path.normpath(os.path.join(cwd, named if named is not None else FOLDER_NAME))
-    return Spot(folder, hashlib.sha256(material.encode("ascii")).hexdigest())
+    places = [named] if named is not None else [FOLDER_NAME, *(os.path.join(g, FOLDER_NAME) for g in given)]
+    folders = list(dict.fromkeys(os.path.normpath(os.path.join(cwd, place)) for place in places))
+    return Spot(folders, hashlib.sha256(material.encode("ascii")).hexdigest())
 
 
 def replay(spot: Spot) -> tuple[int, str] | None:
     """The status and the output of the run recorded at ``spot``, when nothing it depended on has changed
     (and, for a terminal, the output holds nothing but text and colour); None otherwise."""
-    try:
-        record = json.loads(read_regular(spot.path, MAX_RECORD))
-    except (OSError, ValueError, RecursionError):  # none, unreadable, or not JSON
-        return None
-    if not _well_formed(record, spot.key) or not all(_now(kind, path) == was for kind, path, was in record["checks"]):
-        return None
-    output: str = record["stdout"]
-    if os.isatty(1) and _NOT_PRINTED.search(output):
-        return None
-    return record["status"], output
+    for folder in spot.folders:
+        try:
+            record = json.loads(read_regular(spot.path(folder), MAX_RECORD))
+        except (OSError, ValueError, RecursionError):  # none, unreadable, or not JSON
+            continue
+        if not _well_formed(record, spot.key):
+            continue
+        output: str = record["stdout"]
+        if os.isatty(1) and _NOT_PRINTED.search(output):
+            continue
+        if all(_now(kind, path) == was for kind, path, was in record["checks"]):
+            return record["status"], output
+    return None
 
 
 def _well_formed(record: object, key: str) -> bool:

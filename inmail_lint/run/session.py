@@ -271,7 +271,7 @@ class Session:
         :mod:`inmail_lint.run.replay`); whether it was kept."""
         configs = list(self._recorded.values())
         digests = self.caches.digests
-        cache = self.caches.folder(recording.spot.folder)
+        cache = next(filter(None, map(self.caches.folder, recording.spot.folders)), None)
         if self._seen is None or digests is None or cache is None or not configs or not request.recordable:
             return False
         if any(not c.cache or c.spacy_model is not None for c in configs) or self._helpers_started():
