@@ -22,6 +22,7 @@ from .conftest import team_rule
 
 GOOD = "Subject: Your PyData talk on data contracts\n\nHi Ana,\n\nJane Doe suggested I write. One question?\n"
 BAD = "Subject: EXCITING OPPORTUNITY!!! Act now\n\nDear Sir/Madam,\n\nI hope this message finds you well.\n"
+GERMAN = "Subject: Ihr Vortrag\n\nHallo Anna, Jana Schmidt hat mir empfohlen, Ihnen zu schreiben. Haben Sie Zeit?\n"
 ARGS = ["check", "--output-format", "concise", "."]
 FOLDER = ".inmail_lint_cache"
 
@@ -52,10 +53,15 @@ def full(capsys: pytest.CaptureFixture[str], argv: list[str] = ARGS) -> tuple[in
     return status, out, err
 
 
-def replayed(argv: list[str] = ARGS) -> tuple[int, str] | None:
+def replayed(argv: list[str] = ARGS) -> tuple[int, str, str] | None:
+    """The replay's status and what it prints on standard output and on standard error; None: no replay."""
     spot = spot_for(argv)
     assert spot is not None
-    return replay(spot)
+    found = replay(spot)
+    if found is None:
+        return None
+    status, output = found
+    return status, "".join(t for fd, t in output if fd == 1), "".join(t for fd, t in output if fd == 2)
 
 
 def records(folder: Path) -> list[Path]:
@@ -72,15 +78,15 @@ def test_a_replay_prints_what_the_run_printed(
     argv = ["check", "--output-format", output_format, "."]
     status, out, err = full(capsys, argv)
     assert status == 1 and out and not err
-    assert replayed(argv) == (status, out)
+    assert replayed(argv) == (status, out, err)
     assert len(records(project)) == 1
 
 
 def test_a_clean_run_replays_with_status_0(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "bad.inmail").unlink()
-    status, out, _ = full(capsys)
+    status, out, err = full(capsys)
     assert status == 0
-    assert replayed() == (0, out)
+    assert replayed() == (0, out, err)
 
 
 # --- anything changed: no replay -------------------------------------------------------------------------------
@@ -98,8 +104,8 @@ def test_a_draft_changed_in_place_is_no_replay(project: Path, capsys: pytest.Cap
     assert replayed() is not None
     _same_size_same_time(project / "good.inmail", GOOD.replace("Ana", "Eva"))  # same size, same modification time
     assert replayed() is None
-    status, out, _ = full(capsys)  # done in full, and recorded again
-    assert replayed() == (status, out)
+    status, out, err = full(capsys)  # done in full, and recorded again
+    assert replayed() == (status, out, err)
 
 
 @pytest.mark.parametrize(
@@ -169,6 +175,29 @@ def test_a_pyproject_without_the_table_that_gains_it_is_no_replay(
     assert replayed() is not None
     (project / "pyproject.toml").write_text('[project]\nname = "x"\n[tool.inmail-lint]\nignore = ["ALL"]\n')
     assert replayed() is None
+
+
+def test_a_config_it_extends_changed_is_no_replay(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "base.toml").write_text('kind = "inmail"\n', encoding="utf-8")
+    (project / "inmail-lint.toml").write_text('extend = "base.toml"\n', encoding="utf-8")
+    full(capsys)
+    assert replayed() is not None
+    (project / "base.toml").write_text('kind = "inmail"\nignore = ["IM410"]\n', encoding="utf-8")
+    assert replayed() is None
+
+
+def test_a_baseline_or_a_config_given_changed_is_no_replay(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    full(capsys, ["check", "--write-baseline", "accepted.json", "."])
+    (project / "other.toml").write_text('kind = "inmail"\n', encoding="utf-8")
+    argv = ["check", "--baseline", "accepted.json", "--config", "other.toml", "."]
+    full(capsys, argv)
+    assert replayed(argv) is not None
+    (project / "other.toml").write_text('kind = "inmail"\nignore = ["IM410"]\n', encoding="utf-8")
+    assert replayed(argv) is None
+    full(capsys, argv)
+    assert replayed(argv) is not None
+    (project / "accepted.json").write_text("[]\n", encoding="utf-8")
+    assert replayed(argv) is None
 
 
 def test_a_team_rule_added_or_changed_is_no_replay(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -256,8 +285,8 @@ def test_a_draft_replaced_by_a_fifo_is_no_replay_and_no_hang(project: Path, caps
 
 def test_a_draft_given_by_name_changed_is_no_replay(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["check", "good.inmail", "bad.inmail"]
-    status, out, _ = full(capsys, argv)
-    assert replayed(argv) == (status, out)
+    status, out, err = full(capsys, argv)
+    assert replayed(argv) == (status, out, err)
     _same_size_same_time(project / "bad.inmail", BAD.replace("Dear", "DEAR"))
     assert replayed(argv) is None
 
@@ -284,14 +313,26 @@ def test_runs_that_write_or_fail_are_not_recorded(
     assert records(project) == []
 
 
-def test_a_run_with_a_note_on_standard_error_is_not_recorded(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (project / "de.inmail").write_text(
-        "Subject: Ihr Vortrag\n\nHallo Anna, Jana Schmidt hat mir empfohlen, Ihnen zu schreiben. Haben Sie Zeit?\n",
-        encoding="utf-8",
-    )
-    _, _, err = full(capsys)
+def test_a_note_on_standard_error_is_replayed_in_order(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "de.inmail").write_text(GERMAN, encoding="utf-8")
+    status, out, err = full(capsys)
     assert "note:" in err
-    assert records(project) == []
+    assert replayed() == (status, out, err)
+    spot = spot_for(ARGS)
+    assert spot is not None
+    found = replay(spot)
+    assert found is not None and [fd for fd, _ in found[1]] == [1, 2, 1]  # a draft's note comes with its findings
+
+
+def test_anything_on_standard_error_at_a_terminal_is_not_recorded(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(A progress bar is drawn there by the clock.)"""
+    (project / "de.inmail").write_text(GERMAN, encoding="utf-8")
+    real = os.isatty
+    monkeypatch.setattr(replay_module.os, "isatty", lambda fd: fd == 2 or real(fd))
+    _, _, err = full(capsys)
+    assert "note:" in err and records(project) == []
 
 
 def test_a_config_saved_just_before_the_run_is_not_recorded(
@@ -314,8 +355,8 @@ def test_a_run_with_helper_processes_is_not_recorded_until_it_needs_none(
     argv = ["check", "--jobs", "2", "."]
     full(capsys, argv)
     assert records(project) == []
-    status, out, _ = full(capsys, argv)
-    assert replayed(argv) == (status, out)
+    status, out, err = full(capsys, argv)
+    assert replayed(argv) == (status, out, err)
 
 
 def test_a_walk_never_goes_into_the_result_cache_folder(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -340,9 +381,9 @@ def test_a_folder_given_with_a_config_of_its_own_keeps_the_record(
     (project / "team" / "inmail-lint.toml").write_text('ignore = ["IM901"]\n', encoding="utf-8")
     (project / "team" / "x.inmail").write_text(BAD, encoding="utf-8")
     argv = ["check", "team"]
-    status, out, _ = full(capsys, argv)
+    status, out, err = full(capsys, argv)
     assert records(project) == [] and len(records(project / "team")) == 1
-    assert replayed(argv) == (status, out)
+    assert replayed(argv) == (status, out, err)
 
 
 def test_the_record_is_kept_only_where_the_results_are(
@@ -370,7 +411,9 @@ def test_the_record_is_kept_only_where_the_results_are(
         lambda r: json.dumps({**r, "key": "0" * 64}).encode(),
         lambda r: json.dumps({**r, "status": 2}).encode(),
         lambda r: json.dumps({**r, "status": True}).encode(),
-        lambda r: json.dumps({**r, "stdout": 7}).encode(),
+        lambda r: json.dumps({**r, "output": 7}).encode(),
+        lambda r: json.dumps({**r, "output": [[3, "to a third stream"]]}).encode(),
+        lambda r: json.dumps({**r, "output": [[True, "a stream that is a bool"]]}).encode(),
         lambda r: json.dumps({**r, "checks": [["unknown", "x", "y"]]}).encode(),
         lambda r: json.dumps({**r, "checks": [["draft", "good.inmail"]]}).encode(),
         lambda r: json.dumps({**r, "checks": [["path", "a\0b", "absent"]]}).encode(),
@@ -382,7 +425,9 @@ def test_the_record_is_kept_only_where_the_results_are(
         "other-key",
         "status-2",
         "status-bool",
-        "stdout-number",
+        "output-number",
+        "stream-3",
+        "stream-bool",
         "unknown-check",
         "short-check",
         "nul",
@@ -395,8 +440,8 @@ def test_a_damaged_record_is_passed_over(project: Path, capsys: pytest.CaptureFi
     (record,) = records(project)
     record.write_bytes(damage(json.loads(record.read_bytes())))  # type: ignore[operator]
     assert replayed() is None
-    status, out, _ = full(capsys)  # done in full and recorded again
-    assert replayed() == (status, out)
+    status, out, err = full(capsys)  # done in full and recorded again
+    assert replayed() == (status, out, err)
 
 
 def test_a_record_printing_controls_to_a_terminal_is_passed_over(
@@ -410,7 +455,7 @@ def test_a_record_printing_controls_to_a_terminal_is_passed_over(
     monkeypatch.setattr(replay_module.os, "isatty", lambda fd: True)
     assert replay(spot) is not None  # the key was made without a terminal; the output is plain text
     for text, shown in (("\x1b[31mred\x1b[0m\n", True), ("\x1b]0;title\x07\n", False), ("a\rb\n", False)):
-        record.write_text(json.dumps({**data, "stdout": text}), encoding="ascii")
+        record.write_text(json.dumps({**data, "output": [[1, text]]}), encoding="ascii")
         assert (replay(spot) is not None) is shown, text
 
 

@@ -27,17 +27,24 @@ def run() -> None:
             raise
         spot, replayed = None, None
     if replayed is not None:
-        status, output = replayed
-        try:
-            sys.stdout.write(output)
-        except BrokenPipeError:  # the reader went away (inmail-lint check | head): as in a run done in full
-            status = EXIT_ERROR
-        except OSError as exc:
-            sys.stderr.write(
-                f"inmail-lint: error: could not write the report to standard output ({exc.strerror or exc})\n"
-            )
-            status = EXIT_ERROR
-        finish(status)
+        finish(_print(*replayed))
     from inmail_lint.cli.main import main
 
     finish(main(argv, record=spot))
+
+
+def _print(status: int, output: list[tuple[int, str]]) -> int:
+    """A replayed run's output, each piece on its stream in the order the run wrote them; its status, or 2 when
+    standard output cannot take the report."""
+    try:
+        for fd, text in output:
+            stream = sys.stdout if fd == 1 else sys.stderr
+            stream.write(text)
+            stream.flush()  # the next piece may go to the other stream
+    except BrokenPipeError:  # the reader went away (inmail-lint check | head): as in a run done in full
+        return EXIT_ERROR
+    except OSError as exc:
+        why = exc.strerror or exc
+        sys.stderr.write(f"inmail-lint: error: could not write the report to standard output ({why})\n")
+        return EXIT_ERROR
+    return status

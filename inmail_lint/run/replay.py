@@ -18,13 +18,15 @@ and any difference (or a record that cannot be read) means the run is done in fu
 * the team rule folders, by their entries.
 
 A run is recorded only when it used the result cache, wrote nothing else, read no standard input, printed
-nothing on standard error and ended with 0 or 1; when every draft was a file whose bytes were read for the
-cache; when no config names a spaCy model (a model package is not a file the record can check); when every
-file held by digest had not changed for two seconds before the run began (a file saved during the run, in the
-same tick of a coarse clock, could otherwise look unchanged); and when each folder looked in for a config
-would give the same answer after the run as during it. Records are kept in ``runs-1/`` of a cache folder the
-run kept its results in and a replay can find without reading a config (``--cache-dir``; else the one here,
-or in one of the first four folders given), the newest 32 of them. POSIX only (elsewhere a file's ctime is not its change time).
+nothing on standard error if that is a terminal (a progress bar is drawn by the clock; elsewhere what it
+printed there, such as a note, is recorded and replayed in order with the report) and ended with 0 or 1;
+when every draft was a file whose bytes were read for the cache; when no config names a spaCy model (a model
+package is not a file the record can check); when every file held by digest had not changed for two seconds
+before the run began (a file saved during the run, in the same tick of a coarse clock, could otherwise look
+unchanged); and when each folder looked in for a config would give the same answer after the run as during
+it. Records are kept in ``runs-1/`` of a cache folder the run kept its results in and a replay can find
+without reading a config (``--cache-dir``; else the one here, or in one of the first four folders given),
+the newest 32 of them. POSIX only (elsewhere a file's ctime is not its change time).
 
 This module is light on purpose: a replay imports it, :mod:`inmail_lint.util.files` and
 :mod:`inmail_lint.util.fingerprint`, and nothing else of the package.
@@ -40,6 +42,7 @@ import stat
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from inmail_lint.draft.decode import MAX_BYTES
 from inmail_lint.util.files import CACHE_FOLDER, MIB, folder_listing, read_regular
@@ -124,9 +127,10 @@ def spot_for(argv: list[str]) -> Spot | None:
     return Spot(folders, hashlib.sha256(material.encode("ascii")).hexdigest())
 
 
-def replay(spot: Spot) -> tuple[int, str] | None:
-    """The status and the output of the run recorded at ``spot``, when nothing it depended on has changed
-    (and, for a terminal, the output holds nothing but text and colour); None otherwise."""
+def replay(spot: Spot) -> tuple[int, list[tuple[int, str]]] | None:
+    """The status and the output of the run recorded at ``spot`` (each piece with its stream, 1 or 2, in the
+    order written), when nothing it depended on has changed and, for a terminal, the output holds nothing but
+    text and colour; None otherwise."""
     for folder in spot.folders:
         try:
             record = json.loads(read_regular(spot.path(folder), MAX_RECORD))
@@ -134,8 +138,8 @@ def replay(spot: Spot) -> tuple[int, str] | None:
             continue
         if not _well_formed(record, spot.key):
             continue
-        output: str = record["stdout"]
-        if os.isatty(1) and _NOT_PRINTED.search(output):
+        output = [(fd, text) for fd, text in record["output"]]
+        if any(os.isatty(fd) and _NOT_PRINTED.search(text) for fd, text in output):
             continue
         if all(_now(kind, path) == was for kind, path, was in record["checks"]):
             return record["status"], output
@@ -144,10 +148,15 @@ def replay(spot: Spot) -> tuple[int, str] | None:
 
 def _well_formed(record: object, key: str) -> bool:
     """A record this code writes, for this key (a cache folder may come from someone else)."""
-    if not isinstance(record, dict) or record.get("key") != key or not isinstance(record.get("stdout"), str):
+    if not isinstance(record, dict) or record.get("key") != key:
         return False
-    status, checks = record.get("status"), record.get("checks")
+    status, output, checks = record.get("status"), record.get("output"), record.get("checks")
     if type(status) is not int or status not in (0, 1) or not isinstance(checks, list):
+        return False
+    if not isinstance(output, list) or not all(
+        isinstance(o, list) and len(o) == 2 and o[0] in (1, 2) and type(o[0]) is int and isinstance(o[1], str)
+        for o in output
+    ):
         return False
     return all(
         isinstance(c, list) and len(c) == 3 and c[0] in _KINDS and all(isinstance(p, str) for p in c) for c in checks
@@ -234,28 +243,36 @@ class Recording:
     def __init__(self, spot: Spot) -> None:
         self.spot = spot
         self.started = time.time_ns()
-        self.spoiled = False  # something on standard error, output past the limit, a stream used another way
-        self._output: list[str] = []
+        # a stream used another way than writing text, output past the limit, or anything on standard error when
+        # it is a terminal (a progress bar is drawn by the clock there)
+        self.spoiled = False
+        self._output: list[list[Any]] = []  # [stream, text], in the order written
         self._size = 0
+        self._terminal = os.isatty(2)
         self._saved: tuple[object, object] | None = None
 
     def start(self) -> None:
         """Take standard output and standard error through the recording (until :meth:`stop`)."""
         self._saved = (sys.stdout, sys.stderr)
-        sys.stdout = _Tee(sys.stdout, self, records=True)
-        sys.stderr = _Tee(sys.stderr, self, records=False)
+        sys.stdout = _Tee(sys.stdout, self, fd=1)
+        sys.stderr = _Tee(sys.stderr, self, fd=2)
 
     def stop(self) -> None:
         if self._saved is not None:
             sys.stdout, sys.stderr = self._saved
             self._saved = None
 
-    def add(self, text: str) -> None:
+    def add(self, fd: int, text: str) -> None:
+        if not text:
+            return
         self._size += len(text)
-        if self._size > MAX_RECORD // 2:
+        if self._size > MAX_RECORD // 2 or (fd == 2 and self._terminal):
             self.spoiled = True
         elif not self.spoiled:
-            self._output.append(text)
+            if self._output and self._output[-1][0] == fd:
+                self._output[-1][1] += text
+            else:
+                self._output.append([fd, text])
 
     def checks(
         self,
@@ -292,27 +309,24 @@ class Recording:
         """The record (None when the run may not be recorded or it would be too large)."""
         if self.spoiled or status not in (0, 1):
             return None
-        record = {"key": self.spot.key, "status": status, "stdout": "".join(self._output), "checks": checks}
+        record = {"key": self.spot.key, "status": status, "output": self._output, "checks": checks}
         data = json.dumps(record).encode("ascii")
         return data if len(data) <= MAX_RECORD else None
 
 
 class _Tee:
-    """A standard stream during a recorded run: standard output's text is recorded as it is written, and
-    anything on standard error, or a use of either other than writing text, means the run is not recorded."""
+    """A standard stream during a recorded run: its text is recorded as it is written; reaching for what lies
+    under it (its bytes, its file number) means the run is not recorded."""
 
-    def __init__(self, stream: object, recording: Recording, *, records: bool) -> None:
+    def __init__(self, stream: object, recording: Recording, *, fd: int) -> None:
         self._stream = stream
         self._recording = recording
-        self._records = records
+        self._fd = fd
 
     def write(self, text: str) -> int:
         if not isinstance(text, str):  # bytes: refused, as a text stream does (click asks so, to tell them apart)
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
-        if self._records:
-            self._recording.add(text)
-        elif text:
-            self._recording.spoiled = True
+        self._recording.add(self._fd, text)
         written: int = self._stream.write(text)  # type: ignore[attr-defined]
         return written
 
@@ -330,9 +344,17 @@ class _Tee:
     def errors(self) -> str | None:
         return getattr(self._stream, "errors", None)
 
-    def __getattr__(self, name: str) -> object:  # the bytes underneath, a file number: not recorded
-        self._recording.spoiled = True
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> object:
+        if name in _BEHIND:  # what could be written through without the recording seeing it
+            self._recording.spoiled = True
         return getattr(self._stream, name)
+
+
+_BEHIND = frozenset({"buffer", "raw", "detach", "fileno"})
 
 
 def keep_records(folder: str, keep: int = KEEP) -> None:
