@@ -483,18 +483,32 @@ def test_a_spot_is_made_only_for_check(project: Path) -> None:
 # --- the process -------------------------------------------------------------------------------------------------
 
 
+def run_probed(argv: list[str], env: dict[str, str]) -> tuple[subprocess.CompletedProcess[bytes], set[str]]:
+    """The entry point run as the script runs it, ended by a finish that lists, after the output, the modules
+    the process imported (on standard error)."""
+    probe = (
+        "import os, sys\nimport inmail_lint.cli.entry as entry\n"
+        "def finish(status):\n    sys.stdout.flush()\n    sys.stderr.write(' '.join(sorted(sys.modules)))\n"
+        f"    os._exit(status)\nentry.finish = finish\nsys.argv = ['inmail-lint', *{argv!r}]\nentry.run()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, env=env, timeout=300)
+    return done, set(done.stderr.decode().split())
+
+
 def test_a_replayed_process_prints_the_same_bytes_and_imports_only_the_replay(project: Path) -> None:
-    """--isolated: no config file, whose two seconds a real process would wait for. (The first run is not
-    under -X importtime, whose lines go through sys.stderr: a run that prints there is not recorded.)"""
+    """--isolated: no config file, whose two seconds a real process would wait for."""
     env = {**os.environ, "NO_COLOR": "1", "CI": "1"}
     command = [sys.executable, "-m", "inmail_lint", "check", "--isolated", "."]
     first = subprocess.run(command, capture_output=True, env=env, timeout=300)
     assert first.returncode == 1 and b"bad.inmail" in first.stdout and len(records(project)) == 1, first.stderr
-    second = subprocess.run([*command[:1], "-X", "importtime", *command[1:]], capture_output=True, env=env, timeout=300)
+    second, imported = run_probed(["check", "--isolated", "."], env)
     assert second.returncode == first.returncode and second.stdout == first.stdout
-    imported = {line.rsplit("|", 1)[-1].strip() for line in second.stderr.decode().splitlines() if "|" in line}
     assert "inmail_lint.run.replay" in imported
     assert not imported & {"click", "inmail_lint.run.session", "yaml", "msgspec", "pathlib"}
+    timed = subprocess.run([*command[:1], "-X", "importtime", *command[1:]], capture_output=True, env=env)
+    assert b"inmail_lint.run.session" in timed.stderr  # Python's options are in the key: done in full
+    plain = subprocess.run(command, capture_output=True, env=env, timeout=300)
+    assert plain.stdout == first.stdout and plain.stderr == b""  # never the other run's lines
     third = subprocess.run([*command, "--quiet"], capture_output=True, env=env, timeout=300)
     assert third.returncode == 1 and third.stdout != first.stdout  # other arguments: done in full
 
@@ -505,9 +519,8 @@ def recorded(project: Path) -> list[str]:
     command = [sys.executable, "-m", "inmail_lint", "check", "--isolated", "."]
     first = subprocess.run(command, capture_output=True, env={**os.environ, "NO_COLOR": "1"}, timeout=300)
     assert first.returncode == 1 and len(records(project)) == 1, first.stderr
-    env = {**os.environ, "NO_COLOR": "1"}
-    probe = subprocess.run([*command[:1], "-X", "importtime", *command[1:]], capture_output=True, env=env)
-    assert b"inmail_lint.run.replay" in probe.stderr and b"inmail_lint.run.session" not in probe.stderr
+    again, imported = run_probed(command[3:], {**os.environ, "NO_COLOR": "1"})
+    assert again.stdout == first.stdout and "inmail_lint.run.session" not in imported  # it is replayed
     return command
 
 

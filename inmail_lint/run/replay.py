@@ -6,8 +6,8 @@ A record holds the run's output and status and what it depended on; replaying it
 and any difference (or a record that cannot be read) means the run is done in full and recorded again:
 
 * its key: the arguments, the working folder, the environment variables that change what is printed, whether
-  the standard streams are terminals and their encodings, Python, and the fingerprint of the code and the
-  built-in rule pack (:func:`~inmail_lint.util.fingerprint.pack_fingerprint`);
+  the standard streams are terminals and their encodings, Python and its options, and the fingerprint of the
+  code and the built-in rule pack (:func:`~inmail_lint.util.fingerprint.pack_fingerprint`);
 * each draft's bytes, by digest, as the run read them;
 * each folder the run walked, by the names and kinds of its entries as the walk read them, and where each
   path given on the command line leads (links followed);
@@ -121,7 +121,9 @@ def spot_for(argv: list[str]) -> Spot | None:
         [os.isatty(fd) for fd in (0, 1, 2)],
         [getattr(stream, name, None) for stream in (sys.stdout, sys.stderr) for name in ("encoding", "errors")],
     ]
-    material = json.dumps([RECORDS, pack_fingerprint(), sys.executable, cwd, argv, environment, streams])
+    # Python's own options (-X importtime, -W, -I ...): some print on standard error
+    python = [sys.executable, list(sys.flags), sorted(map(str, getattr(sys, "_xoptions", {}).items())), sys.warnoptions]
+    material = json.dumps([RECORDS, pack_fingerprint(), python, cwd, argv, environment, streams])
     places = [named] if named is not None else [FOLDER_NAME, *(os.path.join(g, FOLDER_NAME) for g in given)]
     folders = list(dict.fromkeys(os.path.normpath(os.path.join(cwd, place)) for place in places))
     return Spot(folders, hashlib.sha256(material.encode("ascii")).hexdigest())
