@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from inmail_lint.cli.main import main
 from inmail_lint.run import replay as replay_module
@@ -561,3 +563,98 @@ def _rule(code: str) -> str:
         "message: \"'{match}' is filler\"\n"
         'phrases: [finds you well]\nexamples: {pass: ["Hi Ana"], fail: ["Hi Ana, hope this finds you well"]}\n'
     )
+
+
+# --- a property: whatever changes, a replay is the run's output or nothing ---------------------------------------
+
+
+def _edit_in_place(p: Path, i: int) -> None:
+    drafts = sorted(p.rglob("*.inmail"))
+    if drafts:
+        path = drafts[i % len(drafts)]
+        text = path.read_text(encoding="utf-8")
+        _same_size_same_time(path, text.swapcase())
+
+
+def _append(p: Path, i: int) -> None:
+    drafts = sorted(p.rglob("*.inmail"))
+    if drafts:
+        with open(drafts[i % len(drafts)], "a", encoding="utf-8") as handle:
+            handle.write("P.S. One more thing. ACT NOW!!!\n")
+
+
+def _remove(p: Path, i: int) -> None:
+    drafts = sorted(p.rglob("*.inmail"))
+    if drafts:
+        drafts[i % len(drafts)].unlink()
+
+
+def _symlink(p: Path, i: int) -> None:
+    drafts = sorted(p.glob("*.inmail"))
+    if len(drafts) >= 2:
+        drafts[0].unlink()
+        drafts[0].symlink_to(drafts[1].name)
+
+
+def _config(p: Path, i: int) -> None:
+    settings = ('ignore = ["IM901"]\n', 'ignore = ["ALL"]\n', 'select = ["IM4"]\n', 'kind = "inmail"\n')[i % 4]
+    (p / "inmail-lint.toml").write_text(settings, encoding="utf-8")
+
+
+def _nested_config(p: Path, i: int) -> None:
+    (p / "sub").mkdir(exist_ok=True)
+    (p / "sub" / ".inmail-lint.toml").write_text('kind = "inmail"\nignore = ["IM9"]\n', encoding="utf-8")
+
+
+MUTATIONS = {
+    "edit in place": _edit_in_place,
+    "append": _append,
+    "remove": _remove,
+    "add draft": lambda p, i: (p / f"new{i}.inmail").write_text(BAD if i % 2 else GOOD, encoding="utf-8"),
+    "add other file": lambda p, i: (p / f"notes{i}.txt").write_text("x", encoding="utf-8"),
+    "add subfolder draft": lambda p, i: (
+        (p / "sub").mkdir(exist_ok=True) or (p / "sub" / f"s{i}.inmail").write_text(BAD, encoding="utf-8")
+    ),
+    "rename": lambda p, i: [d.rename(d.with_suffix(".inmail.md")) for d in sorted(p.glob("*.inmail"))[:1]],
+    "touch": lambda p, i: [os.utime(d) for d in sorted(p.rglob("*.inmail"))],
+    "symlink": _symlink,
+    "config": _config,
+    "no config": lambda p, i: (p / "inmail-lint.toml").unlink(missing_ok=True),
+    "nested config": _nested_config,
+    "pyproject above": lambda p, i: (p.parent / "pyproject.toml").write_text(
+        f"[tool.inmail-lint]\nignore = ['IM40{i % 10}']\n", encoding="utf-8"
+    ),
+    "git above": lambda p, i: (p.parent / ".git").mkdir(exist_ok=True),
+    "no git here": lambda p, i: (p / ".git").rmdir() if (p / ".git").is_dir() else None,
+    "german draft": lambda p, i: (p / f"de{i}.inmail").write_text(GERMAN, encoding="utf-8"),
+}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    steps=st.lists(st.tuples(st.sampled_from(sorted(MUTATIONS)), st.integers(0, 9)), min_size=1, max_size=5),
+    argv=st.sampled_from([ARGS, ["check", "--output-format", "json", "."], ["check", "--statistics", "."]]),
+)
+def test_whatever_changes_a_replay_is_the_run_or_nothing(
+    tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    steps: list[tuple[str, int]],
+    argv: list[str],
+) -> None:
+    top = tmp_path_factory.mktemp("replay")
+    project = top / "project"
+    project.mkdir()
+    (project / ".git").mkdir()
+    (project / "inmail-lint.toml").write_text('kind = "inmail"\n', encoding="utf-8")
+    (project / "good.inmail").write_text(GOOD, encoding="utf-8")
+    (project / "bad.inmail").write_text(BAD, encoding="utf-8")
+    monkeypatch.chdir(project)
+    full(capsys, argv)
+    for name, i in steps:
+        MUTATIONS[name](project, i)
+        before = replayed(argv)
+        after = full(capsys, argv)
+        assert before is None or before == after, name
+        again = replayed(argv)
+        assert again is None or again == after, name
