@@ -36,9 +36,8 @@ def settled(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(replay_module, "SETTLED_NS", 0)
 
 
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "project"
+def make_project(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project (a git folder with a config and two drafts) to work in."""
     folder.mkdir()
     (folder / ".git").mkdir()
     (folder / "inmail-lint.toml").write_text('kind = "inmail"\n', encoding="utf-8")
@@ -46,6 +45,11 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (folder / "bad.inmail").write_text(BAD, encoding="utf-8")
     monkeypatch.chdir(folder)
     return folder
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return make_project(tmp_path / "project", monkeypatch)
 
 
 def full(capsys: pytest.CaptureFixture[str], argv: list[str] = ARGS) -> tuple[int, str, str]:
@@ -642,14 +646,7 @@ def test_whatever_changes_a_replay_is_the_run_or_nothing(
     steps: list[tuple[str, int]],
     argv: list[str],
 ) -> None:
-    top = tmp_path_factory.mktemp("replay")
-    project = top / "project"
-    project.mkdir()
-    (project / ".git").mkdir()
-    (project / "inmail-lint.toml").write_text('kind = "inmail"\n', encoding="utf-8")
-    (project / "good.inmail").write_text(GOOD, encoding="utf-8")
-    (project / "bad.inmail").write_text(BAD, encoding="utf-8")
-    monkeypatch.chdir(project)
+    project = make_project(tmp_path_factory.mktemp("replay") / "project", monkeypatch)
     full(capsys, argv)
     for name, i in steps:
         MUTATIONS[name](project, i)
