@@ -42,7 +42,6 @@ import stat
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from inmail_lint.draft.decode import MAX_BYTES
 from inmail_lint.util.files import CACHE_FOLDER, MIB, folder_listing, read_regular
@@ -240,7 +239,7 @@ def _rule_folders(tops: Iterable[str]) -> Iterator[str]:
 
 
 class Recording:
-    """A run being recorded: what it prints on standard output, and whether it printed anything else."""
+    """A run being recorded: what it prints on either stream, in order, and whether it may be recorded."""
 
     def __init__(self, spot: Spot) -> None:
         self.spot = spot
@@ -248,7 +247,7 @@ class Recording:
         # a stream used another way than writing text, output past the limit, or anything on standard error when
         # it is a terminal (a progress bar is drawn by the clock there)
         self.spoiled = False
-        self._output: list[list[Any]] = []  # [stream, text], in the order written
+        self._output: list[tuple[int, list[str]]] = []  # (stream, the pieces written to it in a row), in order
         self._size = 0
         self._terminal = os.isatty(2)
         self._saved: tuple[object, object] | None = None
@@ -272,9 +271,9 @@ class Recording:
             self.spoiled = True
         elif not self.spoiled:
             if self._output and self._output[-1][0] == fd:
-                self._output[-1][1] += text
+                self._output[-1][1].append(text)  # (joined once, when the record is made)
             else:
-                self._output.append([fd, text])
+                self._output.append((fd, [text]))
 
     def checks(
         self,
@@ -311,7 +310,8 @@ class Recording:
         """The record (None when the run may not be recorded or it would be too large)."""
         if self.spoiled or status not in (0, 1):
             return None
-        record = {"key": self.spot.key, "status": status, "output": self._output, "checks": checks}
+        output = [[fd, "".join(pieces)] for fd, pieces in self._output]
+        record = {"key": self.spot.key, "status": status, "output": output, "checks": checks}
         data = json.dumps(record).encode("ascii")
         return data if len(data) <= MAX_RECORD else None
 
