@@ -19,17 +19,19 @@ and any difference (or a record that cannot be read) means the run is done in fu
 
 A run is recorded only when it used the result cache, wrote nothing else, read no standard input, printed
 nothing on standard error if that is a terminal (a progress bar is drawn by the clock; elsewhere what it
-printed there, such as a note, is recorded and replayed in order with the report) and ended with 0 or 1;
-when every draft was a file whose bytes were read for the cache; when no config names a spaCy model (a model
-package is not a file the record can check); when every file held by digest had not changed for two seconds
-before the run began (a file saved during the run, in the same tick of a coarse clock, could otherwise look
-unchanged); and when each folder looked in for a config would give the same answer after the run as during
-it. Records are kept in ``runs-1/`` of a cache folder the run kept its results in and a replay can find
-without reading a config (``--cache-dir``; else the one here, or in one of the first four folders given),
-the newest 32 of them. POSIX only (elsewhere a file's ctime is not its change time).
+printed there, such as a note, is recorded and replayed in order with the report), started no ``--jobs``
+helper (a helper's streams are not the recording's) and ended with 0 or 1; when every draft was a file whose
+bytes were read for the cache; when no config names a spaCy model (a model package is not a file the record
+can check); when every file held by digest had not changed for two seconds before the run began (a file
+saved during the run, in the same tick of a coarse clock, could otherwise look unchanged); and when each
+folder looked in for a config would give the same answer after the run as during it. Records are kept in
+``runs-1/`` of a cache folder the run kept its results in and a replay can find without reading a config
+(``--cache-dir``; else the one here, or in one of the first four folders given), the newest 32 of them. POSIX
+only (elsewhere a file's ctime is not its change time).
 
-This module is light on purpose: a replay imports it, :mod:`inmail_lint.util.files` and
-:mod:`inmail_lint.util.fingerprint`, and nothing else of the package.
+This module is light on purpose: a replay imports it, :mod:`inmail_lint.util.files`,
+:mod:`inmail_lint.util.fingerprint` and the draft size limit (:mod:`inmail_lint.draft.decode`), and nothing else
+of the package.
 """
 
 from __future__ import annotations
