@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from inmail_lint.cli.main import main
 from inmail_lint.run import replay as replay_module
+from inmail_lint.run import session as session_module
 from inmail_lint.run.replay import KEEP, RECORDS, Spot, keep_records, replay, spot_for
 
 from .conftest import team_rule
@@ -374,6 +375,40 @@ def test_a_walk_never_goes_into_the_result_cache_folder(project: Path, capsys: p
     assert "found.inmail" in out and "stray.inmail" not in out
 
 
+def _during_the_run(monkeypatch: pytest.MonkeyPatch, change: object) -> None:
+    """``change`` made after the run has read everything and before its record is made."""
+    keep = session_module.Session.keep_record
+
+    def changed_first(self: object, *args: object) -> bool:
+        change()  # type: ignore[operator]
+        return keep(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(session_module.Session, "keep_record", changed_first)
+
+
+@pytest.mark.parametrize("what", ["a config it extends", "a team rule file"])
+def test_a_file_the_run_read_gone_during_it_is_not_recorded(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, what: str
+) -> None:
+    """(Recorded as missing, its record would replay a report made with it.)"""
+    (project / "base.toml").write_text('kind = "inmail"\n', encoding="utf-8")
+    team_rule(project, "filler", _rule("TM001"))
+    (project / "inmail-lint.toml").write_text('extend = "base.toml"\nrule-dirs = ["team"]\n', encoding="utf-8")
+    gone = project / ("base.toml" if what == "a config it extends" else "team/filler.yaml")
+    _during_the_run(monkeypatch, gone.unlink)
+    full(capsys)
+    assert records(project) == []
+
+
+def test_a_rule_file_appearing_during_the_run_is_not_recorded(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    team_rule(project, "filler", _rule("TM001"))
+    _during_the_run(monkeypatch, lambda: (project / "team" / "late.yaml").write_text(_rule("TM002")))
+    full(capsys)
+    assert records(project) == []
+
+
 def test_a_config_naming_a_spacy_model_is_not_recorded(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "inmail-lint.toml").write_text('spacy-model = "blank:en"\n', encoding="utf-8")
     full(capsys)
@@ -476,6 +511,7 @@ def test_only_the_newest_records_are_kept(tmp_path: Path) -> None:
 
 def test_a_spot_is_made_only_for_check(project: Path) -> None:
     assert spot_for(["rule", "IM410"]) is None and spot_for([]) is None
+    assert spot_for(["check", "--no-cache", "."]) is None  # never recorded: no fingerprint to compute
     spot = spot_for(["check", "--cache-dir=c", "."])
     assert isinstance(spot, Spot) and spot.folders == [str(project / "c")]
     (project / "sub").mkdir()
@@ -517,6 +553,12 @@ def test_a_replayed_process_prints_the_same_bytes_and_imports_only_the_replay(pr
     assert plain.stdout == first.stdout and plain.stderr == b""  # never the other run's lines
     third = subprocess.run([*command, "--quiet"], capture_output=True, env=env, timeout=300)
     assert third.returncode == 1 and third.stdout != first.stdout  # other arguments: done in full
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["rule", "IM201"]])
+def test_a_run_that_is_never_recorded_does_not_import_the_replay(project: Path, argv: list[str]) -> None:
+    done, imported = run_probed(argv, {**os.environ, "NO_COLOR": "1"})
+    assert done.returncode in (0, 1) and "inmail_lint.run.replay" not in imported
 
 
 @pytest.fixture

@@ -17,15 +17,17 @@ from inmail_lint.util.status import EXIT_ERROR
 def run() -> None:
     """Console-script entry point."""
     argv = sys.argv[1:]
-    from inmail_lint.run.replay import replay, spot_for
+    spot, replayed = None, None
+    if argv[:1] == ["check"] and "--no-cache" not in argv:  # no other run is recorded: --version imports nothing
+        from inmail_lint.run.replay import replay, spot_for
 
-    try:
-        spot = spot_for(argv)
-        replayed = replay(spot) if spot is not None else None
-    except Exception:  # a bug in the replay costs the time it would have saved, never the run
-        if os.environ.get("INMAIL_LINT_DEBUG"):
-            raise
-        spot, replayed = None, None
+        try:
+            spot = spot_for(argv)
+            replayed = replay(spot) if spot is not None else None
+        except Exception:  # a bug in the replay costs the time it would have saved, never the run
+            if os.environ.get("INMAIL_LINT_DEBUG"):
+                raise
+            spot, replayed = None, None
     if replayed is not None:
         finish(_print(*replayed))
     from inmail_lint.cli.main import main

@@ -15,7 +15,7 @@ and any difference (or a record that cannot be read) means the run is done in fu
   baseline, recipient profiles), every name it looked for in each folder from the drafts up (the config file
   names, ``.git``, ``.hg``), and the paths a config file names: whether each is there, what it is, where it
   leads, and a file's bytes by digest;
-* the team rule folders, by their entries.
+* the team rule folders, by the rule files and phrase lists they hold.
 
 A run is recorded only when it used the result cache, wrote nothing else, read no standard input, printed
 nothing on standard error if that is a terminal (a progress bar is drawn by the clock; elsewhere what it
@@ -23,7 +23,8 @@ printed there, such as a note, is recorded and replayed in order with the report
 helper (a helper's streams are not the recording's) and ended with 0 or 1; when every draft was a file whose
 bytes were read for the cache; when no config names a spaCy model (a model package is not a file the record
 can check); when every file held by digest had not changed for two seconds before the run began (a file
-saved during the run, in the same tick of a coarse clock, could otherwise look unchanged); and when each
+saved during the run, in the same tick of a coarse clock, could otherwise look unchanged) and no file the run
+read has gone since (its folder has not changed either); and when each
 folder looked in for a config would give the same answer after the run as during it. Records are kept in
 ``runs-1/`` of a cache folder the run kept its results in and a replay can find without reading a config
 (``--cache-dir``; else the one here, or in one of the first four folders given), the newest 32 of them. POSIX
@@ -43,10 +44,10 @@ import re
 import stat
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from inmail_lint.draft.decode import MAX_BYTES
-from inmail_lint.util.files import CACHE_FOLDER, MIB, folder_listing, read_regular
+from inmail_lint.util.files import CACHE_FOLDER, MIB, RULE_FILES, folder_listing, read_regular, walk_files
 from inmail_lint.util.fingerprint import pack_fingerprint
 
 FOLDER_NAME = CACHE_FOLDER
@@ -55,7 +56,6 @@ KEEP = 32  # records kept in a folder (each set of arguments has its own)
 MAX_RECORD = 16 * MIB  # bytes: a run that prints more is not recorded
 MAX_READ = 16 * MIB  # bytes of a file held by digest (a config, a rule file, a baseline); a larger one: no record
 SETTLED_NS = 2 * 10**9  # a file held by digest has not changed for this long before the run began
-MAX_FOLDERS = 1000  # team rule folders walked for a record
 #: the environment variables that change what ``check`` prints (colour, progress, encodings), besides INMAIL_LINT_*
 ENVIRONMENT = (
     "CI",
@@ -73,7 +73,7 @@ ENVIRONMENT = (
     "HOME",
     "XDG_CONFIG_HOME",
 )
-_KINDS = ("top", "path", "folder", "draft")  # what a record checks, cheapest first
+_KINDS = ("top", "path", "rules", "folder", "draft")  # what a record checks, cheapest first
 # what a report on a terminal may hold besides printable text: tab, line feed and colour (SGR) sequences
 _NOT_PRINTED = re.compile(
     "(?!\x1b\\[[0-9;]*m)[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
@@ -99,7 +99,7 @@ def spot_for(argv: list[str]) -> Spot | None:
     """The spot of a run of ``inmail-lint ARGV`` from here, now; None for a run that is never recorded. The
     record is kept in ``--cache-dir``, else in the cache folder here or in one of the first folders given (a
     folder with a config file of its own keeps its results there)."""
-    if os.name != "posix" or not argv or argv[0] != "check" or sys.stdout is None or sys.stderr is None:
+    if os.name != "posix" or argv[:1] != ["check"] or "--no-cache" in argv or sys.stdout is None or sys.stderr is None:
         return None
     try:
         cwd = os.getcwd()
@@ -173,6 +173,8 @@ def _now(kind: str, path: str) -> str | None:
             return os.path.realpath(path)
         if kind == "path":
             return path_state(path)
+        if kind == "rules":
+            return _rule_files(path)[0]
         if kind == "folder":
             with os.scandir(path) as listing:
                 return folder_listing(listing)
@@ -208,36 +210,27 @@ def path_state(path: str, settled_before: int | None = None) -> str | None:
     return f"file {digest} {real}"
 
 
-def _folder_state(path: str, settled_before: int) -> str | None:
-    """The digest of a folder's entries, when it has not changed since ``settled_before`` nor while read."""
-    try:
-        before = os.stat(path)
-        if before.st_ctime_ns >= settled_before:
-            return None
-        with os.scandir(path) as listing:
-            listed = folder_listing(listing)
-        after = os.stat(path)
-    except OSError:
-        return None
-    return listed if after.st_ctime_ns == before.st_ctime_ns and after.st_ino == before.st_ino else None
+def _rule_files(folder: str) -> tuple[str, list[str]]:
+    """The team rule files and phrase lists a rule folder holds, as a run finds them
+    (:func:`~inmail_lint.util.files.walk_files`), and a digest of their names."""
+    names = walk_files(folder, RULE_FILES, recursive=True)
+    return hashlib.sha256("\0".join(names).encode("utf-8", "surrogatepass")).hexdigest(), names
 
 
-def _rule_folders(tops: Iterable[str]) -> Iterator[str]:
-    """Each team rule folder and the folders under it (not hidden ones, nor ``__pycache__``, nor links)."""
-    stack = sorted(set(tops), reverse=True)
-    while stack:
-        folder = stack.pop()
-        yield folder
+def _absence_settled(path: str, settled_before: int) -> bool:
+    """Whether the nearest folder above a missing ``path`` that exists has not changed since ``settled_before``:
+    a file the run read and that is gone now went during the run, or after it, and is no absence to record."""
+    folder = os.path.dirname(os.path.abspath(path))
+    while True:
         try:
-            with os.scandir(folder) as listing:
-                below = [
-                    e.path
-                    for e in listing
-                    if e.is_dir(follow_symlinks=False) and e.name != "__pycache__" and not e.name.startswith(".")
-                ]
-        except OSError:
-            continue
-        stack.extend(sorted(below, reverse=True))
+            return os.stat(folder).st_ctime_ns < settled_before
+        except FileNotFoundError:
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                return False
+            folder = parent
+        except (OSError, ValueError):
+            return False
 
 
 class Recording:
@@ -282,26 +275,30 @@ class Recording:
         seen: Iterable[tuple[str, str, str]],
         drafts: Iterable[str],
         digests: dict[str, str],
-        others: Iterable[str],
+        read: Iterable[str],
+        looked_for: Iterable[str],
         rule_dirs: Iterable[str],
     ) -> list[list[str]] | None:
         """What a replay checks, cheapest first: ``seen`` by the walk (where each path given leads, each folder's
-        entries), the state of each of ``others``, the team rule folders' entries, each draft's digest as read;
-        None when one of them cannot be held (a file changed too recently, too many folders)."""
+        entries), the state of each file the run ``read`` and of each name it ``looked_for`` (a config, a
+        project marker; the resolver has said that its answers still hold), the rule files in each of
+        ``rule_dirs``, each draft's digest as read. None when one of them cannot be held: a file the run read
+        changed too recently, or went (its folder changed since the run began); a rule file appeared."""
         settled = self.started - SETTLED_NS
         found = list(seen)
+        read = set(read)
         checks = [["top", path, value] for kind, path, value in found if kind == "top"]
-        for path in sorted(set(others)):
+        for path in sorted(read | set(looked_for)):
             state = path_state(path, settled)
-            if state is None:
+            if state is None or (state == "absent" and path in read and not _absence_settled(path, settled)):
                 return None
             checks.append(["path", path, state])
-        checks += [["folder", path, value] for kind, path, value in found if kind == "folder"]
-        for count, folder in enumerate(_rule_folders(rule_dirs)):
-            listed = _folder_state(folder, settled) if count < MAX_FOLDERS else None
-            if listed is None:
+        for folder in sorted(set(rule_dirs)):
+            digest, names = _rule_files(folder)
+            if not read.issuperset(names):  # one appeared since the run read the folder
                 return None
-            checks.append(["folder", folder, listed])
+            checks.append(["rules", folder, digest])
+        checks += [["folder", path, value] for kind, path, value in found if kind == "folder"]
         for path in drafts:
             if path not in digests:
                 return None

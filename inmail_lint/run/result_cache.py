@@ -231,13 +231,13 @@ class ResultCache:
         except (OSError, WriteRefused) as exc:
             self.problem = getattr(exc, "strerror", None) or str(exc)
 
-    def key(self, config: Config, display: str, relpath: str | None, data: bytes) -> str:
-        """The key of a draft's result under ``config``."""
+    def key(self, config: Config, display: str, relpath: str | None, data_digest: str) -> str:
+        """The key of a draft's result under ``config``, from the SHA-256 of the draft's bytes (which a record
+        of the run keeps too: each draft is hashed once)."""
         digest = hashlib.sha256()
-        for part in (pack_fingerprint(), self._fingerprint(config), display, relpath or ""):
+        for part in (pack_fingerprint(), self._fingerprint(config), display, relpath or "", data_digest):
             digest.update(part.encode("utf-8", "surrogatepass"))
             digest.update(b"\0")
-        digest.update(data)
         return digest.hexdigest()
 
     def get(self, key: str) -> FileResult | None:
@@ -383,9 +383,10 @@ def _look_up(job: Job, config: Config, caches: ResultCaches) -> FileResult | tup
     data, _ = read_bytes(job.target.path)
     if data is None:  # linting it says why it cannot be read; that is not kept
         return job, _Miss(None)
+    data_digest = hashlib.sha256(data).hexdigest()
     if caches.digests is not None:
-        caches.digests[str(job.target.path)] = hashlib.sha256(data).hexdigest()
-    key = cache.key(config, job.target.display, relpath_for(job.target, config), data)
+        caches.digests[str(job.target.path)] = data_digest
+    key = cache.key(config, job.target.display, relpath_for(job.target, config), data_digest)
     kept = cache.get(key)
     if kept is not None:
         return kept

@@ -268,26 +268,27 @@ class Session:
 
     def keep_record(self, recording: Recording, request: CheckRequest, status: int) -> bool:
         """Keep the record of a command-line check that ended with ``status``, when it may be replayed (see
-        :mod:`inmail_lint.run.replay`); whether it was kept."""
+        :mod:`inmail_lint.run.replay`; :func:`run_check` records only a request that may be); whether it was
+        kept."""
         configs = list(self._recorded.values())
         digests = self.caches.digests
         cache = next(filter(None, map(self.caches.folder, recording.spot.folders)), None)
-        if self._seen is None or digests is None or cache is None or not configs or not request.recordable:
+        if self._seen is None or digests is None or cache is None or not configs:
             return False
         if any(not c.cache or c.spacy_model is not None for c in configs) or self._helpers_started():
             return False  # (a helper process prints where the recording cannot see it)
         if any(t.path is None or is_batch(t) for t in self._found) or not self.resolver.unchanged():
             return False
         drafts = [str(t.path) for t in self._found]
-        others = set(self.inputs.paths()).difference(drafts)
-        others.update(str(folder / name) for folder in self.resolver.looked_in() for name in LOOKED_FOR)
-        for config in configs:
+        read = set(self.inputs.paths()).difference(drafts)
+        read.update(str(p) for p in (request.config_file, request.model_file, request.baseline) if p is not None)
+        for config in configs:  # the paths it names, as written (a link on the way may be pointed elsewhere)
             for path in (config.path, *config.extends):
                 if path is not None:
-                    others.update(str(named) for named in named_paths(path))
-        others.update(str(p) for p in (request.config_file, request.model_file, request.baseline) if p is not None)
+                    read.update(str(named) for named in named_paths(path))
+        looked_for = [str(folder / name) for folder in self.resolver.looked_in() for name in LOOKED_FOR]
         rule_dirs = [str(folder) for config in configs for folder in config.rule_dirs]
-        checks = recording.checks(self._seen, drafts, digests, others, rule_dirs)
+        checks = recording.checks(self._seen, drafts, digests, read, looked_for, rule_dirs)
         data = recording.encode(status, checks) if checks is not None else None
         return data is not None and cache.keep_record(recording.spot.key, data)
 

@@ -9,6 +9,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from inmail_lint.util.yamlsafe import FAST_LOADER
+
 _PACKAGE = Path(__file__).resolve().parent.parent  # the inmail_lint package
 
 
@@ -29,9 +33,5 @@ def load_data(name: str) -> Any:
     """A YAML data file of the built-in rule pack, loaded once per process with a safe loader. The pack is the
     project's own data, so it may use anchors and aliases (``rules/cues.yaml`` does); what users write is read
     with :func:`inmail_lint.util.yamlsafe.load_yaml`."""
-    import yaml  # a run whose results all come from the cache reads no YAML
-
-    from inmail_lint.util.yamlsafe import FAST_LOADER
-
     with (rules_dir() / name).open(encoding="utf-8") as handle:
         return yaml.load(handle, Loader=FAST_LOADER)
