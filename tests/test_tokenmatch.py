@@ -148,3 +148,42 @@ def test_any_supported_pattern_matches_like_spacy(pattern: list[dict[str, Any]],
         return
     doc = get_nlp().make_doc(" ".join(words))
     assert compiled(doc) == spacy_matches({"X": [pattern]}, " ".join(words))
+
+
+def _field_texts() -> list[str]:
+    """Every test draft and example as written (line breaks, runs of spaces, long chunks), and the same with
+    whitespace collapsed: the field analysis reads spaCy's Doc through arrays, and must read what spaCy's
+    own objects say."""
+    files = sorted(ROOT.glob("tests/**/*.inmail")) + sorted(ROOT.glob("examples/**/*.inmail"))
+    texts = [f.read_text(encoding="utf-8", errors="replace") for f in files]
+    return texts + [" ".join(t.split()) for t in texts] + ["", " ", "x" * 200 + " Ana. Hi!", "U.S. Army. Ok"]
+
+
+def test_field_reads_the_doc_as_spacy_objects_do() -> None:
+    """Token offsets, NORM counts and sentence starts read from arrays (FieldAnalysis) equal what spaCy's
+    Token, Span and Doc.count_by give, on every test draft."""
+    from spacy.attrs import NORM
+
+    from inmail_lint.analysis.field import FieldAnalysis
+    from inmail_lint.draft.document import Field
+
+    texts = _field_texts()
+    assert len(texts) > 100
+    for text in texts:
+        fa = FieldAnalysis(Field("body", text, 0, len(text)))
+        doc = fa.doc
+        for i, token in enumerate(doc):
+            assert fa.token_span(i, i + 1) == fa.span(token.idx, token.idx + len(token.text)), (text, i)
+            norm, orth, _, flags = fa.tokens[i]
+            assert (norm, orth) == (token.norm_, token.text)
+            assert ("IS_TITLE" in flags, "IS_SPACE" in flags, "LIKE_NUM" in flags) == (
+                token.is_title,
+                token.is_space,
+                token.like_num,
+            )
+        if len(doc) > 1:
+            assert fa.token_span(0, len(doc)) == fa.span(doc[0].idx, doc[-1].idx + len(doc[-1].text))
+        assert fa._sentence_starts() == [sent.start_char for sent in doc.sents], text
+        by_hash = doc.count_by(NORM)
+        words = frozenset(fa.tokens[i][0] for i in range(0, len(doc), 3)) | {"you", "we", "absent-word"}
+        assert fa.count_norms(words) == sum(n for h, n in by_hash.items() if doc.vocab.strings[h] in words)

@@ -207,12 +207,12 @@ def language_cues(fa: FieldAnalysis) -> list[Cue]:
     ("your experience in sales", "you have built great teams") is flattery anyone could be sent: it is
     ``generic-praise``, which is not personal (IM303 fires, the estimate's personal level is 0)."""
     found = []
-    doc = fa.doc
+    tokens = fa.tokens
     not_after = _referrer_not_after()
-    for label, s, e in cue_patterns()(doc):
+    for label, s, e in cue_patterns()(fa.doc):
         if label == "their-work" and not _names_something(fa, s, e):
             label = "generic-praise"
-        if label == "mutual-connection" and s > 0 and doc[s].is_title and doc[s - 1].norm_ in not_after:
+        if label == "mutual-connection" and s > 0 and "IS_TITLE" in tokens[s][3] and tokens[s - 1][0] in not_after:
             continue  # "Team Kestrel thought ...", "our Acme rep mentioned ...": the sender's side, not a referrer
         found.append(Cue(label, *fa.token_span(s, e)))
     return found
@@ -235,18 +235,17 @@ def _generic_names() -> frozenset[str]:
 def _names_something(fa: FieldAnalysis, start: int, end: int) -> bool:
     """Whether tokens ``start`` to ``end`` of the field's Doc, or the rest of their clause, name something
     specific: a name as written (Globex, Kafka, PyCon), a number or date, or a template variable or slot."""
-    doc = fa.doc
-    stop = min(len(doc), end + _LOOK_AHEAD)
+    tokens = fa.tokens  # (NORM, text, lower case, flags): no spaCy Token object built for each
+    stop = min(len(tokens), end + _LOOK_AHEAD)
     generic = _generic_names()
     for i in range(start, stop):
-        token = doc[i]
-        if i >= end and (token.text in _CLAUSE_END or token.is_space):
+        norm, text, _, flags = tokens[i]
+        if i >= end and (text in _CLAUSE_END or "IS_SPACE" in flags):
             break
-        text = token.text
-        if token.like_num or any(ch.isdigit() for ch in text):
+        if "LIKE_NUM" in flags or any(ch.isdigit() for ch in text):
             return True
         # a capital on the cue's own first word is the sentence's ("Your work ...", "Saw you ...")
-        if i > start and text[:1].isupper() and token.norm_ not in generic and token.norm_ not in _FUNCTION_WORDS:
+        if i > start and text[:1].isupper() and norm not in generic and norm not in _FUNCTION_WORDS:
             return True
         if fa.in_slot(*fa.token_span(i, i + 1)):
             return True

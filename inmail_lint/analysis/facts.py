@@ -160,7 +160,7 @@ class Analysis:
         if body.count_norms(other) < min_other:  # most drafts: no need to look closer
             return True
         # a word written in capitals is an acronym, not another language's word (MIT, OS, ES, DOS)
-        found = sum(1 for token in body.doc if token.norm_ in other and not token.text.isupper())
+        found = sum(1 for norm, text, _, _ in body.tokens if norm in other and not text.isupper())
         return not (found >= min_other and found >= ratio * body.count_norms(english))
 
     @cached_property

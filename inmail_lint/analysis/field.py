@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Callable
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any
 
 from inmail_lint.analysis.nlp import get_nlp, phrase_matcher
 from inmail_lint.analysis.readability import flesch_kincaid_grade, flesch_reading_ease
 from inmail_lint.analysis.slots import Slot, find_slots
+from inmail_lint.analysis.tokenmatch import Token, doc_tokens
 from inmail_lint.draft.document import Field
 from inmail_lint.draft.lengths import Counts, LengthRange
 from inmail_lint.draft.profiles import HONORIFICS
@@ -157,10 +159,24 @@ class FieldAnalysis:
             return start, end
         return to_field(start), to_field(end - 1) + 1 if end > start else to_field(start)
 
-    def token_span(self, start: int, end: int) -> tuple[int, int]:
-        """Tokens ``start`` to ``end`` of the Doc, as offsets in the field's text."""
+    @cached_property
+    def tokens(self) -> list[Token]:
+        """Each token of the Doc as the token patterns read it: (NORM, text, lower case, true flags), read
+        from the Doc once (see :func:`inmail_lint.analysis.tokenmatch.doc_tokens`)."""
+        return doc_tokens(self.doc)
+
+    @cached_property
+    def _token_starts(self) -> list[int]:
+        from spacy.attrs import IDX  # spaCy is imported by the Doc first (see inmail_lint.analysis.nlp)
+
         doc = self.doc
-        return self.span(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+        return [int(i) for i in doc.to_array(IDX).tolist()] if len(doc) else []
+
+    def token_span(self, start: int, end: int) -> tuple[int, int]:
+        """Tokens ``start`` to ``end`` of the Doc, as offsets in the field's text (read from arrays: a spaCy
+        Token object for each token asked about cost more than the rest of the lookup)."""
+        starts = self._token_starts
+        return self.span(starts[start], starts[end - 1] + len(self.tokens[end - 1][1]))
 
     def phrase_spans(self, phrases: tuple[str, ...], attr: str = "NORM") -> list[tuple[int, int]]:
         """Where any of these phrases occurs, as whole tokens (see :func:`inmail_lint.analysis.nlp.phrase_matcher`)."""
@@ -170,19 +186,15 @@ class FieldAnalysis:
         return [self.token_span(s, e) for _, s, e in matcher(self.doc)]
 
     @cached_property
-    def _norm_counts(self) -> dict[int, int]:
-        doc = self.doc  # first: spaCy is imported by get_nlp(), without its command line (see inmail_lint.analysis.nlp)
-        from spacy.attrs import NORM
-
-        return dict(doc.count_by(NORM))
+    def _norm_counts(self) -> Counter[str]:
+        return Counter(token[0] for token in self.tokens)
 
     def count_norms(self, norms: frozenset[str]) -> int:
         """How many tokens have one of these NORM values."""
         counts = self._norm_counts
-        hashes = _norm_hashes(norms)
-        if len(counts) < len(hashes):  # a short field and a long word list: look the field's words up
-            return sum(n for h, n in counts.items() if h in hashes)
-        return sum(counts.get(h, 0) for h in hashes)
+        if len(counts) < len(norms):  # a short field and a long word list: look the field's words up
+            return sum(n for norm, n in counts.items() if norm in norms)
+        return sum(counts.get(norm, 0) for norm in norms)
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
@@ -190,7 +202,7 @@ class FieldAnalysis:
         (greetings and sign-offs have no full stop), and so does a line break before a list item; a list
         item's marker ("1.") never ends one."""
         text = self.text
-        found = {self.span(sent.start_char, sent.end_char)[0] for sent in self.doc.sents}
+        found = {self.span(start, start + 1)[0] for start in self._sentence_starts()}
         for gap in _ABBREVIATION_END.finditer(text):
             before = _WORD_BEFORE.search(text, max(0, gap.start() - 40), gap.start())
             if before is None or before.group(1).lower() not in _TITLES:
@@ -209,6 +221,19 @@ class FieldAnalysis:
                     spans.append((a + len(piece) - len(piece.lstrip()), a + len(piece.rstrip())))
             pos = m.end() if m is not None else len(text)
         return spans
+
+    def _sentence_starts(self) -> list[int]:
+        """Where the Doc's sentences start (offsets in the Doc's text), as ``Doc.sents`` gives them: its first
+        token and each token marked as a sentence start. Read from an array instead of building a Span for
+        each sentence; a pipeline with its own ``sents`` hook is asked through ``Doc.sents``."""
+        doc = self.doc
+        if "sents" in doc.user_hooks or not doc.has_annotation("SENT_START"):
+            return [sent.start_char for sent in doc.sents]  # (the latter raises spaCy's own error, as before)
+        from spacy.attrs import SENT_START  # spaCy is imported by the Doc first (see inmail_lint.analysis.nlp)
+
+        starts = self._token_starts
+        marks = doc.to_array(SENT_START).tolist() if len(doc) else []
+        return [starts[i] for i, mark in enumerate(marks) if i == 0 or mark == 1]
 
     def entities(self, label: str) -> list[tuple[int, int]]:
         """Spans of named entities with this label (PERSON, ORG): only a trained pipeline finds any."""
@@ -291,13 +316,6 @@ class FieldAnalysis:
     def metric(self, name: str) -> float:
         """A named measure of this field (see :data:`METRICS`)."""
         return float(METRICS[name](self))
-
-
-@lru_cache(maxsize=64)
-def _norm_hashes(norms: frozenset[str]) -> frozenset[int]:
-    from spacy.strings import get_string_id  # spaCy is imported on first use (start-up; see analysis.nlp)
-
-    return frozenset(get_string_id(n) for n in norms)
 
 
 def _words_per_sentence(fa: FieldAnalysis) -> float:

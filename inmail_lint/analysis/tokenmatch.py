@@ -245,23 +245,8 @@ class TokenPatterns:
                         self._anywhere.setdefault(key, (first, []))[1].append(compiled)
 
     def tokens(self, doc: Any) -> list[Token]:
-        """What the predicates read, for each token of ``doc``: the same for every set of patterns, so it is
-        read once per doc (the last few docs are remembered: a draft's fields, each matched by several sets)
-        and each token once per process (per ORTH and NORM)."""
-        known = _RECENT.get(id(doc))
-        if known is not None and known[0] is doc:
-            return known[1]
-        from spacy.attrs import NORM, ORTH  # spaCy is imported on first use (start-up; see analysis.nlp)
-
-        array = doc.to_array([ORTH, NORM])
-        if len(_KNOWN) > MAX_REMEMBERED:
-            _KNOWN.clear()
-        get = _KNOWN.get
-        tokens = [get(pair) or _token(pair, doc.vocab) for pair in zip(*array.T.tolist(), strict=True)]
-        if len(_RECENT) >= RECENT_DOCS:
-            _RECENT.pop(next(iter(_RECENT)))
-        _RECENT[id(doc)] = (doc, tokens)  # the doc is held, so its id cannot be reused while it is here
-        return tokens
+        """What the predicates read, for each token of ``doc`` (see :func:`doc_tokens`)."""
+        return doc_tokens(doc)
 
     def __call__(self, doc: Any) -> list[tuple[str, int, int]]:
         """Every ``(label, start, end)`` match in token offsets, sorted by start then end then label."""
@@ -300,6 +285,26 @@ class TokenPatterns:
         return sorted(found, key=lambda m: (m[1], m[2], m[0]))
 
 
+def doc_tokens(doc: Any) -> list[Token]:
+    """What the predicates read, for each token of ``doc``: the same for every set of patterns, so it is read
+    once per doc (the last few docs are remembered: a draft's fields, each matched by several sets) and each
+    token once per process (per ORTH and NORM)."""
+    known = _RECENT.get(id(doc))
+    if known is not None and known[0] is doc:
+        return known[1]
+    from spacy.attrs import NORM, ORTH  # spaCy is imported on first use (start-up; see analysis.nlp)
+
+    array = doc.to_array([ORTH, NORM])
+    if len(_KNOWN) > MAX_REMEMBERED:
+        _KNOWN.clear()
+    get = _KNOWN.get
+    tokens = [get(pair) or _token(pair, doc.vocab) for pair in zip(*array.T.tolist(), strict=True)]
+    if len(_RECENT) >= RECENT_DOCS:
+        _RECENT.pop(next(iter(_RECENT)))
+    _RECENT[id(doc)] = (doc, tokens)  # the doc is held, so its id cannot be reused while it is here
+    return tokens
+
+
 RECENT_DOCS = 4
 _RECENT: dict[int, tuple[Any, list[Token]]] = {}
 _KNOWN: dict[tuple[int, int], Token] = {}
@@ -314,4 +319,4 @@ def _token(pair: tuple[int, int], vocab: Any) -> Token:
     return token
 
 
-__all__ = ["PatternError", "TokenPatterns"]
+__all__ = ["PatternError", "Token", "TokenPatterns", "doc_tokens"]

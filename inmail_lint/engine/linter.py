@@ -220,7 +220,8 @@ class Linter:
         for active in runnable:
             if not active.rule.reads_estimate:
                 found = findings[active.rule.code] = list(active.rule.check(analysis, active.options))
-                diagnostics.extend(self._place(active, draft, analysis, finding) for finding in found)
+                if found:
+                    diagnostics.extend(self._place(active, draft, analysis, finding) for finding in found)
         # 2. observe: the rules the model reads run even when deselected (off is silent, not free)
         self._observed_rules(analysis, kind_name, findings)
         observations = observe(analysis, findings, self._observed_names)
