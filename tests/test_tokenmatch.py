@@ -161,7 +161,7 @@ def _field_texts() -> list[str]:
 
 def test_field_reads_the_doc_as_spacy_objects_do() -> None:
     """Token offsets, NORM counts and sentence starts read from arrays (FieldAnalysis) equal what spaCy's
-    Token, Span and Doc.count_by give, on every test draft."""
+    Token, Doc.count_by and its sentencizer's sentences give, on every test draft."""
     from spacy.attrs import NORM
 
     from inmail_lint.analysis.field import FieldAnalysis
@@ -183,7 +183,52 @@ def test_field_reads_the_doc_as_spacy_objects_do() -> None:
             )
         if len(doc) > 1:
             assert fa.token_span(0, len(doc)) == fa.span(doc[0].idx, doc[-1].idx + len(doc[-1].text))
-        assert fa._sentence_starts() == [sent.start_char for sent in doc.sents], text
+        whole = get_nlp()(fa._nlp_input[0])  # the whole pipeline: its sentencizer marks the sentences
+        assert fa._sentence_starts() == [sent.start_char for sent in whole.sents], text
         by_hash = doc.count_by(NORM)
         words = frozenset(fa.tokens[i][0] for i in range(0, len(doc), 3)) | {"you", "we", "absent-word"}
         assert fa.count_norms(words) == sum(n for h, n in by_hash.items() if doc.vocab.strings[h] in words)
+
+
+_SENTENCE_PIECES = [
+    "Ana",
+    "we",
+    "I'm",
+    "U.S.",
+    "e.g.",
+    "Inc.",
+    "2.5",
+    ".",
+    "!",
+    "?",
+    "...",
+    "?!",
+    ";",
+    ",",
+    ")",
+    '"',
+    "”",
+    "’",
+    "。",
+    "!",
+    "\n",
+    "-",
+    ":)",
+    "http://x.io/a.b",
+    "Hi",
+    "👋",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(_SENTENCE_PIECES), st.booleans()), max_size=30))
+def test_sentence_starts_are_the_sentencizers(pieces: list[tuple[str, bool]]) -> None:
+    """The default pipeline's sentences, found from the tokens, are its sentencizer's, on any mix of words and
+    punctuation, glued to the word before or not."""
+    from inmail_lint.analysis.field import FieldAnalysis
+    from inmail_lint.draft.document import Field
+
+    text = "".join((" " if spaced else "") + piece for piece, spaced in pieces)
+    fa = FieldAnalysis(Field("body", text, 0, len(text)))
+    whole = get_nlp()(fa._nlp_input[0])
+    assert fa._sentence_starts() == [sent.start_char for sent in whole.sents]

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
-from inmail_lint.analysis.nlp import get_nlp, phrase_matcher
+from inmail_lint.analysis.nlp import get_nlp, phrase_matcher, punct_chars, sentence_starts
 from inmail_lint.analysis.readability import flesch_kincaid_grade, flesch_reading_ease
 from inmail_lint.analysis.slots import Slot, find_slots
 from inmail_lint.analysis.tokenmatch import Token, doc_tokens
@@ -149,8 +149,11 @@ class FieldAnalysis:
 
     @cached_property
     def doc(self) -> Any:
-        """The spaCy Doc of the text with whitespace runs collapsed; use :meth:`span` for its offsets."""
-        return get_nlp(self.model)(self._nlp_input[0])
+        """The spaCy Doc of the text with whitespace runs collapsed; use :meth:`span` for its offsets. The
+        default pipeline's only component is a sentencizer: its tokenizer makes the Doc, and the sentence
+        boundaries are found when asked for (:meth:`_sentence_starts`); a configured pipeline runs whole."""
+        nlp = get_nlp(self.model)
+        return nlp.make_doc(self._nlp_input[0]) if self.model is None else nlp(self._nlp_input[0])
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Character offsets in the Doc, as offsets in the field's text."""
@@ -227,11 +230,13 @@ class FieldAnalysis:
         token and each token marked as a sentence start. Read from an array instead of building a Span for
         each sentence; a pipeline with its own ``sents`` hook is asked through ``Doc.sents``."""
         doc = self.doc
+        starts = self._token_starts
+        if self.model is None:  # the default pipeline: its sentencizer's boundaries, from the tokens
+            return [starts[i] for i in sentence_starts(self.tokens, punct_chars(None))]
         if "sents" in doc.user_hooks or not doc.has_annotation("SENT_START"):
             return [sent.start_char for sent in doc.sents]  # (the latter raises spaCy's own error, as before)
         from spacy.attrs import SENT_START  # spaCy is imported by the Doc first (see inmail_lint.analysis.nlp)
 
-        starts = self._token_starts
         marks = doc.to_array(SENT_START).tolist() if len(doc) else []
         return [starts[i] for i, mark in enumerate(marks) if i == 0 or mark == 1]
 

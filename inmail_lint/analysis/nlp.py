@@ -113,6 +113,32 @@ def _build_nlp(model: str | None) -> Any:
     return nlp
 
 
+def sentence_starts(tokens: list[tuple[str, str, str, frozenset[str]]], punct_chars: frozenset[str]) -> list[int]:
+    """The tokens that start a sentence, as spaCy's ``Sentencizer`` marks them (``predict``): the first, and
+    each token that is neither punctuation nor one of ``punct_chars`` after one of ``punct_chars`` ("." "!"
+    "?" and the like). ``tokens`` are (NORM, text, lower case, flags) as the token patterns read them. The
+    default pipeline runs only its tokenizer on a field; this gives its sentencizer's boundaries when a rule
+    asks for sentences, from tokens already read (``tests/test_tokenmatch.py`` holds the two equal)."""
+    if not tokens:
+        return []
+    starts = [0]
+    seen_period = False
+    for i, (_, text, _, flags) in enumerate(tokens):
+        in_punct_chars = text in punct_chars
+        if seen_period and not in_punct_chars and "IS_PUNCT" not in flags:
+            starts.append(i)
+            seen_period = False
+        elif in_punct_chars:
+            seen_period = True
+    return starts
+
+
+@lru_cache(maxsize=4)
+def punct_chars(model: str | None) -> frozenset[str]:
+    """What ends a sentence for the pipeline's sentencizer."""
+    return frozenset(get_nlp(model).get_pipe("sentencizer").punct_chars)
+
+
 @lru_cache(maxsize=256)
 def phrase_matcher(phrases: tuple[str, ...], attr: str = "NORM", model: str | None = None) -> Any:
     """A PhraseMatcher for these phrases, built once per process. It compares whole tokens on ``attr``: NORM
