@@ -223,7 +223,10 @@ class TokenPatterns:
 
     def __init__(self, patterns: Mapping[str, Iterable[Any]]) -> None:
         self._by_norm: dict[str, list[_Pattern]] = {}
-        # patterns that can open on any token, grouped by their first token's spec (tested once per token)
+        # patterns that can open on any token but whose second token has fixed NORMs ("the team at Globex":
+        # any word but "our", then "team"), filed under those NORMs and tried at the token before them
+        self._by_next_norm: dict[str, list[tuple[_Element, _Pattern]]] = {}
+        # the other patterns that can open on any token, grouped by their first token's spec (tested once per token)
         self._anywhere: dict[str, tuple[_Element, list[_Pattern]]] = {}
         for label, group in patterns.items():
             for i, pattern in enumerate(group):
@@ -239,6 +242,9 @@ class TokenPatterns:
                     if first.norms is not None and first.low > 0:
                         for norm in first.norms:
                             self._by_norm.setdefault(norm, []).append(compiled)
+                    elif compiled.next_norms is not None:  # filed by the words the token after it can be
+                        for norm in compiled.next_norms:
+                            self._by_next_norm.setdefault(norm, []).append((first, compiled))
                     else:
                         spec = pattern[len(elements) - len(variant)]
                         key = repr((first.low, first.high, sorted(spec.items(), key=repr)))
@@ -265,6 +271,15 @@ class TokenPatterns:
                 if flags and (i + 1 >= n or not flags <= tokens[i + 1][3]):
                     continue
                 for end in pattern.ends(tokens, i, pattern.skip):
+                    found.add((pattern.label, i, end))
+        by_next_norm = self._by_next_norm
+        for j in [j for j, tok in enumerate(tokens) if j and tok[0] in by_next_norm]:
+            i = j - 1
+            for first, pattern in by_next_norm[tokens[j][0]]:
+                flags = pattern.next_flags
+                if not (first.flags <= tokens[i][3] and first.test(tokens[i])) or (flags and not flags <= tokens[j][3]):
+                    continue
+                for end in pattern.ends(tokens, i):
                     found.add((pattern.label, i, end))
         for first, group in anywhere:
             flags, test = first.flags, first.test
