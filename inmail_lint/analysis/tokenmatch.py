@@ -257,12 +257,17 @@ class TokenPatterns:
     def __call__(self, doc: Any) -> list[tuple[str, int, int]]:
         """Every ``(label, start, end)`` match in token offsets, sorted by start then end then label."""
         tokens = self.tokens(doc)
-        by_norm = self._by_norm
-        anywhere = tuple(self._anywhere.values())
-        n = len(tokens)
         found: set[tuple[str, int, int]] = set()
-        # the tokens whose NORM opens a pattern, found in one pass (most tokens open none)
-        for i in [i for i, tok in enumerate(tokens) if tok[0] in by_norm]:
+        self._by_first_word(tokens, found)
+        self._by_second_word(tokens, found)
+        self._at_any_token(tokens, found)
+        return sorted(found, key=lambda m: (m[1], m[2], m[0]))
+
+    def _by_first_word(self, tokens: list[Token], found: set[tuple[str, int, int]]) -> None:
+        """The patterns filed by the words their first token can be, at the tokens that are one of them."""
+        by_norm = self._by_norm
+        n = len(tokens)
+        for i in [i for i, tok in enumerate(tokens) if tok[0] in by_norm]:  # one pass: most tokens open none
             for pattern in by_norm[tokens[i][0]]:
                 following = pattern.next_norms
                 if following is not None and (i + 1 >= n or tokens[i + 1][0] not in following):
@@ -272,6 +277,9 @@ class TokenPatterns:
                     continue
                 for end in pattern.ends(tokens, i, pattern.skip):
                     found.add((pattern.label, i, end))
+
+    def _by_second_word(self, tokens: list[Token], found: set[tuple[str, int, int]]) -> None:
+        """The patterns filed by the words their second token can be, at the token before one of them."""
         by_next_norm = self._by_next_norm
         for j in [j for j, tok in enumerate(tokens) if j and tok[0] in by_next_norm]:
             i = j - 1
@@ -281,23 +289,21 @@ class TokenPatterns:
                     continue
                 for end in pattern.ends(tokens, i):
                     found.add((pattern.label, i, end))
-        for first, group in anywhere:
-            flags, test = first.flags, first.test
-            if first.low:
-                starts = [i for i, tok in enumerate(tokens) if flags <= tok[3] and test(tok)]
-            else:
-                starts = list(range(n))
+
+    def _at_any_token(self, tokens: list[Token], found: set[tuple[str, int, int]]) -> None:
+        """The other patterns, at every token their first token's spec accepts."""
+        n = len(tokens)
+        for first, group in self._anywhere.values():
+            test, flags = first.test, first.flags
+            starts = [i for i, tok in enumerate(tokens) if flags <= tok[3] and test(tok)] if first.low else range(n)
             for i in starts:
                 for pattern in group:
-                    following, flags = pattern.next_norms, pattern.next_flags
-                    if following is not None and (i + 1 >= n or tokens[i + 1][0] not in following):
-                        continue  # the token after the first cannot be what the pattern needs there
-                    if flags and (i + 1 >= n or not flags <= tokens[i + 1][3]):
+                    after = pattern.next_flags  # (the token after the first has no fixed words: not filed by them)
+                    if after and (i + 1 >= n or not after <= tokens[i + 1][3]):
                         continue
                     for end in pattern.ends(tokens, i):
                         if end > i:  # a match takes at least one token
                             found.add((pattern.label, i, end))
-        return sorted(found, key=lambda m: (m[1], m[2], m[0]))
 
 
 def doc_tokens(doc: Any) -> list[Token]:
