@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inmail_lint.util.text import normalize_newlines, utf16_length, word_count
+from inmail_lint.util.text import normalize_newlines, utf16_length, word_count, word_spans
 
 
 @pytest.mark.parametrize(
@@ -39,6 +39,17 @@ def test_utf16_length(text: str, expected: int) -> None:
 )
 def test_word_count(text: str, expected: int) -> None:
     assert word_count(text) == expected
+
+
+_CHARS = st.characters(codec="utf-8") | st.sampled_from(" \t\n\x0b\x0c\x1c\x1d\x85\xa0\u2028\u3000_-—.'’🚀½²٣")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(_CHARS, max_size=60))
+def test_word_count_is_the_number_of_word_spans(text: str) -> None:
+    """Counted by str.split and str.isalnum, found by the regular expression: the same words in any text,
+    whatever Unicode calls whitespace, letters and digits."""
+    assert word_count(text) == len(word_spans(text))
 
 
 def test_normalize_newlines() -> None:
