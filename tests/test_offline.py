@@ -161,3 +161,25 @@ EVERYDAY_WORDS = [
     "engineering",
     "infrastructure",
 ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["Considering", "we", "isn't", "re-built", "data", "Ana's", "2024", "—", "rhythm", "a", "I"])
+        | st.text(max_size=12),
+        max_size=25,
+    )
+)
+def test_grades_count_syllables_as_textstat_does(words: list[str]) -> None:
+    """The grades' syllable count (textstat's own count without its dictionary lookup) equals textstat's
+    count_syllables, on words and on any text."""
+    from textstat.backend.counts._count_syllables import count_syllables
+    from textstat.backend.metrics import _syllables_per_word
+
+    from inmail_lint.analysis.readability import _count_syllables_without_dictionary
+
+    flesch_kincaid_grade("warm up")  # textstat is set up
+    assert _syllables_per_word.count_syllables is _count_syllables_without_dictionary
+    text = " ".join(words)
+    assert _count_syllables_without_dictionary(text, LANGUAGE) == count_syllables(text, LANGUAGE)

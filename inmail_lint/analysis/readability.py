@@ -123,8 +123,24 @@ def _textstat() -> Any:
             del sys.modules["nltk"]
     _count_syllables.get_cmudict = _no_dictionary  # pyphen only: offline and deterministic
     _count_syllables.get_pyphen = _hyphenation
+    from textstat.backend.metrics import _syllables_per_word
+
+    # the grades' syllable count: textstat's own with its dictionary lookup left out (it raised and caught
+    # an error for every word, half of the count's time)
+    _syllables_per_word.count_syllables = _count_syllables_without_dictionary
     textstat.set_lang(LANGUAGE)
     return textstat
+
+
+def _count_syllables_without_dictionary(text: str, lang: str) -> int:
+    """What ``textstat.backend.counts.count_syllables`` counts when there is no pronouncing dictionary: each
+    word's hyphenation points plus one (``tests/test_offline.py`` holds the two equal)."""
+    from textstat.backend.selections._list_words import list_words
+
+    if not text:
+        return 0
+    positions = _hyphenation(lang).positions
+    return sum(len(positions(word)) + 1 for word in list_words(text, lowercase=True))
 
 
 def flesch_kincaid_grade(text: str) -> float:
