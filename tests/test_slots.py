@@ -1,0 +1,45 @@
+"""The slot patterns of rules/placeholders.yaml open with their literal character (so Python's regular
+expressions skip to it) and find exactly what the same patterns with the look-behind first find."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from inmail_lint.util.resources import load_data
+
+# the forms with the look-behind (or word boundary) first, as they were written before
+LOOK_BEHIND_FIRST = {
+    r"\{(?<![{\w$]\{)": r"(?<![{\w$])\{",
+    r"XXX(?<!\wXXX)X*(?!\w)": r"\b[X]{3,}\b",
+    r"\[(?<![\\\w]\[)": r"(?<![\\\w])\[",
+    r"<(?<![<\w]<)": r"(?<![<\w])<",
+}
+
+
+def _pairs() -> list[tuple[str, str]]:
+    pairs = []
+    for pattern in load_data("placeholders.yaml")["patterns"]:
+        for fast, slow in LOOK_BEHIND_FIRST.items():
+            if pattern.startswith(fast):
+                pairs.append((pattern, slow + pattern[len(fast) :]))
+    return pairs
+
+
+def test_each_rewritten_pattern_is_in_the_pack() -> None:
+    assert len(_pairs()) == len(LOOK_BEHIND_FIRST)
+
+
+_TEXT = st.text(st.sampled_from("{}[]<>()$\\_-. \n:@!XxaZ1é{[<"), max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT, st.text(st.sampled_from("aXé_ 1"), max_size=6))
+@pytest.mark.parametrize(("fast", "slow"), _pairs())
+def test_literal_first_finds_what_look_behind_first_finds(fast: str, slow: str, text: str, word: str) -> None:
+    for sample in (text, f"{word}{text}", f"{text}{word}XXXX{word}", f"{word}[{word}]{text}<{word}>{{{word}}}"):
+        found = [(m.span(), m.groupdict()) for m in re.finditer(fast, sample)]
+        assert found == [(m.span(), m.groupdict()) for m in re.finditer(slow, sample)], sample
