@@ -1,5 +1,6 @@
-"""The slot patterns of rules/placeholders.yaml open with their literal character (so Python's regular
-expressions skip to it) and find exactly what the same patterns with the look-behind first find."""
+"""The slot patterns of rules/placeholders.yaml (and the abbreviation ends of analysis/field.py) open with their
+literal character (so Python's regular expressions skip to it) and find exactly what the same patterns with
+the look-behind first find."""
 
 from __future__ import annotations
 
@@ -43,3 +44,18 @@ def test_literal_first_finds_what_look_behind_first_finds(fast: str, slow: str, 
     for sample in (text, f"{word}{text}", f"{text}{word}XXXX{word}", f"{word}[{word}]{text}<{word}>{{{word}}}"):
         found = [(m.span(), m.groupdict()) for m in re.finditer(fast, sample)]
         assert found == [(m.span(), m.groupdict()) for m in re.finditer(slow, sample)], sample
+
+
+_ABBREVIATION_WORDS = st.sampled_from(["Dr.", "Inc.", "A.", "U.S.", "x.", "1.", ".", "Our", "We", "the", "Ana", "Wei"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(_ABBREVIATION_WORDS, st.sampled_from(["", " ", "  ", "\n", " \t"])), max_size=20))
+def test_abbreviation_ends_are_found_as_with_the_look_behind_first(words: list[tuple[str, str]]) -> None:
+    """The gap after an abbreviation's full stop before a sentence opener ("Series A. Our"), searched from
+    the full stop, is the gap the look-behind-first form finds."""
+    from inmail_lint.analysis.field import _ABBREVIATION_END, _STARTERS
+
+    text = "".join(word + gap for word, gap in words)
+    slow = re.compile(rf"(?<=[A-Za-z]\.)[^\S\n]+(?=(?:{_STARTERS})\b)")
+    assert [m.span("gap") for m in _ABBREVIATION_END.finditer(text)] == [m.span() for m in slow.finditer(text)]

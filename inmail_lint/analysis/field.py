@@ -41,7 +41,8 @@ _STARTERS = (
     "Our|We|I|The|This|That|These|It|They|You|Your|My|He|She|There|And|But|So|Now|Today|Since|After|If|When|"
     "Would|Could|Can|Do|Are|Is|Was|Let|Please|Thanks|Happy|Also|However|Then|What|How|Why|Any|Most|Both"
 )
-_ABBREVIATION_END = re.compile(rf"(?<=[A-Za-z]\.)[^\S\n]+(?=(?:{_STARTERS})\b)")
+# (the full stop first, so the search skips to each one: the gap is the group)
+_ABBREVIATION_END = re.compile(rf"\.(?<=[A-Za-z]\.)(?P<gap>[^\S\n]+)(?=(?:{_STARTERS})\b)")
 _WORD_BEFORE = re.compile(r"(\S+)\.$")
 _TITLES = HONORIFICS | {"st", "mt", "rev", "hon", "gen", "sgt"}  # "Dr. Smith", "St. Louis": a name goes on
 _LIST_LINE = re.compile(rf"(?m)^{_LIST_MARKER}")
@@ -207,9 +208,9 @@ class FieldAnalysis:
         text = self.text
         found = {self.span(start, start + 1)[0] for start in self._sentence_starts()}
         for gap in _ABBREVIATION_END.finditer(text):
-            before = _WORD_BEFORE.search(text, max(0, gap.start() - 40), gap.start())
+            before = _WORD_BEFORE.search(text, max(0, gap.start("gap") - 40), gap.start("gap"))
             if before is None or before.group(1).lower() not in _TITLES:
-                found.add(gap.end())
+                found.add(gap.end("gap"))
         starts = sorted(found)
         spans = []
         pos = 0
