@@ -155,11 +155,13 @@ def _all_of(checks: list[Predicate]) -> Predicate:
 
 
 class _Pattern:
-    __slots__ = ("elements", "label", "next_flags", "next_norms", "skip")
+    __slots__ = ("elements", "label", "needs", "next_flags", "next_norms", "skip")
 
     def __init__(self, label: str, elements: tuple[_Element, ...]) -> None:
         self.label = label
         self.elements = elements
+        # the NORMs of each required token with fixed words: a doc without one of each cannot match
+        self.needs = tuple(e.norms for e in elements if e.low >= 1 and e.norms is not None)
         self.skip = 1 if elements[0].only_norm else 0  # found in the index: the first token is already known
         one = elements[0].low == elements[0].high == 1  # the first element takes exactly one token
         self.next_norms = _next_norms(elements) if one else None
@@ -222,7 +224,10 @@ class TokenPatterns:
     """A set of labelled token patterns, matched against spaCy Docs (see the module's docstring)."""
 
     def __init__(self, patterns: Mapping[str, Iterable[Any]]) -> None:
+        # patterns whose first token has fixed NORMs, filed under each of them: those whose second token has
+        # fixed NORMs too under each pair ("your" then "talk"), the others under the first word alone
         self._by_norm: dict[str, list[_Pattern]] = {}
+        self._by_pair: dict[tuple[str, str], list[_Pattern]] = {}
         # patterns that can open on any token but whose second token has fixed NORMs ("the team at Globex":
         # any word but "our", then "team"), filed under those NORMs and tried at the token before them
         self._by_next_norm: dict[str, list[tuple[_Element, _Pattern]]] = {}
@@ -241,7 +246,11 @@ class TokenPatterns:
                     first = variant[0]
                     if first.norms is not None and first.low > 0:
                         for norm in first.norms:
-                            self._by_norm.setdefault(norm, []).append(compiled)
+                            self._by_norm.setdefault(norm, [])
+                            if compiled.next_norms is None:
+                                self._by_norm[norm].append(compiled)
+                            for following in compiled.next_norms or ():
+                                self._by_pair.setdefault((norm, following), []).append(compiled)
                     elif compiled.next_norms is not None:  # filed by the words the token after it can be
                         for norm in compiled.next_norms:
                             self._by_next_norm.setdefault(norm, []).append((first, compiled))
@@ -265,13 +274,14 @@ class TokenPatterns:
 
     def _by_first_word(self, tokens: list[Token], found: set[tuple[str, int, int]]) -> None:
         """The patterns filed by the words their first token can be, at the tokens that are one of them."""
-        by_norm = self._by_norm
+        by_norm, by_pair = self._by_norm, self._by_pair
         n = len(tokens)
         for i in [i for i, tok in enumerate(tokens) if tok[0] in by_norm]:  # one pass: most tokens open none
-            for pattern in by_norm[tokens[i][0]]:
-                following = pattern.next_norms
-                if following is not None and (i + 1 >= n or tokens[i + 1][0] not in following):
-                    continue
+            norm = tokens[i][0]
+            candidates = by_norm[norm]
+            if i + 1 < n and (norm, tokens[i + 1][0]) in by_pair:  # and those for the word after it
+                candidates = candidates + by_pair[(norm, tokens[i + 1][0])]
+            for pattern in candidates:
                 flags = pattern.next_flags
                 if flags and (i + 1 >= n or not flags <= tokens[i + 1][3]):
                     continue
@@ -293,7 +303,12 @@ class TokenPatterns:
     def _at_any_token(self, tokens: list[Token], found: set[tuple[str, int, int]]) -> None:
         """The other patterns, at every token their first token's spec accepts."""
         n = len(tokens)
-        for first, group in self._anywhere.values():
+        present = {tok[0] for tok in tokens} if self._anywhere else set()
+        for first, spread in self._anywhere.values():
+            # ("Jane Doe suggested ...": tried at every capital, only in a doc that holds one of its verbs)
+            group = [p for p in spread if not any(need.isdisjoint(present) for need in p.needs)]
+            if not group:
+                continue
             test, flags = first.test, first.flags
             starts = [i for i, tok in enumerate(tokens) if flags <= tok[3] and test(tok)] if first.low else range(n)
             for i in starts:
