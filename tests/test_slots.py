@@ -1,4 +1,4 @@
-"""The slot patterns of rules/placeholders.yaml (and the abbreviation ends of analysis/field.py) open with their
+"""The slot patterns of rules/placeholders.yaml (and the abbreviation ends and words in capitals) open with their
 literal character (so Python's regular expressions skip to it) and find exactly what the same patterns with
 the look-behind first find."""
 
@@ -59,3 +59,14 @@ def test_abbreviation_ends_are_found_as_with_the_look_behind_first(words: list[t
     text = "".join(word + gap for word, gap in words)
     slow = re.compile(rf"(?<=[A-Za-z]\.)[^\S\n]+(?=(?:{_STARTERS})\b)")
     assert [m.span("gap") for m in _ABBREVIATION_END.finditer(text)] == [m.span() for m in slow.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from("AZbz09&'’ -.,\né"), max_size=40))
+def test_words_in_capitals_are_found_as_with_the_look_behind_first(text: str) -> None:
+    """IM408's words in capitals, searched from each capital with the run's start checked after, are the
+    words the look-behind-first form finds."""
+    from inmail_lint.checks.builtin.shouting import upper_words
+
+    slow = re.compile(r"(?<![A-Za-z0-9&'’])[0-9&'’]*([A-Z][A-Z0-9&'’]*)(?![A-Za-z0-9&'’])")
+    assert list(upper_words(text)) == [m.span(1) for m in slow.finditer(text)]

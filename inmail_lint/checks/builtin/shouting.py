@@ -139,8 +139,22 @@ _AD_MACRO = re.compile(r"%[A-Z][A-Z0-9_]*%")
 _TWO_CAPITALS = re.compile(r"[A-Z]{2}")
 # the words of _WORD that are in capitals: a word runs from the first letter of a run of its characters to the
 # run's end, so one in capitals is a capital after no letter of its run, then capitals, digits and the like
-# to the run's end
-_UPPER_WORD = re.compile(r"(?<![A-Za-z0-9&'’])[0-9&'’]*([A-Z][A-Z0-9&'’]*)(?![A-Za-z0-9&'’])")
+# to the run's end. The search starts at a capital (Python skips to each one; a look-behind first was tried
+# at every character) and the run's start is checked after, by upper_words().
+_UPPER_WORD = re.compile(r"[A-Z][A-Z0-9&'’]*(?![A-Za-z0-9&'’])")
+_RUN_PUNCT = "0123456789&'’"  # what a run may hold before its first letter
+_LETTERS = frozenset(string.ascii_letters)
+
+
+def upper_words(text: str) -> Iterator[tuple[int, int]]:
+    """The spans of the words in capitals (see _UPPER_WORD): a capital with no letter before it in its run of
+    letters, digits, '&' and apostrophes, and capitals, digits and the like from there to the run's end."""
+    for m in _UPPER_WORD.finditer(text):
+        at = m.start()
+        while at > 0 and text[at - 1] in _RUN_PUNCT:
+            at -= 1
+        if at == 0 or text[at - 1] not in _LETTERS:
+            yield m.span()
 
 
 def _shouted_runs(
@@ -167,8 +181,8 @@ def _shouted_runs(
             runs.append((group[0][0], group[-1][1]))
         group.clear()
 
-    for m in _UPPER_WORD.finditer(text):
-        word, start, end = m.group(1), m.start(1), m.end(1)
+    for start, end in upper_words(text):
+        word = text[start:end]
         if group and text[group[-1][1] : start].strip(" ,-") != "":
             close()  # a word in lower case, or other punctuation, lies between
         if fields and any(a <= start and end <= b for a, b in fields):
