@@ -70,3 +70,12 @@ def test_words_in_capitals_are_found_as_with_the_look_behind_first(text: str) ->
 
     slow = re.compile(r"(?<![A-Za-z0-9&'’])[0-9&'’]*([A-Z][A-Z0-9&'’]*)(?![A-Za-z0-9&'’])")
     assert list(upper_words(text)) == [m.span(1) for m in slow.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from("ab \t\n\u00a0\u3000."), max_size=30))
+def test_double_spaces_are_found_as_with_the_look_behind_first(text: str) -> None:
+    from inmail_lint.checks.builtin.whitespace import _DOUBLE
+
+    slow = re.compile(r"(?<=\S)[^\S\n]{2,}(?=\S)")
+    assert [m.span() for m in _DOUBLE.finditer(text)] == [m.span() for m in slow.finditer(text)]

@@ -23,7 +23,8 @@ def _trailing_spaces(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_DOUBLE = re.compile(r"(?<=\S)[^\S\n]{2,}(?=\S)")
+# two or more spaces between words: searched from each space, with the word before checked from there
+_DOUBLE = re.compile(r"[^\S\n](?<=\S[^\S\n])[^\S\n]+(?=\S)")
 
 
 class StrayWhitespace(Rule):
