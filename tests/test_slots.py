@@ -79,3 +79,32 @@ def test_double_spaces_are_found_as_with_the_look_behind_first(text: str) -> Non
 
     slow = re.compile(r"(?<=\S)[^\S\n]{2,}(?=\S)")
     assert [m.span() for m in _DOUBLE.finditer(text)] == [m.span() for m in slow.finditer(text)]
+
+
+_LINK_PIECES = [
+    "http://x.io",
+    "HTTPS://A.b/c?d=1.",
+    "www.x.org",
+    "WwW.y",
+    "see",
+    " ",
+    "(",
+    ")",
+    ".",
+    "hTTp",
+    "ftp://z",
+    "'",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_LINK_PIECES), max_size=12).map("".join))
+def test_links_and_prose_are_the_patterns(text: str) -> None:
+    """A field's links skip the pattern when no "http" or "www." is written in any case, and the prose read for
+    readability puts "link" where the pattern finds one, as _LINK.sub did."""
+    from inmail_lint.analysis.field import _LINK, FieldAnalysis
+    from inmail_lint.draft.document import Field
+
+    fa = FieldAnalysis(Field("body", text, 0, len(text)))
+    assert fa.links == [m.span() for m in _LINK.finditer(text)]
+    assert fa.prose == _LINK.sub("link", text)

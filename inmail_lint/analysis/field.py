@@ -247,6 +247,9 @@ class FieldAnalysis:
 
     @cached_property
     def links(self) -> list[tuple[int, int]]:
+        lowered = self.text.lower()  # (only ASCII letters match h, t, p and w when case is ignored)
+        if "http" not in lowered and "www." not in lowered:
+            return []  # most fields: no need to try the pattern at every character
         return [m.span() for m in _LINK.finditer(self.text)]
 
     @cached_property
@@ -296,8 +299,9 @@ class FieldAnalysis:
         (not a forty-syllable one), and each list item, and the line that introduces a list, ends a sentence
         (a list has no full stops, and would otherwise read as one long sentence)."""
         text = self.text
-        if self.links:
-            text = _LINK.sub("link", text)
+        if self.links:  # each link is one word: "link" (the spans _LINK.sub would replace, found once)
+            cuts = [0, *(offset for span in self.links for offset in span), len(text)]
+            text = "link".join(text[a:b] for a, b in zip(cuts[::2], cuts[1::2], strict=True))
         if "@" in text:
             text = _EMAIL.sub("email", text)
         if not _LIST_LINE.search(text):
