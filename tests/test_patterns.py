@@ -99,3 +99,44 @@ def test_a_combined_rule_still_reports_every_match() -> None:
     result = lint_text("Subject: Hi {{first_name}}\n\nHi [First Name], about <Company> and %FNAME%: XXX.\n")
     found = [d.message.split("'")[1] for d in result.diagnostics if d.code == "IM301"]
     assert found == ["{{first_name}}", "[First Name]", "<Company>", "%FNAME%", "XXX"]
+
+
+# IM401's expressions: some anchored at the start of the subject ("^\W*(?:no more|...)"), some not, searched
+# as two alternations
+PITCHY = [
+    BoundedPattern("IM401", f"patterns[{i}]", p, True)
+    for i, p in enumerate(load_data("pack/IM401-pitchy-subject.yaml")["patterns"])
+]
+PITCHY_WORDS = [
+    "no more",
+    "Grow your",
+    "help you",
+    "Final call",
+    "for",
+    "teams",
+    "in 30 seconds",
+    "on autopilot",
+    "weekly market insights",
+    "newsletter",
+    "Ana",
+    "your talk",
+    " ",
+    ":",
+    "!",
+    "\n",
+    "—",
+    "zero",
+    "needed",
+]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(PITCHY_WORDS), max_size=8).map(" ".join))
+def test_anchored_and_other_patterns_searched_apart_agree_with_them_one_by_one(text: str) -> None:
+    combined = any_of(PITCHY, ignore_case=True)
+    assert combined is not None and len(combined._patterns) == 2  # the anchored ones, and the others
+    verdict = combined.search(text)
+    if verdict is False:
+        assert not found_one_by_one(PITCHY, text)
+    elif verdict is True:
+        assert found_one_by_one(PITCHY, text)

@@ -47,10 +47,13 @@ class BoundedPattern:
 
 class _AnyOf:
     """One search for "does any of these patterns match here?", so that a field none of them matches (most
-    fields, for a rule such as IM301 with nine patterns) costs one call instead of one per pattern."""
+    fields, for a rule such as IM301 with nine patterns) costs one call instead of one per pattern. The patterns
+    are searched as two alternations, those anchored at the start ("^...") and the others: one alternation
+    that mixes them is tried at every position with every branch (13.7 us on a subject for IM401's, against
+    3.3 + 2.9 us as two); which alternation a pattern is in changes nothing but the time."""
 
-    def __init__(self, pattern: Any) -> None:
-        self._pattern = pattern
+    def __init__(self, patterns: list[Any]) -> None:
+        self._patterns = patterns
         self._off = False
 
     def search(self, text: str) -> bool | None:
@@ -59,14 +62,15 @@ class _AnyOf:
         same place, or out of time)."""
         if self._off:
             return None
-        try:
-            m = self._pattern.search(text, timeout=PATTERN_TIMEOUT)
-        except TimeoutError:
-            self._off = True  # the patterns run one by one from now on, each with its own limit
-            return None
-        if m is None:
-            return False
-        return True if m.end() > m.start() else None
+        for pattern in self._patterns:
+            try:
+                m = pattern.search(text, timeout=PATTERN_TIMEOUT)
+            except TimeoutError:
+                self._off = True  # the patterns run one by one from now on, each with its own limit
+                return None
+            if m is not None:
+                return True if m.end() > m.start() else None
+        return False
 
 
 ANY_OF_MIN = 4  # fewer patterns are quicker one by one: an alternation loses each one's literal-prefix scan
@@ -107,8 +111,11 @@ def any_of(patterns: list[BoundedPattern], ignore_case: bool) -> _AnyOf | None:
     sources = [p.source for p in patterns]
     if len(sources) < ANY_OF_MIN or any(_NOT_COMBINABLE.search(s) for s in sources):
         return None
+    anchored = [s for s in sources if s.startswith("^")]
+    groups = [group for group in (anchored, [s for s in sources if not s.startswith("^")]) if group]
     try:
-        combined = regex.compile("|".join(f"(?:{s})" for s in sources), regex.IGNORECASE if ignore_case else 0)
+        flags = regex.IGNORECASE if ignore_case else 0
+        combined = [regex.compile("|".join(f"(?:{s})" for s in group), flags) for group in groups]
     except (regex.error, ValueError, OverflowError, RecursionError, MemoryError):
         return None
     return _AnyOf(combined)
