@@ -414,4 +414,9 @@ def test_the_what_if_probability_is_the_estimates_own(data: st.DataObject) -> No
     whens = st.sampled_from([f.when for f in model.factors if f.when is not None])
     values = st.one_of(whens, st.booleans(), st.none(), st.integers(0, 3), st.floats(0, 20, allow_nan=False))
     observations = {key: data.draw(values, label=key) for key in keys}
-    assert model._probability(observations) == model._estimate(observations, True).probability
+    assert model._probability(model._effects(observations)) == model._estimate(observations, True).probability
+    # each what-if answer is the estimate of the draft with that finding gone, to the last bit
+    estimate = model.estimate(observations)
+    for code, probability in estimate.if_fixed:
+        gone = next(f.observe for f in model.factors if f.finding == code)
+        assert probability == model._estimate({**observations, gone: False}, True).probability

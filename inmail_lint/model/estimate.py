@@ -225,14 +225,19 @@ class Model:
         ``low`` and ``high`` are a 90% interval: the baseline and each factor's effect are taken as anywhere in
         their ranges with equal chance (uniform on the log-odds scale), independently, and the interval of
         their sum is approximated by a normal one (mean and variance of the uniform draws)."""
-        estimate = self._estimate(observations, credit_at_stake)
+        effects = self._effects(observations)  # each factor's effect, found once for the what-if questions too
+        estimate = self._estimate(observations, credit_at_stake, effects)
         at_floor = estimate.probability <= self._shifted(-self.max_shift) + 1e-12
         gains, held = [], []
         for factor in self.factors:
             code = factor.finding
             if code is None or not observations.get(factor.observe):
                 continue
-            without = self._probability({**observations, factor.observe: False})
+            # the observations with this finding gone: only the factors that observe it change
+            gone = factor.observe
+            without = self._probability(
+                [f.effect_for(False) if f.observe == gone else e for f, e in zip(self.factors, effects, strict=True)]
+            )
             if without > estimate.probability:
                 gains.append((code, without))
             elif at_floor and factor.effect is not None and factor.effect.log_or < 0:
@@ -242,12 +247,15 @@ class Model:
         gains.sort(key=lambda g: -g[1])
         return dataclasses.replace(estimate, if_fixed=tuple(gains), held=tuple(held))
 
-    def _probability(self, observations: Mapping[str, Any]) -> float:
+    def _effects(self, observations: Mapping[str, Any]) -> list[Effect | None]:
+        """Each factor's effect on a draft observed as given (None: the factor does not apply)."""
+        return [factor.effect_for(observations.get(factor.observe)) for factor in self.factors]
+
+    def _probability(self, effects: list[Effect | None]) -> float:
         """The point estimate alone, as :meth:`_estimate` makes it (the same sum in the same order), without the
         interval and the factors' results that the what-if questions above do not read."""
         point = 0.0
-        for factor in self.factors:
-            effect = factor.effect_for(observations.get(factor.observe))
+        for effect in effects:
             if effect is not None:
                 point += effect.log_or
         return self._shifted(point)
@@ -256,17 +264,19 @@ class Model:
         """The baseline moved by ``log_odds``, held within the model's largest shift."""
         return logistic(logit(self.baseline) + max(-self.max_shift, min(self.max_shift, log_odds)))
 
-    def _estimate(self, observations: Mapping[str, Any], credit_at_stake: bool) -> Estimate:
+    def _estimate(
+        self, observations: Mapping[str, Any], credit_at_stake: bool, effects: list[Effect | None] | None = None
+    ) -> Estimate:
         results: list[FactorResult] = []
         point = 0.0
         b_lo, b_hi = logit(self.baseline_low), logit(self.baseline_high)
         mean = (b_lo + b_hi) / 2 - logit(self.baseline)  # the draws, relative to the point baseline
         variance = (b_hi - b_lo) ** 2 / 12
-        for factor in self.factors:
-            observed = observations.get(factor.observe)
-            effect = factor.effect_for(observed)
+        effects = self._effects(observations) if effects is None else effects
+        for factor, effect in zip(self.factors, effects, strict=True):
             if effect is None:
                 continue
+            observed = observations.get(factor.observe)
             point += effect.log_or
             lo, hi = min(effect.low, effect.high), max(effect.low, effect.high)
             mean += (lo + hi) / 2
