@@ -7,7 +7,6 @@ source; this module only reads them and adds up log odds.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import math
 from collections.abc import Iterable, Mapping
@@ -226,8 +225,8 @@ class Model:
         their ranges with equal chance (uniform on the log-odds scale), independently, and the interval of
         their sum is approximated by a normal one (mean and variance of the uniform draws)."""
         effects = self._effects(observations)  # each factor's effect, found once for the what-if questions too
-        estimate = self._estimate(observations, credit_at_stake, effects)
-        at_floor = estimate.probability <= self._shifted(-self.max_shift) + 1e-12
+        probability = self._probability(effects)  # the estimate's own, to the last bit (a test holds them equal)
+        at_floor = probability <= self._shifted(-self.max_shift) + 1e-12
         gains, held = [], []
         for factor in self.factors:
             code = factor.finding
@@ -238,14 +237,12 @@ class Model:
             without = self._probability(
                 [f.effect_for(False) if f.observe == gone else e for f, e in zip(self.factors, effects, strict=True)]
             )
-            if without > estimate.probability:
+            if without > probability:
                 gains.append((code, without))
             elif at_floor and factor.effect is not None and factor.effect.log_or < 0:
                 held.append(code)  # it lowers the estimate, but the floor hides what fixing it alone would gain
-        if not gains and not held:
-            return estimate
         gains.sort(key=lambda g: -g[1])
-        return dataclasses.replace(estimate, if_fixed=tuple(gains), held=tuple(held))
+        return self._estimate(observations, credit_at_stake, effects, tuple(gains), tuple(held))
 
     def _effects(self, observations: Mapping[str, Any]) -> list[Effect | None]:
         """Each factor's effect on a draft observed as given (None: the factor does not apply)."""
@@ -265,7 +262,12 @@ class Model:
         return logistic(logit(self.baseline) + max(-self.max_shift, min(self.max_shift, log_odds)))
 
     def _estimate(
-        self, observations: Mapping[str, Any], credit_at_stake: bool, effects: list[Effect | None] | None = None
+        self,
+        observations: Mapping[str, Any],
+        credit_at_stake: bool,
+        effects: list[Effect | None] | None = None,
+        if_fixed: tuple[tuple[str, float], ...] = (),
+        held: tuple[str, ...] = (),
     ) -> Estimate:
         results: list[FactorResult] = []
         point = 0.0
@@ -298,6 +300,8 @@ class Model:
             credit_at_stake=credit_at_stake,
             expected_credit_cost=(1 - p) if credit_at_stake else 0.0,
             model=self.name,
+            if_fixed=if_fixed,
+            held=held,
         )
 
 
