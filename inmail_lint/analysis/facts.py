@@ -195,6 +195,10 @@ class Analysis:
     def _cues(self) -> dict[str, list[Cue]]:
         return {}
 
+    @cached_property
+    def _categories(self) -> dict[tuple[str, ...], frozenset[str]]:
+        return {}
+
     def _echoed_in_subject(self, subject: FieldAnalysis) -> list[Cue]:
         """A name the body uses of the reader's own things ("Saw Acme just raised ...") that the subject
         repeats ("Analytics at Acme Corp") makes the subject about them too, with the body's cue's category."""
@@ -214,8 +218,12 @@ class Analysis:
 # Facts that the rules and the refund model both read
 
 
-def categories(analysis: Analysis, *fields: str) -> set[str]:
-    return {cue.category for name in fields for cue in analysis.cues(name)}
+def categories(analysis: Analysis, *fields: str) -> frozenset[str]:
+    """The categories of the cues in these fields (asked by several rules and observations: found once)."""
+    known = analysis._categories.get(fields)
+    if known is None:
+        known = analysis._categories[fields] = frozenset(cue.category for name in fields for cue in analysis.cues(name))
+    return known
 
 
 def personalized(analysis: Analysis) -> bool:
