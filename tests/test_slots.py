@@ -108,3 +108,46 @@ def test_links_and_prose_are_the_patterns(text: str) -> None:
     fa = FieldAnalysis(Field("body", text, 0, len(text)))
     assert fa.links == [m.span() for m in _LINK.finditer(text)]
     assert fa.prose == _LINK.sub("link", text)
+
+
+def _opens_with(normalised: str, phrase: str) -> bool:
+    return normalised == phrase or (normalised.startswith(phrase) and not normalised[len(phrase)].isalnum())
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "hi",
+                "there",
+                "dear",
+                "sir/madam",
+                "good",
+                "day",
+                "all",
+                "team",
+                "hiya",
+                ",",
+                "!",
+                "ana",
+                "to",
+                "whom",
+                "it",
+                "may",
+                "concern",
+                "1",
+                "é",
+            ]
+        ),
+        max_size=5,
+    )
+)
+def test_generic_greetings_are_looked_up_by_their_first_word(words: list[str]) -> None:
+    """The stock greetings a line may open with, looked up by its first word, are the ones a scan of every
+    phrase finds, in the same order (the longest first)."""
+    from inmail_lint.analysis.cues import _greeting_data, _phrases_for
+
+    normalised = " ".join(words)
+    every = [p for p in _greeting_data()[0] if _opens_with(normalised, p)]
+    assert [p for p in _phrases_for(normalised) if _opens_with(normalised, p)] == every

@@ -129,11 +129,10 @@ def _slot_after(text: str, slots: Sequence[Slot], line: str, line_start: int, at
 def _stock_greeting(line: str, line_start: int, text: str, slots: Sequence[Slot]) -> Greeting | None:
     """A stock greeting with no name ("Hi there,", "Good morning"), unless a name follows the phrase; with a
     slot after it ("Good morning, <Name>,", "Hey, {first}!"), a greeting whose name is a placeholder."""
-    phrases, _ = _greeting_data()
     lead = _LEADING_SYMBOLS.match(line)
     words_at = lead.end() if lead else 0  # after an emoji or other symbols that open the line ("👋 Hi there")
     normalised = _normalise(line[words_at:].rstrip(_TRAILING_PUNCT))
-    for phrase in phrases:
+    for phrase in _phrases_for(normalised):
         if normalised == phrase or (normalised.startswith(phrase) and not normalised[len(phrase)].isalnum()):
             written = _phrase_start(phrase).match(line, words_at)
             rest_at = written.end() if written else len(line)
@@ -145,6 +144,35 @@ def _stock_greeting(line: str, line_start: int, text: str, slots: Sequence[Slot]
                 return None  # "Good morning Robert", "Hi there Ana": a name follows the phrase
             return Greeting(line_start, line_start + _greeting_end(line), None, generic=True)
     return None
+
+
+@lru_cache(maxsize=1)
+def _phrases_by_first_word() -> dict[str | None, tuple[str, ...]]:
+    """The generic phrases by their first word (a run of letters and digits; None for a phrase without one),
+    each list longest first as :func:`_greeting_data` gives them."""
+    phrases, _ = _greeting_data()
+    by_word: dict[str | None, list[str]] = {}
+    for phrase in phrases:
+        first = _ALNUM_RUN.search(phrase)
+        by_word.setdefault(first.group() if first else None, []).append(phrase)
+    return {word: tuple(group) for word, group in by_word.items()}
+
+
+_ALNUM_RUN = re.compile(r"[^\W_]+")  # letters and digits (str.isalnum, character by character)
+
+
+def _phrases_for(normalised: str) -> tuple[str, ...]:
+    """The generic phrases that can open ``normalised``: a phrase that does, followed by a character that is not
+    a letter or digit, has the same first run of letters and digits (and the phrases without one, which any
+    line may open with), longest first."""
+    by_word = _phrases_by_first_word()
+    first = _ALNUM_RUN.search(normalised)
+    found = by_word.get(first.group() if first else None, ())
+    anywhere = by_word.get(None, ()) if first is not None else ()
+    if not anywhere:
+        return found
+    order = {phrase: i for i, phrase in enumerate(_greeting_data()[0])}
+    return tuple(sorted(found + anywhere, key=order.__getitem__))
 
 
 def _greeting_with_name(line: str, line_start: int, offset: int) -> Greeting:
