@@ -108,3 +108,14 @@ def test_the_text_spacy_reads_collapses_whitespace_as_the_regular_expression_did
     for offset in range(len(got) + 1):
         i = bisect.bisect_right(ends, offset) - 1
         assert to_field(offset) == offset + (removed[i] if i >= 0 else 0)
+
+
+def test_alnum_is_str_isalnum_on_every_code_point() -> None:
+    """util.text.ALNUM finds a letter or digit without a Python loop over the characters; it must say what
+    str.isalnum says, for every character Unicode has."""
+    import sys
+
+    from inmail_lint.util.text import ALNUM
+
+    differ = [c for c in range(sys.maxunicode + 1) if (ALNUM.match(chr(c)) is not None) != chr(c).isalnum()]
+    assert differ == []

@@ -17,7 +17,7 @@ from inmail_lint.analysis.tokenmatch import Token, doc_tokens
 from inmail_lint.draft.document import Field
 from inmail_lint.draft.lengths import Counts, LengthRange
 from inmail_lint.draft.profiles import HONORIFICS
-from inmail_lint.util.text import fold_aligned, utf16_length, word_count, word_spans
+from inmail_lint.util.text import ALNUM, fold_aligned, utf16_length, word_count, word_spans
 
 # a link, without the punctuation that ends the sentence around it ("see https://x.io/a?b=1." ends at "1")
 _LINK = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>()\"']*[^\s<>()\"'.,;:!?]")
@@ -221,7 +221,7 @@ class FieldAnalysis:
             cuts = starts[bisect.bisect_right(starts, after) : bisect.bisect_left(starts, end)]
             for a, b in zip([pos, *cuts], [*cuts, end], strict=True):
                 piece = text[a:b]
-                if any(ch.isalnum() for ch in piece):
+                if ALNUM.search(piece):  # a letter or digit (str.isalnum), found without a Python loop
                     spans.append((a + len(piece) - len(piece.lstrip()), a + len(piece.rstrip())))
             pos = m.end() if m is not None else len(text)
         return spans

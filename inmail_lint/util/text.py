@@ -67,14 +67,15 @@ def word_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _WORD_CHUNK.finditer(text)]
 
 
-_ALNUM = re.compile(r"[^\W_]")
+#: A letter or digit: what str.isalnum says of a character (the two agree on every code point)
+ALNUM = re.compile(r"[^\W_]")
 
 
 def word_count(text: str) -> int:
     """How many words: whitespace-separated chunks with a letter or digit in them (what ``word_spans`` finds).
     A chunk that is all letters and digits is settled by ``str.isalnum``; only the others ("week.", "—") are
     searched, which is a third of the time of scanning the text with ``_WORD_CHUNK``."""
-    return sum(1 for chunk in text.split() if chunk.isalnum() or _ALNUM.search(chunk))
+    return sum(1 for chunk in text.split() if chunk.isalnum() or ALNUM.search(chunk))
 
 
 def has_word(text: str, word: str) -> bool:
