@@ -148,6 +148,8 @@ class Locator:
         offset = max(0, min(offset, len(self.text)))
         line = bisect.bisect_right(self._line_starts, offset) - 1
         start = self._line_starts[line]
+        if not self._astral:  # every character one UTF-16 unit (most files)
+            return Position(row=line + 1, column=offset - start + 1)
         column = self.utf16_offset(offset) - self.utf16_offset(start)
         return Position(row=line + 1, column=column + 1)
 
