@@ -107,27 +107,8 @@ PITCHY = [
     BoundedPattern("IM401", f"patterns[{i}]", p, True)
     for i, p in enumerate(load_data("pack/IM401-pitchy-subject.yaml")["patterns"])
 ]
-PITCHY_WORDS = [
-    "no more",
-    "Grow your",
-    "help you",
-    "Final call",
-    "for",
-    "teams",
-    "in 30 seconds",
-    "on autopilot",
-    "weekly market insights",
-    "newsletter",
-    "Ana",
-    "your talk",
-    " ",
-    ":",
-    "!",
-    "\n",
-    "—",
-    "zero",
-    "needed",
-]
+PITCHY_WORDS = ["no more", "Grow your", "help you", "Final call", "for", "teams", "in 30 seconds", "autopilot", "on"]
+PITCHY_WORDS += ["weekly market insights", "newsletter", "Ana", "your talk", " ", ":", "!", "\n", "—", "zero", "needed"]
 
 
 @settings(max_examples=600, deadline=None)

@@ -81,20 +81,7 @@ def test_double_spaces_are_found_as_with_the_look_behind_first(text: str) -> Non
     assert [m.span() for m in _DOUBLE.finditer(text)] == [m.span() for m in slow.finditer(text)]
 
 
-_LINK_PIECES = [
-    "http://x.io",
-    "HTTPS://A.b/c?d=1.",
-    "www.x.org",
-    "WwW.y",
-    "see",
-    " ",
-    "(",
-    ")",
-    ".",
-    "hTTp",
-    "ftp://z",
-    "'",
-]
+_LINK_PIECES = ["http://x.io", "HTTPS://A.b/c?d=1.", "www.x.org", "WwW.y", "see", " ", "(", ")", ".", "hTTp", "ftp://z"]
 
 
 @settings(max_examples=400, deadline=None)
