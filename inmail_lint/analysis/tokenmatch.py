@@ -1,13 +1,15 @@
-"""Token patterns in spaCy's Matcher syntax, matched by an index on the first token.
+"""Token patterns in spaCy's Matcher syntax, matched by an index on the first tokens.
 
 spaCy's :class:`~spacy.matcher.Matcher` tries every pattern at every token: with the hundred-odd cue patterns
 of ``rules/cues.yaml`` that was most of the time inmail-lint spent on a draft. These patterns almost all open
 with a fixed word ("we", "fellow", "your"), so :class:`TokenPatterns` files each pattern under the words its
-first token can be, and at each token only tries the patterns filed under that token's NORM (plus the few
-that can open on any token, such as a capitalised name). It finds the same ``(label, start, end)`` matches as
-spaCy's Matcher (``tests/test_tokenmatch.py`` checks that against spaCy on every draft in the tests, on text
-made of the patterns' words, and on random patterns with every operator), for the part of the syntax the rule
-pack uses:
+first token can be (under the pair, when its second token's words are fixed too), and at each token only
+tries the patterns filed under that token's NORM. A pattern that can open on any token is filed under its
+second token's words when those are fixed ("the team at ..."), else tried at every token its first token's
+spec accepts (a capitalised name), and only in a doc that holds a word of each of its fixed tokens. It
+finds the same ``(label, start, end)`` matches as spaCy's Matcher (``tests/test_tokenmatch.py`` checks that
+against spaCy on every draft in the tests, on text made of the patterns' words, and on random patterns with
+every operator), for the part of the syntax the rule pack uses:
 
 - token keys ``NORM``, ``ORTH``, ``TEXT``, ``LOWER`` with a string or ``{IN: [...]}``, ``{NOT_IN: [...]}``,
   ``{REGEX: "..."}``; the flags ``IS_ALPHA``, ``IS_ASCII``, ``IS_DIGIT``, ``IS_LOWER``, ``IS_UPPER``,
