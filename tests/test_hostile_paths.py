@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -15,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from inmail_lint.api import lint_bytes
 from inmail_lint.checks.define.base import RuleDefinitionError
@@ -380,6 +383,35 @@ def test_a_profile_is_read_once_for_all_the_drafts_that_name_it(
     assert len(calls) == 2
 
 
+def _phrase_regex(phrase: str) -> re.Pattern[str] | None:
+    """The regular expression a profile's phrase was found with before (one compiled for each phrase)."""
+    from inmail_lint.util.text import fold_aligned
+
+    words = [fold_aligned(w) for w in re.findall(r"\w[\w'’&.-]*\w|\w", phrase)]
+    if not words:
+        return None
+    return re.compile(r"(?<![\w])" + r"[\W_]{1,3}".join(re.escape(w) for w in words) + r"(?![\w])")
+
+
+_PHRASE_TEXT = st.text(st.sampled_from("ab_-. '’é1\n"), max_size=24)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_PHRASE_TEXT, st.lists(st.text(st.sampled_from("ab_-.'é1"), min_size=1, max_size=4), min_size=1, max_size=3))
+@example("a__ _", ["a", "_"])  # two ways to read the gap: the longest is tried first
+@example("a a a", ["a", "a"])  # a match that could start inside the one before it is not tried
+@example("x_a b", ["a", "b"])  # an underscore is a word character before the first word
+def test_a_phrase_is_found_where_its_regular_expression_finds_it(text: str, words: list[str]) -> None:
+    """Profile phrases are found without compiling a pattern each (cues.phrase_spans_in); the spans are the ones
+    the pattern finds, gaps and underscores and overlapping tries included."""
+    from inmail_lint.analysis import cues
+
+    phrase = " ".join(words)
+    pattern = _phrase_regex(phrase)
+    expected = [m.span() for m in pattern.finditer(text)] if pattern else []
+    assert cues.phrase_spans_in(text, cues._phrase_words(phrase)) == expected
+
+
 @pytest.mark.parametrize(
     ("text", "phrase"),
     [
@@ -397,7 +429,7 @@ def test_the_first_word_test_never_hides_a_match(text: str, phrase: str) -> None
     from inmail_lint.draft.document import Field
 
     fa = FieldAnalysis(Field("body", text, 0, len(text)))
-    pattern = cues._phrase_pattern(phrase)
+    pattern = _phrase_regex(phrase)
     expected = [m.span() for m in pattern.finditer(fa.folded)] if pattern else []
     if expected and phrase[:1].isupper() and len(phrase.split()) == 1:
         expected = [(a, b) for a, b in expected if not fa.text[a].islower()]
