@@ -314,3 +314,44 @@ def test_a_variable_touching_a_word_is_read_apart_from_it() -> None:
     body = result.fields["body"]
     assert body.lengths is not None
     assert body.lengths.longest_chars == len("I'm reaching out about your shop. Coffee?") + 30  # unknown: 30
+
+
+@pytest.mark.parametrize("engine", ["jinja", "liquid"])
+def test_a_template_is_compiled_once_for_all_its_renderings(engine: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A field is rendered three times (samples, shortest, longest) and a mail merge renders it for every row:
+    the engine compiles it once, and each rendering still gets its own values. A template that does not
+    compile is refused every time it is rendered."""
+    from inmail_lint.draft import template_engines as te
+    from inmail_lint.draft.document import Field
+
+    te._compiled.cache_clear()
+    env = te._jinja() if engine == "jinja" else te._liquid()
+    compiled: list[str] = []
+    original = type(env).from_string
+
+    def counting(self: Any, source: str, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(source)
+        return original(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(type(env), "from_string", counting)
+    text = "Hi {{ name }}, about {{ company }}."
+    field = Field("body", text, 0, len(text))
+    first = te.render(field, engine, {"name": "Ana", "company": "Acme"})
+    second = te.render(field, engine, {"name": "Bo", "company": "Initech"})
+    assert (first.field.text, second.field.text) == ("Hi Ana, about Acme.", "Hi Bo, about Initech.")
+    assert len(compiled) == 1
+    broken = "Hi {{ name "
+    for _ in range(2):
+        with pytest.raises(te.TemplateError):
+            te.render(Field("body", broken, 0, len(broken)), engine, {"name": "Ana"})
+    assert len(compiled) == 3
+
+
+def test_a_long_template_is_not_kept() -> None:
+    from inmail_lint.draft import template_engines as te
+    from inmail_lint.draft.document import Field
+
+    te._compiled.cache_clear()
+    text = "Hi {{ name }}. " + "x" * te.MAX_KEPT_SOURCE
+    assert te.render(Field("body", text, 0, len(text)), "jinja", {"name": "Ana"}).field.text.startswith("Hi Ana.")
+    assert te._compiled.cache_info().currsize == 0
