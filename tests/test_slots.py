@@ -138,3 +138,14 @@ def test_generic_greetings_are_looked_up_by_their_first_word(words: list[str]) -
     normalised = " ".join(words)
     every = [p for p in _greeting_data()[0] if _opens_with(normalised, p)]
     assert [p for p in _phrases_for(normalised) if _opens_with(normalised, p)] == every
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from("[]:ab \t\n\u00a0x"), max_size=30), st.sampled_from(["a", "ab", "a b", "x"]))
+def test_a_reference_definition_is_found_as_the_pattern_finds_it(text: str, label: str) -> None:
+    """A bracketed label defined as a Markdown reference link elsewhere ("[deck]: https://...") is found by a
+    string search, as the multi-line pattern compiled for each label found it."""
+    from inmail_lint.analysis.slots import _defined_as_reference
+
+    pattern = re.compile(rf"(?m)^[^\S\n]*\[{re.escape(label)}\]:")
+    assert _defined_as_reference(text, label) == (pattern.search(text) is not None)

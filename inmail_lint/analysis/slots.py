@@ -102,8 +102,7 @@ def _is_slot(text: str, start: int, whole: str, inner: str, links: Sequence[tupl
     if opener == "[":
         if bare in data.not_slots or (len(bare) == 1 and inner.islower()):
             return False  # [sic], [x], [a]: an editor's mark, a checkbox, a footnote letter
-        definition = re.compile(rf"(?m)^[^\S\n]*\[{re.escape(inner)}\]:")
-        if definition.search(text):
+        if _defined_as_reference(text, inner):
             return False  # the label of a Markdown reference link, defined elsewhere ([deck]: https://...)
     elif opener == "<" and not whole.startswith("<!--"):
         first = re.split(r"[\s/]", bare, maxsplit=1)[0]
@@ -114,6 +113,19 @@ def _is_slot(text: str, start: int, whole: str, inner: str, links: Sequence[tupl
         if any(a <= start and end <= b for a, b in links):
             return False  # insert_id inside a web address is part of the address
     return True
+
+
+def _defined_as_reference(text: str, label: str) -> bool:
+    r"""Whether a line of ``text`` opens with ``[label]:`` after nothing but spaces (a Markdown reference link's
+    definition): what ``(?m)^[^\S\n]*\[label\]:`` finds, without compiling a pattern for each label."""
+    needle = f"[{label}]:"
+    at = text.find(needle)
+    while at != -1:
+        before = text[text.rfind("\n", 0, at) + 1 : at]
+        if not before or before.isspace():  # (no line break in it: it starts after the last one)
+            return True
+        at = text.find(needle, at + 1)
+    return False
 
 
 def _is_subject_tag(text: str, start: int, end: int, inner: str, data: _SlotData) -> bool:
