@@ -546,7 +546,7 @@ def test_a_replayed_process_prints_the_same_bytes_and_imports_only_the_replay(pr
     second, imported = run_probed(["check", "--isolated", "."], env)
     assert second.returncode == first.returncode and second.stdout == first.stdout
     assert "inmail_lint.run.replay" in imported
-    assert not imported & {"click", "inmail_lint.run.session", "yaml", "msgspec", "pathlib"}
+    assert not imported & {"click", "inmail_lint.run.session", "yaml", "msgspec", "pathlib", "unicodedata"}
     timed = subprocess.run([*command[:1], "-X", "importtime", *command[1:]], capture_output=True, env=env)
     assert b"inmail_lint.run.session" in timed.stderr  # Python's options are in the key: done in full
     plain = subprocess.run(command, capture_output=True, env=env, timeout=300)

@@ -31,8 +31,8 @@ folder looked in for a config would give the same answer after the run as during
 only (elsewhere a file's ctime is not its change time).
 
 This module is light on purpose: a replay imports it, :mod:`inmail_lint.util.files`,
-:mod:`inmail_lint.util.fingerprint` and the draft size limit (:mod:`inmail_lint.draft.decode`), and nothing else
-of the package.
+:mod:`inmail_lint.util.fingerprint`, :mod:`inmail_lint.util.unsafe` and the draft size limit
+(:mod:`inmail_lint.draft.decode`), and nothing else of the package.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ from collections.abc import Iterable
 from inmail_lint.draft.decode import MAX_BYTES
 from inmail_lint.util.files import CACHE_FOLDER, MIB, RULE_FILES, folder_listing, read_regular, walk_files
 from inmail_lint.util.fingerprint import pack_fingerprint
+from inmail_lint.util.unsafe import UNSAFE_CHARACTERS
 
 FOLDER_NAME = CACHE_FOLDER
 RECORDS = "runs-1"  # the records' format: a new format is a new subfolder, and old records are never read
@@ -75,9 +76,7 @@ ENVIRONMENT = (
 )
 _KINDS = ("top", "path", "rules", "folder", "draft")  # what a record checks, cheapest first
 # what a report on a terminal may hold besides printable text: tab, line feed and colour (SGR) sequences
-_NOT_PRINTED = re.compile(
-    "(?!\x1b\\[[0-9;]*m)[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
-)
+_NOT_PRINTED = re.compile("(?!\x1b\\[[0-9;]*m)" + UNSAFE_CHARACTERS)
 
 
 class Spot:

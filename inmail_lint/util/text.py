@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from inmail_lint.util.unsafe import UNSAFE_CHARACTERS
+
 
 def utf16_units(ch: str) -> int:
     """UTF-16 code units of one character: 2 outside the Basic Multilingual Plane (most emoji), else 1."""
@@ -126,7 +128,7 @@ def all_caps(text: str) -> bool:
 # Characters a report must not pass through as they are: C0 and C1 controls (a draft's ESC can clear a
 # terminal or retitle the window), and the invisible and direction-changing ones (U+202E turns text around).
 # Tab and line feed are not in it (callers decide about those), nor the zero-width joiners that emoji need.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_UNSAFE = re.compile(UNSAFE_CHARACTERS)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # what XML 1.0 does not allow at all, even escaped
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
