@@ -237,7 +237,7 @@ def language_cues(fa: FieldAnalysis) -> list[Cue]:
     found = []
     tokens = fa.tokens
     not_after = _referrer_not_after()
-    for label, s, e in cue_patterns()(fa.doc):
+    for label, s, e in cue_patterns().match(tokens):
         if label == "their-work" and not _names_something(fa, s, e):
             label = "generic-praise"
         if label == "mutual-connection" and s > 0 and "IS_TITLE" in tokens[s][3] and tokens[s - 1][0] in not_after:
@@ -298,10 +298,10 @@ def find_phrase(fa: FieldAnalysis, phrase: str) -> list[tuple[int, int]]:
     """Where ``phrase`` occurs in the field as whole words, ignoring case and accents; a one-word name
     ("Notion", "Square", "Box") must be written with its capital, so "a notion that", "square footage" and
     "outside the box" are not their company."""
-    first = _first_word(phrase)
-    if first is None or first not in fa.folded:  # most of a long list: no need to look further
+    words = _phrase_words(phrase)
+    if not words or words[0] not in fa.folded:  # most of a long list: no need to look further
         return []
-    spans = phrase_spans_in(fa.folded, _phrase_words(phrase))
+    spans = phrase_spans_in(fa.folded, words)
     if spans and phrase[:1].isupper() and len(phrase.split()) == 1:
         spans = [(a, b) for a, b in spans if not fa.text[a].islower()]
     return spans
@@ -311,16 +311,9 @@ _PHRASE_WORD = re.compile(r"\w[\w'’&.-]*\w|\w")
 
 
 @lru_cache(maxsize=65536)
-def _first_word(phrase: str) -> str | None:
-    """The folded first word of a phrase: its pattern cannot match a text that does not hold it. A profile
-    may list 30,000 mutual connections; testing this first keeps each draft's cost to a substring test each."""
-    match = _PHRASE_WORD.search(phrase)
-    return fold_aligned(match.group()) if match else None
-
-
-@lru_cache(maxsize=65536)
 def _phrase_words(phrase: str) -> tuple[str, ...]:
-    """The phrase's words, folded as the field's text is."""
+    """The phrase's words, folded as the field's text is. A profile may list 30,000 mutual connections: a
+    field that does not hold a phrase's first word costs a substring test, with these remembered."""
     return tuple(fold_aligned(w) for w in _PHRASE_WORD.findall(phrase))
 
 

@@ -233,7 +233,7 @@ class FieldAnalysis:
         doc = self.doc
         starts = self._token_starts
         if self.model is None:  # the default pipeline: its sentencizer's boundaries, from the tokens
-            return [starts[i] for i in sentence_starts(self.tokens, punct_chars(None))]
+            return [starts[i] for i in sentence_starts(self.tokens, punct_chars())]
         if "sents" in doc.user_hooks or not doc.has_annotation("SENT_START"):
             return [sent.start_char for sent in doc.sents]  # (the latter raises spaCy's own error, as before)
         from spacy.attrs import SENT_START  # spaCy is imported by the Doc first (see inmail_lint.analysis.nlp)

@@ -9,7 +9,10 @@ from __future__ import annotations
 import sys
 import types
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from inmail_lint.analysis.tokenmatch import Token
 
 
 class ModelNotInstalled(Exception):
@@ -113,7 +116,7 @@ def _build_nlp(model: str | None) -> Any:
     return nlp
 
 
-def sentence_starts(tokens: list[tuple[str, str, str, frozenset[str]]], punct_chars: frozenset[str]) -> list[int]:
+def sentence_starts(tokens: list[Token], punct_chars: frozenset[str]) -> list[int]:
     """The tokens that start a sentence, as spaCy's ``Sentencizer`` marks them (``predict``): the first, and
     each token that is neither punctuation nor one of ``punct_chars`` after one of ``punct_chars`` ("." "!"
     "?" and the like). ``tokens`` are (NORM, text, lower case, flags) as the token patterns read them. The
@@ -133,10 +136,10 @@ def sentence_starts(tokens: list[tuple[str, str, str, frozenset[str]]], punct_ch
     return starts
 
 
-@lru_cache(maxsize=4)
-def punct_chars(model: str | None) -> frozenset[str]:
-    """What ends a sentence for the pipeline's sentencizer."""
-    return frozenset(get_nlp(model).get_pipe("sentencizer").punct_chars)
+@lru_cache(maxsize=1)
+def punct_chars() -> frozenset[str]:
+    """What ends a sentence for the default pipeline's sentencizer."""
+    return frozenset(get_nlp().get_pipe("sentencizer").punct_chars)
 
 
 @lru_cache(maxsize=256)

@@ -261,13 +261,13 @@ class TokenPatterns:
                         key = repr((first.low, first.high, sorted(spec.items(), key=repr)))
                         self._anywhere.setdefault(key, (first, []))[1].append(compiled)
 
-    def tokens(self, doc: Any) -> list[Token]:
-        """What the predicates read, for each token of ``doc`` (see :func:`doc_tokens`)."""
-        return doc_tokens(doc)
-
     def __call__(self, doc: Any) -> list[tuple[str, int, int]]:
-        """Every ``(label, start, end)`` match in token offsets, sorted by start then end then label."""
-        tokens = self.tokens(doc)
+        """Every ``(label, start, end)`` match in ``doc``'s token offsets, sorted by start then end then label."""
+        return self.match(doc_tokens(doc))
+
+    def match(self, tokens: list[Token]) -> list[tuple[str, int, int]]:
+        """The matches in a doc read as :func:`doc_tokens` reads it (a field's analysis holds them, read once
+        for every set of patterns: ``FieldAnalysis.tokens``)."""
         found: set[tuple[str, int, int]] = set()
         self._by_first_word(tokens, found)
         self._by_second_word(tokens, found)
@@ -324,27 +324,17 @@ class TokenPatterns:
 
 
 def doc_tokens(doc: Any) -> list[Token]:
-    """What the predicates read, for each token of ``doc``: the same for every set of patterns, so it is read
-    once per doc (the last few docs are remembered: a draft's fields, each matched by several sets) and each
-    token once per process (per ORTH and NORM)."""
-    known = _RECENT.get(id(doc))
-    if known is not None and known[0] is doc:
-        return known[1]
+    """What the predicates read, for each token of ``doc`` (each token looked up once per process, per ORTH and
+    NORM)."""
     from spacy.attrs import NORM, ORTH  # spaCy is imported on first use (start-up; see analysis.nlp)
 
     array = doc.to_array([ORTH, NORM])
     if len(_KNOWN) > MAX_REMEMBERED:
         _KNOWN.clear()
     get = _KNOWN.get
-    tokens = [get(pair) or _token(pair, doc.vocab) for pair in zip(*array.T.tolist(), strict=True)]
-    if len(_RECENT) >= RECENT_DOCS:
-        _RECENT.pop(next(iter(_RECENT)))
-    _RECENT[id(doc)] = (doc, tokens)  # the doc is held, so its id cannot be reused while it is here
-    return tokens
+    return [get(pair) or _token(pair, doc.vocab) for pair in zip(*array.T.tolist(), strict=True)]
 
 
-RECENT_DOCS = 4
-_RECENT: dict[int, tuple[Any, list[Token]]] = {}
 _KNOWN: dict[tuple[int, int], Token] = {}
 
 

@@ -86,7 +86,7 @@ class ExistenceRule(DeclarativeRule):
                 continue
             spans: set[tuple[int, int]] = set(fa.phrase_spans(phrases, attr)) if phrases else set()
             if self._tokens is not None:
-                spans.update(fa.token_span(s, e) for _, s, e in self._tokens(fa.doc))
+                spans.update(fa.token_span(s, e) for _, s, e in self._tokens.match(fa.tokens))
             regexes = self._regexes if self._any is None or self._any.search(fa.text) is not False else ()
             for pattern in regexes:
                 found = pattern.spans(fa.text)
