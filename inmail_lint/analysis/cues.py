@@ -148,13 +148,14 @@ def _stock_greeting(line: str, line_start: int, text: str, slots: Sequence[Slot]
 
 @lru_cache(maxsize=1)
 def _phrases_by_first_word() -> dict[str | None, tuple[str, ...]]:
-    """The generic phrases by their first word (a run of letters and digits; None for a phrase without one),
-    each list longest first as :func:`_greeting_data` gives them."""
+    """The generic phrases by their first word (a run of letters and digits), each list longest first as
+    :func:`_greeting_data` gives them; a phrase without one is in every list, and alone under None."""
     phrases, _ = _greeting_data()
-    by_word: dict[str | None, list[str]] = {}
-    for phrase in phrases:
-        first = _ALNUM_RUN.search(phrase)
-        by_word.setdefault(first.group() if first else None, []).append(phrase)
+    firsts = [m.group() if (m := _ALNUM_RUN.search(phrase)) else None for phrase in phrases]
+    by_word: dict[str | None, list[str]] = {word: [] for word in [*firsts, None]}
+    for phrase, first in zip(phrases, firsts, strict=True):
+        for word in by_word if first is None else (first,):
+            by_word[word].append(phrase)
     return {word: tuple(group) for word, group in by_word.items()}
 
 
@@ -162,17 +163,11 @@ _ALNUM_RUN = re.compile(r"[^\W_]+")  # letters and digits (str.isalnum, characte
 
 
 def _phrases_for(normalised: str) -> tuple[str, ...]:
-    """The generic phrases that can open ``normalised``: a phrase that does, followed by a character that is not
-    a letter or digit, has the same first run of letters and digits (and the phrases without one, which any
-    line may open with), longest first."""
+    """The generic phrases that can open ``normalised``, longest first: a phrase that does, followed by a
+    character that is not a letter or digit, has the same first run of letters and digits (or none)."""
     by_word = _phrases_by_first_word()
     first = _ALNUM_RUN.search(normalised)
-    found = by_word.get(first.group() if first else None, ())
-    anywhere = by_word.get(None, ()) if first is not None else ()
-    if not anywhere:
-        return found
-    order = {phrase: i for i, phrase in enumerate(_greeting_data()[0])}
-    return tuple(sorted(found + anywhere, key=order.__getitem__))
+    return by_word.get(first.group() if first else None, by_word[None])
 
 
 def _greeting_with_name(line: str, line_start: int, offset: int) -> Greeting:
