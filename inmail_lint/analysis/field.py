@@ -227,9 +227,10 @@ class FieldAnalysis:
         return spans
 
     def _sentence_starts(self) -> list[int]:
-        """Where the Doc's sentences start (offsets in the Doc's text), as ``Doc.sents`` gives them: its first
-        token and each token marked as a sentence start. Read from an array instead of building a Span for
-        each sentence; a pipeline with its own ``sents`` hook is asked through ``Doc.sents``."""
+        """Where the Doc's sentences start (offsets in the Doc's text), as ``Doc.sents`` gives them: for the
+        default pipeline, where its sentencizer would mark them (found from the tokens); for a configured one,
+        its first token and each token marked as a sentence start, read from an array instead of building a
+        Span for each sentence (a pipeline with its own ``sents`` hook is asked through ``Doc.sents``)."""
         doc = self.doc
         starts = self._token_starts
         if self.model is None:  # the default pipeline: its sentencizer's boundaries, from the tokens
