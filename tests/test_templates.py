@@ -355,3 +355,34 @@ def test_a_long_template_is_not_kept() -> None:
     text = "Hi {{ name }}. " + "x" * te.MAX_KEPT_SOURCE
     assert te.render(Field("body", text, 0, len(text)), "jinja", {"name": "Ana"}).field.text.startswith("Hi Ana.")
     assert te._compiled.cache_info().currsize == 0
+
+
+def test_a_later_merge_reads_its_template_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A template is read once per run, not once per process: a long-lived process (the language server, the
+    API, an in-process test) that merges the same path with the same configuration again sees the file as it
+    is now. (The key was the path and the configuration's id, and a later run can get both back for another
+    file: CI once printed a test's findings for the previous test's template.)"""
+    from inmail_lint.config.settings import ConfigResolver
+    from inmail_lint.engine.linter import Linter
+    from inmail_lint.run.batch import make_jobs, run_all
+    from inmail_lint.sources.files import Target
+
+    monkeypatch.chdir(tmp_path)
+    config = ConfigResolver(isolated=True).for_directory(tmp_path)
+    linter = Linter(config)
+    target = Target(Path("t.inmail"), "t.inmail")  # relative, as the command line gives it
+
+    def merged(body: str) -> list[str]:
+        (tmp_path / "t.inmail").write_text(f"---\nsubject: A question\ntemplate: true\n---\n{body}\n", "utf-8")
+        jobs = make_jobs([(target, config)], [{"name": "Ana"}])
+        [result] = run_all(jobs, {id(config): config}, {id(config): linter})
+        return [d.message for d in result.diagnostics if d.code == "IM301"]
+
+    assert merged("Hi {{name}}, are you at {{Venue}}?") == [
+        "'{{Venue}}' is not filled in: no column holds it; fill it in, or give the variable a fallback "
+        '({{Venue | default: "..."}})'
+    ]
+    assert merged("Hi {{name}}, could we talk on {{Day}}?") == [
+        "'{{Day}}' is not filled in: no column holds it; fill it in, or give the variable a fallback "
+        '({{Day | default: "..."}})'
+    ]

@@ -40,6 +40,7 @@ class Job:
     problem: str | None = None  # a batch row that could not be read
     line: int | None = None  # a batch row: the line of the file where it starts
     data: bytes | None = None  # standard input, read once by the main process
+    run: int = 0  # the run it belongs to (:func:`make_jobs` numbers each run of this process)
 
 
 def is_batch(target: Target) -> bool:
@@ -48,16 +49,19 @@ def is_batch(target: Target) -> bool:
 
 # ------------------------------------------------------------------------------------------------- running
 
-_TEMPLATES: dict[tuple[str, int], Draft | str] = {}
+_TEMPLATES: dict[tuple[int, str, int], Draft | str] = {}
 MAX_TEMPLATES = 64
+_RUNS = itertools.count(1)  # the runs of this process, numbered by make_jobs
 
 
 def _template(job: Job, config: Config) -> Draft | str:
-    """A template draft, read once per process (a merge has one job per row)."""
+    """A template draft, read once per run (a merge has one job per row). The key is the run's, the same in
+    every helper and every chunk; a later run reads the template again: a path and a configuration's ``id``
+    can both come back in a long-lived process (the language server, the API, tests) for another file."""
     from inmail_lint.run.targets import read_target  # linting: see the imports above
 
     assert job.target.path is not None
-    key = (str(job.target.path), job.config_key)  # the run's key: the same in every helper and every chunk
+    key = (job.run, str(job.target.path), job.config_key)
     if key not in _TEMPLATES:
         if len(_TEMPLATES) >= MAX_TEMPLATES:  # a run merges few templates; a long-lived process keeps no more
             _TEMPLATES.pop(next(iter(_TEMPLATES)))
@@ -73,11 +77,12 @@ def _template(job: Job, config: Config) -> Draft | str:
 def make_jobs(plan: Iterable[tuple[Target, Config]], rows: list[dict[str, str]] | None = None) -> Iterator[Job]:
     """The jobs of a run: each draft file; each row of a batch file; with ``rows`` (--vars), each row for each
     template. Standard input is read here, once."""
+    run = next(_RUNS)
     for target, config in plan:
         key = id(config)
         if rows is not None:
             for number, values in enumerate(rows, start=1):
-                yield Job("merge", target, key, number, values)
+                yield Job("merge", target, key, number, values, run=run)
         elif is_batch(target):
             assert target.path is not None
             for number, cells, problem, line in iter_rows(target.path, required="body"):
