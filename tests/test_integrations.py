@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import os
 import shutil
@@ -444,3 +445,29 @@ def test_junit_fails_a_case_only_when_the_draft_fails_fail_on(cli: Run, tmp_path
         "check", "info.inmail", "--isolated", "--output-format", "junit", "--fail-on", "info", cwd=tmp_path
     )
     assert status == 1 and ET.fromstring(out).get("failures") == "1"
+
+
+def test_a_helper_keys_its_linters_by_run_and_configuration(tmp_path: Path) -> None:
+    """A --jobs helper receives a fresh copy of each configuration with every chunk and keys its linter by the
+    parent's key for it (the configuration's id there). That id can come back in a later run of the parent for
+    another configuration, so the key is the run's too: the second run below is linted with its own settings."""
+    from inmail_lint.config.settings import ConfigResolver
+    from inmail_lint.run import batch
+    from inmail_lint.sources.files import Target
+
+    write(
+        tmp_path / "d.inmail",
+        "Subject: A question about the platform team you lead there\n\nHi Ana,\n\nCould we talk?\n",
+    )
+    target = Target(tmp_path / "d.inmail", "d.inmail")
+    every = ConfigResolver(isolated=True).for_directory(tmp_path)
+    quiet = ConfigResolver(isolated=True, ignore=("IM201",)).for_directory(tmp_path)
+    key = 123_456_789  # the same parent key for both, as when an id comes back
+
+    def codes_in_helper(config: Any) -> list[str]:
+        [job] = batch.make_jobs([(target, config)])
+        [result] = batch._run_in_worker([(key, config, dataclasses.replace(job, config_key=key))])
+        return [d.code for d in result.diagnostics]
+
+    assert "IM201" in codes_in_helper(every)
+    assert "IM201" not in codes_in_helper(quiet)

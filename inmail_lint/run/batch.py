@@ -86,11 +86,11 @@ def make_jobs(plan: Iterable[tuple[Target, Config]], rows: list[dict[str, str]] 
         elif is_batch(target):
             assert target.path is not None
             for number, cells, problem, line in iter_rows(target.path, required="body"):
-                yield Job("batch", target, key, number or None, cells or {}, problem, line=line or None)
+                yield Job("batch", target, key, number or None, cells or {}, problem, line=line or None, run=run)
         elif target.path is None:
-            yield Job("file", target, key, data=sys.stdin.buffer.read())
+            yield Job("file", target, key, data=sys.stdin.buffer.read(), run=run)
         else:
-            yield Job("file", target, key)
+            yield Job("file", target, key, run=run)
 
 
 def run_job(job: Job, config: Config, linter: Linter) -> FileResult:
@@ -203,8 +203,10 @@ def _run_in_worker(items: list[tuple[int, Config, Job]]) -> list[FileResult]:
     from inmail_lint.run.linters import LINTERS  # in a helper: see the imports above
 
     results = []
-    for key, config, job in items:  # each batch brings fresh copies of the configs: key them by the parent's key
-        results.append(run_job(job, config, LINTERS.get(config, key)))
+    # each batch brings fresh copies of the configs: key them by the parent's key and run (a key alone can come
+    # back in a later run of the parent for another configuration)
+    for key, config, job in items:
+        results.append(run_job(job, config, LINTERS.get(config, (job.run, key))))
     return results
 
 
