@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from spacy.matcher import Matcher
 
 from inmail_lint.analysis.nlp import get_nlp
-from inmail_lint.analysis.tokenmatch import PatternError, TokenPatterns
+from inmail_lint.analysis.tokenmatch import PatternError, TokenPatterns, doc_tokens
 from inmail_lint.util.resources import load_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -232,3 +232,17 @@ def test_sentence_starts_are_the_sentencizers(pieces: list[tuple[str, bool]]) ->
     fa = FieldAnalysis(Field("body", text, 0, len(text)))
     whole = get_nlp()(fa._nlp_input[0])
     assert fa._sentence_starts() == [sent.start_char for sent in whole.sents]
+
+
+def test_a_token_is_read_with_its_own_language_s_flags() -> None:
+    """Token reads are remembered per vocabulary: a run with two configurations, one with a pipeline of another
+    language, reads "two" as a number in English and not in German (the table was once shared by every
+    pipeline, so whichever read a word first decided its flags for all)."""
+    import spacy
+
+    english, german = spacy.blank("en"), spacy.blank("de")
+    assert english.vocab["two"].like_num and not german.vocab["two"].like_num  # the languages disagree
+    for first, second in ((english, german), (german, english)):
+        for nlp in (first, second):
+            [(_, text, _, flags)] = doc_tokens(nlp.make_doc("two"))
+            assert text == "two" and ("LIKE_NUM" in flags) == nlp.vocab["two"].like_num

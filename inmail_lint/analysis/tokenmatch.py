@@ -324,26 +324,35 @@ class TokenPatterns:
 
 
 def doc_tokens(doc: Any) -> list[Token]:
-    """What the predicates read, for each token of ``doc`` (each token looked up once per process, per ORTH and
-    NORM)."""
+    """What the predicates read, for each token of ``doc`` (each token looked up once per process and
+    vocabulary, per ORTH and NORM: a token's flags are its language's, so a German pipeline's "two" is not the
+    English one's number)."""
     from spacy.attrs import NORM, ORTH  # spaCy is imported on first use (start-up; see analysis.nlp)
 
     array = doc.to_array([ORTH, NORM])
-    if len(_KNOWN) > MAX_REMEMBERED:
-        _KNOWN.clear()
-    get = _KNOWN.get
-    return [get(pair) or _token(pair, doc.vocab) for pair in zip(*array.T.tolist(), strict=True)]
+    vocab = doc.vocab
+    held = _KNOWN.get(id(vocab))
+    if held is None or held[0] is not vocab:  # (the vocabulary is held with its table: its id stays its own)
+        if len(_KNOWN) >= MAX_VOCABULARIES:
+            _KNOWN.clear()
+        held = _KNOWN[id(vocab)] = (vocab, {})
+    known = held[1]
+    if len(known) > MAX_REMEMBERED:
+        known.clear()
+    get = known.get
+    return [get(pair) or _token(pair, vocab, known) for pair in zip(*array.T.tolist(), strict=True)]
 
 
-_KNOWN: dict[tuple[int, int], Token] = {}
+MAX_VOCABULARIES = 4  # the pipelines built at once (see inmail_lint.analysis.nlp)
+_KNOWN: dict[int, tuple[Any, dict[tuple[int, int], Token]]] = {}
 
 
-def _token(pair: tuple[int, int], vocab: Any) -> Token:
+def _token(pair: tuple[int, int], vocab: Any, known: dict[tuple[int, int], Token]) -> Token:
     orth, norm = pair
     lexeme = vocab[orth]
     flags = frozenset(f for f in FLAG_KEYS if getattr(lexeme, f.lower()))
     flags = _FLAG_SETS.setdefault(flags, flags)  # a few dozen distinct sets, shared by every token
-    token = _KNOWN[pair] = (vocab.strings[norm], lexeme.orth_, lexeme.lower_, flags)
+    token = known[pair] = (vocab.strings[norm], lexeme.orth_, lexeme.lower_, flags)
     return token
 
 
