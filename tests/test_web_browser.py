@@ -263,8 +263,10 @@ def test_the_side_panel_a_profile_the_kind_and_an_unsafe_fix(page: Any) -> None:
     page.wait_for_function("document.getElementById('body').value.endsWith('contracts now?')")
     page.select_option("#kind", "connection-note")
     page.wait_for_function("document.getElementById('subject-count').textContent === 'not sent for this kind'")
+    assert page.is_disabled("#r-name")  # the profile's name is the one read
     # the name fields instead of the profile: the greeting's name is the recipient's, so IM306 goes
     page.select_option("#profile", "")
+    assert not page.is_disabled("#r-name") and page.get_attribute("#r-groups", "placeholder") == "comma-separated"
     page.select_option("#kind", "inmail")
     page.fill("#r-name", "Maria Nowak")
     page.wait_for_function("!document.querySelector('#findings li[data-code=\"IM306\"]')")
@@ -316,7 +318,10 @@ def test_an_opened_draft_shows_its_own_kind_and_recipient(page: Any) -> None:
     open_from_folder(page, "good/pydata-talk.inmail")  # front matter: kind and a profile file
     assert page.input_value("#profile") == "profiles/ana-kowalski.yaml"
     assert page.input_value("#kind") == "inmail" and page.input_value("#r-name") == ""
-    assert not page.is_disabled("#r-name") and "front matter" in page.text_content("#context-note")
+    assert not page.is_disabled("#profile") and "front matter" in page.text_content("#context-note")
+    # the profile file names the recipient: the fields below are greyed and say so, not silently ignored
+    for field in ("#r-name", "#r-company", "#r-groups"):
+        assert page.is_disabled(field) and page.get_attribute(field, "placeholder") == "from the profile file"
     open_from_folder(page, "bad/long-subject.inmail")  # no front matter at all
     assert page.input_value("#profile") == "" and page.input_value("#r-name") == ""
     assert "no front matter" in page.text_content("#context-note")

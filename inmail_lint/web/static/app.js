@@ -77,6 +77,19 @@ function fillContext(kind, fields, profile) {
     $(`r-${key}`).value = Array.isArray(value) ? value.join(", ") : typeof value === "string" ? value : "";
   }
   state.contextChanged = null;
+  syncContext();
+}
+
+// The recipient's fields are read only when no profile file is chosen: with one, they are greyed and say so
+// (a name typed there would otherwise be ignored without a word).
+function syncContext() {
+  const profile = $("profile").value;
+  for (const el of $("context").querySelectorAll("input, select")) {
+    el.disabled = !state.editable || (Boolean(profile) && el.tagName === "INPUT");
+  }
+  for (const key of ["name", "company", ...LIST_FIELDS]) {
+    $(`r-${key}`).placeholder = profile ? "from the profile file" : LIST_FIELDS.includes(key) ? "comma-separated" : "";
+  }
 }
 
 // Debounced: the draft is linted 25 ms after the last keystroke, with at most one request under way; edits made
@@ -386,7 +399,7 @@ function setEditable(editable, frontMatter) {
   note.textContent = frontMatter
     ? "This draft's kind and recipient, from its front matter; a change here is written there when you save."
     : "This draft has no front matter; a kind or recipient set here is written into new front matter when you save (its subject line moves there).";
-  for (const el of $("context").querySelectorAll("input, select")) el.disabled = !editable;
+  syncContext();
 }
 
 async function openFile(path) {
@@ -676,6 +689,7 @@ function start() {
     el.addEventListener("input", () => {
       state.contextChanged = state.contextChanged || new Set();
       state.contextChanged.add(el.id === "kind" ? "kind" : "recipient");
+      if (el.id === "profile") syncContext();
       scheduleLint();
     });
   }
