@@ -154,6 +154,8 @@ def test_paths_stay_inside_the_folder(server: WebServer, folder: Path, path: str
     (folder.parent / "a.inmail").write_text("Subject: secret\n\nsecret\n", encoding="utf-8")
     status, body = call(server, "GET", f"/api/file?path={path}")
     assert status == 403 and "secret" not in json.dumps(body)
+    status, body = call(server, "GET", f"/api/profile?path={path}")
+    assert status == 403 and "secret" not in json.dumps(body)
     before = outside.read_bytes()
     status, _ = call(server, "POST", "/api/save", {"path": path, "base": "", "subject": "x", "body": "y", "etag": ""})
     assert status == 403 and outside.read_bytes() == before
@@ -177,6 +179,8 @@ def test_paths_stay_inside_the_folder(server: WebServer, folder: Path, path: str
         ("POST", "/api/credits", b'{"plan": "premium-career", "per_month": "many"}', {}, 400),
         ("GET", "/api/file", None, {}, 400),
         ("GET", "/api/file?path=missing.inmail", None, {}, 404),
+        ("GET", "/api/profile", None, {}, 400),
+        ("GET", "/api/profile?path=profiles/missing.yaml", None, {}, 404),
         ("GET", "/api/merge?template=template.inmail&table=missing.csv", None, {}, 404),
         ("GET", "/api/nothing", None, {}, 404),
         ("GET", "/static/../server.py", None, {}, 404),
@@ -505,3 +509,14 @@ def test_an_extension_id_must_be_one(folder: Path, cli: Any) -> None:
         WebServer(folder, extensions=("not-an-id",))
     status, _, err = cli("web", "--no-browser", "--allow-extension", "nope", str(folder))
     assert status == 2 and "not an extension id" in err
+
+
+def test_a_profile_file_is_read_as_linting_reads_it(server: WebServer, folder: Path) -> None:
+    """The side panel shows a chosen profile's fields (greyed): the ones a draft naming it is linted with."""
+    status, answer = call(server, "GET", "/api/profile?path=%22profiles/ana-kowalski.yaml%22")
+    assert status == 200 and answer["problem"] is None and answer["path"] == "profiles/ana-kowalski.yaml"
+    assert answer["fields"]["name"] == "Ana Kowalski" and answer["fields"]["groups"] == ["PyData Warsaw"]
+    (folder / "profiles" / "broken.yaml").write_text("name: [not, text]\n", encoding="utf-8")
+    status, answer = call(server, "GET", "/api/profile?path=profiles/broken.yaml")
+    assert status == 200 and answer["fields"] is None
+    assert answer["problem"] == "profiles/broken.yaml field 'name' must be text"

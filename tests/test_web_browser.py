@@ -317,11 +317,14 @@ def test_an_opened_draft_shows_its_own_kind_and_recipient(page: Any) -> None:
     page.fill("#r-name", "Typed Earlier")  # a value typed for a new draft must not stay
     open_from_folder(page, "good/pydata-talk.inmail")  # front matter: kind and a profile file
     assert page.input_value("#profile") == "profiles/ana-kowalski.yaml"
-    assert page.input_value("#kind") == "inmail" and page.input_value("#r-name") == ""
+    assert page.input_value("#kind") == "inmail"
     assert not page.is_disabled("#profile") and "front matter" in page.text_content("#context-note")
     # the profile file names the recipient: the fields below are greyed and say so, not silently ignored
     for field in ("#r-name", "#r-company", "#r-groups"):
         assert page.is_disabled(field) and page.get_attribute(field, "placeholder") == "from the profile file"
+    # ... and they show what the profile says: who the draft is linted as written to
+    page.wait_for_function("document.getElementById('r-name').value === 'Ana Kowalski'")
+    assert page.input_value("#r-groups") == "PyData Warsaw" and page.input_value("#r-company") == "Globex"
     open_from_folder(page, "bad/long-subject.inmail")  # no front matter at all
     assert page.input_value("#profile") == "" and page.input_value("#r-name") == ""
     assert "no front matter" in page.text_content("#context-note")

@@ -293,7 +293,7 @@ def _load_recipient(draft: Draft, reference: str, directory: Path, root: Path | 
         return
     if str(target) not in draft.reads:
         draft.reads.append(str(target))
-    loaded = _read_profile(target)
+    loaded = read_profile(target)
     if isinstance(loaded, str):
         problem(loaded)
         return
@@ -304,7 +304,7 @@ _PROFILES: dict[tuple[str, int, int, int], dict[str, Any] | str] = {}
 MAX_PROFILES = 32
 
 
-def _read_profile(target: Path) -> dict[str, Any] | str:
+def read_profile(target: Path) -> dict[str, Any] | str:
     """A profile file's fields, or what is wrong with it; read and checked once per file and version (by its
     inode, size and modification time), so a hundred drafts to one large profile read it once."""
     try:

@@ -233,6 +233,7 @@ class Handler(BaseHTTPRequestHandler):
         routes = {
             "/api/folder": lambda: self.server.workspace.listing(),
             "/api/file": lambda: self.server.workspace.open(query.get("path")),
+            "/api/profile": lambda: self.server.workspace.profile(query.get("path")),
             "/api/merge": lambda: self.server.workspace.merge(query.get("template"), query.get("table")),
             "/api/plans": lambda: self.server.workspace.plans(),
         }

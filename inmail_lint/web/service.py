@@ -30,7 +30,7 @@ from inmail_lint.engine.result import FileResult, estimate_to_json
 from inmail_lint.model.credits import PlanError
 from inmail_lint.model.estimate import cited, grade_legend
 from inmail_lint.run.session import RunOptions, Session, Skipped, Target, is_batch
-from inmail_lint.sources.files import MAX_BYTES, read_bytes
+from inmail_lint.sources.files import MAX_BYTES, read_bytes, read_profile
 from inmail_lint.sources.tables import RowsError, read_rows
 from inmail_lint.sources.write import Stamp, WriteRefused
 from inmail_lint.util.files import describe_mode
@@ -247,6 +247,16 @@ class Workspace:
                 profile = None
         fields = recipient if isinstance(recipient, dict) else None
         return {"recipient": fields, "recipient_profile": profile, "front_matter": draft.style == "front-matter"}
+
+    def profile(self, relative: Any) -> dict[str, Any]:
+        """A profile file's fields, as a draft that names it is linted with them (read and checked the same way),
+        for the side panel to show; or what is wrong with it."""
+        path = self.path(relative)
+        loaded = read_profile(path)
+        if isinstance(loaded, str):
+            return {"path": self.relative(path), "fields": None, "problem": f"{relative} {loaded}"}
+        fields = {key: loaded[key] for key in PROFILE_KEYS if key in loaded}
+        return {"path": self.relative(path), "fields": fields, "problem": None}
 
     def save(self, request: Mapping[str, Any]) -> dict[str, Any]:
         """Write the draft being edited over its file, only if the file is as it was when opened; or, with

@@ -70,14 +70,29 @@ function request(extra) {
 function fillContext(kind, fields, profile) {
   if (kind) $("kind").value = kind;
   $("profile").value = profile || "";
+  fillRecipient(fields);
+  state.contextChanged = null;
+  syncContext();
+  if (profile) showProfile(profile);
+}
+
+function fillRecipient(fields) {
   const given = fields || {};
   for (const key of ["name", "company"]) $(`r-${key}`).value = typeof given[key] === "string" ? given[key] : "";
   for (const key of LIST_FIELDS) {
     const value = given[key];
     $(`r-${key}`).value = Array.isArray(value) ? value.join(", ") : typeof value === "string" ? value : "";
   }
-  state.contextChanged = null;
-  syncContext();
+}
+
+// A chosen profile file's fields, shown greyed in the fields below: who the draft is linted as written to.
+async function showProfile(path) {
+  try {
+    const answer = await api(`/api/profile?path=${encodeURIComponent(JSON.stringify(path))}`);
+    if ($("profile").value === path) fillRecipient(answer.fields); // unless another was chosen meanwhile
+  } catch (error) {
+    // a profile that cannot be read: the draft's findings say what is wrong with it
+  }
 }
 
 // The recipient's fields are read only when no profile file is chosen: with one, they are greyed and say so
@@ -689,7 +704,10 @@ function start() {
     el.addEventListener("input", () => {
       state.contextChanged = state.contextChanged || new Set();
       state.contextChanged.add(el.id === "kind" ? "kind" : "recipient");
-      if (el.id === "profile") syncContext();
+      if (el.id === "profile") {
+        syncContext();
+        if (el.value) showProfile(el.value);
+      }
       scheduleLint();
     });
   }
