@@ -420,3 +420,20 @@ def test_the_what_if_probability_is_the_estimates_own(data: st.DataObject) -> No
     for code, probability in estimate.if_fixed:
         gone = next(f.observe for f in model.factors if f.finding == code)
         assert probability == model._estimate({**observations, gone: False}, True).probability
+
+
+def test_a_model_file_edited_since_is_read_again(tmp_path: Path) -> None:
+    """A team's model is read once per version of its file, not once per process: the page and the language
+    server run for hours, and an edited model must not keep its old numbers until they are restarted."""
+    import os
+
+    from inmail_lint.util.resources import rules_dir
+
+    text = (rules_dir() / "refund-model.yaml").read_text(encoding="utf-8")
+    assert "\nmax-shift: 1.5\n" in text
+    path = tmp_path / "team-model.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_model(path).max_shift == 1.5
+    path.write_text(text.replace("\nmax-shift: 1.5\n", "\nmax-shift: 1.25\n"), encoding="utf-8")
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))  # a different version even on a coarse clock
+    assert load_model(path).max_shift == 1.25

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from inmail_lint.util.files import ReadRefused, read_regular_text
+from inmail_lint.util.files import ReadRefused, file_stamp, read_regular_text
 from inmail_lint.util.resources import rules_dir
 from inmail_lint.util.yamlsafe import UnsafeYaml, load_yaml_value, yaml_error_summary
 
@@ -421,9 +421,11 @@ _MODELS: dict[str, Model] = {}
 
 
 def load_model(path: Path | None = None) -> Model:
-    """The built-in model, or a team's model file; each read once per process."""
+    """The built-in model, or a team's model file; each read once per process and version of the file (its
+    path, size and modification time: a long-lived process, such as the page or the language server, reads a
+    model file edited since)."""
     path = path or rules_dir() / "refund-model.yaml"
-    key = str(path)
+    key = file_stamp(path)
     if key not in _MODELS:
         try:
             data = load_yaml_value(read_regular_text(path))
