@@ -366,7 +366,13 @@ def test_mail_merge_offers_templates_and_the_tables_that_fill_them(page: Any, fo
     templates = page.eval_on_selector_all("#merge-template option", "els => els.map(e => e.value)")
     tables = page.eval_on_selector_all("#merge-table option", "els => els.map(e => e.value)")
     assert templates == ["outreach.inmail"] and tables == ["people.csv"]
+    # before the first rendering: what the tab does, and no empty table
+    assert not page.is_visible("#merge-rows") and "render" in page.text_content("#merge-status")
     shot(page, tmp_path, "merge-choices")
+    page.click("#merge-form button[type=submit]")
+    page.wait_for_selector("#merge-rows tbody tr")
+    assert page.is_visible("#merge-rows") and "rows of people.csv" in page.text_content("#merge-status")
+    shot(page, tmp_path, "merge-rendered")
 
 
 def test_findings_come_first_and_factors_are_folded(page: Any, tmp_path: Path) -> None:

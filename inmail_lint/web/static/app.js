@@ -501,7 +501,8 @@ async function loadFolder() {
     // only templates, and only the tables whose header names a template's variable (not an outcome history)
     fillSelect($("merge-template"), folder.drafts.filter((d) => d.template).map((d) => d.path));
     fillSelect($("merge-table"), folder.tables);
-    $("merge-status").textContent = folder.tables.length ? "" : "No CSV here has a column named like a template's variable.";
+    if (!folder.tables.length) $("merge-status").textContent = "No CSV here has a column named like a template's variable.";
+    else if ($("merge-rows").hidden) $("merge-status").textContent = MERGE_HINT; // nothing rendered yet
     $("folder-notes").replaceChildren(...folder.notes.map((n) => Object.assign(document.createElement("li"), { textContent: n })));
     renderFolder();
   } catch (error) {
@@ -548,6 +549,8 @@ function renderFolder() {
 }
 
 // --- mail merge ---------------------------------------------------------------------------------------------
+const MERGE_HINT = "Each row of the CSV is put into the template and linted as it would be sent: choose the two, then render them.";
+
 async function renderMerge(event) {
   event.preventDefault();
   const template = $("merge-template").value, table = $("merge-table").value;
@@ -556,6 +559,7 @@ async function renderMerge(event) {
   try {
     const merged = await api(`/api/merge?template=${encodeURIComponent(JSON.stringify(template))}&table=${encodeURIComponent(JSON.stringify(table))}`);
     $("merge-status").textContent = `${merged.rows.length} of ${merged.total} rows of ${merged.table} in ${merged.template}.`;
+    $("merge-rows").hidden = false; // (no empty table before the first rendering)
     const body = document.querySelector("#merge-rows tbody");
     body.replaceChildren(...merged.rows.map((r) => {
       const row = document.createElement("tr");
