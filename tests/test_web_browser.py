@@ -325,6 +325,7 @@ def test_an_opened_draft_shows_its_own_kind_and_recipient(page: Any) -> None:
     # ... and they show what the profile says: who the draft is linted as written to
     page.wait_for_function("document.getElementById('r-name').value === 'Ana Kowalski'")
     assert page.input_value("#r-groups") == "PyData Warsaw" and page.input_value("#r-company") == "Globex"
+    assert page.text_content("#gains") == "nothing found lowers it"  # every factor here raises it
     open_from_folder(page, "bad/long-subject.inmail")  # no front matter at all
     assert page.input_value("#profile") == "" and page.input_value("#r-name") == ""
     assert "no front matter" in page.text_content("#context-note")
@@ -395,6 +396,9 @@ def test_a_draft_wide_finding_is_said_once_beside_the_text(page: Any, tmp_path: 
     assert not any(codes[int(i)] in ("IM303", "IM304") for ids in marked for i in ids.split())
     listed = page.eval_on_selector_all("#findings li", "els => els.map(e => e.dataset.code || e.textContent)")
     assert "IM303" not in listed and any("about the whole draft" in item for item in listed)  # said once
+    # "nothing about the reader" lowers the estimate with no one finding's fix measured: the box must not say
+    # that nothing lowers it
+    assert page.text_content("#gains") == "no single fix is measured; what lowers it is listed below"
     shot(page, tmp_path, "draft-wide")
 
 

@@ -384,7 +384,11 @@ function renderEstimate(estimate, blank) {
   if (also.length) {
     items.push(`${also.join(", ")} ${also.length === 1 ? "lowers" : "lower"} it too, but fixing one alone would not show while the rest remain`);
   }
-  $("gains").replaceChildren(...(items.length ? items : ["nothing found lowers it"]).map((text) => {
+  // with no fix to show: "nothing found lowers it" only when nothing does (a factor such as "nothing about the
+  // reader" lowers it without one finding whose fix the model measures)
+  const lowered = estimate.factors.some((f) => f.odds_ratio < 1);
+  const none = lowered ? "no single fix is measured; what lowers it is listed below" : "nothing found lowers it";
+  $("gains").replaceChildren(...(items.length ? items : [none]).map((text) => {
     const item = document.createElement("li");
     item.textContent = text;
     return item;
