@@ -193,6 +193,28 @@ def test_mail_merge_shows_each_rows_rendering_and_findings(page: Any) -> None:
     assert "IM301" in rows[1]  # the row with no first_name
 
 
+def headings_misaligned(page: Any, table: str) -> list[str]:
+    """The columns of a table whose heading is not aligned as its first row's cell (a number's heading sat at the
+    left of its column while the digits sat at the right)."""
+    return list(
+        page.evaluate(
+            f"""(() => {{
+              const table = document.querySelector({table!r});
+              const cells = table.querySelector("tbody tr").children;
+              return [...table.querySelectorAll("thead th")]
+                .filter((th, i) => getComputedStyle(th).textAlign !== getComputedStyle(cells[i]).textAlign)
+                .map((th) => th.textContent.trim());
+            }})()"""
+        )
+    )
+
+
+def test_the_folder_s_number_headings_sit_over_their_numbers(page: Any) -> None:
+    page.click("#tab-folder")
+    page.wait_for_selector("#folder-table tbody tr")
+    assert headings_misaligned(page, "#folder-table") == []
+
+
 def test_the_credits_chart(page: Any) -> None:
     page.click("#tab-credits")
     page.fill("#per-month", "30")
@@ -205,6 +227,7 @@ def test_the_credits_chart(page: Any) -> None:
     cells = page.eval_on_selector_all("#credits-table tbody td", "els => els.map(e => e.textContent)")
     assert cells and all(cell.lstrip("-").isdigit() for cell in cells)  # whole sends, as the command line shows
     assert "response rate 20%" in page.text_content("#credits-summary")
+    assert headings_misaligned(page, "#credits-table") == []
     page.fill("#rate", "")  # from the folder's drafts
     page.click("#credits-form button[type=submit]")
     page.wait_for_function("document.getElementById('credits-summary').textContent.includes('mean estimate')")
