@@ -206,6 +206,7 @@ def test_calibrate_command(cli: Run, tmp_path: Path) -> None:
     by_label = {b["label"]: b["log-or"] for b in personal["bins"]}
     gain = by_label["personalized"] - by_label["nothing about the reader"]
     assert gain > 0.5  # the history's strong personalization effect
+    assert personal["fixed-by"] == {"IM303": 1, "IM304": 2}  # what fixing those would gain, still said
     (tmp_path / "a.inmail").write_text("Subject: Hi\n\nHi Ana, one question?\n", encoding="utf-8")
     status, out, _ = cli("check", "a.inmail", "--model", "team.yaml", "--output-format", "json", cwd=tmp_path)
     assert json.loads(out)["files"][0]["estimate"]["model"].startswith("fitted-")

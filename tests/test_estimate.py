@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -416,10 +418,18 @@ def test_the_what_if_probability_is_the_estimates_own(data: st.DataObject) -> No
     observations = {key: data.draw(values, label=key) for key in keys}
     assert model._probability(model._effects(observations)) == model._estimate(observations, True).probability
     # each what-if answer is the estimate of the draft with that finding gone, to the last bit
+    for code in sorted(model.finding_codes - {f.finding for f in model.factors}):  # the fixed-by rules
+        observations[f"finding:{code}"] = data.draw(st.booleans(), label=code)
     estimate = model.estimate(observations)
     for code, probability in estimate.if_fixed:
-        gone = next(f.observe for f in model.factors if f.finding == code)
-        assert probability == model._estimate({**observations, gone: False}, True).probability
+        gone = next((f.observe for f in model.factors if f.finding == code), None)
+        if gone is not None:
+            assert probability == model._estimate({**observations, gone: False}, True).probability
+            continue
+        # a fixed-by rule: its factor observes at least the value fixing it gives
+        factor, at_least = next((f, v) for f in model.factors for c, v in f.fixed_by if c == code)
+        fixed = {**observations, factor.observe: max(observations[factor.observe], at_least)}
+        assert probability == model._estimate(fixed, True).probability > estimate.probability
 
 
 def test_a_model_file_edited_since_is_read_again(tmp_path: Path) -> None:
@@ -437,3 +447,47 @@ def test_a_model_file_edited_since_is_read_again(tmp_path: Path) -> None:
     path.write_text(text.replace("\nmax-shift: 1.5\n", "\nmax-shift: 1.25\n"), encoding="utf-8")
     os.utime(path, ns=(1_000_000_000, 1_000_000_000))  # a different version even on a coarse clock
     assert load_model(path).max_shift == 1.25
+
+
+def test_fixing_what_keeps_the_message_impersonal_says_what_it_is_worth() -> None:
+    """IM303 (nothing of the reader's) and IM304 (no common ground) keep the "personal" factor low; the estimate
+    says what fixing each would gain, as it does for a factor's own finding, and nothing when it is fixed."""
+    generic = {"personal-level": 0, "finding:IM303": True, "finding:IM304": True}
+    estimate = MODEL.estimate(generic)
+    gains = dict(estimate.if_fixed)
+    assert gains["IM303"] == pytest.approx(MODEL.estimate({"personal-level": 1}).probability)
+    assert gains["IM304"] == pytest.approx(MODEL.estimate({"personal-level": 2}).probability)
+    assert [code for code, _ in estimate.if_fixed] == ["IM304", "IM303"]  # common ground is worth more
+    assert estimate.fixing().startswith("fixing IM304 would raise it to ")
+    personal = MODEL.estimate({"personal-level": 1, "finding:IM304": True})
+    assert [code for code, _ in personal.if_fixed] == ["IM304"]  # something of theirs is named already
+    assert MODEL.estimate({"personal-level": 2, "finding:IM304": False}).if_fixed == ()
+    assert MODEL.estimate({"personal-level": None, "finding:IM303": True}).if_fixed == ()  # not read: no claim
+
+
+@pytest.mark.parametrize(
+    ("fixed_by", "factor", "message"),
+    [
+        ("{IM303: 1}", "spam", "only a factor with 'bins' or a 'curve' observes a number to raise"),
+        ("{im303: 1}", "personal", "'im303' is not a rule code"),
+        ("{IM303: high}", "personal", "fixed-by.IM303: expected a number"),
+        ("[IM303]", "personal", "expected a mapping of rule codes to values"),
+        ("{IM407: 1}", "personal", "IM407 is named by both 'spam' and 'personal'; keep one"),
+    ],
+)
+def test_a_models_fixed_by_is_checked(fixed_by: str, factor: str, message: str) -> None:
+    data = yaml.safe_load(
+        """
+baseline: {p: 0.18, source: s}
+factors:
+  - {name: spam, observe: "finding:IM407", when: true, rr: 0.8, source: s}
+  - name: personal
+    observe: personal-level
+    bins: [{upto: 0, rr: 0.9}, {upto: null, rr: 1.1}]
+    source: s
+"""
+    )
+    target = next(f for f in data["factors"] if f["name"] == factor)
+    target["fixed-by"] = yaml.safe_load(fixed_by)
+    with pytest.raises(ModelError, match=re.escape(message)):
+        parse_model(data, "m.yaml")

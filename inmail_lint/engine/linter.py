@@ -86,7 +86,7 @@ class Linter:
         self._runnable: dict[tuple[str, ...], list[ActiveRule]] = {}  # the active rules, by what is suppressed
         self.sender = Profile.from_mapping(config.sender)
         self.refund_model = refund_model(config)
-        self._observed_names = {factor.observe for factor in self.refund_model.factors}
+        self._observed_names = set(self.refund_model.observed_names)
         for code in sorted(self.refund_model.finding_codes):
             observed = self.registry.get(code)
             if observed is None:

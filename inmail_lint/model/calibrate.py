@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -211,23 +211,7 @@ def to_document(
         hi = round(float(highs[i]), 4) if highs is not None else point
         return {"log-or": point, "range-log-or": [min(lo, point), max(hi, point)]}
 
-    factors = []
-    for factor in base.factors:
-        spec: dict[str, Any] = {"name": factor.name, "label": factor.label, "observe": factor.observe}
-        if factor.curve:
-            fitted_effect = effect(factor.name, None)
-            multiple = fitted_effect["log-or"]
-            lo, hi = fitted_effect["range-log-or"]
-            spec["curve"] = [[x, round(y * multiple, 4)] for x, y in factor.curve]
-            spec["range"] = sorted([lo / multiple, hi / multiple]) if multiple else [0.0, 0.0]
-        elif factor.bins:
-            spec["bins"] = [
-                {"upto": upto, "label": e.label, **effect(factor.name, i)} for i, (upto, e) in enumerate(factor.bins)
-            ]
-        else:
-            spec.update({"when": factor.when, **effect(factor.name, None)})
-        spec.update({"source": note + f"; the default model cited: {factor.source}", "grade": "TEAM"})
-        factors.append(spec)
+    factors = [_factor_document(factor, effect, note) for factor in base.factors]
     p0 = logistic(intercept)
     low, high = sorted((logistic(base_low), logistic(base_high)))
     return {
@@ -244,6 +228,27 @@ def to_document(
         "max-shift-source": "fitted jointly, so only a loose cap against extreme extrapolation",
         "factors": factors,
     }
+
+
+def _factor_document(factor: Factor, effect: Callable[[str, int | None], dict[str, Any]], note: str) -> dict[str, Any]:
+    """One factor of a fitted model, laid out as in rules/refund-model.yaml, with its fitted effects."""
+    spec: dict[str, Any] = {"name": factor.name, "label": factor.label, "observe": factor.observe}
+    if factor.curve:
+        fitted_effect = effect(factor.name, None)
+        multiple = fitted_effect["log-or"]
+        lo, hi = fitted_effect["range-log-or"]
+        spec["curve"] = [[x, round(y * multiple, 4)] for x, y in factor.curve]
+        spec["range"] = sorted([lo / multiple, hi / multiple]) if multiple else [0.0, 0.0]
+    elif factor.bins:
+        spec["bins"] = [
+            {"upto": upto, "label": e.label, **effect(factor.name, i)} for i, (upto, e) in enumerate(factor.bins)
+        ]
+    else:
+        spec.update({"when": factor.when, **effect(factor.name, None)})
+    if factor.fixed_by:  # what fixing a finding gives the factor is the model's reading of the rules, not fitted
+        spec["fixed-by"] = dict(factor.fixed_by)
+    spec.update({"source": note + f"; the default model cited: {factor.source}", "grade": "TEAM"})
+    return spec
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,10 @@ source; this module only reads them and adds up log odds.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +64,9 @@ class Factor:
     # its bounds are multiples of the point (curve_range)
     curve: tuple[tuple[float, float], ...] = ()
     curve_range: tuple[float, float] = (1.0, 1.0)
+    # a numeric factor that a rule's finding keeps low: (rule code, the value it observes at least once that
+    # finding is fixed), such as IM303 -> 1 on "how personal": a message that names something of the reader's
+    fixed_by: tuple[tuple[str, float], ...] = ()
 
     @property
     def finding(self) -> str | None:
@@ -215,8 +220,18 @@ class Model:
 
     @property
     def finding_codes(self) -> frozenset[str]:
-        """The rule codes whose findings the model observes."""
-        return frozenset(f.finding for f in self.factors if f.finding)
+        """The rule codes whose findings the model observes (a factor's own, or a ``fixed-by`` rule's)."""
+        return frozenset(f.finding for f in self.factors if f.finding) | frozenset(
+            code for f in self.factors for code, _ in f.fixed_by
+        )
+
+    @property
+    def observed_names(self) -> frozenset[str]:
+        """What the model asks to be observed: each factor's observation, and "finding:CODE" for each rule that
+        a factor is ``fixed-by``."""
+        return frozenset(f.observe for f in self.factors) | frozenset(
+            f"finding:{code}" for f in self.factors for code, _ in f.fixed_by
+        )
 
     def estimate(self, observations: Mapping[str, Any], *, credit_at_stake: bool = True) -> Estimate:
         """The estimate for a draft whose factors were observed as given (a missing factor has no effect).
@@ -241,6 +256,20 @@ class Model:
                 gains.append((code, without))
             elif at_floor and factor.effect is not None and factor.effect.log_or < 0:
                 held.append(code)  # it lowers the estimate, but the floor hides what fixing it alone would gain
+        for i, factor in enumerate(self.factors):
+            observed = observations.get(factor.observe)
+            for code, value in factor.fixed_by:
+                if not observations.get(f"finding:{code}") or observed is None or observed >= value:
+                    continue
+                # the draft with that finding fixed: this factor observes at least ``value``
+                effects_fixed = list(effects)
+                effects_fixed[i] = factor.effect_for(value)
+                without = self._probability(effects_fixed)
+                current = effects[i]
+                if without > probability:
+                    gains.append((code, without))
+                elif at_floor and current is not None and current.log_or < 0:
+                    held.append(code)
         gains.sort(key=lambda g: -g[1])
         return self._estimate(observations, credit_at_stake, effects, tuple(gains), tuple(held))
 
@@ -356,6 +385,35 @@ def _effect(spec: Mapping[str, Any], label: str, p0: float, where: str, defaults
     return Effect(label, point, point * _number(lo_m, f"{where}.range"), point * _number(hi_m, f"{where}.range"))
 
 
+_RULE_CODE = re.compile(r"[A-Z]+[0-9]+")
+
+
+def _fixed_by(value: Any, factor: Factor, where: str) -> tuple[tuple[str, float], ...]:
+    """A factor's ``fixed-by``: {rule code: the value the factor observes at least once that rule's finding is
+    fixed}. Only a factor that observes a number (bins or a curve) has one."""
+    if not (factor.bins or factor.curve):
+        raise ModelError(f"{where}.fixed-by: only a factor with 'bins' or a 'curve' observes a number to raise")
+    if not isinstance(value, dict) or not value:
+        raise ModelError(f"{where}.fixed-by: expected a mapping of rule codes to values, such as {{IM303: 1}}")
+    pairs = []
+    for code, at_least in value.items():
+        if not isinstance(code, str) or not _RULE_CODE.fullmatch(code):
+            raise ModelError(f"{where}.fixed-by: {code!r} is not a rule code (such as IM303)")
+        pairs.append((code, _number(at_least, f"{where}.fixed-by.{code}")))
+    return tuple(pairs)
+
+
+def _one_place_for_each_finding(factors: list[Factor], source: str) -> None:
+    """A rule's finding is observed by one factor or fixes one factor: two answers to "what would fixing it
+    gain?" would each be half the truth."""
+    seen: dict[str, str] = {}
+    for factor in factors:
+        for code in ([factor.finding] if factor.finding else []) + [code for code, _ in factor.fixed_by]:
+            if code in seen:
+                raise ModelError(f"{source}: {code} is named by both '{seen[code]}' and '{factor.name}'; keep one")
+            seen[code] = factor.name
+
+
 def parse_model(data: Any, source: str) -> Model:
     if not isinstance(data, dict):
         raise ModelError(f"{source}: a model is a mapping with 'baseline' and 'factors'")
@@ -367,41 +425,8 @@ def parse_model(data: Any, source: str) -> Model:
             raise ModelError(f"{source}: baseline: need 0 < range low <= p <= range high < 1")
         factors = []
         for i, spec in enumerate(data.get("factors") or []):
-            where = f"{source}: factors[{i}] ({spec.get('name', '?')})"
-            label = str(spec.get("label", spec["name"]))
-            common = {k: spec[k] for k in ("scale", "share", "at") if k in spec}
-            identity = (
-                spec["name"],
-                label,
-                spec.get("observe", spec["name"]),
-                str(spec.get("source", "")),
-                str(spec.get("grade", "")),
-            )
-            if "curve" in spec:
-                points = tuple((_number(x, f"{where}.curve"), _number(y, f"{where}.curve")) for x, y in spec["curve"])
-                if len(points) < 2 or any(b[0] <= a[0] for a, b in itertools.pairwise(points)):
-                    raise ModelError(f"{where}.curve: give two or more [value, log-or] points in increasing order")
-                scale = _number(spec.get("scale", 1.0), f"{where}.scale")
-                lo_m, hi_m = spec.get("range", [1.0, 1.0])
-                factor = Factor(
-                    *identity,
-                    curve=tuple((x, y * scale) for x, y in points),
-                    curve_range=(_number(lo_m, f"{where}.range"), _number(hi_m, f"{where}.range")),
-                )
-            elif "bins" in spec:
-                bins = tuple(
-                    (
-                        None if b.get("upto") is None else _number(b["upto"], f"{where}.bins[{j}].upto"),
-                        _effect(b, str(b.get("label", label)), p0, f"{where}.bins[{j}]", common),
-                    )
-                    for j, b in enumerate(spec["bins"])
-                )
-                factor = Factor(*identity, bins=bins)
-            else:
-                factor = Factor(*identity, when=spec.get("when", True), effect=_effect(spec, label, p0, where, {}))
-            if not factor.source:
-                raise ModelError(f"{where}: every factor needs a 'source'")
-            factors.append(factor)
+            factors.append(_parse_factor(spec, f"{source}: factors[{i}] ({spec.get('name', '?')})", p0))
+        _one_place_for_each_finding(factors, source)
         return Model(
             name=str(data.get("name", Path(source).stem)),
             baseline=p0,
@@ -415,6 +440,46 @@ def parse_model(data: Any, source: str) -> Model:
         raise ModelError(f"{source}: missing key {exc}") from None
     except (TypeError, ValueError) as exc:
         raise ModelError(f"{source}: {exc}") from None
+
+
+def _parse_factor(spec: Mapping[str, Any], where: str, p0: float) -> Factor:
+    """One factor of a model file: a curve, bins or a yes/no effect, and what fixing a finding gives it."""
+    label = str(spec.get("label", spec["name"]))
+    common = {k: spec[k] for k in ("scale", "share", "at") if k in spec}
+    identity = (
+        spec["name"],
+        label,
+        spec.get("observe", spec["name"]),
+        str(spec.get("source", "")),
+        str(spec.get("grade", "")),
+    )
+    if "curve" in spec:
+        points = tuple((_number(x, f"{where}.curve"), _number(y, f"{where}.curve")) for x, y in spec["curve"])
+        if len(points) < 2 or any(b[0] <= a[0] for a, b in itertools.pairwise(points)):
+            raise ModelError(f"{where}.curve: give two or more [value, log-or] points in increasing order")
+        scale = _number(spec.get("scale", 1.0), f"{where}.scale")
+        lo_m, hi_m = spec.get("range", [1.0, 1.0])
+        factor = Factor(
+            *identity,
+            curve=tuple((x, y * scale) for x, y in points),
+            curve_range=(_number(lo_m, f"{where}.range"), _number(hi_m, f"{where}.range")),
+        )
+    elif "bins" in spec:
+        bins = tuple(
+            (
+                None if b.get("upto") is None else _number(b["upto"], f"{where}.bins[{j}].upto"),
+                _effect(b, str(b.get("label", label)), p0, f"{where}.bins[{j}]", common),
+            )
+            for j, b in enumerate(spec["bins"])
+        )
+        factor = Factor(*identity, bins=bins)
+    else:
+        factor = Factor(*identity, when=spec.get("when", True), effect=_effect(spec, label, p0, where, {}))
+    if "fixed-by" in spec:
+        factor = dataclasses.replace(factor, fixed_by=_fixed_by(spec["fixed-by"], factor, where))
+    if not factor.source:
+        raise ModelError(f"{where}: every factor needs a 'source'")
+    return factor
 
 
 _MODELS: dict[str, Model] = {}
