@@ -520,3 +520,19 @@ def test_a_profile_file_is_read_as_linting_reads_it(server: WebServer, folder: P
     status, answer = call(server, "GET", "/api/profile?path=profiles/broken.yaml")
     assert status == 200 and answer["fields"] is None
     assert answer["problem"] == "profiles/broken.yaml field 'name' must be text"
+
+
+def test_a_profile_rewritten_with_its_old_size_and_time_is_read_again(server: WebServer, folder: Path) -> None:
+    """A profile is kept by its file's version: a rewrite of the same size that puts the modification time back
+    (a sync tool, an editor that keeps times) is still a new version (its change time moved), never the old
+    fields."""
+    profile = folder / "profiles" / "same-size.yaml"
+    profile.write_text("name: Ana Kowalski\n", encoding="utf-8")
+    _, answer = call(server, "GET", "/api/profile?path=profiles/same-size.yaml")
+    assert answer["fields"] == {"name": "Ana Kowalski"}
+    before = profile.stat()
+    profile.write_text("name: Eva Kowalski\n", encoding="utf-8")  # the same number of bytes
+    os.utime(profile, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (profile.stat().st_size, profile.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    _, answer = call(server, "GET", "/api/profile?path=profiles/same-size.yaml")
+    assert answer["fields"] == {"name": "Eva Kowalski"}

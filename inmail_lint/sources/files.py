@@ -300,18 +300,19 @@ def _load_recipient(draft: Draft, reference: str, directory: Path, root: Path | 
     draft.meta["recipient"] = dict(loaded)
 
 
-_PROFILES: dict[tuple[str, int, int, int], dict[str, Any] | str] = {}
+_PROFILES: dict[tuple[str, int, int, int, int, int], dict[str, Any] | str] = {}
 MAX_PROFILES = 32
 
 
 def read_profile(target: Path) -> dict[str, Any] | str:
     """A profile file's fields, or what is wrong with it; read and checked once per file and version (by its
-    inode, size and modification time), so a hundred drafts to one large profile read it once."""
+    device, inode, size, modification and change times: a rewrite of the same size that puts the modification
+    time back still changes the change time), so a hundred drafts to one large profile read it once."""
     try:
         info = target.stat()
     except OSError as exc:
         return f"cannot be read: {exc.strerror or exc}"
-    key = (str(target), info.st_ino, info.st_size, info.st_mtime_ns)
+    key = (str(target), info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
     if key not in _PROFILES:
         if len(_PROFILES) >= MAX_PROFILES:
             _PROFILES.pop(next(iter(_PROFILES)))
