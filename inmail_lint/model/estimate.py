@@ -11,7 +11,7 @@ import dataclasses
 import itertools
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -243,35 +243,37 @@ class Model:
         probability = self._probability(effects)  # the estimate's own, to the last bit (a test holds them equal)
         at_floor = probability <= self._shifted(-self.max_shift) + 1e-12
         gains, held = [], []
-        for factor in self.factors:
-            code = factor.finding
-            if code is None or not observations.get(factor.observe):
-                continue
-            # the observations with this finding gone: only the factors that observe it change
-            gone = factor.observe
-            without = self._probability(
-                [f.effect_for(False) if f.observe == gone else e for f, e in zip(self.factors, effects, strict=True)]
-            )
+        for code, fixed, lowers in self._fixes(observations, effects):
+            without = self._probability(fixed)
             if without > probability:
                 gains.append((code, without))
-            elif at_floor and factor.effect is not None and factor.effect.log_or < 0:
+            elif at_floor and lowers:
                 held.append(code)  # it lowers the estimate, but the floor hides what fixing it alone would gain
+        gains.sort(key=lambda g: -g[1])
+        return self._estimate(observations, credit_at_stake, effects, tuple(gains), tuple(held))
+
+    def _fixes(
+        self, observations: Mapping[str, Any], effects: list[Effect | None]
+    ) -> Iterator[tuple[str, list[Effect | None], bool]]:
+        """Each finding on this draft whose fix the model measures: its rule code, the factors' effects once it
+        is fixed, and whether it lowers the estimate now. A factor's own finding is gone (only the factors that
+        observe it change); a ``fixed-by`` rule's factor observes at least the value fixing it gives."""
+        for factor in self.factors:
+            code = factor.finding
+            if code is not None and observations.get(factor.observe):
+                gone = factor.observe
+                fixed = [
+                    f.effect_for(False) if f.observe == gone else e for f, e in zip(self.factors, effects, strict=True)
+                ]
+                yield code, fixed, factor.effect is not None and factor.effect.log_or < 0
         for i, factor in enumerate(self.factors):
             observed = observations.get(factor.observe)
             for code, value in factor.fixed_by:
-                if not observations.get(f"finding:{code}") or observed is None or observed >= value:
-                    continue
-                # the draft with that finding fixed: this factor observes at least ``value``
-                effects_fixed = list(effects)
-                effects_fixed[i] = factor.effect_for(value)
-                without = self._probability(effects_fixed)
-                current = effects[i]
-                if without > probability:
-                    gains.append((code, without))
-                elif at_floor and current is not None and current.log_or < 0:
-                    held.append(code)
-        gains.sort(key=lambda g: -g[1])
-        return self._estimate(observations, credit_at_stake, effects, tuple(gains), tuple(held))
+                if observations.get(f"finding:{code}") and observed is not None and observed < value:
+                    fixed = list(effects)
+                    fixed[i] = factor.effect_for(value)
+                    current = effects[i]
+                    yield code, fixed, current is not None and current.log_or < 0
 
     def _effects(self, observations: Mapping[str, Any]) -> list[Effect | None]:
         """Each factor's effect on a draft observed as given (None: the factor does not apply)."""
