@@ -14,6 +14,7 @@ from inmail_lint.draft.parse import parse
 from inmail_lint.engine.linter import Linter
 from inmail_lint.engine.result import FileResult
 from inmail_lint.run.session import Session, Target
+from inmail_lint.util.runs import new_run
 
 
 @lru_cache(maxsize=1)
@@ -40,6 +41,7 @@ def linter_for(config: Config | None = None) -> Linter:
 
 def lint_text(text: str, path: str = "<string>", *, config: Config | None = None) -> FileResult:
     """Lint a draft given as text (no files are read; a ``recipient:`` path is not loaded)."""
+    new_run()
     return linter_for(config).lint(parse(text.removeprefix("\ufeff"), path))
 
 

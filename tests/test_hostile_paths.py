@@ -521,3 +521,35 @@ def test_a_huge_match_is_quoted_short(tmp_path: Path) -> None:
     [d] = [d for d in result.diagnostics if d.code == "TM001"]
     assert len(d.message) < 100 and d.message.endswith("…'")
     assert d.end - d.start > 9000  # the span still covers what was read (content rules read 10,000 characters)
+
+
+def test_a_pattern_stopped_in_one_run_is_tried_again_in_the_next(cli: Run, tmp_path: Path) -> None:
+    """Off for the rest of the run it ran out of time in, not for the rest of the process: the rules are built
+    once per process, and the language server, the page and an in-process caller run many times (CI once saw
+    a slow moment of the machine stop a built-in pattern for every later test of the session, each saying
+    "not checked" with no note)."""
+    team_rule(
+        tmp_path,
+        "slow",
+        "code: TM001\nname: slow\ntype: existence\nsummary: s\npatterns: ['(a|aa)+$']\nmessage: m\n"
+        "examples: {pass: [x], fail: [aaa]}\n",
+    )
+    (tmp_path / "slow.inmail").write_text("Subject: Your talk\n\nHi Ana, Jane Doe said hi. " + "a" * 60 + "!\n")
+    (tmp_path / "fine.inmail").write_text("Subject: Your talk\n\nHi Ana, Jane Doe said hi. Baa\n")
+    status, out, err = cli("check", "slow.inmail", "--select", "TM", "--no-cache", cwd=tmp_path)
+    assert status == 2 and "took over 0.25 s" in err and "TM001 (patterns[0]) was not checked" in out
+    for _ in range(2):  # the next runs, in the same process: the pattern runs, and finds what it looks for
+        status, out, err = cli(
+            "check", "fine.inmail", "--select", "TM", "--output-format", "concise", "--no-cache", cwd=tmp_path
+        )
+        assert "not checked" not in out and "took over" not in err
+        assert status == 1 and "fine.inmail:3:" in out and "TM001" in out
+    # a long-lived session (the page, the language server): each lint is a run of its own
+    from inmail_lint.run.session import Session
+
+    session = Session()
+    config = session.config_for(tmp_path / "slow.inmail")
+    slow = session.lint_text((tmp_path / "slow.inmail").read_text(), tmp_path / "slow.inmail", config=config)
+    assert "TM001 (patterns[0])" in slow.skipped
+    fine = session.lint_text((tmp_path / "fine.inmail").read_text(), tmp_path / "fine.inmail", config=config)
+    assert not fine.skipped and "TM001" in [d.code for d in fine.diagnostics]

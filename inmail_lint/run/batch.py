@@ -18,6 +18,7 @@ from inmail_lint.config.settings import Config
 from inmail_lint.engine.result import FileResult
 from inmail_lint.sources.files import Target, load_draft, relpath_for
 from inmail_lint.sources.tables import iter_rows
+from inmail_lint.util.runs import new_run
 
 # The linter, spaCy's warm-up and the process pool are imported where a job is linted or a helper started: a
 # run whose results all come from the cache loads none of them (about a third of its time).
@@ -40,7 +41,7 @@ class Job:
     problem: str | None = None  # a batch row that could not be read
     line: int | None = None  # a batch row: the line of the file where it starts
     data: bytes | None = None  # standard input, read once by the main process
-    run: int = 0  # the run it belongs to (:func:`make_jobs` numbers each run of this process)
+    run: int = 0  # the run it belongs to (:func:`make_jobs` begins one: inmail_lint.util.runs)
 
 
 def is_batch(target: Target) -> bool:
@@ -51,7 +52,6 @@ def is_batch(target: Target) -> bool:
 
 _TEMPLATES: dict[tuple[int, str, int], Draft | str] = {}
 MAX_TEMPLATES = 64
-_RUNS = itertools.count(1)  # the runs of this process, numbered by make_jobs
 
 
 def _template(job: Job, config: Config) -> Draft | str:
@@ -77,7 +77,7 @@ def _template(job: Job, config: Config) -> Draft | str:
 def make_jobs(plan: Iterable[tuple[Target, Config]], rows: list[dict[str, str]] | None = None) -> Iterator[Job]:
     """The jobs of a run: each draft file; each row of a batch file; with ``rows`` (--vars), each row for each
     template. Standard input is read here, once."""
-    run = next(_RUNS)
+    run = new_run()
     for target, config in plan:
         key = id(config)
         if rows is not None:

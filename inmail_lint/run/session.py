@@ -37,6 +37,7 @@ from inmail_lint.sources.files import (
 )
 from inmail_lint.sources.write import Inputs, Stamp, WriteRefused, check_output, write_file
 from inmail_lint.util.files import RULE_FILES, files_under
+from inmail_lint.util.runs import new_run
 from inmail_lint.util.status import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS
 
 # The linter (its rules, spaCy) is imported when a configuration's linter is first needed: a run whose results
@@ -68,6 +69,7 @@ class Session:
     """One run: its configurations, linters, result cache, helper processes, and the files it reads."""
 
     def __init__(self, options: RunOptions | None = None, *, recording: bool = False) -> None:
+        new_run()  # (a long-lived surface's session begins one for each lint: lint_text, lint_bytes, results)
         self.options = options or RunOptions()
         self.inputs = Inputs()
         self._lock = threading.RLock()
@@ -210,6 +212,7 @@ class Session:
         """Lint ``text`` as the draft at ``path`` would be (its config, per-file-ignores, relative paths); with
         no path, as a new draft in ``directory``. A ``recipient:`` profile is read (and recorded). ``config``
         is the draft's configuration when the caller has resolved it already."""
+        new_run()
         config = config or self.config_for(path, directory)
         folder = path.parent if path is not None else (directory or Path.cwd())
         shown = display if display is not None else (str(path) if path is not None else "<string>")
@@ -224,6 +227,7 @@ class Session:
         from inmail_lint.engine.linter import unreadable_result
         from inmail_lint.sources.files import load_draft
 
+        new_run()
         linter = self.linter(config)
         draft, problem = load_draft(data, display, directory, config.root if directory else None)
         if draft is None:
@@ -363,6 +367,7 @@ class Session:
 
     def mean_estimate(self, folder: Path) -> tuple[float, int]:
         """The mean refund estimate of the drafts in ``folder`` that spend a credit, and how many there are."""
+        new_run()
         total, count = 0.0, 0
         for item in self.discover([str(folder)]):
             if not isinstance(item, Target) or item.path is None:

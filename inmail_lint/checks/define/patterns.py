@@ -8,21 +8,25 @@ from typing import Any
 
 from inmail_lint.analysis.facts import Analysis
 from inmail_lint.checks.define.base import Rule, RuleDefinitionError
+from inmail_lint.util.runs import current_run
 
 PATTERN_TIMEOUT = 0.25  # seconds one pattern may spend on one field
 
 
 class BoundedPattern:
     """A rule file's regular expression, run with a time limit (the ``regex`` package's timeout), so a
-    pattern that backtracks catastrophically on some input cannot hang the linter."""
+    pattern that backtracks catastrophically on some input cannot hang the linter. One that runs out of time
+    is off for the rest of that run (:mod:`inmail_lint.util.runs`), not for the rest of the process: the rules
+    are built once per process, and a slow moment of the machine or one draft that made it backtrack must not
+    turn a check off for every later run of the language server or the page."""
 
     def __init__(self, origin: str, key: str, pattern: str, ignore_case: bool) -> None:
         import regex  # on first use: only rules with patterns need it, and it is slow to import
 
         self.key = key
         self.source = pattern
-        self.stopped = False  # it ran out of time once: off for the rest of the run
-        self.reported = False
+        self.stopped_in: int | None = None  # the run in which it ran out of time: off for the rest of that run
+        self.reported_in: int | None = None  # the run whose notes say so
         too_big = _too_big(pattern)
         if too_big is not None:
             raise RuleDefinitionError(f"{origin}: key {key!r}: regular expression {too_big}")
@@ -36,12 +40,12 @@ class BoundedPattern:
     def spans(self, text: str) -> list[tuple[int, int]] | None:
         """Non-empty match spans, or None when the pattern ran out of time, now or on an earlier field (a pattern
         that backtracks on one field would cost its time limit on every field of every draft)."""
-        if self.stopped:
+        if self.stopped_in == current_run():
             return None
         try:
             return [m.span() for m in self._pattern.finditer(text, timeout=PATTERN_TIMEOUT) if m.end() > m.start()]
         except TimeoutError:
-            self.stopped = True
+            self.stopped_in = current_run()
             return None
 
 
@@ -54,19 +58,19 @@ class _AnyOf:
 
     def __init__(self, patterns: list[Any]) -> None:
         self._patterns = patterns
-        self._off = False
+        self._off_in: int | None = None  # the run in which a search ran out of time (see BoundedPattern)
 
     def search(self, text: str) -> bool | None:
         """False when no pattern matches anywhere in ``text``; True when one matches some characters; None when
         the patterns must be run one by one (an empty match, which may hide another pattern's match at the
         same place, or out of time)."""
-        if self._off:
+        if self._off_in == current_run():
             return None
         for pattern in self._patterns:
             try:
                 m = pattern.search(text, timeout=PATTERN_TIMEOUT)
             except TimeoutError:
-                self._off = True  # the patterns run one by one from now on, each with its own limit
+                self._off_in = current_run()  # the patterns run one by one for the rest of the run, each with its limit
                 return None
             if m is not None:
                 return True if m.end() > m.start() else None
@@ -130,8 +134,8 @@ def _timed_out(analysis: Analysis, rule: Rule, pattern: BoundedPattern, field: s
     """Record that ``pattern`` did not run on this field: a note the first time (it ran out of time and is
     off for the rest of the run), and on every draft a check that was skipped, so no run that skipped work
     reports a clean pass."""
-    if not pattern.reported:
-        pattern.reported = True
+    if pattern.reported_in != current_run():
+        pattern.reported_in = current_run()
         analysis.notes.append(
             f"{rule.code}: the pattern in key {pattern.key!r} took over {PATTERN_TIMEOUT} s on the {field} and was "
             "stopped; it is off for the rest of this run (simplify it: nested repeats such as (a|aa)+ backtrack)"
