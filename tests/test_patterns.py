@@ -121,3 +121,28 @@ def test_anchored_and_other_patterns_searched_apart_agree_with_them_one_by_one(t
         assert not found_one_by_one(PITCHY, text)
     elif verdict is True:
         assert found_one_by_one(PITCHY, text)
+
+
+class _StallsOnce:
+    """A compiled pattern whose first search runs out of time, as when the machine stalls for a moment."""
+
+    def __init__(self, pattern: object) -> None:
+        self.pattern, self.calls = pattern, 0
+
+    def finditer(self, text: str, timeout: float) -> object:
+        self.calls += 1
+        if self.calls == 1:
+            raise TimeoutError("regex timed out")
+        return self.pattern.finditer(text, timeout=timeout)  # type: ignore[attr-defined]
+
+
+def test_a_search_that_runs_out_of_time_once_is_tried_again() -> None:
+    """The time limit is wall-clock time: one stall of the machine must not stop a pattern (and turn its
+    check off for the run); a pattern that backtracks runs out of time twice and is stopped."""
+    pattern = BoundedPattern("t.yaml", "patterns[0]", "%FIRSTNAME%", True)
+    pattern._pattern = _StallsOnce(pattern._pattern)
+    assert pattern.spans("Hi %FIRSTNAME%,") == [(3, 14)]
+    assert pattern.stopped_in is None
+    slow = BoundedPattern("t.yaml", "patterns[0]", "(a|aa)+$", True)
+    assert slow.spans("a" * 60 + "!") is None and slow.stopped_in is not None
+    assert slow.spans("aa") is None  # off for the rest of the run

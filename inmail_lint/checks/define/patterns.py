@@ -38,15 +38,19 @@ class BoundedPattern:
             raise RuleDefinitionError(f"{origin}: key {key!r}: regular expression too large to compile") from None
 
     def spans(self, text: str) -> list[tuple[int, int]] | None:
-        """Non-empty match spans, or None when the pattern ran out of time, now or on an earlier field (a pattern
-        that backtracks on one field would cost its time limit on every field of every draft)."""
+        """Non-empty match spans, or None when the pattern ran out of time, now or on an earlier field of the run
+        (a pattern that backtracks on one field would cost its time limit on every field of every draft). The
+        limit is wall-clock time, so a search that runs out of it is tried once more before the pattern is
+        stopped: a moment the machine spent elsewhere does not happen twice, a pattern that backtracks does."""
         if self.stopped_in == current_run():
             return None
-        try:
-            return [m.span() for m in self._pattern.finditer(text, timeout=PATTERN_TIMEOUT) if m.end() > m.start()]
-        except TimeoutError:
-            self.stopped_in = current_run()
-            return None
+        for last in (False, True):
+            try:
+                return [m.span() for m in self._pattern.finditer(text, timeout=PATTERN_TIMEOUT) if m.end() > m.start()]
+            except TimeoutError:
+                if last:
+                    self.stopped_in = current_run()
+        return None
 
 
 class _AnyOf:
