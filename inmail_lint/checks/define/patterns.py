@@ -8,6 +8,7 @@ from typing import Any
 
 from inmail_lint.analysis.facts import Analysis
 from inmail_lint.checks.define.base import Rule, RuleDefinitionError
+from inmail_lint.checks.define.literals import gate
 from inmail_lint.util.runs import current_run
 
 PATTERN_TIMEOUT = 0.25  # seconds one pattern may spend on one field
@@ -36,6 +37,7 @@ class BoundedPattern:
             raise RuleDefinitionError(f"{origin}: key {key!r}: invalid regular expression: {exc}") from None
         except (RecursionError, MemoryError):
             raise RuleDefinitionError(f"{origin}: key {key!r}: regular expression too large to compile") from None
+        self.gate = gate(pattern, ignore_case)  # the words any match holds: a text without them is not searched
 
     def spans(self, text: str) -> list[tuple[int, int]] | None:
         """Non-empty match spans, or None when the pattern ran out of time, now or on an earlier field of the run
@@ -44,6 +46,8 @@ class BoundedPattern:
         stopped: a moment the machine spent elsewhere does not happen twice, a pattern that backtracks does."""
         if self.stopped_in == current_run():
             return None
+        if self.gate is not None and not self.gate.admits(text):
+            return []
         for last in (False, True):
             try:
                 return [m.span() for m in self._pattern.finditer(text, timeout=PATTERN_TIMEOUT) if m.end() > m.start()]
