@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
@@ -70,11 +71,19 @@ estimate as a ranking of drafts, not a promise. A team with outcomes can fit its
         missing = [f.label for f in estimate.factors if f.odds_ratio < 1]
         hint = f" (held back by: {', '.join(missing)})" if missing else ""
         noun = "a refund" if estimate.credit_at_stake else "a response"
-        shown = f"{estimate.probability:.0%}"
-        if shown == f"{options['threshold']:.0%}":
-            shown = f"{estimate.probability:.1%}"  # "9.6%, under 10%", never "10%, under 10%"
+        shown, limit = _under(estimate.probability, options["threshold"])
         yield Finding(
-            f"estimated chance of {noun} is {shown}, under {options['threshold']:.0%}{hint}; "
+            f"estimated chance of {noun} is {shown}, under {limit}{hint}; "
             "make it shorter, more personal, and ask one question",
             field="file",
         )
+
+
+def _under(probability: float, threshold: float) -> tuple[str, str]:
+    """The estimate and the threshold as the message shows them: the estimate in whole percent, or to a tenth
+    where a whole percent would read as the threshold or above it ("9.6%, under 10%"), rounded down where even
+    that would ("9.9%", never "10.0%, under 10%"); the threshold as it was set ("24.5%, under 24.59%")."""
+    limit = f"{threshold * 100:g}%"
+    candidates = (f"{probability:.0%}", f"{probability:.1%}", f"{math.floor(probability * 1000) / 10:.1f}%")
+    shown = next((c for c in candidates if float(c[:-1]) < float(limit[:-1])), candidates[-1])
+    return shown, limit
