@@ -80,7 +80,9 @@ def test_a_whole_lint_opens_no_socket(no_sockets: list[str], cli: Run, tmp_path:
 
 
 def test_textstat_never_loads_nltk_or_its_dictionary() -> None:
-    flesch_kincaid_grade("Readability is measured without downloading anything at all.")
+    from inmail_lint.analysis.readability import flesch_reading_ease
+
+    flesch_reading_ease("Readability is measured without downloading anything at all.")  # through textstat
     from textstat.backend.counts import _count_syllables
 
     assert _count_syllables.get_cmudict("en_US") is None  # syllables come from pyphen alone
@@ -106,9 +108,12 @@ def test_readability_is_deterministic(text: str, grade: float) -> None:
 
 def test_remembered_hyphenation_counts_as_pyphen_does() -> None:
     from pyphen import Pyphen
+
+    from inmail_lint.analysis.readability import _textstat
+
+    _textstat()
     from textstat.backend.counts._count_syllables import count_syllables
 
-    flesch_kincaid_grade("warm up")
     text = "Considering organizational implications, we rebuilt onboarding; readability isn't everything."
     plain = Pyphen(lang="en_US")
     words = text.lower().replace(",", "").replace(";", "").replace(".", "").split()
@@ -131,6 +136,55 @@ def test_hyphenation_patterns_are_read_as_pyphen_reads_them() -> None:
             compared += 1
     assert compared >= 20
     assert _read_patterns(LANGUAGES["en_US"]) is not None  # the one the grade uses is read the quick way
+
+
+GRADE_PIECES = [
+    "Hi Ana",
+    "I liked your talk",
+    "organizational",
+    "isn't",
+    "don't",
+    "'quoted'",
+    "rock 'n' roll",
+    "we've",
+    "it'll",
+    "they're",
+    "e.g.",
+    "3.5",
+    "U.S.",
+    "...",
+    "?!",
+    "!",
+    ".",
+    "-",
+    "--",
+    "_",
+    "a_b",
+    "https://example.com/x",
+    "naïve café",
+    "İstanbul",
+    "Straße",
+    "日本語",
+    "\u00ad",
+    "\x1c",
+    "\x7f",
+    "\t",
+    "\n",
+    "\n\n",
+    " ",
+    "’",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(GRADE_PIECES), st.text(max_size=4)), max_size=30).map(" ".join))
+def test_the_grade_is_textstats_to_the_last_bit(text: str) -> None:
+    """The grade is computed here with textstat's rules, words found once (readability.flesch_kincaid_grade);
+    it must be textstat's own figure exactly, on any text (ASCII text takes a quicker way to its words)."""
+    from inmail_lint.analysis.readability import _textstat
+
+    for variant in (text, text.encode("ascii", "ignore").decode("ascii")):
+        assert flesch_kincaid_grade(variant) == float(_textstat().flesch_kincaid_grade(variant)), variant
 
 
 @settings(max_examples=300, deadline=None)
