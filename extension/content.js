@@ -240,6 +240,12 @@
     }
   }
 
+  // a probability as the reports show it (inmail_lint.model.estimate.percent): whole percent from 10% up, to a
+  // tenth below, rounded down
+  function percent(p) {
+    return p < 0.1 ? `${(Math.floor(p * 1000) / 10).toFixed(1)}%` : `${Math.round(p * 100)}%`;
+  }
+
   function problemText(problem) {
     const id = chrome.runtime.id;
     if (problem.problem === "unpaired") return "inmail-lint: not paired. Start `inmail-lint web --allow-extension " + id + "`, then paste the address it prints in this extension's options.";
@@ -258,7 +264,7 @@
     badge.classList.toggle("problem", !result);
     if (result) {
       const n = result.diagnostics.length;
-      const estimate = result.estimate ? ` · ${Math.round(result.estimate.probability * 100)}% ${result.estimate.credit_at_stake ? "refund" : "response"}` : "";
+      const estimate = result.estimate ? ` · ${percent(result.estimate.probability)} ${result.estimate.credit_at_stake ? "refund" : "response"}` : "";
       badge.textContent = `inmail-lint: ${n ? `${n} finding${n === 1 ? "" : "s"}` : "no findings"}${estimate}`;
     } else if (state.problem) {
       badge.textContent = problemText(state.problem);

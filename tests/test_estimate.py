@@ -491,3 +491,35 @@ factors:
     target["fixed-by"] = yaml.safe_load(fixed_by)
     with pytest.raises(ModelError, match=re.escape(message)):
         parse_model(data, "m.yaml")
+
+
+@pytest.mark.parametrize(
+    ("probability", "shown"),
+    [(0.0, "0.0%"), (0.0599, "5.9%"), (0.096, "9.6%"), (0.0997, "9.9%"), (0.1, "10%"), (0.246, "25%"), (1.0, "100%")],
+)
+def test_a_probability_is_shown_in_whole_percent_from_ten_and_to_a_tenth_below(probability: float, shown: str) -> None:
+    from inmail_lint.model.estimate import percent
+
+    assert percent(probability) == shown
+
+
+def test_im901_and_the_estimates_line_say_the_same_figure_and_reasons() -> None:
+    """On every draft of the corpus and the examples where IM901 fires, its figure is the one the estimate's line
+    shows, and what it says holds the estimate back is what the line says lowers it, in the same order (a
+    draft at 9.6% once read "refund likelihood 10%" beside "9.6%, under 10%")."""
+    root = Path(__file__).parent.parent
+    drafts = sorted((root / "tests" / "corpus" / "drafts").glob("*.inmail")) + sorted(root.glob("examples/**/*.inmail"))
+    fired = 0
+    for path in drafts:
+        result = lint_text(path.read_text(encoding="utf-8"))
+        found = [d for d in result.diagnostics if d.code == "IM901"]
+        if not found or result.estimate is None:
+            continue
+        fired += 1
+        line = result.estimate.summary()
+        pattern = r"estimated chance of a refund is ([\d.]+%), under 10% \(held back by: ([^)]*)\)"
+        m = re.match(pattern, found[0].message)
+        assert m is not None, found[0].message
+        assert line.startswith(f"refund likelihood {m.group(1)} "), (path.name, line, found[0].message)
+        assert f"lowered by {m.group(2)}" in line, (path.name, line, found[0].message)
+    assert fired >= 5

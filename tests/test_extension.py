@@ -212,6 +212,10 @@ def test_an_inmail_is_underlined_where_its_findings_are(playwright: Any, folder:
         page.click("inmail-lint-overlay .badge")
         panel = page.locator("inmail-lint-overlay .panel")
         assert "Why this estimate" in str(panel.text_content()) and "refund likelihood" in str(panel.text_content())
+        # the badge's figure is the estimate's line's, to a tenth under 10% as every surface shows it
+        figure = badge_text(page).split(" · ")[1].split()[0]
+        line = str(page.locator("inmail-lint-overlay .panel .estimate").text_content())
+        assert line.startswith(f"refund likelihood {figure} "), (figure, line)
         before = page.evaluate("window.inputs")
         page.locator('inmail-lint-overlay .panel li[data-code="IM408"] button.fix').first.click()
         page.wait_for_function("document.querySelector('input[name=subject]').value === 'Exciting opportunity!'")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -494,3 +495,20 @@ def serving_page(browser: Any, folder: Path, *, clipboard: bool = False) -> Iter
         context.close()
         web.shutdown()
         web.server_close()
+
+
+def test_the_gauge_and_the_estimates_line_show_the_same_figure(page: Any, tmp_path: Path) -> None:
+    """A draft under 10%: the gauge, the estimate's line and IM901 say the same figure (to a tenth below 10%;
+    the gauge once said "10%" beside "9.6%, under 10%")."""
+    type_draft(
+        page,
+        "AMAZING OFFER INSIDE",
+        "Dear Sir/Madam,\n\nACT NOW!!! Book a free demo today, limited time offer, 50% off.",
+    )
+    line = page.text_content("#estimate-text") or ""
+    m = re.match(r"refund likelihood ([\d.]+%)", line)
+    assert m is not None and "." in m.group(1), line  # under 10%: to a tenth
+    assert page.text_content("#gauge .gauge-text") == m.group(1)
+    im901 = page.locator("#findings li", has_text="IM901").text_content() or ""
+    assert f"is {m.group(1)}, under 10%" in im901
+    shot(page, tmp_path, "estimate-under-ten")

@@ -27,7 +27,7 @@ from inmail_lint.checks.define.base import RuleDefinitionError
 from inmail_lint.config.settings import CONFIG_NAMES, ConfigError
 from inmail_lint.diagnostic import Diagnostic, Locator, Severity
 from inmail_lint.engine.result import FileResult
-from inmail_lint.model.estimate import cited, grade_legend
+from inmail_lint.model.estimate import cited, grade_legend, percent
 from inmail_lint.run.session import Session
 from inmail_lint.util.version import __version__
 
@@ -367,7 +367,7 @@ def _estimate_text(result: FileResult, *, markdown: bool) -> str:
     lines += [
         f"- {f.sign or '±'}{f.label}: odds x{f.odds_ratio:.2f} ({cited(f.grade, f.source)})" for f in estimate.factors
     ]
-    interval = f"90% interval {estimate.low:.0%} to {estimate.high:.0%}"
+    interval = f"90% interval {percent(estimate.low)} to {percent(estimate.high)}"
     lines += ["", f"{interval}. See `inmail-lint rule IM901` for the model."]
     legend = grade_legend(f.grade for f in estimate.factors)
     if legend:

@@ -35,6 +35,15 @@ def logistic(x: float) -> float:
     return 1 / (1 + math.exp(-x))
 
 
+def percent(probability: float) -> str:
+    """A probability as every report and surface shows it: in whole percent from 10% up, and to a tenth below,
+    rounded down ("9.6%", "9.9%" for 0.0996): a figure under 10% never reads as 10%, where IM901 draws its line
+    ("refund likelihood 10%" beside "9.6%, under 10%" read as a contradiction)."""
+    if probability < 0.1:
+        return f"{math.floor(probability * 1000) / 10:.1f}%"
+    return f"{probability:.0%}"
+
+
 def odds_ratio_from_lift(rr: float, p0: float) -> float:
     """A relative lift RR measured at baseline p0, as an odds ratio: OR = RR(1 - p0) / (1 - RR p0)."""
     if not 0 < p0 < 1 or rr <= 0 or rr * p0 >= 1:
@@ -161,8 +170,8 @@ class Estimate:
         if not gains:
             return held
         first, rest = gains[0], gains[1:]
-        text = f"fixing {first[0]} would raise it to {first[1]:.0%}"
-        text += "".join(f", {code} to {p:.0%}" for code, p in rest)
+        text = f"fixing {first[0]} would raise it to {percent(first[1])}"
+        text += "".join(f", {code} to {percent(p)}" for code, p in rest)
         text += f", {' or '.join(smaller)} less" if smaller else ""
         return text + (f"; {held}" if held else "")
 
@@ -173,9 +182,10 @@ class Estimate:
         up = [f.label for f in ranked if f.odds_ratio > 1]
         down = [f.label for f in ranked if f.odds_ratio < 1]
         reasons = [f"{verb} {', '.join(names)}" for verb, names in (("raised by", up), ("lowered by", down)) if names]
-        head = f"refund likelihood {self.probability:.0%} (typical {self.baseline:.0%})"
+        shown, typical = percent(self.probability), percent(self.baseline)
+        head = f"refund likelihood {shown} (typical {typical})"
         if not self.credit_at_stake:
-            head = f"response likelihood {self.probability:.0%} (typical {self.baseline:.0%}; no credit at stake)"
+            head = f"response likelihood {shown} (typical {typical}; no credit at stake)"
         fixing = self.fixing()
         if self.caveat:
             head = head[:-1] + f"; {self.caveat})"

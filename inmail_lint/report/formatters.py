@@ -13,7 +13,7 @@ from typing import IO, Any, ClassVar
 
 from inmail_lint.diagnostic import Diagnostic, Severity
 from inmail_lint.engine.result import JSON_VERSION, FileResult, diagnostic_to_json, result_to_json
-from inmail_lint.model.estimate import grade_legend
+from inmail_lint.model.estimate import grade_legend, percent
 from inmail_lint.util.text import escape_unsafe, index_at_utf16, shown_unsafe, valid_unicode, xml_text
 from inmail_lint.util.version import __version__
 
@@ -421,7 +421,7 @@ class EstimateFormatter(ConciseFormatter):
             self.out.write(f"{where} {escape_unsafe(row_label(result))}no estimate (the draft cannot be read)\n")
             return
         self.out.write(f"{where} {escape_unsafe(row_label(result) + estimate.summary())}\n")
-        self.out.write(f"  90% interval {estimate.low:.0%} to {estimate.high:.0%}\n")
+        self.out.write(f"  90% interval {percent(estimate.low)} to {percent(estimate.high)}\n")
         for factor in sorted(estimate.factors, key=lambda f: -abs(math.log(f.odds_ratio))):
             if factor.odds_ratio == 1:
                 continue
@@ -451,7 +451,7 @@ class MergeSummaryFormatter(ConciseFormatter):
 
     def file(self, result: FileResult) -> None:
         label = escape_unsafe(row_label(result).removesuffix(": ") or result.path)
-        estimate = f"{result.estimate.probability:>4.0%}" if result.estimate is not None else "   -"
+        estimate = f"{percent(result.estimate.probability):>4}" if result.estimate is not None else "   -"
         first = worst(result)
         if first is None:
             found = self.style("no problems", fg="green")

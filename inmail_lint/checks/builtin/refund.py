@@ -10,7 +10,7 @@ from typing import Any
 from inmail_lint.analysis.facts import Analysis
 from inmail_lint.checks.define.base import Example, OptionSpec, Rule
 from inmail_lint.diagnostic import Finding, Severity
-from inmail_lint.model.estimate import Estimate
+from inmail_lint.model.estimate import Estimate, percent
 
 
 class LowRefundLikelihood(Rule):
@@ -68,7 +68,9 @@ estimate as a ranking of drafts, not a promise. A team with outcomes can fit its
             return  # an empty message cannot be sent (IM103): there is no chance to estimate
         if estimate is None or estimate.probability >= options["threshold"]:
             return
-        missing = [f.label for f in estimate.factors if f.odds_ratio < 1]
+        # in the order the estimate's summary names them (by weight): the two lists read as one
+        ranked = sorted(estimate.factors, key=lambda f: -abs(math.log(f.odds_ratio)))
+        missing = [f.label for f in ranked if f.odds_ratio < 1]
         hint = f" (held back by: {', '.join(missing)})" if missing else ""
         noun = "a refund" if estimate.credit_at_stake else "a response"
         shown, limit = _under(estimate.probability, options["threshold"])
@@ -80,10 +82,11 @@ estimate as a ranking of drafts, not a promise. A team with outcomes can fit its
 
 
 def _under(probability: float, threshold: float) -> tuple[str, str]:
-    """The estimate and the threshold as the message shows them: the estimate in whole percent, or to a tenth
-    where a whole percent would read as the threshold or above it ("9.6%, under 10%"), rounded down where even
-    that would ("9.9%", never "10.0%, under 10%"); the threshold as it was set ("24.5%, under 24.59%")."""
+    """The estimate and the threshold as the message shows them: the estimate as every surface shows it
+    (:func:`~inmail_lint.model.estimate.percent`: "9.6%, under 10%"), or to a tenth where that would read as
+    the threshold or above it (a threshold of 25%: "24.6%, under 25%"), rounded down where even that would
+    (never "10.0%, under 10%"); the threshold as it was set ("24.5%, under 24.59%")."""
     limit = f"{threshold * 100:g}%"
-    candidates = (f"{probability:.0%}", f"{probability:.1%}", f"{math.floor(probability * 1000) / 10:.1f}%")
+    candidates = (percent(probability), f"{probability:.1%}", f"{math.floor(probability * 1000) / 10:.1f}%")
     shown = next((c for c in candidates if float(c[:-1]) < float(limit[:-1])), candidates[-1])
     return shown, limit

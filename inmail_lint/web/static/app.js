@@ -141,6 +141,12 @@ async function lintNow() {
 // --- underlines ---------------------------------------------------------------------------------------------
 const SEVERITY = { error: 3, warning: 2, info: 1 };
 
+// a probability as the reports show it (inmail_lint.model.estimate.percent): whole percent from 10% up, to a
+// tenth below, rounded down, so that a figure under IM901's 10% never reads as 10%
+function percent(p) {
+  return p < 0.1 ? `${(Math.floor(p * 1000) / 10).toFixed(1)}%` : `${Math.round(p * 100)}%`;
+}
+
 function escapeHtml(text) {
   return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 }
@@ -341,7 +347,7 @@ function gauge(estimate) {
   const typical = scale(estimate.baseline);
   const angle = Math.PI * (1 - typical);
   const tick = [100 + 68 * Math.cos(angle), 100 - 68 * Math.sin(angle), 100 + 92 * Math.cos(angle), 100 - 92 * Math.sin(angle)];
-  const pct = (p) => `${Math.round(p * 100)}%`;
+  const pct = percent;
   return `<svg viewBox="0 0 200 122" role="img" aria-label="estimate ${pct(estimate.probability)}, 90% interval ${pct(estimate.low)} to ${pct(estimate.high)}, typical ${pct(estimate.baseline)}">
     <path class="gauge-track" d="${arc(0, 1)}" stroke-width="14" fill="none"/>
     <path class="gauge-band" d="${arc(scale(estimate.low), Math.max(scale(estimate.high), scale(estimate.low) + 0.005))}" stroke-width="14" fill="none"/>
@@ -379,7 +385,7 @@ function renderEstimate(estimate, blank) {
   }));
   $("grades").textContent = estimate.grades;
   const gains = estimate.if_fixed.filter((g) => Math.round(g.probability * 100) > Math.round(estimate.probability * 100));
-  const items = gains.map((g) => `fixing ${g.code} would raise it to ${Math.round(g.probability * 100)}%`);
+  const items = gains.map((g) => `fixing ${g.code} would raise it to ${percent(g.probability)}`);
   const also = estimate.also_lower || [];
   if (also.length) {
     items.push(`${also.join(", ")} ${also.length === 1 ? "lowers" : "lower"} it too, but fixing one alone would not show while the rest remain`);
@@ -542,7 +548,7 @@ function renderFolder() {
     name.append(open);
     row.append(name);
     for (const [value, numeric] of [[d.kind, false], [d.errors, true], [d.warnings, true], [d.infos, true],
-      [d.estimate === null ? "–" : `${Math.round(d.estimate * 100)}%`, true]]) {
+      [d.estimate === null ? "–" : percent(d.estimate), true]]) {
       const cell = document.createElement("td");
       cell.textContent = value ?? "";
       if (numeric) cell.className = "num";
@@ -581,7 +587,7 @@ async function renderMerge(event) {
       findings.append(list);
       row.append(findings);
       row.append(Object.assign(document.createElement("td"), {
-        className: "num", textContent: r.estimate === null ? "–" : `${Math.round(r.estimate * 100)}%`,
+        className: "num", textContent: r.estimate === null ? "–" : percent(r.estimate),
       }));
       return row;
     }));
