@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +78,7 @@ class Factor:
     # finding is fixed), such as IM303 -> 1 on "how personal": a message that names something of the reader's
     fixed_by: tuple[tuple[str, float], ...] = ()
 
-    @property
+    @cached_property  # (asked for every factor of every draft's what-if: worked out once)
     def finding(self) -> str | None:
         """The rule code a factor observes through its finding ("finding:IM407"), or None."""
         return self.observe.split(":", 1)[1] if self.observe.startswith("finding:") else None
