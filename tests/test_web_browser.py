@@ -512,3 +512,34 @@ def test_the_gauge_and_the_estimates_line_show_the_same_figure(page: Any, tmp_pa
     im901 = page.locator("#findings li", has_text="IM901").text_content() or ""
     assert f"is {m.group(1)}, under 10%" in im901
     shot(page, tmp_path, "estimate-under-ten")
+
+
+def shows_whole_choice(page: Any, select: str) -> bool:
+    """Whether a select shows its chosen option's whole text (measured in its own font, with room for its arrow)."""
+    return bool(
+        page.evaluate(
+            "(id) => { const s = document.getElementById(id);"
+            " const c = document.createElement('canvas').getContext('2d'); c.font = getComputedStyle(s).font;"
+            " return c.measureText(s.options[s.selectedIndex].text).width + 32 <= s.clientWidth; }",
+            select,
+        )
+    )
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_chosen_profile_and_plan_show_their_whole_names(page: Any, tmp_path: Path, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    page.select_option("#profile", "profiles/ana-kowalski.yaml")
+    shot(page, tmp_path, f"profile-chosen-{width}")
+    assert shows_whole_choice(page, "profile")
+    page.click("#tab-credits")
+    longest = page.evaluate(
+        "(() => { const s = document.getElementById('plan'); let best = 0;"
+        " for (let i = 0; i < s.options.length; i++)"
+        "   if (s.options[i].text.length > s.options[best].text.length) best = i;"
+        " s.selectedIndex = best; return s.value; })()"
+    )
+    page.select_option("#plan", longest)
+    shot(page, tmp_path, f"plan-chosen-{width}")
+    assert shows_whole_choice(page, "plan")
+    assert "InMail credits a month" in page.text_content("#plan-note")  # its credits, under its name

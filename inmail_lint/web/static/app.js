@@ -9,7 +9,7 @@ if (token) sessionStorage.setItem("inmail-lint-token", token);
 const LIST_FIELDS = ["mutual_connections", "groups", "past_companies", "recent_posts"];
 const state = {
   path: null, base: null, etag: null, result: null, seq: 0, shown: 0, timer: null, latencies: [],
-  editable: true, folder: null, sort: { key: "path", dir: 1 }, contextChanged: null, copied: null,
+  editable: true, folder: null, sort: { key: "path", dir: 1 }, contextChanged: null, copied: null, plans: null,
 };
 window.inmailLint = state; // for the browser tests and the latency benchmark
 
@@ -602,10 +602,19 @@ async function loadPlans() {
   try {
     const { plans } = await api("/api/plans");
     fillSelect($("plan"), []);
-    for (const p of plans) $("plan").add(new Option(`${p.title} (${p.monthly} a month, cap ${p.cap})`, p.name));
+    // the name alone in the list (a phone's select cut "Sales Navigator Advanced Plus (50 a month, cap ..."); the
+    // chosen plan's credits under it
+    state.plans = Object.fromEntries(plans.map((p) => [p.name, p]));
+    for (const p of plans) $("plan").add(new Option(p.title, p.name));
+    showPlan();
   } catch (error) {
     showAlert(error.message);
   }
+}
+
+function showPlan() {
+  const plan = state.plans && state.plans[$("plan").value];
+  $("plan-note").textContent = plan ? `${plan.monthly} InMail credits a month, at most ${plan.cap} held` : "";
 }
 
 async function planCredits(event) {
@@ -742,6 +751,7 @@ function start() {
   }
   $("merge-form").addEventListener("submit", renderMerge);
   $("credits-form").addEventListener("submit", planCredits);
+  $("plan").addEventListener("change", showPlan);
   new ResizeObserver(() => { paint("subject"); paint("body"); }).observe($("body"));
   if (!token) {
     showAlert("Open the address that inmail-lint web printed: it carries the key this page needs.");
