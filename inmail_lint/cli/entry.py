@@ -11,7 +11,7 @@ import os
 import sys
 
 from inmail_lint.cli.process import finish
-from inmail_lint.util.status import EXIT_ERROR
+from inmail_lint.util.status import EXIT_ERROR, unwritable_output
 
 
 def run() -> None:
@@ -46,7 +46,6 @@ def _print(status: int, output: list[tuple[int, str]]) -> int:
     except BrokenPipeError:  # the reader went away (inmail-lint check | head): as in a run done in full
         return EXIT_ERROR
     except OSError as exc:
-        why = exc.strerror or exc
-        sys.stderr.write(f"inmail-lint: error: could not write the report to standard output ({why})\n")
+        sys.stderr.write(f"inmail-lint: error: {unwritable_output(exc)}\n")
         return EXIT_ERROR
     return status

@@ -26,7 +26,7 @@ from inmail_lint.run.options import RunOptions
 from inmail_lint.sources.files import PathError, Skipped, Target
 from inmail_lint.sources.tables import RowsError, iter_rows, read_rows
 from inmail_lint.sources.write import WriteRefused
-from inmail_lint.util.status import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS
+from inmail_lint.util.status import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, unwritable_output
 
 if TYPE_CHECKING:
     from inmail_lint.engine.linter import Linter
@@ -266,7 +266,7 @@ class _Stdout:
         except BrokenPipeError:
             raise
         except OSError as exc:
-            raise Stop(f"could not write the report to standard output ({exc.strerror or exc})") from None
+            raise Stop(unwritable_output(exc)) from None
 
     def __getattr__(self, name: str) -> object:  # isatty, fileno, encoding...: the stream's own
         return getattr(self._stream, name)
