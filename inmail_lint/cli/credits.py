@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from inmail_lint.cli.common import _error
+from inmail_lint.model.estimate import percent
 from inmail_lint.util.status import EXIT_ERROR, EXIT_OK
 
 
@@ -99,7 +100,8 @@ def credits(
         f"{plan.title}: {plan.monthly:g} credits a month, up to {plan.cap:g}; credits {lasts}"
         + (f" ({plan.expiry_note})" if plan.expiry_note else "")
     )
-    click.echo(f"response rate {response_rate:.0%} ({basis})" + (f"; opening balance {opening:g}" if opening else ""))
+    rate = percent(response_rate)  # as every surface shows a probability
+    click.echo(f"response rate {rate} ({basis})" + (f"; opening balance {opening:g}" if opening else ""))
     articles = sorted(set(re.findall(r"\ba\d{4,7}\b|\b\d{3,7}(?=:)", plan.expiry_note or "")))
     if articles:
         what = "a LinkedIn Help article" if len(articles) == 1 else "LinkedIn Help articles"

@@ -626,7 +626,7 @@ async function planCredits(event) {
       response_rate: number("rate"), balance: number("balance") || 0,
     });
     const out = plan.ran_out.length ? `runs out in month ${plan.ran_out.join(", ")}` : "never runs out";
-    $("credits-summary").textContent = `${plan.plan.title}: response rate ${Math.round(plan.response_rate * 100)}% `
+    $("credits-summary").textContent = `${plan.plan.title}: response rate ${percent(plan.response_rate)} `
       + `(${plan.response_rate_basis}); ${out}; sustainable: about ${Math.round(plan.sustainable_per_month)} sends a month.`;
     $("chart").innerHTML = chart(plan);
     const body = document.querySelector("#credits-table tbody");
