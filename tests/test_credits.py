@@ -200,7 +200,8 @@ def test_credits_from_drafts_and_config_plans(cli: Run, tmp_path: Path) -> None:
     )
     assert status == 0
     data = json.loads(out)
-    assert data["plan"]["monthly"] == 20 and "mean estimate over 1 draft" in data["response_rate_basis"]
+    assert data["plan"]["monthly"] == 20 and data["response_rate_basis"].startswith("mean estimate over 1 draft in ")
+    assert data["response_rate_basis"].endswith(" that spends a credit")  # notes and Open Profile messages do not
     assert 0 < data["response_rate"] < 1
 
 

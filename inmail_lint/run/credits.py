@@ -77,7 +77,8 @@ def plan_credits(
         response_rate, count = mean_estimate(drafts_dir)
         if count == 0:
             raise PlanError(f"{drafts_dir}: no InMail drafts with a credit at stake")
-        basis = f"mean estimate over {count} draft{'s' if count != 1 else ''} in {drafts_dir}"
+        spend = "spends" if count == 1 else "spend"  # connection notes, Open Profile messages and the like do not
+        basis = f"mean estimate over {count} draft{'s' if count != 1 else ''} in {drafts_dir} that {spend} a credit"
     if response_rate is None:
         raise PlanError("give either a response rate or a folder of drafts")
     table = simulate(plan, per_month, months, response_rate, opening=opening)
