@@ -176,12 +176,19 @@ class Estimate:
         text += f", {' or '.join(smaller)} less" if smaller else ""
         return text + (f"; {held}" if held else "")
 
+    def by_weight(self) -> list[FactorResult]:
+        """The factors, the one that moves the estimate most first (the order every reason is given in)."""
+        return sorted(self.factors, key=lambda f: -abs(math.log(f.odds_ratio)))
+
+    def lowered_by(self) -> list[str]:
+        """What lowers the estimate, by weight: the summary's "lowered by" and IM901's "held back by"."""
+        return [f.label for f in self.by_weight() if f.odds_ratio < 1]
+
     def summary(self) -> str:
         """'refund likelihood 21% (typical 18%), raised by 1-3 questions; lowered by 801-1,200 characters'
         (the reasons in order of weight)."""
-        ranked = sorted(self.factors, key=lambda f: -abs(math.log(f.odds_ratio)))
-        up = [f.label for f in ranked if f.odds_ratio > 1]
-        down = [f.label for f in ranked if f.odds_ratio < 1]
+        up = [f.label for f in self.by_weight() if f.odds_ratio > 1]
+        down = self.lowered_by()
         reasons = [f"{verb} {', '.join(names)}" for verb, names in (("raised by", up), ("lowered by", down)) if names]
         shown, typical = percent(self.probability), percent(self.baseline)
         head = f"refund likelihood {shown} (typical {typical})"

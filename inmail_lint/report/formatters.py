@@ -4,7 +4,6 @@ summary, and writes text to a stream."""
 from __future__ import annotations
 
 import json
-import math
 import os
 from collections import Counter
 from collections.abc import Mapping
@@ -422,7 +421,7 @@ class EstimateFormatter(ConciseFormatter):
             return
         self.out.write(f"{where} {escape_unsafe(row_label(result) + estimate.summary())}\n")
         self.out.write(f"  90% interval {percent(estimate.low)} to {percent(estimate.high)}\n")
-        for factor in sorted(estimate.factors, key=lambda f: -abs(math.log(f.odds_ratio))):
+        for factor in estimate.by_weight():
             if factor.odds_ratio == 1:
                 continue
             self.__dict__.setdefault("grades", set()).add(factor.grade)

@@ -68,9 +68,7 @@ estimate as a ranking of drafts, not a promise. A team with outcomes can fit its
             return  # an empty message cannot be sent (IM103): there is no chance to estimate
         if estimate is None or estimate.probability >= options["threshold"]:
             return
-        # in the order the estimate's summary names them (by weight): the two lists read as one
-        ranked = sorted(estimate.factors, key=lambda f: -abs(math.log(f.odds_ratio)))
-        missing = [f.label for f in ranked if f.odds_ratio < 1]
+        missing = estimate.lowered_by()  # in the order the estimate's line names them: the two lists read as one
         hint = f" (held back by: {', '.join(missing)})" if missing else ""
         noun = "a refund" if estimate.credit_at_stake else "a response"
         shown, limit = _under(estimate.probability, options["threshold"])

@@ -347,14 +347,13 @@ function gauge(estimate) {
   const typical = scale(estimate.baseline);
   const angle = Math.PI * (1 - typical);
   const tick = [100 + 68 * Math.cos(angle), 100 - 68 * Math.sin(angle), 100 + 92 * Math.cos(angle), 100 - 92 * Math.sin(angle)];
-  const pct = percent;
-  return `<svg viewBox="0 0 200 122" role="img" aria-label="estimate ${pct(estimate.probability)}, 90% interval ${pct(estimate.low)} to ${pct(estimate.high)}, typical ${pct(estimate.baseline)}">
+  return `<svg viewBox="0 0 200 122" role="img" aria-label="estimate ${percent(estimate.probability)}, 90% interval ${percent(estimate.low)} to ${percent(estimate.high)}, typical ${percent(estimate.baseline)}">
     <path class="gauge-track" d="${arc(0, 1)}" stroke-width="14" fill="none"/>
     <path class="gauge-band" d="${arc(scale(estimate.low), Math.max(scale(estimate.high), scale(estimate.low) + 0.005))}" stroke-width="14" fill="none"/>
     <path class="gauge-value" d="${arc(0, Math.max(scale(estimate.probability), 0.005))}" stroke-width="6" fill="none"/>
     <line class="gauge-typical" x1="${tick[0]}" y1="${tick[1]}" x2="${tick[2]}" y2="${tick[3]}" stroke-width="2"/>
-    <text class="gauge-text" x="100" y="96" text-anchor="middle">${pct(estimate.probability)}</text>
-    <text class="gauge-sub" x="100" y="116" text-anchor="middle">${pct(estimate.low)}–${pct(estimate.high)} · typical ${pct(estimate.baseline)}</text>
+    <text class="gauge-text" x="100" y="96" text-anchor="middle">${percent(estimate.probability)}</text>
+    <text class="gauge-sub" x="100" y="116" text-anchor="middle">${percent(estimate.low)}–${percent(estimate.high)} · typical ${percent(estimate.baseline)}</text>
   </svg>`;
 }
 
