@@ -3,8 +3,8 @@
 Most fields match none of a rule's patterns, and a time-limited search with the ``regex`` package costs a few
 microseconds even then (IM307's ``%(?:FIRSTNAME|...)%`` on a body: 5.5 us). Nearly every pattern holds words
 that any match must contain (IM307's: FIRSTNAME, LASTNAME, ...; IM407's: "guaranteed"), and looking for those
-with ``in`` costs a tenth of that. :func:`needles` finds them, and a pattern is searched only in a text that
-holds one (:class:`Gate`). The test may only ever say "cannot match" when the pattern cannot match, so:
+with ``in`` costs a tenth of that. :func:`gate` finds them, and a pattern is searched only in a text that
+holds one (:func:`gate`). The test may only ever say "cannot match" when the pattern cannot match, so:
 
 - the pattern is read by Python's own parser (``re``'s), and only when it is written in the part of the syntax
   that ``re`` and ``regex`` read alike (:data:`_SAFE`): ``[[:alpha:]]``, ``{e<=1}``, ``\\p{L}``, atomic groups
@@ -59,15 +59,10 @@ _SAFE = re.compile(
 AS_ASCII = {"\u212a": "k", "\u017f": "s", "\u0130": "i", "\u0131": "i"}
 
 
-def needles(pattern: str, ignore_case: bool) -> tuple[str, ...] | None:
-    """Strings of which every match of ``pattern`` contains at least one (lower-cased when case is ignored),
-    or None when none are known."""
-    found = _needles(pattern, ignore_case)
-    return found[0] if found is not None else None
-
-
 def _needles(pattern: str, ignore_case: bool) -> tuple[tuple[str, ...], bool] | None:
-    """The needles, and whether they are looked for with case ignored (the rule's setting, or ``(?i)``)."""
+    """Strings of which every match of ``pattern`` contains at least one (lower-cased when case is ignored),
+    and whether they are looked for with case ignored (the rule's setting, or ``(?i)``); None when none are
+    known."""
     pos = 0
     while pos < len(pattern):
         m = _SAFE.match(pattern, pos)
@@ -92,7 +87,7 @@ def _score(candidate: tuple[str, ...]) -> tuple[int, int]:
 
 
 def _required(items: list[Any], folded: bool) -> tuple[str, ...] | None:
-    """The best set of strings one of which every match of this sequence contains (see :func:`needles`)."""
+    """The best set of strings one of which every match of this sequence contains (see :func:`gate`)."""
     best: tuple[str, ...] | None = None
     run: list[str] = []
 
