@@ -4,12 +4,14 @@ alternation where that means the same."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from inmail_lint.analysis.facts import Analysis
 from inmail_lint.checks.define.base import Rule, RuleDefinitionError
-from inmail_lint.checks.define.literals import Gate, gate
 from inmail_lint.util.runs import current_run
+
+if TYPE_CHECKING:
+    from inmail_lint.checks.define.literals import Gate
 
 PATTERN_TIMEOUT = 0.25  # seconds one pattern may spend on one field
 # A pattern's needles (checks/define/literals.py) are read once it has been searched this often: reading all of
@@ -55,6 +57,8 @@ class BoundedPattern:
         if self._searched < GATE_AFTER:  # (worked out once the pattern has earned it: see GATE_AFTER)
             self._searched += 1
             if self._searched == GATE_AFTER:
+                from inmail_lint.checks.define.literals import gate  # (with the needles: see GATE_AFTER)
+
                 self.gate = gate(self.source, self._ignore_case)
         elif self.gate is not None and not self.gate.admits(text):
             return []
