@@ -314,6 +314,45 @@ def test_list_items_are_sentences_of_their_own() -> None:
     assert "IM203" in codes(draft("Your package", "Hi Ana, " + " ".join(["word"] * 31) + ". Could we talk?"))
 
 
+SYMBOL_LIST_BODY = (
+    "Hi Ana \U0001f44b\n\nQuick one: three data teams we work with cut their on-call pages by half last quarter"
+    " \U0001f4c8\n\n\u2705 No new agents to install\n\U0001f449\U0001f3fc Works with the alerts you have"
+    "\n\u27a1\ufe0f Set up in one afternoon\n1\ufe0f\u20e3 Pay only after the first month\n\u25aa Cancel when you"
+    " like\n\nWorth a short call this week?\n\nBen\n"
+)
+
+
+def test_lines_opened_by_a_symbol_are_list_items() -> None:
+    """Messages often mark list items with an emoji, an arrow or a shape instead of "-": each is a sentence of
+    its own, for the long-sentence rule and the reading grade alike (read as one run-on sentence, this body
+    read at grade 11.9, as "- " items 2.8)."""
+    from inmail_lint.analysis.facts import Analysis
+    from inmail_lint.config.settings import default_config
+
+    config = default_config()
+    lines = SYMBOL_LIST_BODY.splitlines(keepends=True)
+    dashed = "".join("- " + line.split(" ", 1)[1] if 4 <= i <= 8 else line for i, line in enumerate(lines))
+    texts = {"symbols": draft("Your on-call", SYMBOL_LIST_BODY), "dashes": draft("Your on-call", dashed)}
+    analysed = {k: Analysis(parse(t), "inmail", config.kind_limits("inmail")).field("body") for k, t in texts.items()}
+    symbols, dashes = analysed["symbols"], analysed["dashes"]
+    assert symbols is not None and dashes is not None
+    items = [symbols.text[a:b] for a, b in symbols.sentences][2:7]
+    assert [item.split(" ", 1)[1] for item in items] == [
+        "No new agents to install",
+        "Works with the alerts you have",
+        "Set up in one afternoon",
+        "Pay only after the first month",
+        "Cancel when you like",
+    ]
+    assert len(symbols.sentences) == len(dashes.sentences)
+    # (the keycap's digit is a word to the grade, so the two differ a little)
+    assert symbols.grade < 10 and abs(symbols.grade - dashes.grade) < 0.5
+    assert "IM406" not in codes(texts["symbols"])
+    # an emoji inside a line opens nothing
+    inline = "Hi Ana, we cut pages by half \u2705 and " + " ".join(["word"] * 30) + ". Could we talk?"
+    assert "IM203" in codes(draft("Your on-call", inline))
+
+
 @pytest.mark.parametrize(
     ("ending", "asks"),
     [

@@ -30,7 +30,14 @@ _QUOTED = re.compile(
     '"[^"\\n]{1,300}"|\u201c[^\u201d\\n]{1,300}\u201d|\u00ab[^\u00bb\\n]{1,300}\u00bb|(?m:^[^\\S\\n]*>.*$)'
 )
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
-_LIST_MARKER = r"[^\S\n]*(?:[-*+\u2022\u2023\u25e6\u2013\u2014]|\d{1,2}[.)])[^\S\n]+\S"  # "- x", "• x", "1. x", "2) x"
+# a symbol that opens a list item in a message: an arrow, a geometric shape, a dingbat or an emoji ("✅ x",
+# "👉 x", "▪️ x", "➡️ x"), with its variation selector or skin tone; or a keycap digit ("1️⃣ x")
+_SYMBOL_BULLET = (
+    "(?:[\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]|\\d\ufe0f?\u20e3)"
+    "[\ufe0f\U0001f3fb-\U0001f3ff]*"
+)
+# "- x", "• x", "1. x", "2) x", "✅ x"
+_LIST_MARKER = rf"[^\S\n]*(?:[-*+\u2022\u2023\u25e6\u2013\u2014]|\d{{1,2}}[.)]|{_SYMBOL_BULLET})[^\S\n]+\S"
 # where a piece of text ends: a blank line, or a line break before a list item
 _PIECE_BREAK = re.compile(rf"\n[^\S\n]*\n\s*|\n(?={_LIST_MARKER})")
 _LIST_ITEM = re.compile(_LIST_MARKER)
