@@ -73,7 +73,7 @@ def find_slots(text: str, links: Sequence[tuple[int, int]] = (), *, subject: boo
     """Every slot in the text, outermost first where two overlap, in order. In a subject, a tag in brackets
     at the start ("[Hiring] Senior engineer") is not a slot unless its words say what goes there."""
     data = _data()
-    if not any(ch in text for ch in "{[<(%*_X") and "ame" not in text:
+    if not any(ch in text for ch in "{[<(%*_X#") and "ame" not in text and "AME" not in text:
         return ()
     found: list[tuple[int, int, str]] = []
     for pattern in data.patterns:
@@ -98,6 +98,10 @@ def find_slots(text: str, links: Sequence[tuple[int, int]] = (), *, subject: boo
 
 def _is_slot(text: str, start: int, whole: str, inner: str, links: Sequence[tuple[int, int]], data: _SlotData) -> bool:
     opener = whole[:1]
+    if not whole.strip("_"):  # a blank ("at ___ we"), unless the line holds nothing else (a rule drawn across)
+        line_end = text.find("\n", start)
+        line = text[text.rfind("\n", 0, start) + 1 : len(text) if line_end == -1 else line_end]
+        return bool(line.replace("_", "").strip())
     bare = inner.strip().lower()
     if opener == "[":
         if bare in data.not_slots or (len(bare) == 1 and inner.islower()):
