@@ -19,11 +19,13 @@ _SP = r"[^\S\n]+"
 _CLAIMS = tuple(
     re.compile(pattern)
     for pattern in (
-        rf"\byour{_SP}(?:team|company|work|role|colleagues|org|organi[sz]ation|position|time|group|department|"
+        rf"\b[Yy]our{_SP}(?:team|company|work|role|colleagues|org|organi[sz]ation|position|time|group|department|"
         rf"startup|product|platform|job|division|unit|office){_SP}(?:at|with|over{_SP}at){_SP}{_ORG}",
-        rf"\byou(?:'re|’re|{_SP}are|{_SP}were)?{_SP}(?:working|leading|running|managing|hiring|building)"
+        rf"\b[Yy]ou(?:'re|’re|{_SP}are|{_SP}were)?{_SP}(?:working|leading|running|managing|hiring|building)"
         rf"{_SP}(?:[\w-]+{_SP}){{0,3}}?at{_SP}{_ORG}",
-        rf"\bat{_SP}your{_SP}company,?{_SP}{_ORG}",
+        rf"\b[Aa]t{_SP}your{_SP}company,?{_SP}{_ORG}",
+        # "As VP of Data at Initech, you ...": the role is theirs, so the company is
+        rf"\bAs{_SP}(?:(?:an?|the){_SP})?(?:[\w&-]+{_SP}){{1,5}}?at{_SP}{_ORG},?{_SP}you\b",
     )
 )
 
@@ -83,8 +85,8 @@ Copying a message from one recipient to the next and forgetting the name is the 
 first. With a recipient profile (front matter `recipient:`), the greeting's name must be the recipient's
 (first name, any part of the full name, or a short form of it: "Rob" or, from
 `rules/phrases/nicknames.yaml`, "Bob" for Robert; titles such as "Ms." and "Dr." are skipped), and a
-company the draft calls theirs ("your team at Initech", "you are hiring at Initech") must be their current
-or a past company.
+company the draft calls theirs, in the subject or the body ("your team at Initech", "you are hiring at
+Initech", "As VP of Data at Initech, you ...") must be their current or a past company.
 """
     examples = (
         Example(
@@ -127,19 +129,23 @@ or a past company.
             )
         if not recipient.employers:
             return
-        claims = {m.span("org") for claim in _CLAIMS for m in claim.finditer(body.text)}
-        # with a trained pipeline, its ORG entities after "your ... at" are claims too
-        claims |= {(a, b) for a, b in body.entities("ORG") if _CLAIM_BEFORE.search(body.text[max(0, a - 60) : a])}
-        for start, end in sorted(claims):
-            org = body.text[start:end]
-            if not any(same_organisation(org, e) for e in recipient.employers):
-                yield Finding(
-                    f"the draft calls {org} theirs, but {full or 'the recipient'}'s profile says "
-                    f"{recipient.company or ', '.join(recipient.past_companies)}",
-                    start,
-                    end,
-                    field="body",
-                )
+        for name in ("subject", "body"):  # "Your team at Initech" claims it in a subject as in the body
+            fa = analysis.field(name)
+            if fa is None:
+                continue
+            claims = {m.span("org") for claim in _CLAIMS for m in claim.finditer(fa.text)}
+            # with a trained pipeline, its ORG entities after "your ... at" are claims too
+            claims |= {(a, b) for a, b in fa.entities("ORG") if _CLAIM_BEFORE.search(fa.text[max(0, a - 60) : a])}
+            for start, end in sorted(claims):
+                org = fa.text[start:end]
+                if not any(same_organisation(org, e) for e in recipient.employers):
+                    yield Finding(
+                        f"the draft calls {org} theirs, but {full or 'the recipient'}'s profile says "
+                        f"{recipient.company or ', '.join(recipient.past_companies)}",
+                        start,
+                        end,
+                        field=name,
+                    )
 
 
 def _same_person(name: str, forms: set[str]) -> bool:
