@@ -409,7 +409,7 @@ def placeholder_cues(fa: FieldAnalysis) -> list[Cue]:
         if meaning != "sender":
             found.append(Cue(meaning if meaning in COMMON_GROUND else "placeholder", start, end, name))
     for slot in fa.slots:
-        if slot.stands_for not in ("sender", "name"):
+        if slot.stands_for not in ("sender", "name", "choice"):
             category = slot.stands_for if slot.stands_for in COMMON_GROUND else "placeholder"
             found.append(Cue(category, slot.start, slot.end, fa.text[slot.start : slot.end]))
     return found

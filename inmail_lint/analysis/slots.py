@@ -23,7 +23,7 @@ ENGINE_OPENERS = ("{{", "{%")  # the syntax of the template engines: a template'
 class Slot:
     start: int
     end: int
-    stands_for: str  # "sender", "name", a cue category ("mutual-connection", ...) or "placeholder"
+    stands_for: str  # "sender", "name", "choice", a cue category ("mutual-connection", ...) or "placeholder"
     engine: bool  # written in a template engine's syntax ({{x}}, {% if x %})
     inner: str = ""  # its words: "First Name" for [First Name]
 
@@ -75,10 +75,12 @@ def find_slots(text: str, links: Sequence[tuple[int, int]] = (), *, subject: boo
     data = _data()
     if not any(ch in text for ch in "{[<(%*_X#") and "ame" not in text and "AME" not in text:
         return ()
-    found: list[tuple[int, int, str]] = []
+    found: list[tuple[int, int, str, bool]] = []
     for pattern in data.patterns:
         for m in pattern.finditer(text):
-            inner = m.groupdict().get("inner")
+            groups = m.groupdict()
+            choices = groups.get("choices")  # spintax: {Hi|Hello}
+            inner = choices if choices is not None else groups.get("inner")
             whole = m.group()
             if inner is None:
                 inner = whole.strip("{}%$*|_<>!-[]() ")
@@ -86,13 +88,13 @@ def find_slots(text: str, links: Sequence[tuple[int, int]] = (), *, subject: boo
                 continue
             if subject and whole.startswith("[") and _is_subject_tag(text, m.start(), m.end(), inner, data):
                 continue
-            found.append((m.start(), m.end(), inner))
+            found.append((m.start(), m.end(), inner, choices is not None))
     slots: list[Slot] = []
-    for start, end, inner in sorted(found, key=lambda s: (s[0], -s[1])):
+    for start, end, inner, choice in sorted(found, key=lambda s: (s[0], -s[1])):
         if slots and start < slots[-1].end:
             continue  # inside (or overlapping) one already taken: "[{{x}}]", "<!-- [Name] -->"
         engine = text.startswith(ENGINE_OPENERS, start)
-        slots.append(Slot(start, end, stands_for(inner), engine, inner))
+        slots.append(Slot(start, end, "choice" if choice else stands_for(inner), engine, inner))
     return tuple(slots)
 
 
@@ -142,8 +144,9 @@ def _is_subject_tag(text: str, start: int, end: int, inner: str, data: _SlotData
 
 
 def stands_for(inner: str) -> str:
-    """What a slot's words say it stands for: "sender" ([Your Name]), "name" (the reader's: [First Name]), a
-    common-ground category ([Mutual Connection]) or "placeholder" (anything else about the reader)."""
+    """What a slot's words say it stands for: "sender" ([Your Name]), "name" (the reader's: [First Name]),
+    "choice" (spintax, {Hi|Hello}: words for a mail tool to pick from, about no one), a common-ground category
+    ([Mutual Connection]) or "placeholder" (anything else about the reader)."""
     data = _data()
     words = _words(_CAMEL.sub(" ", inner).replace("_", " ").replace(".", " "))  # senderFirst, owner.name
     if not words:

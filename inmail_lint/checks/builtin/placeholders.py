@@ -22,12 +22,14 @@ class UnfilledPlaceholder(Rule):
     explanation = """
 Slots left in a message are the surest sign of a mass mailing: "Hi [First Name]". Every form writers and
 mail tools leave is reported (`rules/placeholders.yaml`): words in square brackets in any language (`[Name]`,
-`[Your Name]`, `[Prénom]`, `[specific point]`), in angle brackets (`<role>`, `<Company>`), a parenthesised
-slot that names what goes there (`(Company Name)`), `{first_name}`, `${name}`, `*|FNAME|*`, `%FNAME%`,
-`__NAME__`, `XXX`, `insert_company_name`, an HTML comment (`<!-- REPLACE_WITH: ... -->`), and a template
-engine's `{{x}}` and `{% if x %}` in a draft that is not a template. Footnotes (`[1]`), checkboxes (`[x]`),
-editors' marks (`[sic]`), Markdown links (`[text](url)`), HTML tags (`<b>`), addresses in angle brackets
-(`<https://...>`), `<3` and comparisons are not slots. In a template (`template: true`, or matched by the
+`[Your Name]`, `[Prénom]`, `[specific point]`), in angle brackets (`<role>`, `<Company>`, `<<First Name>>`),
+a parenthesised slot that names what goes there (`(Company Name)`), `{first_name}`, `${name}`, `*|FNAME|*`,
+`%FNAME%`, `%%FirstName%%`, `#FirstName#`, `{!Contact.FirstName}`, a name field as one word (`FIRSTNAME`,
+`first_name`), `__NAME__`, `XXX`, a blank (`at ___ we`), spintax (`{Hi|Hello}`), `insert_company_name`, an
+HTML comment (`<!-- REPLACE_WITH: ... -->`), and a template engine's `{{x}}` and `{% if x %}` in a draft that
+is not a template. Footnotes (`[1]`), checkboxes (`[x]`), editors' marks (`[sic]`), Markdown links
+(`[text](url)`), HTML tags (`<b>`), addresses in angle brackets (`<https://...>`), `<3`, comparisons and a
+line of underscores are not slots. In a template (`template: true`, or matched by the
 config's `templates` globs) the engine's variables are filled from each row and are not reported; the other
 forms are, since no engine fills them. LinkedIn's own ad macros (`%FIRSTNAME%`, ...) are IM307.
 """
@@ -67,7 +69,11 @@ forms are, since no engine fills them. LinkedIn's own ad macros (`%FIRSTNAME%`, 
                 continue
             for slot in fa.slots:
                 written = shown(fa.text[slot.start : slot.end])
-                if analysis.template:
+                if slot.stands_for == "choice":
+                    message = (
+                        f"'{written}' holds choices for a mail tool to pick from (spintax); pick one before sending"
+                    )
+                elif analysis.template:
                     # the engine's own syntax is filled (and rendered away before this runs); this is not
                     message = (
                         f"'{written}' is not a variable the template fills; write it as "
