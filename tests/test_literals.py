@@ -1,4 +1,4 @@
-"""The quick test before a rule-file pattern's search (``checks/define/literals.py``): it may skip a search only
+"""The quick test before a rule-file pattern's search (``util/literals.py``): it may skip a search only
 when the pattern cannot match, and it must be told apart from syntax that ``re`` reads otherwise than
 ``regex``."""
 
@@ -12,8 +12,8 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inmail_lint.checks.define.literals import AS_ASCII, gate, lowered
 from inmail_lint.checks.define.patterns import GATE_AFTER, BoundedPattern
+from inmail_lint.util.literals import AS_ASCII, gate, lowered
 from inmail_lint.util.resources import load_data
 
 

@@ -11,10 +11,10 @@ from inmail_lint.checks.define.base import Rule, RuleDefinitionError
 from inmail_lint.util.runs import current_run
 
 if TYPE_CHECKING:
-    from inmail_lint.checks.define.literals import Gate
+    from inmail_lint.util.literals import Gate
 
 PATTERN_TIMEOUT = 0.25  # seconds one pattern may spend on one field
-# A pattern's needles (checks/define/literals.py) are read once it has been searched this often: reading all of
+# A pattern's needles (util/literals.py) are read once it has been searched this often: reading all of
 # the pack's costs about 3 ms, and a run of one draft, which searches each pattern in at most its three fields,
 # would pay that for nothing (the cold draft's figure of the speed issue)
 GATE_AFTER = 4
@@ -57,7 +57,7 @@ class BoundedPattern:
         if self._searched < GATE_AFTER:  # (worked out once the pattern has earned it: see GATE_AFTER)
             self._searched += 1
             if self._searched == GATE_AFTER:
-                from inmail_lint.checks.define.literals import gate  # (with the needles: see GATE_AFTER)
+                from inmail_lint.util.literals import gate  # (with the needles: see GATE_AFTER)
 
                 self.gate = gate(self.source, self._ignore_case)
         elif self.gate is not None and not self.gate.admits(text):

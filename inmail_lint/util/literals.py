@@ -1,4 +1,5 @@
-"""What text a rule-file pattern needs before it can match: a quick test that skips the search.
+"""What text a pattern needs before it can match: a quick test that skips the search (for the rule files'
+patterns, ``checks/define/patterns.py``, and the placeholder forms, ``analysis/slots.py``).
 
 Most fields match none of a rule's patterns, and a time-limited search with the ``regex`` package costs a few
 microseconds even then (IM307's ``%(?:FIRSTNAME|...)%`` on a body: 5.5 us). Nearly every pattern holds words
