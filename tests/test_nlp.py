@@ -105,3 +105,18 @@ def test_the_pipeline_is_built_afresh_when_its_vocabulary_grows(monkeypatch: pyt
     after = [[(d.code, d.start, d.end, d.message) for d in lint_text(text).diagnostics] for text in drafts]
     assert nlp.get_nlp() is not first  # rebuilt at least once
     assert after == before
+
+
+def test_a_kept_phrase_list_finds_its_matcher_by_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rule's list of a thousand phrases is looked up by the tuple it keeps, not hashed on every field; an
+    equal tuple gets the same matcher, and a rebuilt pipeline gets new ones."""
+    from inmail_lint.analysis import nlp
+    from inmail_lint.api import lint_text
+
+    phrases = ("let me know", "could we")
+    first = nlp.matcher_for(phrases)
+    assert nlp.matcher_for(phrases) is first is nlp.phrase_matcher(phrases, "NORM", None)
+    assert nlp.matcher_for(tuple(list(phrases))) is first  # equal content: the same matcher
+    monkeypatch.setattr(nlp, "MAX_VOCAB", 0)
+    lint_text("Subject: Your talk\n\nHi Ana, one question?\n")  # the pipeline is rebuilt between drafts
+    assert nlp.matcher_for(phrases) is not first

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
-from inmail_lint.analysis.nlp import get_nlp, phrase_matcher, punct_chars, sentence_starts
+from inmail_lint.analysis.nlp import get_nlp, matcher_for, punct_chars, sentence_starts
 from inmail_lint.analysis.readability import flesch_kincaid_grade, flesch_reading_ease
 from inmail_lint.analysis.slots import Slot, find_slots
 from inmail_lint.analysis.tokenmatch import Token, doc_tokens
@@ -190,10 +190,11 @@ class FieldAnalysis:
         return self.span(starts[start], starts[end - 1] + len(self.tokens[end - 1][1]))
 
     def phrase_spans(self, phrases: tuple[str, ...], attr: str = "NORM") -> list[tuple[int, int]]:
-        """Where any of these phrases occurs, as whole tokens (see :func:`inmail_lint.analysis.nlp.phrase_matcher`)."""
+        """Where any of these phrases occurs, as whole tokens (see :func:`inmail_lint.analysis.nlp.phrase_matcher`);
+        a caller that asks on every field keeps its tuple (:func:`inmail_lint.analysis.nlp.matcher_for`)."""
         if not self.text.strip():
             return []
-        matcher = phrase_matcher(phrases, attr, self.model)
+        matcher = matcher_for(phrases, attr, self.model)
         return [self.token_span(s, e) for _, s, e in matcher(self.doc)]
 
     @cached_property
