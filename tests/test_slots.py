@@ -149,3 +149,41 @@ def test_a_reference_definition_is_found_as_the_pattern_finds_it(text: str, labe
 
     pattern = re.compile(rf"(?m)^[^\S\n]*\[{re.escape(label)}\]:")
     assert _defined_as_reference(text, label) == (pattern.search(text) is not None)
+
+
+_SLOT_PIECES = [*"{}[]<>()$%#*|_!-. \nXaZé", "name", "Name", "NAME", "First", "insert_", "your_", "Co", "x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_SLOT_PIECES), max_size=40).map("".join))
+def test_the_needles_before_each_form_skip_no_slot(text: str) -> None:
+    """A form is searched only in a text holding one of its needles (once four texts have been searched): the
+    slots found are the same as when every form is searched."""
+    from inmail_lint.analysis import slots
+
+    data = slots._data()
+    for _ in range(slots.GATE_AFTER):
+        slots._gated(data)
+    gates = slots._gates[0]
+    assert gates is not None and any(g is not None for g in gates)
+    gated = slots.find_slots(text)
+    try:
+        slots._gates[0] = tuple(None for _ in gates)
+        assert slots.find_slots(text) == gated
+    finally:
+        slots._gates[0] = gates
+
+
+def test_the_forms_needles_are_read_only_after_a_few_texts() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from inmail_lint.analysis.slots import find_slots\n"
+        "for text in ('Hi [Name]', 'at {{x}}', 'and <<Co>>'):\n"
+        "    find_slots(text)\n"
+        "print('inmail_lint.util.literals' in sys.modules)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"  # a run of one draft never reads them
