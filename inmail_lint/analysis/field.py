@@ -26,6 +26,7 @@ MAX_CHUNK = 64
 _CHUNK = re.compile(r"\S+")
 _LONG_SPACE = re.compile(r"\s{2,}")
 _QUESTIONS = re.compile("[?\uff1f]+")  # ASCII and full-width question marks
+_QUOTED_LINE = re.compile(r"[^\S\n]*>")  # a line quoted from another message, from its start
 _QUOTED = re.compile(
     '"[^"\\n]{1,300}"|\u201c[^\u201d\\n]{1,300}\u201d|\u00ab[^\u00bb\\n]{1,300}\u00bb|(?m:^[^\\S\\n]*>.*$)'
 )
@@ -279,9 +280,23 @@ class FieldAnalysis:
 
     @cached_property
     def questions(self) -> list[tuple[int, int]]:
-        """Question marks (a run such as "??" counts once), except inside links ("/offer?utm_source=...")."""
-        links = self.links
-        return [m.span() for m in _QUESTIONS.finditer(self.text) if not any(a <= m.start() < b for a, b in links)]
+        """Question marks (a run such as "??" counts once), except inside links ("/offer?utm_source=...") and on
+        a line quoted from another message ("> Could you send the notes?" is theirs, not the writer's ask)."""
+        text, links = self.text, self.links
+        found = []
+        for m in _QUESTIONS.finditer(text):
+            at = m.start()
+            if any(a <= at < b for a, b in links):
+                continue
+            if self.on_quoted_line(at):
+                continue
+            found.append(m.span())
+        return found
+
+    def on_quoted_line(self, offset: int) -> bool:
+        """Whether the offset is on a line quoted from another message ("> ..."): someone else's words."""
+        text = self.text
+        return ">" in text and _QUOTED_LINE.match(text, text.rfind("\n", 0, offset) + 1) is not None
 
     @cached_property
     def quoted(self) -> list[tuple[int, int]]:

@@ -27,8 +27,8 @@ class NoAsk(Rule):
     explanation = """
 A message that asks nothing gets nothing back. End with one clear, easy question or request ("Would you be
 open to a 15-minute call next week?"). A question mark anywhere in the body counts, except inside a link
-("/offer?id=1"), and so do request phrases such as "let me know", "would you be open", "happy to"
-(`rules/phrases/requests.yaml`).
+("/offer?id=1") or on a line quoted from another message ("> ..."), and so do request phrases such as "let
+me know", "would you be open", "happy to" (`rules/phrases/requests.yaml`), outside quoted lines too.
 """
     examples = (
         Example("Subject: Your talk\n\nHi Ana, loved your talk. Would a short call next week work?\n", fails=False),
@@ -40,9 +40,10 @@ open to a 15-minute call next week?"). A question mark anywhere in the body coun
         body = analysis.field("body")
         if body is None or not body.text.strip() or body.questions:
             return
-        if body.phrase_spans(_requests()):
+        if any(not body.on_quoted_line(start) for start, _ in body.phrase_spans(_requests())):
             return
-        start, end = body.sentences[-1] if body.sentences else (0, len(body.text))
+        own = [span for span in body.sentences if not body.on_quoted_line(span[0])]  # the writer's last sentence
+        start, end = own[-1] if own else (0, len(body.text))
         yield Finding(
             'nothing here asks for a reply; end with one easy question ("Would a 15-minute call next week work?")',
             start,
