@@ -12,7 +12,7 @@ import yaml
 
 from inmail_lint.draft.document import INVALID_FRONT_MATTER, Draft, Field, Problem, field_from_slice
 from inmail_lint.draft.profiles import validate_profile
-from inmail_lint.util.text import normalize_newlines
+from inmail_lint.util.text import normalize_newlines, shown
 from inmail_lint.util.yamlsafe import UnsafeYaml, load_yaml
 
 MAX_KEY_PROBLEMS = 20  # unknown keys reported one by one; past this, one summary
@@ -179,6 +179,28 @@ def _read_keys(draft: Draft, node: yaml.MappingNode, data: dict[Any, Any], fm_st
         draft.spans[key] = value_span
         if key in FIELD_KEYS and isinstance(value, str):
             draft.fields[key] = _scalar_field(key, draft.source, value, value_node, fm_start)
+            comment = _comment_after(draft.source, key, value_node, fm_start)
+            if comment is not None:
+                draft.problems.append(comment)
+
+
+# a plain (unquoted) value ends where " #" starts: YAML reads the rest of the line as a comment
+_TRAILING_COMMENT = re.compile(r"[ \t]+(#[^\r\n]*?)[ \t]*(?=[\r\n]|\Z)")
+
+
+def _comment_after(source: str, key: str, node: yaml.Node, fm_start: int) -> Problem | None:
+    """IM002 for a field's unquoted value followed by ' #' on its line ('subject: Your talk at #PyData'): YAML
+    reads the rest as a comment, so the writer's words would be dropped from the message without a word."""
+    if getattr(node, "style", None) not in (None, ""):  # quoted or a block scalar ('' is plain to libyaml)
+        return None
+    match = _TRAILING_COMMENT.match(source, fm_start + node.end_mark.index)
+    if match is None:
+        return None
+    message = (
+        f"'{key}' stops before '{shown(match.group(1))}': YAML reads ' #' and what follows as a comment, so it is "
+        f"not part of the {key}; put the whole {key} in quotes to keep it"
+    )
+    return Problem(INVALID_FRONT_MATTER, message, match.start(1), match.end(1))
 
 
 def _unknown_key(key: Any, span: tuple[int, int], node: yaml.MappingNode, last: bool) -> Problem:
@@ -201,13 +223,30 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, fm_start: int) -> Problem:
     if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
         message = f"front matter uses a YAML tag that is not allowed (tags that build objects are refused): {problem}"
     else:
-        message = f"front matter is not valid YAML: {problem}"
+        message = f"front matter is not valid YAML: {problem}{_quote_hint(problem, text, problem_mark)}"
         if context and context_mark is not None:
             message += f" ({context}, which starts on line {context_mark.line + 2})"
             if problem_mark is not None and problem_mark.index >= len(text.rstrip()):
                 mark = context_mark  # the parser ran off the end: point where the construct began
     at = fm_start + (mark.index if mark is not None else 0)
     return Problem(INVALID_FRONT_MATTER, message, at, at)
+
+
+# "subject: Re: our chat": a key, then an unquoted value that holds ": " itself
+_KEY_AND_VALUE = re.compile(r"[ \t]*([A-Za-z_][\w-]*):[ \t]+([^'\"\s][^\r\n]*?)[ \t]*(?:\r\n|\r|\n|$)")
+
+
+def _quote_hint(problem: str, text: str, mark: Any) -> str:
+    """How to fix the commonest YAML error in a draft: a subject holding ': ' ("Re: ...", "Quick question: ...")
+    that YAML reads as a second key. Empty when the error is another one."""
+    if problem != "mapping values are not allowed here" or mark is None:
+        return ""
+    line_start = text.rfind("\n", 0, mark.index) + 1
+    match = _KEY_AND_VALUE.match(text, line_start)
+    if match is None or ": " not in match.group(2) + " ":
+        return ""
+    key, value = match.group(1), match.group(2).replace("\\", "\\\\").replace('"', '\\"')
+    return f"; a value holding ': ' goes in quotes: {key}: \"{shown(value)}\""
 
 
 def _describe(value: Any) -> str:
