@@ -140,9 +140,12 @@ def _stock_greeting(line: str, line_start: int, text: str, slots: Sequence[Slot]
             slotted = _slot_after(text, slots, line, line_start, rest_at)
             if slotted is not None:  # "Good morning, <Name>,": the name is a slot
                 return slotted
-            if after[:1].isupper():
-                return None  # "Good morning Robert", "Hi there Ana": a name follows the phrase
-            return Greeting(line_start, line_start + _greeting_end(line), None, generic=True)
+            if after[:1].isupper() and _first_word(after) not in _NOT_NAMES:
+                return None  # "Good morning Robert", "Hi there Ana": a name follows the phrase (not "Hi there I")
+            # "Hi there, ..." ends at its comma; "Hey man saw your profile" at the phrase, not the line's end (a
+            # fix that greets them by name must not take the words after it)
+            end = _greeting_end(line) if not after or after[0] in ",:!" else rest_at
+            return Greeting(line_start, line_start + end, None, generic=True)
     return None
 
 
@@ -202,6 +205,14 @@ def _greeting_with_name(line: str, line_start: int, offset: int) -> Greeting:
 _NAME_AFTER_COMMA = re.compile(
     r"[^\S\n]*,[^\S\n]*(?P<name>[A-Z][\w'’-]*(?:[^\S\n]+[A-Z][\w'’-]*){0,2})[^\S\n]*[,!.:]?[^\S\n]*"
 )
+
+
+def _first_word(text: str) -> str:
+    """The first word of ``text`` in lower case, with an apostrophe it holds ("I'm")."""
+    word = _WORDS.match(text)
+    return word.group().lower() if word else ""
+
+
 _NOT_NAMES = frozenset({"i", "i'm", "i’m", "we", "my", "our", "this", "it", "hope", "thanks", "there", "all", "team"})
 _TITLE = re.compile(r"([A-Za-z]+)\.?[^\S\n]+(?=\S)")
 
