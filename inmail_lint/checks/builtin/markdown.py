@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from html import unescape
+from html.entities import html5
 from typing import Any
 
 from inmail_lint.analysis.facts import Analysis
@@ -24,12 +26,28 @@ _MARKDOWN = re.compile(
 )
 
 
+# HTML that a sequencer's or mail editor's template carries into a draft: a line break, an inline element with
+# its closing tag on the same line, a link, a block element's tag, and a character reference. Only HTML's own
+# element names, so that a placeholder in angle brackets ("<Company>", "<first name>") is IM301's, not this.
+_INLINE = "b|strong|i|em|u|span|font|small|mark"
+_BLOCK = "p|div|ul|ol|li|h[1-6]|table|tbody|thead|tr|td|th|blockquote|section|center|hr"
+_HTML = re.compile(
+    rf"(?P<br><br\s*/?>)"
+    rf"|(?P<anchor><a\s+href=(?P<q>[\"'])(?P<href>[^\"'<>\s]{{1,500}})(?P=q)[^<>\n]{{0,200}}>(?P<anchor_text>[^<>\n]{{0,200}})</a\s*>)"
+    rf"|(?P<inline><(?P<tag>{_INLINE})(?:\s[^<>\n]{{0,200}})?>(?P<inline_text>[^<>\n]{{0,200}}?)</(?P=tag)\s*>)"
+    rf"|(?P<block></?(?:{_BLOCK})(?:\s[^<>\n]{{0,200}})?\s*/?>)"
+    rf"|(?P<entity>&(?:#[0-9]{{1,7}}|#[xX][0-9a-fA-F]{{1,6}}|[A-Za-z][A-Za-z0-9]{{1,31}});)",
+    re.IGNORECASE,
+)
+
+
 class MarkdownFormatting(Rule):
     code = "IM411"
     name = "markdown-formatting"
     default_severity = Severity.WARNING
     summary = (
-        "Markdown (`**bold**`, `*italic*`, `[text](link)`, `# heading`) in a message LinkedIn sends as plain text."
+        "Markdown (`**bold**`, `*italic*`, `[text](link)`, `# heading`) or HTML (`<br>`, `<b>`, `&nbsp;`) in a "
+        "message LinkedIn sends as plain text."
     )
     explanation = """
 LinkedIn's message composer sends plain text: Markdown arrives as typed, asterisks, brackets and all. Drafts
@@ -37,6 +55,12 @@ kept as `*.inmail.md` files pick it up easily. Bold and italic (`**Kafka**`, `*K
 links (`[my portfolio](https://...)`) and headings (`## Why I am writing`) are flagged; lists (`- `, `1. `) read
 well as plain text and are not. The fix keeps the words: `Kafka`, `my portfolio (https://...)`, `Why I am
 writing`. Underscores are left alone, since snake_case names are common in technical messages.
+
+HTML is sent as typed too, and a template copied from a sequencer or a mail editor often carries it: line
+breaks (`<br>`), bold or italic (`<b>Kafka</b>`), links (`<a href="https://...">my notes</a>`), paragraphs and
+lists (`<p>`, `</li>`) and character references (`&nbsp;`, `&amp;`, `&#8217;`). The fix writes a line break,
+the words, `my notes (https://...)`, or the character; a block element's tag is removed. Only HTML's own
+element names count: a placeholder in angle brackets (`<Company>`) is IM301's.
 """
     examples = (
         Example("Subject: Your Kafka talk\n\nHi Ana, your Kafka talk was great. 5 * 3 is 15. One question?\n", False),
@@ -47,10 +71,40 @@ writing`. Underscores are left alone, since snake_case names are common in techn
     def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
         for name in ("subject", "body"):
             fa = analysis.field(name)
-            if fa is None or not any(mark in fa.text for mark in "*[#`"):
+            if fa is None or not any(mark in fa.text for mark in "*[#`<&"):
                 continue
             for m in _MARKDOWN.finditer(fa.text):
                 yield _finding(name, m)
+            if "<" in fa.text or "&" in fa.text:
+                yield from filter(None, (_html_finding(name, fa.text, m) for m in _HTML.finditer(fa.text)))
+
+
+def _html_finding(field: str, text: str, m: re.Match[str]) -> Finding | None:
+    written = m.group()
+    if m.group("br"):
+        plain = "" if text[m.end() : m.end() + 1] in ("\n", "\r") else "\n"  # "<br>" ending a line: the break is there
+        what, action = "a line break in HTML", "write a line break" if plain else f"remove '{written}'"
+    elif m.group("anchor"):
+        label, url = m.group("anchor_text").strip(), m.group("href")
+        plain = url if label in ("", url, url.split("://", 1)[-1]) else f"{label} ({url})"
+        what, action = "an HTML link", f"write '{plain}'"
+    elif m.group("inline"):
+        plain = m.group("inline_text")
+        what, action = "HTML", f"write '{plain}'"
+    elif m.group("block"):
+        plain, what, action = "", "an HTML tag", f"remove '{written}'"
+    else:
+        if not m.group().startswith("&#") and m.group()[1:] not in html5:
+            return None  # "&Co;" is not a character reference
+        plain = unescape(written)
+        if plain == written or (not plain.isprintable() and plain != "\u00a0"):
+            return None
+        plain = " " if plain == "\u00a0" else plain
+        what, action = "an HTML character reference", "write a space" if plain == " " else f"write '{plain}'"
+    shown_plain = {"\n": "a line break", " ": "a space", "": ""}.get(plain, f"'{plain}'")
+    advice = f"write {shown_plain}" if plain else "remove it"
+    message = f"'{written}' is {what}, and LinkedIn sends plain text: it arrives as typed; {advice}"
+    return Finding(message, m.start(), m.end(), field=field, fix=Fix(action, (Edit(m.start(), m.end(), plain),)))
 
 
 def _finding(field: str, m: re.Match[str]) -> Finding:
