@@ -44,7 +44,8 @@ A word in capitals is flagged when it is not a known acronym (`rules/phrases/acr
 the option `extend-acronyms`) and it is a word that shouts: six letters or more, a common English word of four
 or five (the Dale-Chall list of about 3,000 words, as textstat ships it: HUGE, TODAY, CRAZY), or a listed one
 such as NOW or FREE. An unknown word of four or five letters in capitals (FHIR, DICOM) is taken for an
-acronym, and merge fields and ad macros (%FIRSTNAME%, [COMPANY]) are left to IM301 and IM307. Capitalised
+acronym, and merge fields and ad macros (%FIRSTNAME%, [COMPANY]) are left to IM301 and IM307, names in code
+joined by underscores (DATABASE_URL, MAX_RETRIES) to the writer. Capitalised
 words next to each other are one diagnostic ("WE HAVE AN AMAZING OFFER FOR YOU"), up to a full stop or other
 punctuation. A subject written wholly in capitals, and repeated "!!" or "??", are flagged too. The fixes (lower
 case; sentence case for a subject) are unsafe, since a word in capitals may be a name: apply them with
@@ -157,6 +158,14 @@ def upper_words(text: str) -> Iterator[tuple[int, int]]:
             yield m.span()
 
 
+def _in_identifier(text: str, start: int, end: int) -> bool:
+    """Whether the word at ``start:end`` is joined to another by an underscore ("DATABASE_URL"); "_URGENT_",
+    underscores around a word for emphasis, is not."""
+    return (start >= 2 and text[start - 1] == "_" and text[start - 2].isalnum()) or (
+        text[end : end + 1] == "_" and text[end + 1 : end + 2].isalnum()
+    )
+
+
 def _shouted_runs(
     text: str, acronyms: frozenset[str], loud: frozenset[str], fields: Sequence[tuple[int, int]] = ()
 ) -> list[tuple[int, int]]:
@@ -166,7 +175,7 @@ def _shouted_runs(
     Short capitalised words inside a run belong to it ("WE HAVE AN AMAZING OFFER" is one run); single
     letters and acronyms at its edges do not ("THANK YOU, I" is "THANK YOU"; "AWS NOW" is "NOW"). Words inside
     ``fields`` (slots and template variables: [COMPANY], %FIRSTNAME%, [PERSONALIZE: ...]) are left out:
-    IM301 and IM307 speak about those."""
+    IM301 and IM307 speak about those; so are the words of a name in code joined by underscores (MAX_RETRIES)."""
     runs: list[tuple[int, int]] = []
     if not _TWO_CAPITALS.search(text):
         return runs
@@ -187,6 +196,9 @@ def _shouted_runs(
             close()  # a word in lower case, or other punctuation, lies between
         if fields and any(a <= start and end <= b for a, b in fields):
             close()
+            continue
+        if _in_identifier(text, start, end):
+            close()  # a name in code (DATABASE_URL, PERMISSION_DENIED) is written in capitals, not shouted
             continue
         letters = sum(1 for ch in word if ch.isalpha())
         bare = re.sub(r"['’]S$", "", word.upper())
