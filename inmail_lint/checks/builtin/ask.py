@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
@@ -18,6 +19,17 @@ def _requests() -> tuple[str, ...]:
     return tuple(form for phrase in load_data("phrases/requests.yaml")["phrases"] for form in expand(str(phrase)))
 
 
+# "Thank you for the 20 minutes of your time": a request phrase inside thanks is for what was given, not an ask
+_THANKS_FOR = re.compile(
+    r"\b(?:thanks|thank\s+you)\s+(?:(?:so|very)\s+much\s+)?for\s+(?:the\s+|your\s+)?(?:[\w'’-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def _in_thanks(text: str, start: int) -> bool:
+    return _THANKS_FOR.search(text, max(0, start - 80), start) is not None
+
+
 class NoAsk(Rule):
     code = "IM402"
     language = "en"
@@ -28,7 +40,8 @@ class NoAsk(Rule):
 A message that asks nothing gets nothing back. End with one clear, easy question or request ("Would you be
 open to a 15-minute call next week?"). A question mark anywhere in the body counts, except inside a link
 ("/offer?id=1") or on a line quoted from another message ("> ..."), and so do request phrases such as "let
-me know", "would you be open", "happy to" (`rules/phrases/requests.yaml`), outside quoted lines too.
+me know", "would you be open", "happy to" (`rules/phrases/requests.yaml`), outside quoted lines too, and
+not inside thanks ("Thank you for the 20 minutes of your time" thanks them for a call; it asks nothing).
 """
     examples = (
         Example("Subject: Your talk\n\nHi Ana, loved your talk. Would a short call next week work?\n", fails=False),
@@ -40,7 +53,8 @@ me know", "would you be open", "happy to" (`rules/phrases/requests.yaml`), outsi
         body = analysis.field("body")
         if body is None or not body.text.strip() or body.questions:
             return
-        if any(not body.on_quoted_line(start) for start, _ in body.phrase_spans(_requests())):
+        requests = body.phrase_spans(_requests())
+        if any(not body.on_quoted_line(start) and not _in_thanks(body.text, start) for start, _ in requests):
             return
         own = [span for span in body.sentences if not body.on_quoted_line(span[0])]  # the writer's last sentence
         start, end = own[-1] if own else (0, len(body.text))
