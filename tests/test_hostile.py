@@ -58,6 +58,9 @@ HOSTILE: dict[str, bytes] = {
         "---\ntemplate: true\nsubject: x\n---\n" + "{% if a %}{{#if b}}x" * 25000 + "{{/if}}{% endif %}" * 25000
     ).encode(),
     "open-liquid-tags": ("---\ntemplate: true\nsubject: x\n---\n" + "{% " * 300000).encode(),
+    # IM002's two hints read the rest of a line: a run of spaces there once made a pattern quadratic
+    "subject-comment-spaces": ("---\nsubject: a #" + " " * 900000 + "x\n---\nhi").encode(),
+    "subject-colon-spaces": ("---\nsubject: a: b" + " " * 900000 + "x\n---\nhi").encode(),
 }
 
 

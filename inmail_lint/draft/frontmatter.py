@@ -185,7 +185,13 @@ def _read_keys(draft: Draft, node: yaml.MappingNode, data: dict[Any, Any], fm_st
 
 
 # a plain (unquoted) value ends where " #" starts: YAML reads the rest of the line as a comment
-_TRAILING_COMMENT = re.compile(r"[ \t]+(#[^\r\n]*?)[ \t]*(?=[\r\n]|\Z)")
+_TRAILING_COMMENT = re.compile(r"[ \t]+#")
+
+
+def _line_end(text: str, at: int) -> int:
+    """Where the line holding ``at`` ends (at its CR or LF, or the text's end)."""
+    ends = [i for i in (text.find("\n", at), text.find("\r", at)) if i >= 0]
+    return min(ends, default=len(text))
 
 
 def _comment_after(source: str, key: str, node: yaml.Node, fm_start: int) -> Problem | None:
@@ -196,11 +202,13 @@ def _comment_after(source: str, key: str, node: yaml.Node, fm_start: int) -> Pro
     match = _TRAILING_COMMENT.match(source, fm_start + node.end_mark.index)
     if match is None:
         return None
+    start = match.end() - 1
+    end = start + len(source[start : _line_end(source, start)].rstrip(" \t"))  # (no pattern over it: a MiB line)
     message = (
-        f"'{key}' stops before '{shown(match.group(1))}': YAML reads ' #' and what follows as a comment, so it is "
-        f"not part of the {key}; put the whole {key} in quotes to keep it"
+        f"'{key}' stops before '{shown(source[start:end])}': YAML reads ' #' and what follows as a comment, so it "
+        f"is not part of the {key}; put the whole {key} in quotes to keep it"
     )
-    return Problem(INVALID_FRONT_MATTER, message, match.start(1), match.end(1))
+    return Problem(INVALID_FRONT_MATTER, message, start, end)
 
 
 def _unknown_key(key: Any, span: tuple[int, int], node: yaml.MappingNode, last: bool) -> Problem:
@@ -233,7 +241,7 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, fm_start: int) -> Problem:
 
 
 # "subject: Re: our chat": a key, then an unquoted value that holds ": " itself
-_KEY_AND_VALUE = re.compile(r"[ \t]*([A-Za-z_][\w-]*):[ \t]+([^'\"\s][^\r\n]*?)[ \t]*(?:\r\n|\r|\n|$)")
+_KEY_AND_VALUE = re.compile(r"[ \t]*([A-Za-z_][\w-]*):[ \t]+(?=[^'\"\s])")
 
 
 def _quote_hint(problem: str, text: str, mark: Any) -> str:
@@ -241,11 +249,14 @@ def _quote_hint(problem: str, text: str, mark: Any) -> str:
     that YAML reads as a second key. Empty when the error is another one."""
     if problem != "mapping values are not allowed here" or mark is None:
         return ""
-    line_start = text.rfind("\n", 0, mark.index) + 1
+    line_start = max(text.rfind("\n", 0, mark.index), text.rfind("\r", 0, mark.index)) + 1
     match = _KEY_AND_VALUE.match(text, line_start)
-    if match is None or ": " not in match.group(2) + " ":
+    if match is None:
         return ""
-    key, value = match.group(1), match.group(2).replace("\\", "\\\\").replace('"', '\\"')
+    value = text[match.end() : _line_end(text, match.end())].rstrip(" \t")  # (no pattern over it: a MiB line)
+    if ": " not in value + " ":
+        return ""
+    key, value = match.group(1), value.replace("\\", "\\\\").replace('"', '\\"')
     return f"; a value holding ': ' goes in quotes: {key}: \"{shown(value)}\""
 
 
