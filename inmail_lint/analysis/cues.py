@@ -142,9 +142,15 @@ def _stock_greeting(line: str, line_start: int, text: str, slots: Sequence[Slot]
                 return slotted
             if after[:1].isupper() and _first_word(after) not in _NOT_NAMES:
                 return None  # "Good morning Robert", "Hi there Ana": a name follows the phrase (not "Hi there I")
-            # "Hi there, ..." ends at its comma; "Hey man saw your profile" at the phrase, not the line's end (a
-            # fix that greets them by name must not take the words after it)
-            end = _greeting_end(line) if not after or after[0] in ",:!" else rest_at
+            # "Hi there, ..." ends at its comma and "Hi there. I saw ..." at its full stop; "Hey man saw your
+            # profile" at the phrase, not at a comma further on (a fix that greets them by name must not take the
+            # words after it)
+            if not after or after[0] in ",:!":
+                end = _greeting_end(line)
+            elif after[0] in ".;":
+                end = len(line) - len(after) + 1
+            else:
+                end = rest_at
             return Greeting(line_start, line_start + end, None, generic=True)
     return None
 
