@@ -100,7 +100,9 @@ def find_greeting(text: str, slots: Sequence[Slot] = ()) -> Greeting | None:
         slotted = _slot_after(text, slots, line, line_start, m.start("rest"))
         if slotted is not None:  # "Hey, {first}!": the name is a slot
             return slotted
-        return Greeting(line_start, line_start + _greeting_end(line), None, generic=True)  # "Hi," / "Hello!"
+        # "Hi," / "Hello!" / "Hello. I saw ...": the greeting ends at the marks after its word, not at a comma
+        # further on (a fix that greets them by name must not take the writer's words)
+        return Greeting(line_start, line_start + _marks_end(line, m.start("rest")), None, generic=True)
     name_match = re.match(r"[\s,]*", rest)
     offset = m.start("rest") + (name_match.end() if name_match else 0)
     # titles first, so that the full stop of "Mr." or "Dr." does not end the name
@@ -122,7 +124,7 @@ def _slot_after(text: str, slots: Sequence[Slot], line: str, line_start: int, at
     slot = next((s for s in slots if s.start == start), None)
     if slot is None:
         return None
-    end = line_start + _greeting_end(line)
+    end = line_start + _named_end(line, slot.end - line_start)
     return Greeting(line_start, end, text[slot.start : slot.end], slot.start, slot.end, placeholder=True)
 
 
@@ -145,12 +147,7 @@ def _stock_greeting(line: str, line_start: int, text: str, slots: Sequence[Slot]
             # "Hi there, ..." ends at its comma and "Hi there. I saw ..." at its full stop; "Hey man saw your
             # profile" at the phrase, not at a comma further on (a fix that greets them by name must not take the
             # words after it)
-            if not after or after[0] in ",:!":
-                end = _greeting_end(line)
-            elif after[0] in ".;":
-                end = len(line) - len(after) + 1
-            else:
-                end = rest_at
+            end = _marks_end(line, rest_at)
             return Greeting(line_start, line_start + end, None, generic=True)
     return None
 
@@ -185,11 +182,11 @@ def _greeting_with_name(line: str, line_start: int, offset: int) -> Greeting:
     name_text = (
         written.group() if written else re.split(r"[,!.:;(\u2014\u2013]| - ", line[offset:], maxsplit=1)[0].strip()
     )
-    end = line_start + _greeting_end(line)
     if not name_text:
-        return Greeting(line_start, end, None, generic=True)
+        return Greeting(line_start, line_start + _greeting_end(line), None, generic=True)
     placeholder = PLACEHOLDER.fullmatch(name_text)
     if placeholder:
+        end = line_start + _named_end(line, offset + len(name_text))
         return Greeting(
             line_start, end, name_text, line_start + offset, line_start + offset + len(name_text), placeholder=True
         )
@@ -201,9 +198,14 @@ def _greeting_with_name(line: str, line_start: int, offset: int) -> Greeting:
         offset += line[offset:].index(words[0]) + len(words[0])
         offset += len(line[offset:]) - len(line[offset:].lstrip())
         words = words[1:]
-    if not words or not words[0][:1].isupper() or len(words) > 3:
-        return Greeting(line_start, end, None, generic=not words)
+    if not words:
+        return Greeting(line_start, line_start + _greeting_end(line), None, generic=True)
+    if not words[0][:1].isupper() or len(words) > 3:  # no name ("Hi candidate name,": a template's sample)
+        # more words than a name has: a sentence may start right after the greeting word ("Hi Ana I saw ...")
+        end = _named_end(line, offset) if len(words) > 3 else _greeting_end(line)
+        return Greeting(line_start, line_start + end, None)
     name = " ".join(words)
+    end = line_start + _named_end(line, offset + len(name))
     return Greeting(line_start, end, name, line_start + offset, line_start + offset + len(name))
 
 
@@ -228,6 +230,32 @@ def _phrase_start(phrase: str) -> re.Pattern[str]:
     """A normalised generic phrase ("dear sir/madam") as written at the start of a line ("Dear Sir / Madam")."""
     words = [re.escape(w).replace("/", r"[^\S\n]*/[^\S\n]*") for w in phrase.split()]
     return re.compile(r"[^\S\n]*" + r"[^\S\n]+".join(words), re.IGNORECASE)
+
+
+_MARKS = re.compile(r"[^\S\n]*[,!.:;?\u2014\u2013]+")
+
+
+def _marks_end(line: str, at: int) -> int:
+    """Where a greeting that names no one ends: after the marks that follow its words at ``at`` ("Hi there,",
+    "Hello!!", "Hi —"), at ``at`` when words follow without a mark ("Hey man saw ..."), or at the line's end."""
+    if not line[at:].strip():
+        return len(line.rstrip())
+    marks = _MARKS.match(line, at)
+    return marks.end() if marks else at
+
+
+_LOWER_WORD = re.compile(r"(?<![^\W\d_])[a-z]")  # a word that opens in lower case: the sentence's, not a name
+
+
+def _named_end(line: str, at: int) -> int:
+    """Where a greeting ends whose name (or slot) ends at ``at`` of its line: at the first comma, colon or dash
+    ("Hi Ana 👋,"), unless a word in lower case comes first: then after the marks that follow the name ("Hi Ana.
+    I saw your talk, loved it" is "Hi Ana."; "Hi Ana I saw ..." is "Hi Ana"), so that the sentence is the
+    body's, and a cue in it counts."""
+    end = _greeting_end(line)
+    if not _LOWER_WORD.search(line, at, end):  # a name, a slot or an emoji, then the comma: "Hi **[Name]**,"
+        return end
+    return _marks_end(line, at)
 
 
 def _greeting_end(line: str) -> int:
