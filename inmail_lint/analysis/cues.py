@@ -92,11 +92,12 @@ def find_greeting(text: str, slots: Sequence[Slot] = ()) -> Greeting | None:
         return Greeting(line_start, line_start + len(line), name, line_start, line_start + len(name))
     rest = m.group("rest")
     if re.match(r"[^\S\n]*[,!.:;\u2014\u2013]", rest) or not rest.strip():
-        named = _NAME_AFTER_COMMA.fullmatch(rest)
+        named = _NAME_AFTER_COMMA.match(rest)
         if named is not None and named.group("name").split()[0].lower() not in _NOT_NAMES:
-            start = line_start + m.start("rest") + named.start("name")  # "Hey, Ana!"
+            start = line_start + m.start("rest") + named.start("name")  # "Hey, Ana!", "Hi, Ana. I saw ..."
             name = named.group("name")
-            return Greeting(line_start, line_start + len(line), name, start, start + len(name))
+            end = line_start + _marks_end(line, m.start("rest") + named.end("name"))
+            return Greeting(line_start, end, name, start, start + len(name))
         slotted = _slot_after(text, slots, line, line_start, m.start("rest"))
         if slotted is not None:  # "Hey, {first}!": the name is a slot
             return slotted
@@ -209,9 +210,9 @@ def _greeting_with_name(line: str, line_start: int, offset: int) -> Greeting:
     return Greeting(line_start, end, name, line_start + offset, line_start + offset + len(name))
 
 
-# "Hey, Ana!": the rest of the greeting line after a comma is a name and nothing else
+# "Hey, Ana!", "Hi, Ana. I saw your talk": after a comma, a name that ends the line or a mark closes
 _NAME_AFTER_COMMA = re.compile(
-    r"[^\S\n]*,[^\S\n]*(?P<name>[A-Z][\w'’-]*(?:[^\S\n]+[A-Z][\w'’-]*){0,2})[^\S\n]*[,!.:]?[^\S\n]*"
+    r"[^\S\n]*,[^\S\n]*(?P<name>[A-Z][\w'’-]*(?:[^\S\n]+[A-Z][\w'’-]*){0,2})(?=[^\S\n]*(?:[,!.:;?]|$))"
 )
 
 
