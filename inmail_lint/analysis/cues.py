@@ -148,7 +148,8 @@ def _stock_greeting(line: str, line_start: int, text: str, slots: Sequence[Slot]
             # "Hi there, ..." ends at its comma and "Hi there. I saw ..." at its full stop; "Hey man saw your
             # profile" at the phrase, not at a comma further on (a fix that greets them by name must not take the
             # words after it)
-            end = _marks_end(line, rest_at)
+            tail = _GREETING_TAIL.match(line, rest_at)  # "Dear Hiring Team at Globex,": still the greeting
+            end = tail.end() if tail else _marks_end(line, rest_at)
             return Greeting(line_start, line_start + end, None, generic=True)
     return None
 
@@ -233,6 +234,11 @@ def _phrase_start(phrase: str) -> re.Pattern[str]:
     return re.compile(r"[^\S\n]*" + r"[^\S\n]+".join(words), re.IGNORECASE)
 
 
+# who the stock greeting is for, up to its comma: "Dear Hiring Team at Globex,", "Hi everyone on the data team,"
+_GREETING_TAIL = re.compile(
+    r"[^\S\n]+(?:at|of|from|for|in|on|with)[^\S\n]+"
+    r"(?![^,:;!.?\n]{0,40}\b(?:[Yy]ou|[Yy]our|I|[Ww]e|[Mm]y|[Oo]ur|me|us)\b)[^,:;!.?\n]{1,40}[,:!]"
+)  # (not a sentence: "Hi there in case you missed it," ends at "Hi there")
 _MARKS = re.compile(r"[^\S\n]*[,!.:;?\u2014\u2013]+")
 
 
