@@ -202,6 +202,8 @@ def _greeting_with_name(line: str, line_start: int, offset: int) -> Greeting:
         words = words[1:]
     if not words:
         return Greeting(line_start, line_start + _greeting_end(line), None, generic=True)
+    if _first_word(words[0]) in _NOT_NAMES:  # "Hi I'm Sam, ...", "Hey hope you are well": it names no one
+        return Greeting(line_start, line_start + len(line[:offset].rstrip()), None, generic=True)
     if not words[0][:1].isupper() or len(words) > 3:  # no name ("Hi candidate name,": a template's sample)
         # more words than a name has: a sentence may start right after the greeting word ("Hi Ana I saw ...")
         end = _named_end(line, offset) if len(words) > 3 else _greeting_end(line)
