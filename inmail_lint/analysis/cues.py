@@ -93,7 +93,7 @@ def find_greeting(text: str, slots: Sequence[Slot] = ()) -> Greeting | None:
     rest = m.group("rest")
     if re.match(r"[^\S\n]*[,!.:;\u2014\u2013]", rest) or not rest.strip():
         named = _NAME_AFTER_COMMA.match(rest)
-        if named is not None and named.group("name").split()[0].lower() not in _NOT_NAMES:
+        if named is not None and _first_word(named.group("name")) not in _NOT_NAMES:
             start = line_start + m.start("rest") + named.start("name")  # "Hey, Ana!", "Hi, Ana. I saw ..."
             name = named.group("name")
             end = line_start + _marks_end(line, m.start("rest") + named.end("name"))

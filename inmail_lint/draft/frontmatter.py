@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -256,8 +257,8 @@ def _quote_hint(problem: str, text: str, mark: Any) -> str:
     value = text[match.end() : _line_end(text, match.end())].rstrip(" \t")  # (no pattern over it: a MiB line)
     if ": " not in value + " ":
         return ""
-    key, value = match.group(1), value.replace("\\", "\\\\").replace('"', '\\"')
-    return f"; a value holding ': ' goes in quotes: {key}: \"{shown(value)}\""
+    # a JSON string is a YAML double-quoted scalar: its escapes are YAML's
+    return f"; a value holding ': ' goes in quotes: {match.group(1)}: {json.dumps(shown(value), ensure_ascii=False)}"
 
 
 def _describe(value: Any) -> str:

@@ -71,10 +71,10 @@ element names count: a placeholder in angle brackets (`<Company>`) is IM301's.
     def check(self, analysis: Analysis, options: Mapping[str, Any]) -> Iterator[Finding]:
         for name in ("subject", "body"):
             fa = analysis.field(name)
-            if fa is None or not any(mark in fa.text for mark in "*[#`<&"):
+            if fa is None:
                 continue
-            for m in _MARKDOWN.finditer(fa.text):
-                yield _finding(name, m)
+            if any(mark in fa.text for mark in "*[#`"):
+                yield from (_finding(name, m) for m in _MARKDOWN.finditer(fa.text))
             if "<" in fa.text or "&" in fa.text:
                 yield from filter(None, (_html_finding(name, fa.text, m) for m in _HTML.finditer(fa.text)))
 
@@ -83,28 +83,30 @@ def _html_finding(field: str, text: str, m: re.Match[str]) -> Finding | None:
     written = m.group()
     if m.group("br"):
         plain = "" if text[m.end() : m.end() + 1] in ("\n", "\r") else "\n"  # "<br>" ending a line: the break is there
-        what, action = "a line break in HTML", "write a line break" if plain else f"remove '{written}'"
+        what = "a line break in HTML"
     elif m.group("anchor"):
         label, url = m.group("anchor_text").strip(), m.group("href")
         plain = url if label in ("", url, url.split("://", 1)[-1]) else f"{label} ({url})"
-        what, action = "an HTML link", f"write '{plain}'"
+        what = "an HTML link"
     elif m.group("inline"):
-        plain = m.group("inline_text")
-        what, action = "HTML", f"write '{plain}'"
+        plain, what = m.group("inline_text"), "HTML"
     elif m.group("block"):
-        plain, what, action = "", "an HTML tag", f"remove '{written}'"
+        plain, what = "", "an HTML tag"
     else:
-        if not m.group().startswith("&#") and m.group()[1:] not in html5:
+        if not written.startswith("&#") and written[1:] not in html5:
             return None  # "&Co;" is not a character reference
         plain = unescape(written)
-        if plain == written or (not plain.isprintable() and plain != "\u00a0"):
-            return None
-        plain = " " if plain == "\u00a0" else plain
-        what, action = "an HTML character reference", "write a space" if plain == " " else f"write '{plain}'"
-    shown_plain = {"\n": "a line break", " ": "a space", "": ""}.get(plain, f"'{plain}'")
-    advice = f"write {shown_plain}" if plain else "remove it"
+        if not plain.isprintable() and plain != "\u00a0":
+            return None  # "&#10;" and the like: not a character a writer typed
+        plain, what = (" " if plain == "\u00a0" else plain), "an HTML character reference"
+    said = _SAID.get(plain, "'" + plain + "'")
+    advice = f"write {said}" if plain else "remove it"
+    action = advice if plain else f"remove '{written}'"
     message = f"'{written}' is {what}, and LinkedIn sends plain text: it arrives as typed; {advice}"
     return Finding(message, m.start(), m.end(), field=field, fix=Fix(action, (Edit(m.start(), m.end(), plain),)))
+
+
+_SAID = {"\n": "a line break", " ": "a space"}  # what a fix writes that quotes would not show
 
 
 def _finding(field: str, m: re.Match[str]) -> Finding:
