@@ -62,6 +62,12 @@ def _greeting_data() -> tuple[tuple[str, ...], frozenset[str]]:
     return phrases, frozenset(data.get("bare-greetings", ()))
 
 
+@lru_cache(maxsize=1)
+def _role_words() -> frozenset[str]:
+    """The words that end a role written where a name goes ("Candidate", "Business Owner")."""
+    return frozenset(str(w).lower() for w in load_data("phrases/generic-greetings.yaml").get("roles", ()))
+
+
 _SPACES = re.compile(r"\s+")
 _SLASH = re.compile(r"\s*/\s*")
 _GAP_BEFORE_SLOT = re.compile(r"[^\S\n]*[,:!\u2014\u2013-]?[^\S\n]*")
@@ -204,6 +210,9 @@ def _greeting_with_name(line: str, line_start: int, offset: int) -> Greeting:
         return Greeting(line_start, line_start + _greeting_end(line), None, generic=True)
     if _first_word(words[0]) in _NOT_NAMES:  # "Hi I'm Sam, ...", "Hey hope you are well": it names no one
         return Greeting(line_start, line_start + len(line[:offset].rstrip()), None, generic=True)
+    if len(words) <= 3 and words[0][:1].isupper() and _first_word(words[-1]) in _role_words():
+        # a role where the name goes ("Hello Candidate,", "Dear Business Owner,"): it names no one
+        return Greeting(line_start, line_start + _marks_end(line, offset + len(" ".join(words))), None, generic=True)
     if not words[0][:1].isupper() or len(words) > 3:  # no name ("Hi candidate name,": a template's sample)
         # more words than a name has: a sentence may start right after the greeting word ("Hi Ana I saw ...")
         end = _named_end(line, offset) if len(words) > 3 else _greeting_end(line)

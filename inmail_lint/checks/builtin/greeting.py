@@ -41,7 +41,8 @@ class GenericGreeting(Rule):
     summary = 'The greeting names no one: "Dear Sir/Madam", "To whom it may concern", "Hi there", "Hello,".'
     explanation = """
 A greeting that could go to anyone tells the reader the message did too. Greet them by name. The greetings
-live in `rules/phrases/generic-greetings.yaml`; a greeting word alone ("Hi," or "Hello!") is generic too.
+live in `rules/phrases/generic-greetings.yaml`; a greeting word alone ("Hi," or "Hello!") is generic too, as
+is a role where the name goes ("Hello Candidate,", "Dear Business Owner,": the file's `roles`).
 One followed by a name is not: "Good morning Ana", "Hey, Ana!", "Dear Dr. Kowalski" (titles are skipped).
 When the recipient's profile gives their name, the fix writes "Hi {first name},".
 """
