@@ -182,8 +182,8 @@ def _is_draft(path: str, request: Any) -> bool:
     file = Path(path)
     if not file.is_file():
         return False
-    session = Session(RunOptions(config_file=request.config_file, isolated=request.isolated))
     try:
+        session = Session(RunOptions(config_file=request.config_file, isolated=request.isolated))
         return session.is_draft(file, session.config_for(file))
     except ConfigError:
         return False  # linting everything again reports the broken config

@@ -18,7 +18,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from inmail_lint.config.settings import LOOKED_FOR, Config, ConfigResolver, load_config_file, named_paths
+from inmail_lint.config.settings import (
+    LOOKED_FOR,
+    Config,
+    ConfigError,
+    ConfigResolver,
+    load_config_file,
+    named_paths,
+)
 from inmail_lint.engine.result import FileResult
 from inmail_lint.run.batch import Job, Workers, is_batch, make_jobs, run_all, run_job, start_workers
 from inmail_lint.run.check import CheckRequest, Console, Stop, check, options_for
@@ -395,7 +402,7 @@ def run_check(request: CheckRequest, console: Console, spot: Spot | None = None)
             with contextlib.suppress(OSError, ValueError):  # not kept: the next run is done in full
                 session.keep_record(recording, request, status)
             return status
-    except Stop as exc:
+    except (Stop, ConfigError) as exc:  # ConfigError: the --config file or an option (--kind), as the session starts
         console.error(str(exc))
         return EXIT_ERROR
 
