@@ -132,6 +132,29 @@ def test_kind_option(cli: Run, tmp_path: Path) -> None:
     assert cli("check", "a.inmail", "--kind", "connection-note", cwd=tmp_path)[0] == 0
     status, _, err = cli("check", "a.inmail", "--kind", "telegram", cwd=tmp_path)
     assert status == 2 and "unknown kind 'telegram'" in err
+    for isolated in ((), ("--isolated",)):  # --isolated: the option is checked as the session starts
+        status, _, err = cli("check", "a.inmail", "--kind", "note", *isolated, cwd=tmp_path)
+        assert status == 2 and "unknown kind 'note'" in err and "did you mean 'connection-note'?" in err, err
+        assert "internal error" not in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("value", "meant"),
+    [
+        ("ad", "message-ad"),  # a part of one kind's name
+        ("InMail", "inmail"),  # case
+        ("connection note", "connection-note"),  # a space for the hyphen
+        ("inmial", "inmail"),  # a slip of the keys
+        ("telegram", None),
+    ],
+)
+def test_an_unknown_kind_in_front_matter_says_which_it_may_mean(
+    cli: Run, tmp_path: Path, value: str, meant: str | None
+) -> None:
+    write(tmp_path, "a.inmail", f"---\nkind: {value}\nsubject: Your PyData talk\n---\n{ASK}")
+    _, out, _ = cli("check", "a.inmail", "--select", "IM002", "--output-format", "concise", cwd=tmp_path)
+    assert f"'kind' is {value!r}; expected one of inmail, open-profile, connection-note, message-ad" in out
+    assert (f"did you mean {meant!r}?" in out) if meant else ("did you mean" not in out), out
 
 
 def test_stdin_with_stdin_filename(cli: Run, tmp_path: Path) -> None:

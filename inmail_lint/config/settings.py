@@ -22,6 +22,7 @@ from inmail_lint.diagnostic import SEVERITY_NAMES
 from inmail_lint.util.files import ReadRefused, read_regular_text, resolved
 from inmail_lint.util.resources import load_data
 from inmail_lint.util.schema import describe, first_error
+from inmail_lint.util.text import did_you_mean
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -212,7 +213,9 @@ class Config:
             changes["send_at"] = send_at
         new = dataclasses.replace(self, **changes)
         if kind is not None and kind not in new.kinds:
-            raise ConfigError(f"--kind: unknown kind {kind!r}; expected one of {', '.join(new.kinds)}")
+            raise ConfigError(
+                f"--kind: unknown kind {kind!r}; expected one of {', '.join(new.kinds)}{did_you_mean(kind, new.kinds)}"
+            )
         return new
 
     def kind_limits(self, name: str) -> dict[str, Any]:
@@ -272,7 +275,9 @@ def parse_config(
         kinds[name] = {**kinds.get(name, {"title": name, "credit": True}), **overrides}
     kind = data.get("kind", DEFAULT_KIND)
     if kind not in kinds:
-        raise ConfigError(f"{label}: key 'kind': unknown kind {kind!r}; expected one of {', '.join(kinds)}")
+        raise ConfigError(
+            f"{label}: key 'kind': unknown kind {kind!r}; expected one of {', '.join(kinds)}{did_you_mean(kind, kinds)}"
+        )
     rule_dirs = tuple(_path_in(label, "rule-dirs", root, d) for d in data.get("rule-dirs", ()))
     for folder in rule_dirs:
         if not folder.is_dir():

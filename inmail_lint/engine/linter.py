@@ -25,7 +25,7 @@ from inmail_lint.engine.registry import Registry, build_registry
 from inmail_lint.engine.result import LANGUAGE_NOTE, FieldSummary, FileResult, Pending, place
 from inmail_lint.engine.validate import check_codes, check_spacy_model, refund_model
 from inmail_lint.util.globs import matches
-from inmail_lint.util.text import normalize_newlines
+from inmail_lint.util.text import did_you_mean, normalize_newlines
 
 #: Said beside the estimate of a draft whose English phrasing was not read (the rules marked ``language: en``
 #: did not run, and the factors that read English cues are left out).
@@ -193,7 +193,8 @@ class Linter:
         kind_name = draft.kind or self.config.kind
         if kind_name not in self.config.kinds:
             span = draft.spans.get("kind", (0, 0))
-            message = f"'kind' is {kind_name!r}; expected one of {', '.join(self.config.kinds)}"
+            kinds = self.config.kinds
+            message = f"'kind' is {kind_name!r}; expected one of {', '.join(kinds)}{did_you_mean(kind_name, kinds)}"
             problems.append(Problem(INVALID_FRONT_MATTER, message, *span))
             kind_name = self.config.kind
         return kind_name, problems

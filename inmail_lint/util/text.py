@@ -10,8 +10,10 @@ How inmail-lint counts:
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from inmail_lint.util.unsafe import UNSAFE_CHARACTERS
 
@@ -180,3 +182,16 @@ def shown(text: str) -> str:
         return text
     text = " ".join(text.split())
     return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1].rstrip() + "…"
+
+
+def did_you_mean(value: object, choices: Iterable[str]) -> str:
+    """ "; did you mean 'x'?" for the choice ``value`` most likely stands for, else "": one that differs only in
+    case, spaces or underscores ("Connection Note"), the one choice of which it is a hyphenated part ("ad" for
+    "message-ad"), or a close spelling ("inmial")."""
+    options = list(choices)
+    text = str(value).strip().lower().replace("_", "-").replace(" ", "-")
+    same = [c for c in options if c.lower() == text]
+    parts = [c for c in options if text and text in c.lower().split("-")]
+    close = difflib.get_close_matches(text, options, n=1)
+    guess = same[0] if same else parts[0] if len(parts) == 1 else close[0] if close else None
+    return f"; did you mean {guess!r}?" if guess is not None and guess != value else ""
