@@ -429,9 +429,28 @@ def profile_cues(fa: FieldAnalysis, recipient: Profile, common: CommonGround) ->
         ("shared-school", recipient.schools, common.schools),
     ):
         add(category, [v for v in theirs if v in shared])
-        add("their-work", [v for v in theirs if v not in shared])
+        for value in (v for v in theirs if v not in shared):  # the writer may say it is theirs too
+            found.extend(
+                Cue(category if _claimed_too(fa.text, a, b) else "their-work", a, b, value)
+                for a, b in find_phrase(fa, value)
+            )
     add("shared-employer", [e for e in common.employers if e != recipient.company])
     return found
+
+
+# the writer's claim to one of the reader's groups, employers or schools, named from their profile: "I am also
+# in Women in SRE", "we were both at Globex", "I studied at Leeds too"
+_ALSO_BEFORE = re.compile(
+    r"(?i)\b(?:i|we)(?:[^\S\n]+(?:am|was|were|are)|'m|’m|'re|’re)?[^\S\n]+(?:also|both)[^\S\n]+"
+    r"(?:(?:a[^\S\n]+)?(?:member|part|alum|alumnus|alumna|graduate)[^\S\n]+of|in|at|with|on|from|studied[^\S\n]+at"
+    r"|worked[^\S\n]+at|went[^\S\n]+to)[^\S\n]+(?:the[^\S\n]+)?$"
+)
+_TOO_AFTER = re.compile(r"(?i)[^\S\n]*,?[^\S\n]*(?:too|as[^\S\n]+well)\b")
+
+
+def _claimed_too(text: str, start: int, end: int) -> bool:
+    """Whether the words around a name of the reader's at ``start:end`` say the writer shares it."""
+    return bool(_ALSO_BEFORE.search(text[max(0, start - 60) : start]) or _TOO_AFTER.match(text, end))
 
 
 @lru_cache(maxsize=1)
