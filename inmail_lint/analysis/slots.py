@@ -168,6 +168,7 @@ def _is_subject_tag(text: str, start: int, end: int, inner: str, data: _SlotData
     return not any(word.startswith(data.slot_words) for word in _words(inner.replace("_", " ")))
 
 
+@lru_cache(maxsize=4096)  # a template repeats its variables: a mail merge of 100,000 {{a}} asks 100,000 times
 def stands_for(inner: str) -> str:
     """What a slot's words say it stands for: "sender" ([Your Name]), "name" (the reader's: [First Name]),
     "choice" (spintax, {Hi|Hello}: words for a mail tool to pick from, about no one), a common-ground category

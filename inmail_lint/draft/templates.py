@@ -109,6 +109,7 @@ def fallback(m: re.Match[str]) -> str | None:
 _SEPARATORS = re.compile(r"[\s-]+")
 
 
+@lru_cache(maxsize=4096)  # asked for every placeholder of a template, which repeats its few names
 def variable_key(name: str) -> str:
     """How variable names are compared: ``First Name``, ``first-name`` and ``first_name`` are one variable,
     so a template's ``{{first_name}}`` is filled from a column headed "First Name"."""
