@@ -8,6 +8,7 @@ post on ..."), and template placeholders that stand for something about the reci
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -344,6 +345,39 @@ def names_in_text(text: str) -> list[str]:
     words = _WORDS.findall(text)[1:]
     common = _generic_names() | _FUNCTION_WORDS
     return [w for w in words if w[:1].isupper() and len(w) > 1 and w.lower() not in common]
+
+
+_CLAUSE_MARK = re.compile(r"[.!?;:,()\n]|\s[\u2014\u2013-]\s")
+
+
+def clause_end(text: str, at: int) -> int:
+    """Where the clause holding ``at`` ends: its next mark, or the end of the text."""
+    m = _CLAUSE_MARK.search(text, at)
+    return m.start() if m else len(text)
+
+
+def topic_pairs(text: str) -> list[str]:
+    """Each two words in a row that are neither function words nor generic ("data contracts", "error
+    budgets"): a topic a subject can name in words of its own."""
+    common = _stop_words() | _generic_after_your()
+    words = _WORDS.findall(text)
+    return [
+        f"{a} {b}"
+        for a, b in itertools.pairwise(words)
+        if len(a) > 2 and len(b) > 2 and a.lower() not in common and b.lower() not in common
+    ]
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS  # (spaCy is loaded by then: a field was read with it)
+
+    return frozenset(STOP_WORDS)
+
+
+@lru_cache(maxsize=1)
+def _generic_after_your() -> frozenset[str]:
+    return frozenset(str(w) for w in load_data("cues.yaml")["generic-after-your"])
 
 
 _FUNCTION_WORDS = frozenset(

@@ -18,6 +18,7 @@ from inmail_lint.analysis.cues import (
     PERSONAL,
     Cue,
     Greeting,
+    clause_end,
     find_greeting,
     find_phrase,
     is_name_variable,
@@ -26,6 +27,7 @@ from inmail_lint.analysis.cues import (
     placeholder_cues,
     profile_cues,
     subject_cues,
+    topic_pairs,
 )
 from inmail_lint.analysis.field import FieldAnalysis
 from inmail_lint.diagnostic import Finding
@@ -211,6 +213,10 @@ class Analysis:
                 continue
             for name in names_in_text(body.text[cue.start : cue.end]):
                 found += [Cue(cue.category, a, b) for a, b in find_phrase(subject, name)]
+            # the topic of their post or talk, in words of its own: "your PyData talk on data contracts" and a
+            # subject "Question about data contracts"
+            for topic in topic_pairs(body.text[cue.start : clause_end(body.text, cue.end)]):
+                found += [Cue(cue.category, a, b) for a, b in find_phrase(subject, topic)]
         return found
 
 
