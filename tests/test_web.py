@@ -307,6 +307,33 @@ def test_front_matter_is_kept_as_written(server: WebServer, folder: Path) -> Non
     assert text.endswith("---\nHi Ana,\n\nQ?\n")
 
 
+def test_a_message_ads_button_label_is_read_linted_and_written(server: WebServer, folder: Path) -> None:
+    """The side panel's button label (``cta:``): a new ad is linted with it, an opened one shows its own, a
+    change is written into the front matter (emptied, the key goes), and only text is taken."""
+    ad = {"subject": "Your PyData talk", "body": "Hi Ana,\n\nOne question?", "kind": "message-ad"}
+    _, long = call(server, "POST", "/api/lint", {**ad, "cta": "Get the free hiring guide now"})
+    assert "IM106" in [d["code"] for d in long["diagnostics"]]
+    _, short = call(server, "POST", "/api/lint", {**ad, "cta": "Get the guide"})
+    assert "IM106" not in [d["code"] for d in short["diagnostics"]]
+    path = folder / "ad.inmail"
+    path.write_text("---\nkind: message-ad\ncta: Get the free hiring guide now\nsubject: Hi\n---\nHi Ana\n", "utf-8")
+    _, opened = call(server, "GET", "/api/file?path=ad.inmail")
+    assert opened["cta"] == "Get the free hiring guide now"
+    edit = {"path": "ad.inmail", "base": opened["base"], "etag": opened["etag"], "subject": "Hi", "body": "Hi Ana"}
+    status, saved = call(server, "POST", "/api/save", {**edit, "context": {"cta": "  Get   the guide "}})
+    assert status == 200 and "IM106" not in [d["code"] for d in saved["diagnostics"]]
+    assert path.read_text("utf-8") == "---\nkind: message-ad\ncta: Get the guide\nsubject: Hi\n---\nHi Ana\n"
+    edit.update(base=saved["base"], etag=saved["etag"])
+    status, _ = call(server, "POST", "/api/save", {**edit, "context": {"cta": ""}})
+    assert status == 200 and path.read_text("utf-8") == "---\nkind: message-ad\nsubject: Hi\n---\nHi Ana\n"
+    status, refused = call(server, "POST", "/api/lint", {**ad, "cta": ["a", "list"]})
+    assert status == 400 and "cta" in refused["error"]
+    status, refused = call(server, "POST", "/api/lint", {**ad, "cta": "x" * 5000})
+    assert status == 400 and "button label" in refused["error"]
+    _, listed = call(server, "GET", "/api/folder")
+    assert [k["name"] for k in listed["kinds"] if k["cta"]] == ["message-ad"]
+
+
 def test_save_as_never_overwrites(server: WebServer, folder: Path) -> None:
     new = {"create": True, "subject": "Hello", "body": "Hi Ana, one question?", "kind": "inmail"}
     status, created = call(server, "POST", "/api/save", {**new, "path": "fresh.inmail"})

@@ -382,6 +382,36 @@ def test_the_panel_is_written_into_front_matter_on_save(page: Any, folder: Path,
     shot(page, tmp_path, "panel-saved")
 
 
+def test_a_message_ads_button_label_is_shown_edited_and_saved(page: Any, folder: Path, tmp_path: Path) -> None:
+    ad = folder / "ad.inmail"
+    ad.write_text(
+        "---\nkind: message-ad\nsubject: Your PyData talk\ncta: Get the free hiring guide now\n---\n"
+        "Hi Ana, one question about your talk on contracts?\n",
+        encoding="utf-8",
+    )
+    assert not page.is_visible("#cta")  # an InMail has no button
+    page.evaluate("loadFolder()")
+    open_from_folder(page, "ad.inmail")
+    # the label IM106 is about is on the page, where the writer can shorten it
+    assert page.is_visible("#cta") and page.input_value("#cta") == "Get the free hiring guide now"
+    page.wait_for_function("document.getElementById('findings').textContent.includes('IM106')")
+    shot(page, tmp_path, "ad-button-label-too-long")
+    page.fill("#cta", "Get the guide")
+    page.wait_for_function("!document.getElementById('findings').textContent.includes('IM106')")
+    page.click("#save")
+    page.wait_for_function("document.getElementById('status').textContent.startsWith('Saved')")
+    assert ad.read_text(encoding="utf-8") == (
+        "---\nkind: message-ad\nsubject: Your PyData talk\ncta: Get the guide\n---\n"
+        "Hi Ana, one question about your talk on contracts?\n"
+    )
+    shot(page, tmp_path, "ad-button-label-saved")
+    # choosing the kind shows the field for a new draft too
+    page.click("#new-draft")
+    assert not page.is_visible("#cta")
+    page.select_option("#kind", "message-ad")
+    assert page.is_visible("#cta") and page.input_value("#cta") == ""
+
+
 def test_mail_merge_offers_templates_and_the_tables_that_fill_them(page: Any, folder: Path, tmp_path: Path) -> None:
     history = "subject,body,responded\n" + "".join(f"Hi,Hello {i},{i % 2}\n" for i in range(400))
     (folder / "history.csv").write_text(history, encoding="utf-8")
@@ -444,12 +474,16 @@ def test_what_lowers_the_estimate_without_a_finding_is_not_called_nothing(page: 
     assert page.text_content("#gains") == "no single fix is measured; what lowers it is listed below"
 
 
-def test_a_new_empty_draft_shows_no_estimate_and_no_errors(page: Any) -> None:
+def test_a_new_empty_draft_shows_no_estimate_and_no_errors(page: Any, tmp_path: Path) -> None:
     assert page.text_content("#findings-count") == "(none)"
     assert page.locator("#gauge svg").count() == 0
     assert "Start writing" in page.text_content("#estimate-text")
+    # no heading over nothing: what fixing would gain, and what raises and lowers it, come with the estimate
+    assert not page.is_visible("#gains-title") and not page.is_visible("#factors-box")
+    shot(page, tmp_path, "new-empty-draft")
     type_draft(page, "Hi", "Hello")
     assert page.locator("#gauge svg").count() == 1
+    assert page.is_visible("#gains-title") and page.is_visible("#factors-box")
 
 
 def test_copy_the_message_as_linkedin_gets_it(browser: Any, folder: Path) -> None:

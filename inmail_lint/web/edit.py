@@ -159,12 +159,14 @@ def splice(source: str, subject: str | None, body: str | None, path: str = "<pag
     return result
 
 
-def new_draft(kind: str, recipient: Any, subject: str, body: str) -> Spliced:
+def new_draft(kind: str, recipient: Any, subject: str, body: str, cta: str | None = None) -> Spliced:
     """A new draft in front matter form: its kind, the recipient (a mapping of profile fields, or a profile's
-    path), the subject, and the body."""
+    path), a Message Ad's button label (``cta``), the subject, and the body."""
     meta: dict[str, Any] = {"kind": kind}
     if recipient:
         meta["recipient"] = recipient
+    if cta:
+        meta["cta"] = cta
     head = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
     subject_out, subject_starts = _yaml_scalar(_one_line(subject))
     lead = head + "subject: "

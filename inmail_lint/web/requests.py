@@ -23,10 +23,11 @@ _DRAFT = {
     "base": _TEXT,
     "kind": _TEXT_OR_NULL,
     "recipient": _PROFILE,
+    "cta": _TEXT_OR_NULL,  # a new Message Ad's button label
     # an opened draft's side panel, when the writer changed it: written into its front matter
     "context": {
         "type": "object",
-        "properties": {"kind": _TEXT_OR_NULL, "recipient": _PROFILE},
+        "properties": {"kind": _TEXT_OR_NULL, "recipient": _PROFILE, "cta": _TEXT_OR_NULL},
         "additionalProperties": False,
     },
 }

@@ -41,6 +41,7 @@ UNTITLED = "untitled.inmail"
 DRAFT_SUFFIXES = (".inmail", ".inmail.md", ".inmail.txt")
 MAX_MERGE_ROWS = 200  # rows of a CSV shown on the page (the command line lints them all)
 MAX_LISTED = 2000  # files looked at when listing a folder's CSVs and profiles
+MAX_CTA = 1000  # characters of a button label the page takes (LinkedIn allows 20; IM106 says so)
 SKIPPED_FOLDERS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".inmail_lint_cache"}
 PROFILE_KEYS = (
     *("name", "first_name", "company", "title"),
@@ -142,7 +143,8 @@ class Workspace:
         kind = request.get("kind") or config.kind
         if kind not in config.kinds:
             raise PageError(400, f"unknown kind {kind!r}; expected one of {', '.join(config.kinds)}")
-        return new_draft(kind, self._recipient(request.get("recipient")), subject, body), None, config, UNTITLED
+        recipient, cta = self._recipient(request.get("recipient")), self._cta(request.get("cta"))
+        return new_draft(kind, recipient, subject, body, cta), None, config, UNTITLED
 
     def _context(self, context: Any, path: Path) -> dict[str, Any]:
         """The side panel's kind and recipient for an opened draft's front matter: a profile's path is written
@@ -161,7 +163,22 @@ class Workspace:
             if isinstance(recipient, str):
                 recipient = Path(os.path.relpath(self.path(recipient), path.parent)).as_posix()
             values["recipient"] = recipient
+        if "cta" in context:  # a Message Ad's button label; emptied, the key goes
+            values["cta"] = self._cta(context["cta"])
         return values
+
+    @staticmethod
+    def _cta(value: Any) -> str | None:
+        """The side panel's button label (``cta:``) as front matter takes it: one line, None when empty."""
+        if value is None:
+            return None
+        try:
+            text = " ".join(clean(value).split())
+        except ValueError:
+            raise PageError(400, "'cta' must be text") from None
+        if len(text) > MAX_CTA:
+            raise PageError(400, f"'cta' is {len(text):,} characters; a button label is short (at most {MAX_CTA:,})")
+        return text or None
 
     def _recipient(self, value: Any) -> Any:
         """The side panel's recipient: a mapping of profile fields (empty ones dropped), or a profile's path."""
@@ -246,7 +263,13 @@ class Workspace:
             except (OSError, ValueError):
                 profile = None
         fields = recipient if isinstance(recipient, dict) else None
-        return {"recipient": fields, "recipient_profile": profile, "front_matter": draft.style == "front-matter"}
+        cta = draft.meta.get("cta")
+        return {
+            "recipient": fields,
+            "recipient_profile": profile,
+            "front_matter": draft.style == "front-matter",
+            "cta": cta if isinstance(cta, str) else "",
+        }
 
     def profile(self, relative: Any) -> dict[str, Any]:
         """A profile file's fields, as a draft that names it is linted with them (read and checked the same way),
@@ -360,7 +383,7 @@ class Workspace:
             "tables": tables,
             "profiles": profiles,
             "notes": notes,
-            "kinds": [{"name": k, "title": v.get("title", k)} for k, v in config.kinds.items()],
+            "kinds": [{"name": k, "title": v.get("title", k), "cta": "cta-max" in v} for k, v in config.kinds.items()],
             "kind": config.kind,
         }
 

@@ -61,15 +61,18 @@ function request(extra) {
       body.context = {};
       if (state.contextChanged.has("kind")) body.context.kind = $("kind").value;
       if (state.contextChanged.has("recipient")) body.context.recipient = recipient();
+      if (state.contextChanged.has("cta")) body.context.cta = $("cta").value;
     }
-  } else Object.assign(body, { kind: $("kind").value, recipient: recipient() });
+  } else Object.assign(body, { kind: $("kind").value, recipient: recipient(), cta: $("cta").value });
   return body;
 }
 
-// the side panel shows a draft's own kind and recipient: a profile file, or its fields
-function fillContext(kind, fields, profile) {
+// the side panel shows a draft's own kind and recipient: a profile file, or its fields; and a Message Ad's
+// button label
+function fillContext(kind, fields, profile, cta) {
   if (kind) $("kind").value = kind;
   $("profile").value = profile || "";
+  $("cta").value = cta || "";
   fillRecipient(fields);
   state.contextChanged = null;
   syncContext();
@@ -100,8 +103,11 @@ async function showProfile(path) {
 function syncContext() {
   const profile = $("profile").value;
   for (const el of $("context").querySelectorAll("input, select")) {
-    el.disabled = !state.editable || (Boolean(profile) && el.tagName === "INPUT");
+    el.disabled = !state.editable || (Boolean(profile) && el.tagName === "INPUT" && el.id !== "cta");
   }
+  // the button label, for a kind that has one (a Message Ad), or when the draft gives one anyway
+  const kind = state.folder ? state.folder.kinds.find((k) => k.name === $("kind").value) : null;
+  $("cta-label").hidden = !(kind && kind.cta) && !$("cta").value;
   for (const key of ["name", "company", ...LIST_FIELDS]) {
     $(`r-${key}`).placeholder = profile ? "from the profile file" : LIST_FIELDS.includes(key) ? "comma-separated" : "";
   }
@@ -358,6 +364,8 @@ function gauge(estimate) {
 }
 
 function renderEstimate(estimate, blank) {
+  // with no estimate, no headings over nothing
+  for (const id of ["gains-title", "gains", "factors-box"]) $(id).hidden = !estimate;
   if (!estimate) {
     $("gauge").innerHTML = "";
     $("estimate-text").textContent = blank
@@ -434,7 +442,7 @@ async function openFile(path) {
     $("body").value = result.fields.body;
     $("file-label").textContent = `Editing ${result.path}`;
     $("save").disabled = false;
-    fillContext(result.kind, result.recipient, result.recipient_profile);
+    fillContext(result.kind, result.recipient, result.recipient_profile, result.cta);
     setEditable(true, result.front_matter);
     selectTab("tab-write");
     fitSubject();
@@ -507,6 +515,7 @@ async function loadFolder() {
       for (const k of folder.kinds) kind.add(new Option(`${k.title} (${k.name})`, k.name, false, k.name === folder.kind));
     }
     fillSelect($("profile"), folder.profiles, "(the fields below)");
+    syncContext(); // the kinds are known now: a Message Ad's button label is shown
     // only templates, and only the tables whose header names a template's variable (not an outcome history)
     fillSelect($("merge-template"), folder.drafts.filter((d) => d.template).map((d) => d.path));
     fillSelect($("merge-table"), folder.tables);
@@ -725,7 +734,8 @@ function start() {
   for (const el of $("context").querySelectorAll("input, select")) {
     el.addEventListener("input", () => {
       state.contextChanged = state.contextChanged || new Set();
-      state.contextChanged.add(el.id === "kind" ? "kind" : "recipient");
+      state.contextChanged.add(el.id === "kind" || el.id === "cta" ? el.id : "recipient");
+      if (el.id === "kind") syncContext();
       if (el.id === "profile") {
         syncContext();
         if (el.value) showProfile(el.value);
