@@ -359,7 +359,7 @@ def clause_end(text: str, at: int) -> int:
 def topic_pairs(text: str) -> list[str]:
     """Each two words in a row that are neither function words nor generic ("data contracts", "error
     budgets"): a topic a subject can name in words of its own."""
-    common = _stop_words() | _generic_after_your()
+    common = _not_topic_words()
     words = _WORDS.findall(text)
     return [
         f"{a} {b}"
@@ -369,15 +369,11 @@ def topic_pairs(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
+def _not_topic_words() -> frozenset[str]:
+    """English stop words and the words generic after "your" ("career", "business"): no topic."""
     from spacy.lang.en.stop_words import STOP_WORDS  # (spaCy is loaded by then: a field was read with it)
 
-    return frozenset(STOP_WORDS)
-
-
-@lru_cache(maxsize=1)
-def _generic_after_your() -> frozenset[str]:
-    return frozenset(str(w) for w in load_data("cues.yaml")["generic-after-your"])
+    return frozenset(STOP_WORDS) | _subject_your()[1]
 
 
 _FUNCTION_WORDS = frozenset(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import re
 from collections.abc import Callable
@@ -13,7 +12,7 @@ import yaml
 
 from inmail_lint.draft.document import INVALID_FRONT_MATTER, Draft, Field, Problem, field_from_slice
 from inmail_lint.draft.profiles import validate_profile
-from inmail_lint.util.text import normalize_newlines, shown
+from inmail_lint.util.text import did_you_mean, normalize_newlines, shown
 from inmail_lint.util.yamlsafe import UnsafeYaml, load_yaml
 
 MAX_KEY_PROBLEMS = 20  # unknown keys reported one by one; past this, one summary
@@ -217,8 +216,7 @@ def _unknown_key(key: Any, span: tuple[int, int], node: yaml.MappingNode, last: 
     if last:
         extra = sum(1 for k, _ in node.value if getattr(k, "value", None) not in FRONT_MATTER_KEYS)
         return Problem(INVALID_FRONT_MATTER, f"{extra} unknown front matter keys; the first ones are above", *span)
-    hint = difflib.get_close_matches(str(key), FRONT_MATTER_KEYS, n=1)
-    suggestion = f"; did you mean {hint[0]!r}?" if hint else f"; known keys: {', '.join(FRONT_MATTER_KEYS)}"
+    suggestion = did_you_mean(key, FRONT_MATTER_KEYS) or f"; known keys: {', '.join(FRONT_MATTER_KEYS)}"
     return Problem(INVALID_FRONT_MATTER, f"unknown front matter key {key!r}{suggestion}", *span)
 
 

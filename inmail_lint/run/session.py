@@ -391,7 +391,7 @@ def run_check(request: CheckRequest, console: Console, spot: Spot | None = None)
     run), the run is recorded there when it may be replayed (:mod:`inmail_lint.run.replay`)."""
     recording = Recording(spot) if spot is not None and request.recordable else None
     try:
-        with Session(options_for(request), recording=recording is not None) as session:
+        with _session_for(request, recording=recording is not None) as session:
             if recording is None:
                 return check(session, request, console)
             recording.start()
@@ -402,9 +402,18 @@ def run_check(request: CheckRequest, console: Console, spot: Spot | None = None)
             with contextlib.suppress(OSError, ValueError):  # not kept: the next run is done in full
                 session.keep_record(recording, request, status)
             return status
-    except (Stop, ConfigError) as exc:  # ConfigError: the --config file or an option (--kind), as the session starts
+    except Stop as exc:
         console.error(str(exc))
         return EXIT_ERROR
+
+
+def _session_for(request: CheckRequest, *, recording: bool) -> Session:
+    """The run's session; ``Stop`` when its options cannot be read (the --config file and --kind are read as
+    the session starts, before anything is linted)."""
+    try:
+        return Session(options_for(request), recording=recording)
+    except ConfigError as exc:
+        raise Stop(str(exc)) from None
 
 
 class _LazyLinters(Mapping[int, "Linter"]):

@@ -4,8 +4,9 @@ the key it is about, in dotted form, and what was expected ("unknown key 'selekt
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
+
+from inmail_lint.util.text import did_you_mean
 
 
 def first_error(validator: Any, data: Any) -> Any | None:
@@ -22,12 +23,7 @@ def describe(error: Any) -> str:
         extra = sorted(set(error.instance) - set(allowed))
         if extra:
             key = f"{where}.{extra[0]}" if where else extra[0]
-            close = difflib.get_close_matches(extra[0], allowed, n=1)
-            hint = (
-                f"; did you mean {close[0]!r}?"
-                if close
-                else (f"; expected one of {', '.join(allowed)}" if allowed else "")
-            )
+            hint = did_you_mean(extra[0], allowed) or (f"; expected one of {', '.join(allowed)}" if allowed else "")
             return f"unknown key {key!r}{hint}"
     return f"key {where or '(top level)'!r}: {_expected(error)}"
 

@@ -186,12 +186,15 @@ def shown(text: str) -> str:
 
 def did_you_mean(value: object, choices: Iterable[str]) -> str:
     """ "; did you mean 'x'?" for the choice ``value`` most likely stands for, else "": one that differs only in
-    case, spaces or underscores ("Connection Note"), the one choice of which it is a hyphenated part ("ad" for
-    "message-ad"), or a close spelling ("inmial")."""
-    options = list(choices)
-    text = str(value).strip().lower().replace("_", "-").replace(" ", "-")
-    same = [c for c in options if c.lower() == text]
-    parts = [c for c in options if text and text in c.lower().split("-")]
-    close = difflib.get_close_matches(text, options, n=1)
-    guess = same[0] if same else parts[0] if len(parts) == 1 else close[0] if close else None
+    case, spaces, hyphens or underscores ("Connection Note", "extend_select"), the one choice of which it is a
+    hyphenated part ("ad" for "message-ad"), or a close spelling ("inmial", "selekt")."""
+    by_form = {_choice_form(c): c for c in choices}
+    text = _choice_form(str(value))
+    parts = [c for form, c in by_form.items() if text and text in form.split("-")]
+    close = difflib.get_close_matches(text, list(by_form), n=1)
+    guess = by_form.get(text) or (parts[0] if len(parts) == 1 else by_form[close[0]] if close else None)
     return f"; did you mean {guess!r}?" if guess is not None and guess != value else ""
+
+
+def _choice_form(text: str) -> str:
+    return text.strip().lower().replace("_", "-").replace(" ", "-")
