@@ -31,7 +31,8 @@ def _pairs() -> list[tuple[str, str]]:
 
 
 def test_each_rewritten_pattern_is_in_the_pack() -> None:
-    assert len(_pairs()) == len(LOOK_BEHIND_FIRST)
+    used = {fast for fast in LOOK_BEHIND_FIRST for pattern, _ in _pairs() if pattern.startswith(fast)}
+    assert used == set(LOOK_BEHIND_FIRST)
 
 
 _TEXT = st.text(st.sampled_from("{}[]<>()$\\_-. \n:@!XxaZ1é{[<"), max_size=40)

@@ -114,7 +114,7 @@ def find_greeting(text: str, slots: Sequence[Slot] = ()) -> Greeting | None:
     name_match = re.match(r"[\s,]*", rest)
     offset = m.start("rest") + (name_match.end() if name_match else 0)
     # titles first, so that the full stop of "Mr." or "Dr." does not end the name
-    while (title := _TITLE.match(line, offset)) is not None and title.group(1).lower() in HONORIFICS:
+    while (title := _TITLE.match(line, offset)) is not None and _is_title(title.group(1)):
         offset = title.end()
     slot = next((s for s in slots if s.start == line_start + offset), None)  # "Hi [Name],", "Hi <!-- Name -->,"
     if slot is not None:
@@ -236,7 +236,12 @@ def _first_word(text: str) -> str:
 
 
 _NOT_NAMES = frozenset({"i", "i'm", "i’m", "we", "my", "our", "this", "it", "hope", "thanks", "there", "all", "team"})
-_TITLE = re.compile(r"([A-Za-z]+)\.?[^\S\n]+(?=\S)")
+_TITLE = re.compile(r"([A-Za-z]+\.?(?:[^\S\n]?/[^\S\n]?[A-Za-z]+\.?)*)[^\S\n]+(?=\S)")
+
+
+def _is_title(written: str) -> bool:
+    """Whether a word before a name is a title, or titles joined by slashes: "Dr.", "Mr./Ms.", "Mr / Mrs"."""
+    return all(part.strip(" .").lower() in HONORIFICS for part in written.split("/"))
 
 
 @lru_cache(maxsize=256)

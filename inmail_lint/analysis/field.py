@@ -264,8 +264,13 @@ class FieldAnalysis:
 
     @cached_property
     def slots(self) -> tuple[Slot, ...]:
-        """Placeholders left in the text for something to be filled in (see :mod:`inmail_lint.analysis.slots`)."""
-        return find_slots(self.text, self.links, subject=self.field.name == "subject")
+        """Placeholders left in the text for something to be filled in (see :mod:`inmail_lint.analysis.slots`);
+        not in a template variable's sample value, which the writer did not write ({{YOUR_NAME}} read as
+        "YOUR NAME")."""
+        found = find_slots(self.text, self.links, subject=self.field.name == "subject")
+        if not self.placeholders or not found:
+            return found
+        return tuple(s for s in found if not any(a <= s.start and s.end <= b for _, a, b in self.placeholders))
 
     def in_slot(self, start: int, end: int) -> bool:
         """Whether the span lies inside a slot or a template variable's value: words the writer did not write

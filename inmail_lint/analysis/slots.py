@@ -95,7 +95,7 @@ def find_slots(text: str, links: Sequence[tuple[int, int]] = (), *, subject: boo
     """Every slot in the text, outermost first where two overlap, in order. In a subject, a tag in brackets
     at the start ("[Hiring] Senior engineer") is not a slot unless its words say what goes there."""
     data = _data()
-    if not any(ch in text for ch in "{[<(%*_X#") and "ame" not in text and "AME" not in text:
+    if not any(ch in text for ch in "{[<(%*_X#$«") and "ame" not in text and "AME" not in text:
         return ()
     gates = _gated(data)
     found: list[tuple[int, int, str, bool]] = []

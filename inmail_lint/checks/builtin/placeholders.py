@@ -20,18 +20,20 @@ class UnfilledPlaceholder(Rule):
     default_severity = Severity.ERROR
     summary = "A placeholder (`[Name]`, `<Company>`, `{first_name}`, `{{x}}`, `%FNAME%`, ...) is left unfilled."
     explanation = """
-Slots left in a message are the surest sign of a mass mailing: "Hi [First Name]". Every form writers and
-mail tools leave is reported (`rules/placeholders.yaml`): words in square brackets in any language (`[Name]`,
-`[Your Name]`, `[Prénom]`, `[specific point]`), in angle brackets (`<role>`, `<Company>`, `<<First Name>>`),
-a parenthesised slot that names what goes there (`(Company Name)`), `{first_name}`, `${name}`, `*|FNAME|*`,
-`%FNAME%`, `%%FirstName%%`, `#FirstName#`, `{!Contact.FirstName}`, a name field as one word (`FIRSTNAME`,
-`first_name`), `__NAME__`, `XXX`, a blank (`at ___ we`), spintax (`{Hi|Hello}`), `insert_company_name`, an
-HTML comment (`<!-- REPLACE_WITH: ... -->`), and a template engine's `{{x}}` and `{% if x %}` in a draft that
-is not a template. Footnotes (`[1]`), checkboxes (`[x]`), editors' marks (`[sic]`), Markdown links
-(`[text](url)`), HTML tags (`<b>`), addresses in angle brackets (`<https://...>`), `<3`, comparisons and a
-line of underscores are not slots. In a template (`template: true`, or matched by the
-config's `templates` globs) the engine's variables are filled from each row and are not reported; the other
-forms are, since no engine fills them. LinkedIn's own ad macros (`%FIRSTNAME%`, ...) are IM307.
+Slots left in a message are the surest sign of a mass mailing: "Hi [First Name]". Every form writers and mail
+tools leave is reported (`rules/placeholders.yaml`): words in square brackets in any language (`[Name]`,
+`[Your Name]`, `[Prénom]`, `[specific point]`), in angle brackets (`<role>`, `<Company>`, `<<First Name>>`), a
+parenthesised slot that names what goes there or says to put something there (`(Company Name)`, `(insert
+event)`), `{first_name}`, `${name}`, `$first_name`, a format string's `{0}`, `%s` and `%(name)s`, `*|FNAME|*`,
+`%FNAME%`, `%%FirstName%%`, `#FirstName#`, `{!Contact.FirstName}`, `«FirstName»`, a name field as one word
+(`FIRSTNAME`, `first_name`) or in capitals standing alone (`YOUR NAME`, `JOB TITLE`), `__NAME__`, `XXX`, a
+blank (`at ___ we`), spintax (`{Hi|Hello}`), `insert_company_name`, an HTML comment (`<!-- REPLACE_WITH: ...
+-->`), and a template engine's `{{x}}` and `{% if x %}` in a draft that is not a template. Footnotes (`[1]`),
+checkboxes (`[x]`), editors' marks (`[sic]`), Markdown links (`[text](url)`), HTML tags (`<b>`), addresses in
+angle brackets (`<https://...>`), `<3`, comparisons and a line of underscores are not slots. In a template
+(`template: true`, or matched by the config's `templates` globs) the engine's variables are filled from each
+row and are not reported; the other forms are, since no engine fills them. LinkedIn's own ad macros
+(`%FIRSTNAME%`, ...) are IM307.
 """
     examples = (
         Example("Subject: Your PyData talk\n\nHi Ana, could I ask one question about it?\n", fails=False),
