@@ -25,6 +25,10 @@ MAX_ANALYSED = 10_000
 MAX_CHUNK = 64
 _CHUNK = re.compile(r"\S+")
 _LONG_SPACE = re.compile(r"\s{2,}")
+# Markdown's emphasis marks, written against a word on one side only (**Spotify**, *Data Scientist*): the
+# language analysis reads them as spaces, so a phrase is still one phrase ("you work as a *Data Scientist* at
+# **Spotify**"); IM411 reports them from the text itself. Not a bullet ("* item") nor a product (5*3).
+_EMPHASIS = re.compile(r"(?<![\w*])\*{1,3}(?=[^\s*])|(?<=[^\s*])\*{1,3}(?![\w*])")
 _QUESTIONS = re.compile("[?\uff1f]+")  # ASCII and full-width question marks
 _QUOTED_LINE = re.compile(r"[^\S\n]*>")  # a line quoted from another message, from its start
 _QUOTED = re.compile(
@@ -126,10 +130,13 @@ class FieldAnalysis:
     @cached_property
     def _nlp_input(self) -> tuple[str, Callable[[int], int] | None]:
         """The text spaCy reads: words separated by single spaces (line breaks and runs of spaces collapse, so a
-        phrase wrapped across lines is still one phrase to the matchers), and no chunk longer than MAX_CHUNK
-        characters (spaCy's tokenizer slows down quadratically on a long chunk of punctuation). The function maps
-        an offset in it back to the field's text; None when the text is already in that shape."""
+        phrase wrapped across lines is still one phrase to the matchers; Markdown's emphasis marks are spaces),
+        and no chunk longer than MAX_CHUNK characters (spaCy's tokenizer slows down quadratically on a long chunk
+        of punctuation). The function maps an offset in it back to the field's text; None when the text is
+        already in that shape."""
         text = self.text
+        if "*" in text:
+            text = _EMPHASIS.sub(lambda m: " " * len(m.group()), text)
         words = text.split()  # str.split() and the regular expressions' \s agree on what is whitespace
         if words and max(map(len, words)) > MAX_CHUNK:
             return _split_long_chunks(text)
