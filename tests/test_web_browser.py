@@ -382,6 +382,51 @@ def test_the_panel_is_written_into_front_matter_on_save(page: Any, folder: Path,
     shot(page, tmp_path, "panel-saved")
 
 
+def test_a_recipients_title_schools_and_other_keys_survive_an_edit_of_the_panel(
+    page: Any, folder: Path, tmp_path: Path
+) -> None:
+    """The panel shows a recipient's title and schools; a change to another field, saved, keeps them and what
+    the panel has no field for (first_name, open_profile) instead of writing only the fields it shows."""
+    from inmail_lint.util.yamlsafe import load_yaml_value
+
+    draft = folder / "luis.inmail"
+    draft.write_text(
+        "---\nsubject: Your move to Datadog\nrecipient: {name: Luis Ortega, first_name: Luis, company: Twilio,"
+        " title: Staff SRE, schools: [UT Austin], open_profile: true}\n---\n"
+        "Hi Luis, fellow UT Austin grad here. Could I ask how Datadog runs on-call?\n",
+        encoding="utf-8",
+    )
+    page.click("#tab-folder")
+    page.evaluate("loadFolder()")
+    open_from_folder(page, "luis.inmail")
+    page.wait_for_function("document.getElementById('r-name').value === 'Luis Ortega'")
+    assert page.input_value("#r-title") == "Staff SRE" and page.input_value("#r-schools") == "UT Austin"
+    assert page.is_visible("#r-title") and page.is_visible("#r-schools")
+    page.fill("#r-company", "Datadog")
+    settled(page)
+    page.click("#save")
+    page.wait_for_function("document.getElementById('status').textContent.startsWith('Saved')")
+    meta = load_yaml_value(draft.read_text(encoding="utf-8").split("---\n")[1])
+    assert meta["recipient"] == {
+        "name": "Luis Ortega",
+        "first_name": "Luis",
+        "company": "Datadog",
+        "title": "Staff SRE",
+        "schools": ["UT Austin"],
+        "open_profile": True,
+    }
+    # a new name has its own first name: the opened one is not kept with it
+    page.fill("#r-name", "Ana Kowalski")
+    settled(page)
+    page.evaluate("document.getElementById('status').textContent = ''")
+    page.click("#save")
+    page.wait_for_function("document.getElementById('status').textContent.startsWith('Saved')")
+    meta = load_yaml_value(draft.read_text(encoding="utf-8").split("---\n")[1])
+    assert meta["recipient"]["name"] == "Ana Kowalski" and "first_name" not in meta["recipient"]
+    assert meta["recipient"]["schools"] == ["UT Austin"] and meta["recipient"]["open_profile"] is True
+    shot(page, tmp_path, "panel-title-schools")
+
+
 def test_a_message_ads_button_label_is_shown_edited_and_saved(page: Any, folder: Path, tmp_path: Path) -> None:
     ad = folder / "ad.inmail"
     ad.write_text(

@@ -14,6 +14,7 @@ _TEXT_OR_NULL = {"type": ["string", "null"]}
 _NUMBER_OR_BLANK = {"type": ["number", "string", "null"]}  # "" is blank; the service checks the range
 _PROFILE = {
     "type": ["object", "string", "null"],
+    "properties": {"open_profile": {"type": ["boolean", "null"]}},
     "additionalProperties": {"type": ["string", "array", "null"], "items": {"type": "string"}},
 }
 _DRAFT = {

@@ -45,7 +45,7 @@ MAX_CTA = 1000  # characters of a button label the page takes (LinkedIn allows 2
 SKIPPED_FOLDERS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".inmail_lint_cache"}
 PROFILE_KEYS = (
     *("name", "first_name", "company", "title"),
-    *("mutual_connections", "groups", "past_companies", "schools", "recent_posts"),
+    *("mutual_connections", "groups", "past_companies", "schools", "recent_posts", "open_profile"),
 )
 
 
@@ -192,7 +192,10 @@ class Workspace:
         profile: dict[str, Any] = {}
         for key in PROFILE_KEYS:
             item = value.get(key)
-            if isinstance(item, str) and item.strip():
+            if key == "open_profile":
+                if isinstance(item, bool):
+                    profile[key] = item
+            elif isinstance(item, str) and item.strip():
                 profile[key] = item.strip()
             elif isinstance(item, list):
                 items = [str(x).strip() for x in item if isinstance(x, str) and x.strip()]

@@ -6,7 +6,8 @@ const $ = (id) => document.getElementById(id);
 const token = new URLSearchParams(location.search).get("token") || sessionStorage.getItem("inmail-lint-token") || "";
 if (token) sessionStorage.setItem("inmail-lint-token", token);
 
-const LIST_FIELDS = ["mutual_connections", "groups", "past_companies", "recent_posts"];
+const TEXT_FIELDS = ["name", "company", "title"];
+const LIST_FIELDS = ["mutual_connections", "groups", "past_companies", "schools", "recent_posts"];
 const state = {
   path: null, base: null, etag: null, result: null, seq: 0, shown: 0, timer: null, latencies: [],
   editable: true, folder: null, sort: { key: "path", dir: 1 }, contextChanged: null, copied: null, plans: null,
@@ -46,7 +47,13 @@ function splitList(text) { return text.split(",").map((s) => s.trim()).filter(Bo
 function recipient() {
   const profile = $("profile").value;
   if (profile) return profile;
-  const fields = { name: $("r-name").value.trim(), company: $("r-company").value.trim() };
+  // what the opened draft's recipient says that the panel has no field for is kept: its open_profile, and its
+  // first_name while the name is the one it was opened with (a new name has its own first name)
+  const opened = state.openedRecipient || {};
+  const fields = {};
+  if (typeof opened.open_profile === "boolean") fields.open_profile = opened.open_profile;
+  for (const key of TEXT_FIELDS) fields[key] = $(`r-${key}`).value.trim();
+  if (typeof opened.first_name === "string" && fields.name === (opened.name || "")) fields.first_name = opened.first_name;
   for (const key of LIST_FIELDS) fields[key] = splitList($(`r-${key}`).value);
   return fields;
 }
@@ -73,6 +80,7 @@ function fillContext(kind, fields, profile, cta) {
   if (kind) $("kind").value = kind;
   $("profile").value = profile || "";
   $("cta").value = cta || "";
+  state.openedRecipient = fields && typeof fields === "object" ? fields : null;
   fillRecipient(fields);
   state.contextChanged = null;
   syncContext();
@@ -81,7 +89,7 @@ function fillContext(kind, fields, profile, cta) {
 
 function fillRecipient(fields) {
   const given = fields || {};
-  for (const key of ["name", "company"]) $(`r-${key}`).value = typeof given[key] === "string" ? given[key] : "";
+  for (const key of TEXT_FIELDS) $(`r-${key}`).value = typeof given[key] === "string" ? given[key] : "";
   for (const key of LIST_FIELDS) {
     const value = given[key];
     $(`r-${key}`).value = Array.isArray(value) ? value.join(", ") : typeof value === "string" ? value : "";
@@ -108,7 +116,7 @@ function syncContext() {
   // the button label, for a kind that has one (a Message Ad), or when the draft gives one anyway
   const kind = state.folder ? state.folder.kinds.find((k) => k.name === $("kind").value) : null;
   $("cta-label").hidden = !(kind && kind.cta) && !$("cta").value;
-  for (const key of ["name", "company", ...LIST_FIELDS]) {
+  for (const key of [...TEXT_FIELDS, ...LIST_FIELDS]) {
     $(`r-${key}`).placeholder = profile ? "from the profile file" : LIST_FIELDS.includes(key) ? "comma-separated" : "";
   }
 }
