@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from itertools import pairwise
 from types import MappingProxyType
 from typing import Any
 
@@ -13,6 +14,7 @@ from inmail_lint.diagnostic import Finding, Severity
 
 SELF = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"})
 OTHER = frozenset({"you", "your", "yours", "yourself", "yourselves"})
+_THANK = frozenset({"thank"})
 
 
 class SelfFocused(Rule):
@@ -23,9 +25,10 @@ class SelfFocused(Rule):
     summary = "I/we/our/us far outnumber you/your: the message is about the sender."
     explanation = """
 Readers answer messages about themselves. When the words for the sender (I, me, my, we, us, our) outnumber
-the words for the reader (you, your) by more than `ratio` to one, and there are at least `min-count` of them,
-turn sentences around: what is in it for the reader? The finding points at the sentence most about the
-sender (the most sender words, less reader words), and says how many it holds.
+the words for the reader (you, your; not the "you" of "thank you", a formula) by more than `ratio` to one,
+and there are at least `min-count` of them, turn sentences around: what is in it for the reader? The finding
+points at the sentence most about the sender (the most sender words, less reader words), and says how many
+it holds.
 """
     options = MappingProxyType(
         {
@@ -52,6 +55,8 @@ sender (the most sender words, less reader words), and says how many it holds.
             return
         mine = body.count_norms(SELF)
         theirs = body.count_norms(OTHER)
+        if theirs and body.count_norms(_THANK):
+            theirs -= _thanks(body.tokens)
         if mine >= options["min-count"] and mine > options["ratio"] * max(theirs, 1):
             start, end, words = _most_about_yourself(analysis)
             where = f"; this sentence has {words}" if words > 1 else ""
@@ -62,6 +67,11 @@ sender (the most sender words, less reader words), and says how many it holds.
                 end,
                 field="body",
             )
+
+
+def _thanks(tokens: list[Any]) -> int:
+    """How many times the body says "thank you": a formula, not words about the reader."""
+    return sum(1 for a, b in pairwise(tokens) if a[0] == "thank" and b[0] == "you")
 
 
 def _most_about_yourself(analysis: Analysis) -> tuple[int, int, int]:
