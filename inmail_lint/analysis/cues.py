@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from inmail_lint.analysis.slots import Slot, stands_for
-from inmail_lint.analysis.tokenmatch import TokenPatterns
+from inmail_lint.analysis.tokenmatch import Token, TokenPatterns
 from inmail_lint.draft.profiles import HONORIFICS, CommonGround, Profile
 from inmail_lint.draft.templates import PLACEHOLDER, variable_base
 from inmail_lint.util.resources import load_data
@@ -302,6 +302,8 @@ def language_cues(fa: FieldAnalysis) -> list[Cue]:
     tokens = fa.tokens
     not_after = _referrer_not_after()
     for label, s, e in cue_patterns().match(tokens):
+        if label == "their-work" and _writers_own(tokens, s):
+            continue  # "I lead the data team at Acme": the writer's team, not the reader's
         if label == "their-work" and not _names_something(fa, s, e):
             label = "generic-praise"
         if label == "mutual-connection" and s > 0 and "IS_TITLE" in tokens[s][3] and tokens[s - 1][0] in not_after:
@@ -313,6 +315,26 @@ def language_cues(fa: FieldAnalysis) -> list[Cue]:
 @lru_cache(maxsize=1)
 def _referrer_not_after() -> frozenset[str]:
     return frozenset(str(w).lower() for w in load_data("cues.yaml")["referrer-not-after"])
+
+
+@lru_cache(maxsize=1)
+def _their_work_not_after() -> frozenset[str]:
+    return frozenset(str(w).lower() for w in load_data("cues.yaml")["their-work-not-after"])
+
+
+_ARTICLES = frozenset({"the", "a", "an"})
+
+
+def _writers_own(tokens: Sequence[Token], start: int) -> bool:
+    """Whether the cue starting at token ``start`` follows a word that makes it the writer's ("I lead the data
+    team at Acme", "I'm on the platform team at Acme"), articles between skipped; not a cue that opens with
+    "you" or "your", which says whose it is."""
+    if tokens[start][0] in ("you", "your"):
+        return False
+    i = start - 1
+    while i >= 0 and tokens[i][0] in _ARTICLES:
+        i -= 1
+    return i >= 0 and tokens[i][0] in _their_work_not_after()
 
 
 _CLAUSE_END = frozenset({".", "!", "?", ";", ":", ",", "(", ")"})
