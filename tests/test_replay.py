@@ -254,6 +254,10 @@ def test_a_folder_given_as_a_link_pointed_elsewhere_is_no_replay(
 def test_a_recipient_profile_changed_or_appearing_is_no_replay(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # The project's cache folder first: a run that creates it changes the project folder while it runs, and a
+    # missing file there (the profile) is then no settled absence, so that run is not recorded (which on a
+    # busy machine, where the folder's time stamp falls after the run's start, made this test fail).
+    full(capsys)
     (project / "p.inmail").write_text(
         "---\nsubject: Your PyData talk\nrecipient: ana.yaml\n---\n"
         "Hi Ana,\n\nJane Doe suggested I write. One question?\n",
