@@ -211,6 +211,11 @@ def _greeting_with_name(line: str, line_start: int, offset: int) -> Greeting:
         return Greeting(line_start, line_start + _greeting_end(line), None, generic=True)
     if _first_word(words[0]) in _NOT_NAMES:  # "Hi I'm Sam, ...", "Hey hope you are well": it names no one
         return Greeting(line_start, line_start + len(line[:offset].rstrip()), None, generic=True)
+    two = len(words) >= 3 and words[1].lower() in ("and", "&")
+    if two and words[0][:1].isupper() and _first_word(words[0]) not in _role_words():
+        # "Hi Ana and team,", "Hello Ana & Tom,": the first one named is who it greets
+        end = line_start + _named_end(line, offset + len(" ".join(words)))
+        return Greeting(line_start, end, words[0], line_start + offset, line_start + offset + len(words[0]))
     if len(words) <= 3 and words[0][:1].isupper() and _first_word(words[-1]) in _role_words():
         # a role where the name goes ("Hello Candidate,", "Dear Business Owner,"): it names no one
         return Greeting(line_start, line_start + _marks_end(line, offset + len(" ".join(words))), None, generic=True)
