@@ -372,11 +372,13 @@ def test_a_profile_is_read_once_for_all_the_drafts_that_name_it(
     monkeypatch.setattr(sources_files, "_parse_profile", lambda target: calls.append(target) or real(target))
     monkeypatch.setattr(sources_files, "_PROFILES", {})
     draft = (
-        b"---\nsubject: Your talk\nrecipient: big.yaml\n---\nHi Ana, Person29999 Surname683 said hi. One question?\n"
+        b"---\nsubject: Your talk\nrecipient: big.yaml\n---\nHi Ana, Person29999 Surname689 said hi. One question?\n"
     )
     results = [lint_bytes(draft, f"d{i}.inmail", directory=tmp_path) for i in range(5)]
     assert len(calls) == 1
-    for result in results:  # and the mutual connection named in the body is found among the 30,000
+    # and the mutual connection named in the body is found among the 30,000 (the last: 29,999 % 977 is 689; the
+    # test once named 'Surname683', who is not among them, and passed only because '<Name> said' counted)
+    for result in results:
         assert "IM304" not in [d.code for d in result.diagnostics]
     (tmp_path / "big.yaml").write_text("name: Ana Kowalski\n")  # a new version is read again
     lint_bytes(draft, "d.inmail", directory=tmp_path)
