@@ -609,6 +609,9 @@ def shows_whole_choice(page: Any, select: str) -> bool:
 def test_a_chosen_profile_and_plan_show_their_whole_names(page: Any, tmp_path: Path, width: int) -> None:
     page.set_viewport_size({"width": width, "height": 900})
     page.select_option("#profile", "profiles/ana-kowalski.yaml")
+    # the chosen file's fields are shown, greyed, once the page has read it (the screenshot is what a writer sees)
+    page.wait_for_function("document.getElementById('r-name').value === 'Ana Kowalski'")
+    assert page.input_value("#r-title") == "Staff Data Engineer" and page.is_disabled("#r-title")
     shot(page, tmp_path, f"profile-chosen-{width}")
     assert shows_whole_choice(page, "profile")
     page.click("#tab-credits")
