@@ -7,14 +7,16 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from inmail_lint.draft.profiles import RECIPIENT_KEYS
 from inmail_lint.util.schema import describe, first_error
 
 _TEXT = {"type": "string"}
 _TEXT_OR_NULL = {"type": ["string", "null"]}
 _NUMBER_OR_BLANK = {"type": ["number", "string", "null"]}  # "" is blank; the service checks the range
+# a recipient: a profile's path, or its fields, each of the kind a profile's field is (text, a list, true or false)
 _PROFILE = {
     "type": ["object", "string", "null"],
-    "properties": {"open_profile": {"type": ["boolean", "null"]}},
+    "properties": {key: {"type": ["boolean", "null"]} for key, kind in RECIPIENT_KEYS.items() if kind == "boolean"},
     "additionalProperties": {"type": ["string", "array", "null"], "items": {"type": "string"}},
 }
 _DRAFT = {

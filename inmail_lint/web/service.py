@@ -21,6 +21,7 @@ from inmail_lint.diagnostic import Locator
 from inmail_lint.draft.decode import decode
 from inmail_lint.draft.document import Draft
 from inmail_lint.draft.parse import parse
+from inmail_lint.draft.profiles import RECIPIENT_KEYS
 from inmail_lint.draft.template_engines import detect
 from inmail_lint.draft.template_engines import variables as engine_variables
 from inmail_lint.draft.templates import names_in, variable_base
@@ -43,10 +44,6 @@ MAX_MERGE_ROWS = 200  # rows of a CSV shown on the page (the command line lints 
 MAX_LISTED = 2000  # files looked at when listing a folder's CSVs and profiles
 MAX_CTA = 1000  # characters of a button label the page takes (LinkedIn allows 20; IM106 says so)
 SKIPPED_FOLDERS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".inmail_lint_cache"}
-PROFILE_KEYS = (
-    *("name", "first_name", "company", "title"),
-    *("mutual_connections", "groups", "past_companies", "schools", "recent_posts", "open_profile"),
-)
 
 
 class PageError(Exception):
@@ -190,14 +187,13 @@ class Workspace:
         if not isinstance(value, dict):
             raise PageError(400, "'recipient' must be a mapping of profile fields or a profile's path")
         profile: dict[str, Any] = {}
-        for key in PROFILE_KEYS:
+        for key, kind in RECIPIENT_KEYS.items():  # each field as a profile has it (text, a list, true or false)
             item = value.get(key)
-            if key == "open_profile":
-                if isinstance(item, bool):
-                    profile[key] = item
-            elif isinstance(item, str) and item.strip():
+            if kind == "boolean" and isinstance(item, bool):
+                profile[key] = item
+            elif kind != "boolean" and isinstance(item, str) and item.strip():
                 profile[key] = item.strip()
-            elif isinstance(item, list):
+            elif kind != "boolean" and isinstance(item, list):
                 items = [str(x).strip() for x in item if isinstance(x, str) and x.strip()]
                 if items:
                     profile[key] = items
@@ -281,7 +277,7 @@ class Workspace:
         loaded = read_profile(path)
         if isinstance(loaded, str):
             return {"path": self.relative(path), "fields": None, "problem": f"{relative} {loaded}"}
-        fields = {key: loaded[key] for key in PROFILE_KEYS if key in loaded}
+        fields = {key: loaded[key] for key in RECIPIENT_KEYS if key in loaded}
         return {"path": self.relative(path), "fields": fields, "problem": None}
 
     def save(self, request: Mapping[str, Any]) -> dict[str, Any]:
